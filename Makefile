@@ -1,0 +1,35 @@
+GO ?= go
+BIN := bin/manifold
+PKGS := ./...
+FUZZTIME ?= 30s
+
+.PHONY: build test vet lint bench demo fuzz screenshots clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/manifold
+
+vet:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo 'gofmt: run gofmt -w on the files above'; exit 1; }
+
+lint: vet
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 $(PKGS)
+
+# test: vet, then every test with the race detector on.
+test: vet
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+demo: build
+	./$(BIN) demo
+
+fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+screenshots: build
+	./scripts/screenshots.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,109 @@
+// Command manifold is a terminal UI and CLI for multi-platform container
+// images: manifest lists and OCI image indexes.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// globals are the flags every command shares.
+type globals struct {
+	insecure []string
+	caFile   string
+	debug    bool
+	theme    string
+
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// client builds the registry client from the global flags.
+func (g *globals) client() (*registry.Client, error) {
+	return registry.New(registry.Options{
+		Insecure: g.insecure,
+		CAFile:   g.caFile,
+		CacheDir: defaultCacheDir(),
+	})
+}
+
+// defaultCacheDir is manifold's content cache under the user cache dir, or ""
+// when there is none.
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return dir + "/manifold/blobs"
+}
+
+// subcommands lists the constructors of every subcommand. Each command lives
+// in its own file and adds itself here from an init function.
+var subcommands []func(*globals) *cobra.Command
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "manifold [REGISTRY | REPO | REF]",
+		Short: "See, resolve and edit multi-platform container images",
+		Long: `manifold shows multi-platform images (Docker manifest lists and OCI image
+indexes) as trees, answers which entry a host pulls, and stages, annotates and
+pushes new lists.
+
+Run it with no argument to open the registry you used last, with a registry
+host to browse its repositories, with a repository to list its tags, or with a
+reference to open its tree. The subcommands are the same features for scripts.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringArrayVar(&g.insecure, "insecure-registry", nil, "reach this registry host over plain HTTP (repeatable; localhost is always plain HTTP)")
+	root.PersistentFlags().StringVar(&g.caFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
+	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "log registry requests to stderr (Authorization headers are redacted)")
+	root.SetOut(g.stdout)
+	root.SetErr(g.stderr)
+	for _, mk := range subcommands {
+		root.AddCommand(mk(g))
+	}
+	return root
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes manifold with args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := newRootCmd(g)
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			if ee.msg != "" {
+				fmt.Fprintln(stderr, "manifold: "+termsafe.Multiline(ee.msg))
+			}
+			return ee.code
+		}
+		fmt.Fprintln(stderr, "manifold: "+termsafe.Multiline(err.Error()))
+		return 1
+	}
+	return 0
+}
+
+// exitError carries an exit status other than 1, or an already printed error.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }

@@ -1,0 +1,289 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Want says what a fetcher must get next to complete a tree.
+type Want struct {
+	Descriptor
+	// Blob is true for config blobs (fetched from /blobs/), false for
+	// manifests (fetched from /manifests/).
+	Blob bool
+}
+
+// Needed walks the tree rooted at rootDigest through the store and returns the
+// content not yet fetched. With configs false it stops at manifests. The walk
+// is bounded by MaxDepth and never revisits a digest, so a self-referring
+// index ends. Callers fetch everything returned at once, add it to the store
+// and call Needed again until it returns nothing: one round per tree level.
+func Needed(rootDigest string, store Store, configs bool) []Want {
+	var out []Want
+	seen := map[string]bool{}
+	var walk func(digest string, depth int)
+	walk = func(digest string, depth int) {
+		if seen[digest] {
+			return
+		}
+		seen[digest] = true
+		c, ok := store[digest]
+		if !ok || c.Err != nil || c.NotFound {
+			return
+		}
+		switch {
+		case IsIndexMediaType(c.MediaType):
+			if depth >= MaxDepth {
+				return
+			}
+			descs, _, err := ParseIndex(c.MediaType, c.Raw)
+			if err != nil {
+				return
+			}
+			for _, d := range descs {
+				if _, have := store[d.Digest]; !have {
+					if !seen[d.Digest] && isManifestLike(d.MediaType) {
+						seen[d.Digest] = true
+						out = append(out, Want{Descriptor: d})
+					}
+					continue
+				}
+				walk(d.Digest, depth+1)
+			}
+		case IsManifestMediaType(c.MediaType) && configs:
+			im, err := ParseImage(digest, c.MediaType, c.Raw)
+			if err != nil {
+				return
+			}
+			cd := im.ConfigDescriptor
+			if _, have := store[cd.Digest]; !have && !seen[cd.Digest] && isConfigMediaType(cd.MediaType) {
+				seen[cd.Digest] = true
+				out = append(out, Want{Descriptor: cd, Blob: true})
+			}
+		}
+	}
+	walk(rootDigest, 0)
+	return out
+}
+
+func isManifestLike(mt string) bool {
+	return IsIndexMediaType(mt) || IsManifestMediaType(mt) || mt == ""
+}
+
+// isConfigMediaType reports whether a config blob is an image config worth
+// fetching (artifact configs, such as attestation or signature configs, are
+// not parsed as image configs but are still fetched when they are JSON).
+func isConfigMediaType(mt string) bool {
+	return mt == MediaTypeDockerConfig || mt == MediaTypeOCIConfig || mt == "application/vnd.in-toto+json" || mt == ""
+}
+
+// Build assembles the tree of a reference from fetched content. It never
+// fails on a child: a missing or broken child becomes a marked entry and the
+// rest of the tree still builds. Only a broken root is an error.
+func Build(reference, repository, rootDigest string, store Store) (*Tree, error) {
+	root, ok := store[rootDigest]
+	if !ok {
+		return nil, fmt.Errorf("%s: root manifest %s was not fetched", reference, rootDigest)
+	}
+	if root.NotFound {
+		return nil, fmt.Errorf("%s: manifest %s not found", reference, rootDigest)
+	}
+	if root.Err != nil {
+		return nil, root.Err
+	}
+	t := &Tree{
+		Reference:  reference,
+		Repository: repository,
+		Digest:     rootDigest,
+		MediaType:  root.MediaType,
+		Size:       int64(len(root.Raw)),
+		Raw:        root.Raw,
+	}
+	switch {
+	case IsIndexMediaType(root.MediaType):
+		descs, ann, err := ParseIndex(root.MediaType, root.Raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", reference, err)
+		}
+		t.Annotations = ann
+		path := map[string]bool{rootDigest: true}
+		t.Entries = buildEntries(descs, store, path, 1)
+	case IsManifestMediaType(root.MediaType):
+		im, err := ParseImage(rootDigest, root.MediaType, root.Raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", reference, err)
+		}
+		t.Annotations = im.Annotations
+		attachConfig(im, store)
+		t.Image = im
+	case root.MediaType == MediaTypeSchema1 || root.MediaType == MediaTypeSchema1Signed:
+		return nil, fmt.Errorf("%s: %w", reference, ErrSchema1)
+	default:
+		return nil, fmt.Errorf("%s: unsupported media type %q: manifold reads Docker manifest lists and schema 2 manifests, and OCI indexes and manifests", reference, root.MediaType)
+	}
+	return t, nil
+}
+
+func buildEntries(descs []Descriptor, store Store, path map[string]bool, depth int) []*Entry {
+	entries := make([]*Entry, 0, len(descs))
+	for _, d := range descs {
+		e := &Entry{Descriptor: d}
+		if isAttestationDescriptor(d) {
+			e.AttestationFor = d.Annotations[AnnotationReferenceDigest]
+		}
+		fillEntry(e, store, path, depth)
+		entries = append(entries, e)
+	}
+	linkAttestations(entries)
+	return entries
+}
+
+func fillEntry(e *Entry, store Store, path map[string]bool, depth int) {
+	c, ok := store[e.Digest]
+	switch {
+	case !ok:
+		return // not fetched (yet): only the descriptor is known
+	case c.NotFound:
+		e.Missing = true
+		e.Err = "manifest not found in the repository (404)"
+		return
+	case c.Err != nil:
+		e.Err = c.Err.Error()
+		return
+	}
+	if c.MediaType != "" && e.MediaType != "" && c.MediaType != e.MediaType {
+		e.Err = fmt.Sprintf("descriptor says %s but the registry serves %s", e.MediaType, c.MediaType)
+	}
+	switch {
+	case IsIndexMediaType(c.MediaType):
+		if path[e.Digest] {
+			e.Err = "index refers to itself (cycle): not followed"
+			return
+		}
+		if depth >= MaxDepth {
+			e.Err = fmt.Sprintf("nested deeper than %d indexes: not followed", MaxDepth)
+			return
+		}
+		descs, ann, err := ParseIndex(c.MediaType, c.Raw)
+		if err != nil {
+			e.Err = err.Error()
+			return
+		}
+		e.NestedAnnotations = ann
+		e.NestedRaw = c.Raw
+		path[e.Digest] = true
+		e.Children = buildEntries(descs, store, path, depth+1)
+		delete(path, e.Digest)
+	case IsManifestMediaType(c.MediaType):
+		im, err := ParseImage(e.Digest, c.MediaType, c.Raw)
+		if err != nil {
+			e.Err = err.Error()
+			return
+		}
+		attachConfig(im, store)
+		e.Image = im
+		e.Mismatch = PlatformMismatch(e.Platform, im.Config)
+	default:
+		if c.MediaType == MediaTypeSchema1 || c.MediaType == MediaTypeSchema1Signed {
+			e.Err = ErrSchema1.Error()
+			return
+		}
+		e.Err = fmt.Sprintf("unsupported media type %q", c.MediaType)
+	}
+}
+
+func attachConfig(im *Image, store Store) {
+	c, ok := store[im.ConfigDescriptor.Digest]
+	switch {
+	case !ok:
+		return
+	case c.NotFound:
+		im.ConfigErr = "config blob not found (404)"
+	case c.Err != nil:
+		im.ConfigErr = c.Err.Error()
+	default:
+		im.ConfigRaw = c.Raw
+		if im.ConfigDescriptor.MediaType == MediaTypeDockerConfig || im.ConfigDescriptor.MediaType == MediaTypeOCIConfig {
+			cfg, err := ParseConfig(c.Raw)
+			if err != nil {
+				im.ConfigErr = err.Error()
+				return
+			}
+			im.Config = cfg
+		}
+	}
+}
+
+func isAttestationDescriptor(d Descriptor) bool {
+	return d.Annotations[AnnotationReferenceType] == ReferenceTypeAttestation
+}
+
+func linkAttestations(entries []*Entry) {
+	byDigest := map[string]*Entry{}
+	for _, e := range entries {
+		if !e.IsAttestation() {
+			byDigest[e.Digest] = e
+		}
+	}
+	for _, e := range entries {
+		if e.AttestationFor == "" {
+			continue
+		}
+		if target, ok := byDigest[e.AttestationFor]; ok {
+			target.Attestations = append(target.Attestations, e.Digest)
+		}
+	}
+}
+
+// PlatformMismatch describes how an entry's declared platform differs from its
+// image config, or returns "" when they agree (or either is unknown).
+func PlatformMismatch(declared *Platform, cfg *Config) string {
+	if declared == nil || cfg == nil || declared.IsUnknown() {
+		return ""
+	}
+	d := declared.Normalize()
+	c := cfg.Platform().Normalize()
+	if c.OS == "" && c.Architecture == "" {
+		return ""
+	}
+	if d.OS != c.OS || d.Architecture != c.Architecture || variantOf(d) != variantOf(c) {
+		return fmt.Sprintf("index says %s but the image config says %s: hosts will pull a binary they cannot run (exec format error)",
+			declared.String(), cfg.Platform().String())
+	}
+	return ""
+}
+
+// variantOf treats the default variants as equal to no variant.
+func variantOf(p Platform) string {
+	switch {
+	case p.Architecture == "arm64" && p.Variant == "v8":
+		return ""
+	case p.Architecture == "arm" && p.Variant == "v7":
+		return ""
+	case p.Architecture == "amd64" && p.Variant == "v1":
+		return ""
+	}
+	return p.Variant
+}
+
+// jsonTime tolerates the created timestamps found in the wild: RFC 3339 and
+// empty strings. Anything else is ignored rather than failing the config.
+type jsonTime struct{ time.Time }
+
+func (t *jsonTime) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil
+	}
+	if s == "" {
+		return nil
+	}
+	if tt, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		t.Time = tt
+	}
+	return nil
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -1,0 +1,354 @@
+// Package registry is manifold's adapter over go-containerregistry: it lists
+// repositories and tags, fetches and verifies manifests and configs, caches
+// content by digest and builds model trees. It knows nothing of terminals.
+package registry
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/manifold-dev/manifold/model"
+)
+
+// EnvInsecure names hosts, comma-separated, that are reached over plain HTTP.
+const EnvInsecure = "MANIFOLD_INSECURE_REGISTRIES"
+
+// Options configure a Client.
+type Options struct {
+	// Insecure lists registry hosts (host or host:port) reached over plain
+	// HTTP. localhost and 127.0.0.1 always are.
+	Insecure []string
+	// CAFile adds a PEM bundle of CAs to the system pool.
+	CAFile string
+	// Keychain resolves credentials; authn.DefaultKeychain when nil.
+	Keychain authn.Keychain
+	// CacheDir holds content fetched by digest; "" disables the disk cache.
+	CacheDir string
+	// Transport is the base HTTP transport; http.DefaultTransport when nil.
+	Transport http.RoundTripper
+	// Concurrency bounds parallel fetches; 16 when zero.
+	Concurrency int
+	// PageSize is the n= of catalog and tag pages; 1000 when zero.
+	PageSize int
+	// UserAgent is sent with each request.
+	UserAgent string
+}
+
+// Client talks to registries. It is safe for concurrent use and reuses one
+// authenticated puller per registry, so the auth handshake happens once.
+type Client struct {
+	opts     Options
+	insecure map[string]bool
+
+	mu      sync.Mutex
+	pullers map[string]*remote.Puller
+}
+
+// New returns a Client. MANIFOLD_INSECURE_REGISTRIES adds to opts.Insecure.
+func New(opts Options) (*Client, error) {
+	if opts.Keychain == nil {
+		opts.Keychain = authn.DefaultKeychain
+	}
+	if opts.Transport == nil {
+		opts.Transport = http.DefaultTransport
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 16
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 1000
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "manifold"
+	}
+	rt, err := newTransport(opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.Transport = rt
+	c := &Client{opts: opts, insecure: map[string]bool{}, pullers: map[string]*remote.Puller{}}
+	hosts := append([]string(nil), opts.Insecure...)
+	if env := os.Getenv(EnvInsecure); env != "" {
+		hosts = append(hosts, strings.Split(env, ",")...)
+	}
+	for _, h := range hosts {
+		if h = strings.TrimSpace(h); h != "" {
+			c.insecure[h] = true
+		}
+	}
+	return c, nil
+}
+
+// nameOpts returns the go-containerregistry name options for a host.
+func (c *Client) nameOpts(host string) []name.Option {
+	if c.isInsecure(host) {
+		return []name.Option{name.Insecure}
+	}
+	return nil
+}
+
+func (c *Client) isInsecure(host string) bool {
+	if c.insecure[host] {
+		return true
+	}
+	h := host
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i]
+	}
+	return h == "localhost" || h == "127.0.0.1" || h == "[::1]" || c.insecure[h]
+}
+
+// ParseReference parses a tag or digest reference, honouring insecure hosts.
+func (c *Client) ParseReference(ref string) (name.Reference, error) {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return nil, fmt.Errorf("invalid reference %q: %w", ref, err)
+	}
+	if opts := c.nameOpts(r.Context().RegistryStr()); opts != nil {
+		return name.ParseReference(ref, opts...)
+	}
+	return r, nil
+}
+
+// ParseRepository parses a repository name, honouring insecure hosts.
+func (c *Client) ParseRepository(repo string) (name.Repository, error) {
+	r, err := name.NewRepository(repo)
+	if err != nil {
+		return name.Repository{}, fmt.Errorf("invalid repository %q: %w", repo, err)
+	}
+	if opts := c.nameOpts(r.RegistryStr()); opts != nil {
+		return name.NewRepository(repo, opts...)
+	}
+	return r, nil
+}
+
+// ParseRegistry parses a registry host, honouring insecure hosts.
+func (c *Client) ParseRegistry(reg string) (name.Registry, error) {
+	r, err := name.NewRegistry(reg)
+	if err != nil {
+		return name.Registry{}, fmt.Errorf("invalid registry %q: %w", reg, err)
+	}
+	if opts := c.nameOpts(r.RegistryStr()); opts != nil {
+		return name.NewRegistry(reg, opts...)
+	}
+	return r, nil
+}
+
+func (c *Client) puller(host string) (*remote.Puller, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.pullers[host]; ok {
+		return p, nil
+	}
+	p, err := remote.NewPuller(
+		remote.WithAuthFromKeychain(c.opts.Keychain),
+		remote.WithTransport(c.opts.Transport),
+		remote.WithPageSize(c.opts.PageSize),
+		remote.WithUserAgent(c.opts.UserAgent),
+		remote.WithJobs(c.opts.Concurrency),
+	)
+	if err != nil {
+		return nil, err
+	}
+	c.pullers[host] = p
+	return p, nil
+}
+
+// Page is one page of a listing. Yield functions receive pages in order; a
+// non-nil error from yield stops the listing and is returned.
+type Page struct {
+	Names []string
+	// More is true when another page follows.
+	More bool
+}
+
+// ErrNoCatalog is returned by Repositories for registries that do not serve
+// the _catalog endpoint (Docker Hub, GHCR, …).
+var ErrNoCatalog = fmt.Errorf("this registry does not list its repositories (no _catalog endpoint): open a repository by name instead")
+
+// Repositories lists the repositories of a registry page by page, following
+// Link headers to the end.
+func (c *Client) Repositories(ctx context.Context, registry string, yield func(Page) error) error {
+	reg, err := c.ParseRegistry(registry)
+	if err != nil {
+		return err
+	}
+	p, err := c.puller(reg.RegistryStr())
+	if err != nil {
+		return err
+	}
+	cat, err := p.Catalogger(ctx, reg)
+	if err != nil {
+		return wrapCatalogErr(registry, err)
+	}
+	for cat.HasNext() {
+		page, err := cat.Next(ctx)
+		if err != nil {
+			return wrapCatalogErr(registry, err)
+		}
+		if err := yield(Page{Names: page.Repos, More: page.Next != ""}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func wrapCatalogErr(registry string, err error) error {
+	if isStatus(err, http.StatusNotFound) || isStatus(err, http.StatusUnauthorized) && strings.Contains(registry, "docker.io") {
+		return fmt.Errorf("%s: %w", registry, ErrNoCatalog)
+	}
+	return fmt.Errorf("list repositories of %s: %w", registry, err)
+}
+
+// Tags lists the tags of a repository page by page, following Link headers
+// to the end. Registries may return tags unsorted.
+func (c *Client) Tags(ctx context.Context, repository string, yield func(Page) error) error {
+	repo, err := c.ParseRepository(repository)
+	if err != nil {
+		return err
+	}
+	p, err := c.puller(repo.RegistryStr())
+	if err != nil {
+		return err
+	}
+	l, err := p.Lister(ctx, repo)
+	if err != nil {
+		return fmt.Errorf("list tags of %s: %w", repository, err)
+	}
+	for l.HasNext() {
+		page, err := l.Next(ctx)
+		if err != nil {
+			return fmt.Errorf("list tags of %s: %w", repository, err)
+		}
+		if err := yield(Page{Names: page.Tags, More: page.Next != ""}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Manifest is a manifest as fetched, verified against its digest.
+type Manifest struct {
+	Repository string // registry/repository
+	Digest     string
+	MediaType  string
+	Raw        []byte
+}
+
+// Get fetches the manifest a reference points at, in any of the four media
+// types, and verifies its digest.
+func (c *Client) Get(ctx context.Context, ref string) (*Manifest, error) {
+	r, err := c.ParseReference(ref)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.puller(r.Context().RegistryStr())
+	if err != nil {
+		return nil, err
+	}
+	d, err := p.Get(ctx, r)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", ref, err)
+	}
+	return &Manifest{Repository: r.Context().Name(), Digest: d.Digest.String(), MediaType: string(d.MediaType), Raw: d.Manifest}, nil
+}
+
+// Blob fetches a small blob (an image config) by digest and verifies it.
+func (c *Client) Blob(ctx context.Context, repository, digest string) ([]byte, error) {
+	repo, err := c.ParseRepository(repository)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.puller(repo.RegistryStr())
+	if err != nil {
+		return nil, err
+	}
+	l, err := p.Layer(ctx, repo.Digest(digest))
+	if err != nil {
+		return nil, fmt.Errorf("fetch blob %s: %w", digest, err)
+	}
+	rc, err := l.Compressed()
+	if err != nil {
+		return nil, fmt.Errorf("fetch blob %s: %w", digest, err)
+	}
+	defer rc.Close()
+	return readLimited(rc, model.MaxManifestSize, "config blob "+digest)
+}
+
+// TreeOptions say how much of a tree to fetch.
+type TreeOptions struct {
+	// All fetches every child manifest and config, not only the top level.
+	All bool
+}
+
+// Tree fetches a reference and builds its tree: the top-level manifest first,
+// then every child manifest at once, then every config at once.
+func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model.Tree, error) {
+	m, err := c.Get(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	store := model.Store{m.Digest: {MediaType: m.MediaType, Raw: m.Raw}}
+	if opts.All {
+		for {
+			wants := model.Needed(m.Digest, store, true)
+			if len(wants) == 0 {
+				break
+			}
+			c.fetchAll(ctx, m.Repository, wants, store)
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return model.Build(ref, m.Repository, m.Digest, store)
+}
+
+// fetchAll fetches wants concurrently, at most Concurrency at a time, and
+// adds each result (or its error) to store.
+func (c *Client) fetchAll(ctx context.Context, repository string, wants []model.Want, store model.Store) {
+	type result struct {
+		digest string
+		c      model.Content
+	}
+	results := make(chan result, len(wants))
+	sem := make(chan struct{}, c.opts.Concurrency)
+	var wg sync.WaitGroup
+	for _, w := range wants {
+		wg.Add(1)
+		go func(w model.Want) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var res model.Content
+			if w.Blob {
+				raw, err := c.Blob(ctx, repository, w.Digest)
+				res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err, NotFound: isStatus(err, http.StatusNotFound)}
+			} else {
+				m, err := c.Get(ctx, repository+"@"+w.Digest)
+				if err != nil {
+					res = model.Content{Err: err, NotFound: isStatus(err, http.StatusNotFound)}
+				} else {
+					res = model.Content{MediaType: m.MediaType, Raw: m.Raw}
+				}
+			}
+			if res.NotFound {
+				res.Err = nil
+			}
+			results <- result{w.Digest, res}
+		}(w)
+	}
+	wg.Wait()
+	close(results)
+	for r := range results {
+		store[r.digest] = r.c
+	}
+}
