@@ -141,6 +141,10 @@ func buildEntries(descs []Descriptor, store Store, path map[string]bool, depth i
 }
 
 func fillEntry(e *Entry, store Store, path map[string]bool, depth int) {
+	if e.MediaType == MediaTypeSchema1 || e.MediaType == MediaTypeSchema1Signed {
+		e.Err = ErrSchema1.Error()
+		return
+	}
 	c, ok := store[e.Digest]
 	switch {
 	case !ok:
@@ -271,6 +275,15 @@ func variantOf(p Platform) string {
 // jsonTime tolerates the created timestamps found in the wild: RFC 3339 and
 // empty strings. Anything else is ignored rather than failing the config.
 type jsonTime struct{ time.Time }
+
+// timePtr is the time, or nil when it is absent, unreadable or zero.
+func (t *jsonTime) timePtr() *time.Time {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	tt := t.Time
+	return &tt
+}
 
 func (t *jsonTime) UnmarshalJSON(b []byte) error {
 	var s string

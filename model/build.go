@@ -133,15 +133,15 @@ func ParseImage(digest, mediaType string, raw []byte) (*Image, error) {
 }
 
 type rawConfig struct {
-	OS           string     `json:"os"`
-	Architecture string     `json:"architecture"`
-	Variant      string     `json:"variant"`
-	OSVersion    string     `json:"os.version"`
-	OSFeatures   []string   `json:"os.features"`
-	Created      *jsonTime  `json:"created"`
-	Author       string     `json:"author"`
-	History      []History  `json:"history"`
-	RootFS       *rawRootFS `json:"rootfs"`
+	OS           string       `json:"os"`
+	Architecture string       `json:"architecture"`
+	Variant      string       `json:"variant"`
+	OSVersion    string       `json:"os.version"`
+	OSFeatures   []string     `json:"os.features"`
+	Created      *jsonTime    `json:"created"`
+	Author       string       `json:"author"`
+	History      []rawHistory `json:"history"`
+	RootFS       *rawRootFS   `json:"rootfs"`
 	Config       struct {
 		User         string              `json:"User"`
 		WorkingDir   string              `json:"WorkingDir"`
@@ -151,6 +151,15 @@ type rawConfig struct {
 		Labels       map[string]string   `json:"Labels"`
 		ExposedPorts map[string]struct{} `json:"ExposedPorts"`
 	} `json:"config"`
+}
+
+// rawHistory reads history steps with the same tolerance for odd created
+// timestamps as the config itself.
+type rawHistory struct {
+	Created    *jsonTime `json:"created"`
+	CreatedBy  string    `json:"created_by"`
+	Comment    string    `json:"comment"`
+	EmptyLayer bool      `json:"empty_layer"`
 }
 
 type rawRootFS struct {
@@ -176,12 +185,11 @@ func ParseConfig(raw []byte) (*Config, error) {
 		Cmd:          rc.Config.Cmd,
 		Env:          rc.Config.Env,
 		Labels:       rc.Config.Labels,
-		History:      rc.History,
 	}
-	if rc.Created != nil && !rc.Created.IsZero() {
-		t := rc.Created.Time
-		c.Created = &t
+	for _, h := range rc.History {
+		c.History = append(c.History, History{Created: h.Created.timePtr(), CreatedBy: h.CreatedBy, Comment: h.Comment, EmptyLayer: h.EmptyLayer})
 	}
+	c.Created = rc.Created.timePtr()
 	for p := range rc.Config.ExposedPorts {
 		c.ExposedPorts = append(c.ExposedPorts, p)
 	}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/containerd/platforms"
@@ -93,7 +94,45 @@ func ParsePlatform(s string) (Platform, error) {
 	if osVersion != "" {
 		sp.OSVersion = osVersion
 	}
-	return FromSpec(platforms.Normalize(sp)), nil
+	if sp.OSVersion != "" && !validOSVersion(sp.OSVersion) {
+		return Platform{}, fmt.Errorf("platform %q: os.version %q may hold only letters, digits, '.', '_' and '-'", s, sp.OSVersion)
+	}
+	p := FromSpec(platforms.Normalize(sp))
+	if err := checkHostVariant(p); err != nil {
+		return Platform{}, fmt.Errorf("platform %q: %w", s, err)
+	}
+	return p, nil
+}
+
+// maxVariantLevel bounds numeric arm and amd64 variants of a host. containerd
+// lists every lower level of a host's variant (arm/v7 → v6, v5), so a host
+// such as linux/arm/v77777777 would make it build tens of millions of
+// platforms. Real levels are arm v5–v8 and amd64 v1–v4.
+const maxVariantLevel = 16
+
+// checkHostVariant rejects host variants containerd cannot sensibly expand.
+func checkHostVariant(p Platform) error {
+	if p.Architecture != "arm" && p.Architecture != "amd64" {
+		return nil
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(p.Variant, "v"))
+	if err != nil || n <= maxVariantLevel {
+		return nil
+	}
+	return fmt.Errorf("unknown %s variant %q (arm has v5 to v8, amd64 v1 to v4)", p.Architecture, p.Variant)
+}
+
+// validOSVersion reports whether v is made of the characters containerd
+// allows in a platform specifier, so that the platform prints and parses
+// back unchanged in either syntax.
+func validOSVersion(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Normalize returns the platform as containerd normalises it (aarch64 →

@@ -21,8 +21,10 @@ type Resolution struct {
 }
 
 // Candidates returns the entries a host could pull from, in index order:
-// every entry of the index and of nested indexes, except attestations.
-// An entry without a platform is skipped, as containerd does.
+// every entry of the index and of nested indexes, except attestations and
+// unknown/unknown entries. An entry without a platform counts only when its
+// image config was fetched (containerd then reads the platform from the
+// config, as Resolve does).
 func Candidates(t *Tree) []*Entry {
 	var out []*Entry
 	var walk func([]*Entry)
@@ -35,21 +37,39 @@ func Candidates(t *Tree) []*Entry {
 				walk(e.Children)
 				continue
 			}
-			if e.Platform == nil || e.Platform.IsUnknown() {
-				continue
+			if _, _, ok := candidatePlatform(e); ok {
+				out = append(out, e)
 			}
-			out = append(out, e)
 		}
 	}
 	walk(t.Entries)
 	return out
 }
 
+// candidatePlatform is the platform containerd matches an entry by: the
+// descriptor's, or for a descriptor without one, its image config's.
+func candidatePlatform(e *Entry) (p Platform, declared, ok bool) {
+	switch {
+	case e.Platform != nil:
+		return *e.Platform, true, !e.Platform.IsUnknown()
+	case e.Image != nil && e.Image.Config != nil:
+		p := e.Image.Config.Platform()
+		return p, false, !p.IsUnknown() && p.OS != "" && p.Architecture != ""
+	}
+	return Platform{}, false, false
+}
+
 // Resolve answers which entry a host pulls, with containerd's rules:
 // platforms.Only(host) filters the entries and orders them, the first best
-// match in index order wins, and an attestation is never chosen.
+// match in index order wins, and an attestation is never chosen. As in
+// containerd's images.Manifest, entries whose descriptor has no platform
+// come after every entry that has one and are matched by their config.
 func Resolve(t *Tree, host Platform) (*Resolution, error) {
+	if err := checkHostVariant(host); err != nil {
+		return nil, fmt.Errorf("host %s: %w", host, err)
+	}
 	r := &Resolution{Host: host}
+	m := platforms.Only(host.Spec())
 	if !t.IsIndex() {
 		// A single manifest is pulled by every host whose platform matches
 		// its config; without a config we cannot tell, so we say so.
@@ -57,35 +77,45 @@ func Resolve(t *Tree, host Platform) (*Resolution, error) {
 			return nil, fmt.Errorf("%s is a single-platform image and its config was not fetched", t.Reference)
 		}
 		p := t.Image.Config.Platform()
-		if !platforms.Only(host.Spec()).Match(p.Spec()) {
+		if !m.Match(p.Spec()) {
 			return r, nil
 		}
 		r.Digest, r.MediaType, r.Platform = t.Digest, t.MediaType, p
 		r.Reference = t.Repository + "@" + t.Digest
 		return r, nil
 	}
-	m := platforms.Only(host.Spec())
-	var matched []*Entry
+	type cand struct {
+		e        *Entry
+		p        Platform
+		declared bool
+	}
+	var matched []cand
 	for _, e := range Candidates(t) {
-		if m.Match(e.Platform.Spec()) {
-			matched = append(matched, e)
+		p, declared, _ := candidatePlatform(e)
+		if m.Match(p.Spec()) {
+			matched = append(matched, cand{e, p, declared})
 		}
 	}
 	if len(matched) == 0 {
 		return r, nil
 	}
 	sort.SliceStable(matched, func(i, j int) bool {
-		return m.Less(matched[i].Platform.Spec(), matched[j].Platform.Spec())
+		if matched[i].declared != matched[j].declared {
+			return matched[i].declared
+		}
+		return m.Less(matched[i].p.Spec(), matched[j].p.Spec())
 	})
-	e := matched[0]
-	r.Entry = e
-	r.Digest, r.MediaType, r.Platform = e.Digest, e.MediaType, *e.Platform
-	r.Reference = t.Repository + "@" + e.Digest
+	c := matched[0]
+	r.Entry = c.e
+	r.Digest, r.MediaType, r.Platform = c.e.Digest, c.e.MediaType, c.p
+	r.Reference = t.Repository + "@" + c.e.Digest
 	return r, nil
 }
 
 // PlatformList returns the platforms of the tree's non-attestation entries in
-// index order, and how many attestation entries were left out.
+// index order (nested indexes flattened; an entry without a platform counts
+// with its config's platform once that was fetched), and how many
+// attestation entries were left out.
 func PlatformList(t *Tree) (plats []Platform, attestations int) {
 	var walk func([]*Entry)
 	walk = func(es []*Entry) {
@@ -98,8 +128,8 @@ func PlatformList(t *Tree) (plats []Platform, attestations int) {
 				walk(e.Children)
 				continue
 			}
-			if e.Platform != nil {
-				plats = append(plats, *e.Platform)
+			if p, _, ok := candidatePlatform(e); ok || e.Platform != nil {
+				plats = append(plats, p)
 			}
 		}
 	}

@@ -3,7 +3,10 @@
 // nothing of terminals or HTTP.
 package model
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Media types manifold understands. Unknown media types are kept, not rejected.
 const (
@@ -102,7 +105,9 @@ type Entry struct {
 }
 
 // IsAttestation reports whether the entry is a BuildKit attestation.
-func (e *Entry) IsAttestation() bool { return e.AttestationFor != "" || isAttestationDescriptor(e.Descriptor) }
+func (e *Entry) IsAttestation() bool {
+	return e.AttestationFor != "" || isAttestationDescriptor(e.Descriptor)
+}
 
 // IsIndex reports whether the entry is itself an index.
 func (e *Entry) IsIndex() bool { return IsIndexMediaType(e.MediaType) }
@@ -127,10 +132,16 @@ type Image struct {
 }
 
 // TotalSize is the sum of the config and layer sizes: what a pull downloads.
+// Sizes come from the registry, so the sum saturates instead of overflowing.
 func (im *Image) TotalSize() int64 {
-	n := im.ConfigDescriptor.Size
+	n := max(im.ConfigDescriptor.Size, 0)
 	for _, l := range im.Layers {
-		n += l.Size
+		if l.Size > 0 {
+			if n > math.MaxInt64-l.Size {
+				return math.MaxInt64
+			}
+			n += l.Size
+		}
 	}
 	return n
 }

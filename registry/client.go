@@ -6,6 +6,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -32,14 +33,21 @@ type Options struct {
 	Keychain authn.Keychain
 	// CacheDir holds content fetched by digest; "" disables the disk cache.
 	CacheDir string
-	// Transport is the base HTTP transport; http.DefaultTransport when nil.
+	// Transport is the base HTTP transport; a clone of
+	// http.DefaultTransport keeping Concurrency idle connections when nil.
 	Transport http.RoundTripper
-	// Concurrency bounds parallel fetches; 16 when zero.
+	// Concurrency bounds parallel fetches; 32 when zero.
 	Concurrency int
 	// PageSize is the n= of catalog and tag pages; 1000 when zero.
 	PageSize int
 	// UserAgent is sent with each request.
 	UserAgent string
+	// Timeouts bound each request and its retries (see transport.go).
+	Timeouts Timeouts
+	// OnRetry, when set, is told of each retry on 429 or 5xx and its wait.
+	OnRetry func(RetryEvent)
+	// Debug, when set, receives a log of requests with credentials redacted.
+	Debug io.Writer
 }
 
 // Client talks to registries. It is safe for concurrent use and reuses one
@@ -48,8 +56,13 @@ type Client struct {
 	opts     Options
 	insecure map[string]bool
 
+	cache *diskCache
+
 	mu      sync.Mutex
 	pullers map[string]*remote.Puller
+	scopes  map[string]*scoped // authenticated transports by repository
+	// openHosts are hosts whose ping answered 200 (no auth), by scheme.
+	openHosts map[string]string
 }
 
 // New returns a Client. MANIFOLD_INSECURE_REGISTRIES adds to opts.Insecure.
@@ -57,11 +70,16 @@ func New(opts Options) (*Client, error) {
 	if opts.Keychain == nil {
 		opts.Keychain = authn.DefaultKeychain
 	}
-	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport
-	}
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 16
+		opts.Concurrency = 32
+	}
+	if opts.Transport == nil {
+		// Keep a connection per worker alive between rounds (children,
+		// then configs): the default of 2 would make every round dial,
+		// and over TLS pay a handshake, again.
+		ht := http.DefaultTransport.(*http.Transport).Clone()
+		ht.MaxIdleConnsPerHost = opts.Concurrency
+		opts.Transport = ht
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = 1000
@@ -74,7 +92,8 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	opts.Transport = rt
-	c := &Client{opts: opts, insecure: map[string]bool{}, pullers: map[string]*remote.Puller{}}
+	c := &Client{opts: opts, insecure: map[string]bool{}, pullers: map[string]*remote.Puller{},
+		scopes: map[string]*scoped{}, openHosts: map[string]string{}, cache: newDiskCache(opts.CacheDir)}
 	hosts := append([]string(nil), opts.Insecure...)
 	if env := os.Getenv(EnvInsecure); env != "" {
 		hosts = append(hosts, strings.Split(env, ",")...)
@@ -148,13 +167,13 @@ func (c *Client) puller(host string) (*remote.Puller, error) {
 	if p, ok := c.pullers[host]; ok {
 		return p, nil
 	}
-	p, err := remote.NewPuller(
+	p, err := remote.NewPuller(append(ggcrRetryOff(),
 		remote.WithAuthFromKeychain(c.opts.Keychain),
 		remote.WithTransport(c.opts.Transport),
 		remote.WithPageSize(c.opts.PageSize),
 		remote.WithUserAgent(c.opts.UserAgent),
 		remote.WithJobs(c.opts.Concurrency),
-	)
+	)...)
 	if err != nil {
 		return nil, err
 	}
@@ -169,10 +188,6 @@ type Page struct {
 	// More is true when another page follows.
 	More bool
 }
-
-// ErrNoCatalog is returned by Repositories for registries that do not serve
-// the _catalog endpoint (Docker Hub, GHCR, …).
-var ErrNoCatalog = fmt.Errorf("this registry does not list its repositories (no _catalog endpoint): open a repository by name instead")
 
 // Repositories lists the repositories of a registry page by page, following
 // Link headers to the end.
@@ -205,7 +220,7 @@ func wrapCatalogErr(registry string, err error) error {
 	if isStatus(err, http.StatusNotFound) || isStatus(err, http.StatusUnauthorized) && strings.Contains(registry, "docker.io") {
 		return fmt.Errorf("%s: %w", registry, ErrNoCatalog)
 	}
-	return fmt.Errorf("list repositories of %s: %w", registry, err)
+	return wrapStatus("list repositories of "+registry, err)
 }
 
 // Tags lists the tags of a repository page by page, following Link headers
@@ -221,12 +236,12 @@ func (c *Client) Tags(ctx context.Context, repository string, yield func(Page) e
 	}
 	l, err := p.Lister(ctx, repo)
 	if err != nil {
-		return fmt.Errorf("list tags of %s: %w", repository, err)
+		return wrapStatus("list tags of "+repository, err)
 	}
 	for l.HasNext() {
 		page, err := l.Next(ctx)
 		if err != nil {
-			return fmt.Errorf("list tags of %s: %w", repository, err)
+			return wrapStatus("list tags of "+repository, err)
 		}
 		if err := yield(Page{Names: page.Tags, More: page.Next != ""}); err != nil {
 			return err
@@ -240,48 +255,91 @@ type Manifest struct {
 	Repository string // registry/repository
 	Digest     string
 	MediaType  string
-	Raw        []byte
+	Size       int64
+	Raw        []byte // nil after Head
 }
 
 // Get fetches the manifest a reference points at, in any of the four media
-// types, and verifies its digest.
+// types, and verifies it (see fetchManifest). A digest reference, or a tag
+// whose digest a HEAD confirms, is served from the disk cache when present.
 func (c *Client) Get(ctx context.Context, ref string) (*Manifest, error) {
 	r, err := c.ParseReference(ref)
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.puller(r.Context().RegistryStr())
+	return c.get(ctx, r)
+}
+
+func (c *Client) get(ctx context.Context, r name.Reference) (*Manifest, error) {
+	repo := r.Context()
+	id, byDigest := identifier(r)
+	if byDigest {
+		if mt, raw, ok := c.cache.get(id); ok && mt != blobType {
+			return &Manifest{Repository: repo.Name(), Digest: id, MediaType: mt, Size: int64(len(raw)), Raw: raw}, nil
+		}
+	} else if c.cache.seenTag(r.String()) {
+		// Seen before: one HEAD says whether the cached content still is
+		// what the tag points at. The tag's digest always comes from the
+		// registry, never from the cache.
+		h, err := c.fetchManifest(ctx, r, true)
+		if err != nil {
+			return nil, err
+		}
+		if mt, raw, ok := c.cache.get(h.digest); ok && mt != blobType {
+			return &Manifest{Repository: repo.Name(), Digest: h.digest, MediaType: mt, Size: int64(len(raw)), Raw: raw}, nil
+		}
+		r = repo.Digest(h.digest)
+	}
+	f, err := c.fetchManifest(ctx, r, false)
 	if err != nil {
 		return nil, err
 	}
-	d, err := p.Get(ctx, r)
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", ref, err)
+	c.cache.put(f.digest, f.mediaType, f.raw)
+	if !byDigest {
+		c.cache.markTag(r.String(), f.digest)
 	}
-	return &Manifest{Repository: r.Context().Name(), Digest: d.Digest.String(), MediaType: string(d.MediaType), Raw: d.Manifest}, nil
+	return &Manifest{Repository: repo.Name(), Digest: f.digest, MediaType: f.mediaType, Size: f.size, Raw: f.raw}, nil
 }
 
-// Blob fetches a small blob (an image config) by digest and verifies it.
+// Head asks the registry what a reference points at without fetching it:
+// the digest (Docker-Content-Digest), media type and size. It is never
+// answered from the cache.
+func (c *Client) Head(ctx context.Context, ref string) (*Manifest, error) {
+	r, err := c.ParseReference(ref)
+	if err != nil {
+		return nil, err
+	}
+	f, err := c.fetchManifest(ctx, r, true)
+	if err != nil {
+		return nil, err
+	}
+	return &Manifest{Repository: r.Context().Name(), Digest: f.digest, MediaType: f.mediaType, Size: f.size}, nil
+}
+
+// Blob fetches a small blob (an image config) by digest, capped at
+// model.MaxManifestSize and verified, from the disk cache when present.
 func (c *Client) Blob(ctx context.Context, repository, digest string) ([]byte, error) {
 	repo, err := c.ParseRepository(repository)
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.puller(repo.RegistryStr())
+	return c.blob(ctx, repo, digest)
+}
+
+func (c *Client) blob(ctx context.Context, repo name.Repository, digest string) ([]byte, error) {
+	if _, raw, ok := c.cache.get(digest); ok {
+		return raw, nil
+	}
+	raw, err := c.fetchBlob(ctx, repo, digest)
 	if err != nil {
 		return nil, err
 	}
-	l, err := p.Layer(ctx, repo.Digest(digest))
-	if err != nil {
-		return nil, fmt.Errorf("fetch blob %s: %w", digest, err)
-	}
-	rc, err := l.Compressed()
-	if err != nil {
-		return nil, fmt.Errorf("fetch blob %s: %w", digest, err)
-	}
-	defer rc.Close()
-	return readLimited(rc, model.MaxManifestSize, "config blob "+digest)
+	c.cache.put(digest, blobType, raw)
+	return raw, nil
 }
+
+// blobType marks cache entries fetched from the blob endpoint.
+const blobType = "blob"
 
 // TreeOptions say how much of a tree to fetch.
 type TreeOptions struct {
@@ -290,9 +348,15 @@ type TreeOptions struct {
 }
 
 // Tree fetches a reference and builds its tree: the top-level manifest first,
-// then every child manifest at once, then every config at once.
+// then every child manifest at once, then every config at once (one round
+// per level, at most Concurrency requests in flight). A missing (404) or
+// broken child becomes a marked entry; only a failing top level is an error.
 func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model.Tree, error) {
-	m, err := c.Get(ctx, ref)
+	r, err := c.ParseReference(ref)
+	if err != nil {
+		return nil, err
+	}
+	m, err := c.get(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -303,9 +367,9 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 			if len(wants) == 0 {
 				break
 			}
-			c.fetchAll(ctx, m.Repository, wants, store)
+			c.fetchAll(ctx, r.Context(), wants, store)
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("fetch %s: %w", ref, err)
 			}
 		}
 	}
@@ -314,41 +378,40 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 
 // fetchAll fetches wants concurrently, at most Concurrency at a time, and
 // adds each result (or its error) to store.
-func (c *Client) fetchAll(ctx context.Context, repository string, wants []model.Want, store model.Store) {
-	type result struct {
-		digest string
-		c      model.Content
-	}
-	results := make(chan result, len(wants))
+func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []model.Want, store model.Store) {
+	results := make([]model.Content, len(wants))
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var wg sync.WaitGroup
-	for _, w := range wants {
+	for i, w := range wants {
 		wg.Add(1)
-		go func(w model.Want) {
+		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				results[i] = model.Content{Err: ctx.Err()}
+				return
+			}
 			defer func() { <-sem }()
 			var res model.Content
 			if w.Blob {
-				raw, err := c.Blob(ctx, repository, w.Digest)
-				res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err, NotFound: isStatus(err, http.StatusNotFound)}
+				raw, err := c.blob(ctx, repo, w.Digest)
+				res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err}
 			} else {
-				m, err := c.Get(ctx, repository+"@"+w.Digest)
-				if err != nil {
-					res = model.Content{Err: err, NotFound: isStatus(err, http.StatusNotFound)}
-				} else {
+				m, err := c.get(ctx, repo.Digest(w.Digest))
+				res = model.Content{Err: err}
+				if err == nil {
 					res = model.Content{MediaType: m.MediaType, Raw: m.Raw}
 				}
 			}
-			if res.NotFound {
-				res.Err = nil
+			if notFound(res.Err) {
+				res = model.Content{MediaType: w.MediaType, NotFound: true}
 			}
-			results <- result{w.Digest, res}
-		}(w)
+			results[i] = res
+		}()
 	}
 	wg.Wait()
-	close(results)
-	for r := range results {
-		store[r.digest] = r.c
+	for i, w := range wants {
+		store[w.Digest] = results[i]
 	}
 }

@@ -1,40 +1,510 @@
 package registry
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
 )
 
-// newTransport builds the HTTP transport every request goes through: the
-// base transport with the user's extra CAs. Retries, timeouts and debug
-// logging wrap it here too.
+// Timeouts bound how long one request may take and how retries are spent.
+// Zero fields take the defaults noted.
+type Timeouts struct {
+	// Header is how long to wait for the response headers; 30s.
+	Header time.Duration
+	// Stall is the window a response body must make progress in: a body
+	// that delivers fewer than MinBytes in any Stall window is cut (a
+	// slowloris registry trickling bytes); 30s.
+	Stall time.Duration
+	// MinBytes is the least a body must deliver per Stall window; 1024.
+	MinBytes int64
+	// Attempts is the most tries of one GET or HEAD on 429 or 5xx; 4.
+	Attempts int
+	// MaxWait caps one wait between tries. A Retry-After longer than this
+	// is not waited out: the request fails at once, naming the wait; 15s.
+	MaxWait time.Duration
+	// Backoff is the first wait after a 5xx (or a 429 without
+	// Retry-After); it doubles each try; 500ms.
+	Backoff time.Duration
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	if t.Header <= 0 {
+		t.Header = 30 * time.Second
+	}
+	if t.Stall <= 0 {
+		t.Stall = 30 * time.Second
+	}
+	if t.MinBytes <= 0 {
+		t.MinBytes = 1024
+	}
+	if t.Attempts <= 0 {
+		t.Attempts = 4
+	}
+	if t.MaxWait <= 0 {
+		t.MaxWait = 15 * time.Second
+	}
+	if t.Backoff <= 0 {
+		t.Backoff = 500 * time.Millisecond
+	}
+	return t
+}
+
+// RetryEvent tells the caller (the UI's status line, --debug) that a request
+// is being retried and how long manifold waits first.
+type RetryEvent struct {
+	Host    string        // registry host, e.g. "ghcr.io"
+	Method  string        // GET or HEAD
+	Path    string        // URL path, e.g. "/v2/app/manifests/v1"
+	Attempt int           // the try about to be made: 2 for the first retry
+	Max     int           // the most tries that will be made
+	Wait    time.Duration // how long manifold waits before it
+	Reason  string        // e.g. "429 Too Many Requests (Retry-After 3s)"
+}
+
+func (e RetryEvent) String() string {
+	return fmt.Sprintf("%s: %s; retrying %s %s in %s (attempt %d of %d)",
+		e.Host, e.Reason, e.Method, e.Path, e.Wait.Round(time.Millisecond), e.Attempt, e.Max)
+}
+
+// ErrTimeout matches every *TimeoutError.
+var ErrTimeout = errors.New("registry timed out")
+
+// TimeoutError says a registry did not answer in time, or stalled while
+// sending a body.
+type TimeoutError struct {
+	Host    string
+	Op      string // "GET /v2/app/manifests/v1"
+	Stalled bool   // true: the body stalled; false: no headers came
+	After   time.Duration
+	Min     int64
+}
+
+func (e *TimeoutError) Error() string {
+	if e.Stalled {
+		return fmt.Sprintf("%s stalled while sending %s: fewer than %d bytes in %s, connection cut (slow or hostile registry; try again)",
+			e.Host, e.Op, e.Min, e.After)
+	}
+	return fmt.Sprintf("%s did not answer %s within %s (response header timeout; try again)", e.Host, e.Op, e.After)
+}
+
+// Is matches ErrTimeout.
+func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// Timeout reports true: a *TimeoutError is a net.Error.
+func (e *TimeoutError) Timeout() bool { return true }
+
+// Temporary reports true (net.Error): trying again may work.
+func (e *TimeoutError) Temporary() bool { return true }
+
+// RateLimitError says a registry kept answering 429 Too Many Requests, or
+// asked for a wait longer than manifold waits.
+type RateLimitError struct {
+	Host       string
+	Op         string
+	Attempts   int
+	RetryAfter time.Duration // what the registry asked for; 0 when it did not say
+	MaxWait    time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	switch {
+	case e.RetryAfter > e.MaxWait:
+		return fmt.Sprintf("%s: 429 Too Many Requests for %s: the registry asks to wait %s (Retry-After), more than manifold waits (%s); try again later",
+			e.Host, e.Op, e.RetryAfter, e.MaxWait)
+	default:
+		return fmt.Sprintf("%s: 429 Too Many Requests for %s, still after %d attempts; try again later", e.Host, e.Op, e.Attempts)
+	}
+}
+
+// Is matches ErrTooManyRequests.
+func (e *RateLimitError) Is(target error) bool { return target == ErrTooManyRequests }
+
+// TLSError is a certificate verification failure, explained.
+type TLSError struct {
+	Host string
+	Err  error
+}
+
+func (e *TLSError) Error() string {
+	var he x509.HostnameError
+	if errors.As(e.Err, &he) {
+		return fmt.Sprintf("TLS: the certificate of %s is not valid for that name (%v); check the registry address", e.Host, e.Err)
+	}
+	return fmt.Sprintf("TLS: the certificate of %s is not trusted (%v); if the registry uses a private CA, pass its PEM certificate with --ca-file FILE or set SSL_CERT_FILE", e.Host, e.Err)
+}
+
+func (e *TLSError) Unwrap() error { return e.Err }
+
+// ggcrRetryOff returns the go-containerregistry options that switch its own
+// retry off: manifold's transport retries (honouring Retry-After), and two
+// layers of retry would multiply (4 × 3 tries).
+func ggcrRetryOff() []remote.Option {
+	return []remote.Option{
+		remote.WithRetryPredicate(func(error) bool { return false }),
+		remote.WithRetryStatusCodes(),
+		remote.WithRetryBackoff(remote.Backoff{Duration: time.Millisecond, Factor: 1, Steps: 1}),
+	}
+}
+
+// newTransport builds the HTTP transport every request goes through, from
+// the outside in: certificate errors explained, GET/HEAD retried on 429 and
+// 5xx, --debug logging, per-request timeouts, then the base transport with
+// the user's extra CAs.
 func newTransport(opts Options) (http.RoundTripper, error) {
 	base := opts.Transport
-	if opts.CAFile == "" {
-		return base, nil
+	if opts.CAFile != "" {
+		ht, ok := base.(*http.Transport)
+		if !ok {
+			return nil, fmt.Errorf("--ca-file needs the default HTTP transport")
+		}
+		pem, err := os.ReadFile(opts.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("read CA file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no PEM certificates", opts.CAFile)
+		}
+		ht = ht.Clone()
+		if ht.TLSClientConfig == nil {
+			ht.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+		ht.TLSClientConfig.RootCAs = pool
+		base = ht
 	}
-	ht, ok := base.(*http.Transport)
-	if !ok {
-		return nil, fmt.Errorf("--ca-file needs the default HTTP transport")
+	to := opts.Timeouts.withDefaults()
+	var rt http.RoundTripper = &timeoutTransport{next: base, to: to}
+	if opts.Debug != nil {
+		rt = &debugTransport{next: rt, w: opts.Debug}
 	}
-	pem, err := os.ReadFile(opts.CAFile)
+	rt = &retryTransport{next: rt, to: to, onRetry: opts.OnRetry, debug: opts.Debug}
+	return &tlsHintTransport{next: rt}, nil
+}
+
+// tlsHintTransport turns certificate verification errors into *TLSError.
+type tlsHintTransport struct{ next http.RoundTripper }
+
+func (t *tlsHintTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil && isCertError(err) {
+		return nil, &TLSError{Host: req.URL.Host, Err: err}
+	}
+	return resp, err
+}
+
+func isCertError(err error) bool {
+	var (
+		ua  x509.UnknownAuthorityError
+		ci  x509.CertificateInvalidError
+		he  x509.HostnameError
+		cve *tls.CertificateVerificationError
+	)
+	return errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &he) || errors.As(err, &cve)
+}
+
+// retryTransport retries idempotent requests (GET, HEAD) on 429 and 5xx,
+// honouring Retry-After up to Timeouts.MaxWait, and reports each wait.
+type retryTransport struct {
+	next    http.RoundTripper
+	to      Timeouts
+	onRetry func(RetryEvent)
+	debug   io.Writer
+	mu      sync.Mutex // serialises debug writes
+}
+
+func retryable(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if (req.Method != http.MethodGet && req.Method != http.MethodHead) || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
+		return t.next.RoundTrip(req)
+	}
+	op := req.Method + " " + req.URL.Path
+	backoff := t.to.Backoff
+	for attempt := 1; ; attempt++ {
+		resp, err := t.next.RoundTrip(req)
+		if err != nil || !retryable(resp.StatusCode) {
+			return resp, err
+		}
+		var (
+			wait   = backoff
+			reason = resp.Status
+			asked  time.Duration
+		)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				asked, wait = d, d
+				reason = fmt.Sprintf("%s (Retry-After %s)", resp.Status, d)
+			}
+		}
+		if attempt >= t.to.Attempts || asked > t.to.MaxWait {
+			if resp.StatusCode == http.StatusTooManyRequests {
+				drain(resp)
+				return nil, &RateLimitError{Host: req.URL.Host, Op: op, Attempts: attempt, RetryAfter: asked, MaxWait: t.to.MaxWait}
+			}
+			return resp, nil // the caller reads the registry's own diagnostics
+		}
+		wait = min(wait, t.to.MaxWait)
+		drain(resp)
+		ev := RetryEvent{Host: req.URL.Host, Method: req.Method, Path: req.URL.Path, Attempt: attempt + 1, Max: t.to.Attempts, Wait: wait, Reason: termsafe.String(reason)}
+		if t.onRetry != nil {
+			t.onRetry(ev)
+		}
+		if t.debug != nil {
+			t.mu.Lock()
+			fmt.Fprintf(t.debug, "manifold: retry: %s\n", ev)
+			t.mu.Unlock()
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-req.Context().Done():
+			timer.Stop()
+			return nil, req.Context().Err()
+		case <-timer.C:
+		}
+		backoff *= 2
+		if req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			req = req.Clone(req.Context())
+			req.Body = body
+		}
+	}
+}
+
+// drain reads a little of a body (so the connection can be reused) and
+// closes it.
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > 1<<31 {
+			n = 1 << 31
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		d := at.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d.Round(time.Second), true
+	}
+	return 0, false
+}
+
+// timeoutTransport bounds the wait for response headers and cuts a body
+// that stalls (fewer than MinBytes per Stall window).
+type timeoutTransport struct {
+	next http.RoundTripper
+	to   Timeouts
+}
+
+func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancelCause(req.Context())
+	op := req.Method + " " + req.URL.Path
+	headerErr := &TimeoutError{Host: req.URL.Host, Op: op, After: t.to.Header}
+	timer := time.AfterFunc(t.to.Header, func() { cancel(headerErr) })
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	timer.Stop()
 	if err != nil {
-		return nil, fmt.Errorf("read CA file: %w", err)
+		if context.Cause(ctx) == error(headerErr) {
+			err = headerErr
+		}
+		cancel(nil)
+		return nil, err
 	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
+	if context.Cause(ctx) == error(headerErr) {
+		resp.Body.Close()
+		cancel(nil)
+		return nil, headerErr
 	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("CA file %s holds no PEM certificates", opts.CAFile)
+	if resp.Body == http.NoBody {
+		cancel(nil)
+		return resp, nil
 	}
-	ht = ht.Clone()
-	if ht.TLSClientConfig == nil {
-		ht.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	b := &stallBody{
+		rc:     resp.Body,
+		ctx:    ctx,
+		cancel: cancel,
+		window: t.to.Stall,
+		min:    t.to.MinBytes,
+		err:    &TimeoutError{Host: req.URL.Host, Op: op, Stalled: true, After: t.to.Stall, Min: t.to.MinBytes},
 	}
-	ht.TLSClientConfig.RootCAs = pool
-	return ht, nil
+	b.timer = time.AfterFunc(b.window, b.tick)
+	resp.Body = b
+	return resp, nil
+}
+
+// stallBody cuts the connection when a window passes with too little read.
+type stallBody struct {
+	rc     io.ReadCloser
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	window time.Duration
+	min    int64
+	err    *TimeoutError
+
+	timer *time.Timer
+	read  atomic.Int64
+	done  atomic.Bool
+}
+
+func (b *stallBody) tick() {
+	if b.done.Load() {
+		return
+	}
+	if b.read.Swap(0) < b.min {
+		b.cancel(b.err)
+		return
+	}
+	b.timer.Reset(b.window)
+}
+
+func (b *stallBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	b.read.Add(int64(n))
+	if err != nil {
+		if context.Cause(b.ctx) == error(b.err) {
+			return n, b.err
+		}
+		if err == io.EOF {
+			b.finish()
+		}
+	}
+	return n, err
+}
+
+func (b *stallBody) finish() {
+	if b.done.CompareAndSwap(false, true) {
+		b.timer.Stop()
+	}
+}
+
+func (b *stallBody) Close() error {
+	b.finish()
+	err := b.rc.Close()
+	b.cancel(nil)
+	return err
+}
+
+// debugTransport logs each request and response line to a writer, with
+// credentials redacted and registry-sent text sanitised.
+type debugTransport struct {
+	next http.RoundTripper
+	w    io.Writer
+	mu   sync.Mutex
+}
+
+// sensitiveHeaders are never logged.
+var sensitiveHeaders = map[string]bool{
+	"Authorization":        true,
+	"Proxy-Authorization":  true,
+	"Cookie":               true,
+	"Set-Cookie":           true,
+	"X-Registry-Auth":      true,
+	"X-Amz-Security-Token": true,
+}
+
+// sensitiveParams are URL query parameters never logged.
+var sensitiveParams = []string{"token", "access_token", "refresh_token", "password", "client_secret", "x-amz-signature", "x-amz-security-token", "sig", "signature"}
+
+func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	t.log(fmt.Sprintf("→ %s %s%s", req.Method, RedactURL(req.URL), formatHeaders(req.Header)))
+	resp, err := t.next.RoundTrip(req)
+	took := time.Since(start).Round(time.Millisecond)
+	if err != nil {
+		t.log(fmt.Sprintf("← %s %s: error after %s: %v", req.Method, RedactURL(req.URL), took, err))
+		return nil, err
+	}
+	t.log(fmt.Sprintf("← %s %s %s (%s)%s", termsafe.String(resp.Status), req.Method, RedactURL(req.URL), took, formatHeaders(resp.Header)))
+	return resp, nil
+}
+
+func (t *debugTransport) log(line string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.w, "manifold: %s\n", line)
+}
+
+// formatHeaders renders headers one per line, sorted, credentials redacted.
+func formatHeaders(h http.Header) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		v := strings.Join(h[k], ", ")
+		if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
+			v = "[redacted]"
+		}
+		fmt.Fprintf(&b, "\n    %s: %s", termsafe.String(k), termsafe.String(v))
+	}
+	return b.String()
+}
+
+// RedactURL returns u as text with user info and secret-bearing query
+// parameters replaced by [redacted], sanitised for a terminal.
+func RedactURL(u *url.URL) string {
+	c := *u
+	if c.User != nil {
+		c.User = url.User("[redacted]")
+	}
+	if c.RawQuery != "" {
+		q := c.Query()
+		changed := false
+		for k := range q {
+			for _, s := range sensitiveParams {
+				if strings.EqualFold(k, s) {
+					q[k] = []string{"[redacted]"}
+					changed = true
+				}
+			}
+		}
+		if changed {
+			c.RawQuery = q.Encode()
+		}
+	}
+	return termsafe.String(c.String())
 }

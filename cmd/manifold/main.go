@@ -29,10 +29,15 @@ type globals struct {
 
 // client builds the registry client from the global flags.
 func (g *globals) client() (*registry.Client, error) {
+	var debug io.Writer
+	if g.debug {
+		debug = g.stderr // requests and retries, credentials redacted
+	}
 	return registry.New(registry.Options{
 		Insecure: g.insecure,
 		CAFile:   g.caFile,
 		CacheDir: defaultCacheDir(),
+		Debug:    debug,
 	})
 }
 
@@ -72,8 +77,14 @@ reference to open its tree. The subcommands are the same features for scripts.`,
 	for _, mk := range subcommands {
 		root.AddCommand(mk(g))
 	}
+	if rootSetup != nil {
+		rootSetup(g, root) // the TUI: RunE and --theme (tui.go)
+	}
 	return root
 }
+
+// rootSetup, when set, completes the root command (tui.go sets it).
+var rootSetup func(*globals, *cobra.Command)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))

@@ -1,0 +1,128 @@
+// Package bench measures manifold against a registry with a fixed delay on
+// every request. It is test-only: `go test ./bench` does nothing unless
+// MANIFOLD_RTT is set; bench/rtt.sh drives it.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+
+	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// delay is the simulated round-trip time (MANIFOLD_RTT_DELAY, e.g. "50ms").
+func delay() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("MANIFOLD_RTT_DELAY")); err == nil {
+		return d
+	}
+	return 50 * time.Millisecond
+}
+
+// delayingProxy is a reverse proxy on loopback that waits d before
+// forwarding each request, and counts them.
+type delayingProxy struct {
+	srv      *httptest.Server
+	requests atomic.Int64
+}
+
+func startProxy(tb testing.TB, target string, d time.Duration) *delayingProxy {
+	u, err := url.Parse(target)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p := &delayingProxy{}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.requests.Add(1)
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	tb.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *delayingProxy) host() string { return p.srv.Listener.Addr().String() }
+
+// setup starts distribution, seeds the 11-platform index with attestations
+// and puts the delaying proxy in front. It returns the proxy and the tag
+// reference through it.
+func setup(tb testing.TB) (*delayingProxy, string) {
+	r := testregistry.Start(tb, testregistry.Options{})
+	set, err := fixtures.Push(context.Background(), r.Host, fixtures.Only(fixtures.Eleven))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p := startProxy(tb, r.URL, delay())
+	return p, set[fixtures.Eleven].Ref(p.host())
+}
+
+// TestRTTServer serves the delayed registry for bench/rtt.sh: it writes the
+// reference to MANIFOLD_RTT_HOSTFILE and runs until MANIFOLD_RTT_STOPFILE
+// exists (or 10 minutes pass).
+func TestRTTServer(t *testing.T) {
+	if os.Getenv("MANIFOLD_RTT") == "" {
+		t.Skip("set MANIFOLD_RTT=1 (bench/rtt.sh does) to serve the delayed registry")
+	}
+	p, ref := setup(t)
+	if f := os.Getenv("MANIFOLD_RTT_HOSTFILE"); f != "" {
+		if err := os.WriteFile(f+".tmp", []byte(ref+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(f+".tmp", f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fmt.Println("serving", ref, "with", delay(), "per request")
+	stop := os.Getenv("MANIFOLD_RTT_STOPFILE")
+	deadline := time.Now().Add(10 * time.Minute)
+	for time.Now().Before(deadline) {
+		if stop != "" {
+			if _, err := os.Stat(stop); err == nil {
+				break
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fmt.Println("requests served:", p.requests.Load())
+}
+
+// BenchmarkTreeRTT measures a cold registry.Tree(All) of the 11-platform
+// index with attestations (22 entries) through the delaying proxy, in
+// round trips' worth of time. Gated like TestRTTServer because each
+// iteration sleeps on purpose.
+func BenchmarkTreeRTT(b *testing.B) {
+	if os.Getenv("MANIFOLD_RTT") == "" {
+		b.Skip("set MANIFOLD_RTT=1 to run")
+	}
+	p, ref := setup(b)
+	b.ResetTimer()
+	start := p.requests.Load()
+	for b.Loop() {
+		c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain(), CacheDir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Tree(context.Background(), ref, registry.TreeOptions{All: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(perOp/float64(delay().Nanoseconds()), "rtts/op")
+	b.ReportMetric(float64(p.requests.Load()-start)/float64(b.N), "requests/op")
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+)
+
+func init() { subcommands = append(subcommands, newAnnotateCmd) }
+
+func newAnnotateCmd(g *globals) *cobra.Command {
+	var (
+		edit        model.PlatformEdit
+		osFeatures  string
+		features    string
+		annotations []string
+		indexAnn    []string
+	)
+	cmd := &cobra.Command{
+		Use:   "annotate LIST [IMAGE]",
+		Short: "Set an entry's platform or annotations (like docker manifest annotate)",
+		Long: `annotate changes one entry of a staged list: its platform (os, architecture,
+variant, os.version, os.features) and its descriptor annotations. IMAGE names
+the entry as it was added, by digest (or a unique digest prefix), or by its
+current platform. Fields not given are kept. --annotation key= removes a key.
+
+--index-annotation sets annotations of the list itself; IMAGE may then be
+left out. Any annotation makes the list an OCI index unless --media-type
+docker was chosen (validation warns that a Docker list drops them).
+
+Validation runs after every change: a variant that does not fit the
+architecture or a duplicate platform blocks the push; a platform that differs
+from the image config is a warning.`,
+		Example: `  manifold annotate localhost:5000/app:v1 localhost:5000/app:arm --os linux --arch arm --variant v7
+  manifold annotate localhost:5000/app:v1 linux/arm64 --variant v8
+  manifold annotate localhost:5000/app:v1 localhost:5000/app:win --os-version 10.0.20348.2113
+  manifold annotate localhost:5000/app:v1 sha256:3f5a1c --annotation org.opencontainers.image.title=app
+  manifold annotate localhost:5000/app:v1 --index-annotation org.opencontainers.image.source=https://git.example/app`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("os-features") {
+				edit.OSFeatures = splitList(osFeatures)
+			}
+			if cmd.Flags().Changed("features") {
+				edit.Features = splitList(features)
+			}
+			ann, err := model.ParseAnnotations(annotations)
+			if err != nil {
+				return err
+			}
+			iann, err := model.ParseAnnotations(indexAnn)
+			if err != nil {
+				return err
+			}
+			entryEdit := edit.OS != "" || edit.Architecture != "" || edit.Variant != "" || edit.OSVersion != "" || edit.OSFeatures != nil || edit.Features != nil || len(ann) > 0
+			if len(args) < 2 && entryEdit {
+				return fmt.Errorf("name the entry to annotate: manifold annotate LIST IMAGE --arch …")
+			}
+			if !entryEdit && len(iann) == 0 {
+				return fmt.Errorf("nothing to change: give --os, --arch, --variant, --os-version, --os-features, --annotation or --index-annotation")
+			}
+			st, err := openStageStore()
+			if err != nil {
+				return err
+			}
+			c, err := g.client()
+			if err != nil {
+				return err
+			}
+			key, err := stagedKey(st, c, args[0])
+			if err != nil {
+				return err
+			}
+			idx := -1
+			l, err := st.Update(key, func(l *model.StagedList) error {
+				if len(args) == 2 {
+					i, err := l.Find(args[1])
+					if err != nil {
+						return err
+					}
+					idx = i
+					if err := l.Annotate(i, edit, ann); err != nil {
+						return err
+					}
+				}
+				l.SetAnnotations(iann)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if idx >= 0 {
+				e := l.Entries[idx]
+				fmt.Fprintf(g.stdout, "entry %d (%s): %s\n", idx+1, shortDigest(e.Digest), termsafe.String(e.PlatformString()))
+			} else {
+				fmt.Fprintf(g.stdout, "%s: index annotations updated\n", termsafe.String(l.Name))
+			}
+			printFindings(g.stderr, l.Validate())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&edit.OS, "os", "", "operating system, e.g. linux or windows")
+	f.StringVar(&edit.Architecture, "arch", "", "architecture, e.g. amd64, arm64, arm")
+	f.StringVar(&edit.Variant, "variant", "", "architecture variant, e.g. v7 (arm), v8 (arm64), v3 (amd64)")
+	f.StringVar(&edit.OSVersion, "os-version", "", "os.version, e.g. 10.0.20348.2113 for Windows Server 2022")
+	f.StringVar(&osFeatures, "os-features", "", "comma-separated os.features, e.g. win32k (empty clears)")
+	f.StringVar(&features, "features", "", "comma-separated platform features (empty clears)")
+	f.StringArrayVar(&annotations, "annotation", nil, "descriptor annotation key=value (repeatable; key= removes)")
+	f.StringArrayVar(&indexAnn, "index-annotation", nil, "index annotation key=value (repeatable; key= removes)")
+	return cmd
+}
+
+func splitList(s string) []string {
+	out := []string{}
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

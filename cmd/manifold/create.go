@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/spf13/cobra"
+
+	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+func init() { subcommands = append(subcommands, newCreateCmd) }
+
+func newCreateCmd(g *globals) *cobra.Command {
+	var (
+		amend     bool
+		mediaType string
+		platforms []string
+		listName  string
+	)
+	cmd := &cobra.Command{
+		Use:   "create LIST IMAGE...",
+		Short: "Stage a manifest list from images (like docker manifest create)",
+		Long: `create stages a new manifest list for the tag LIST from the given images. The
+list is saved locally, nothing is pushed: review it with manifold staged show,
+fix platforms with annotate and write it with push.
+
+Each IMAGE is pinned by digest and its platform is read from its config. An
+IMAGE that is itself a list adds all its entries (or those matching
+--platform), each image followed by its attestations.
+
+With --amend, an already staged LIST gets the images added; a LIST not staged
+yet starts from what the tag holds in the registry, keeping its entries,
+attestations and annotations. The digest the tag held is remembered, and
+push stops if the tag moves in the meantime.
+
+The media type is chosen automatically: an OCI index when any image is OCI or
+any annotation is set, else a Docker manifest list. --media-type overrides.`,
+		Example: `  manifold create localhost:5000/app:v1 localhost:5000/app:amd64 localhost:5000/app:arm64
+  manifold create localhost:5000/app:v1 localhost:5000/app:armv7 --amend
+  manifold create localhost:5000/app:v1 docker.io/library/alpine:3 --platform linux/arm64
+  manifold create localhost:5000/app:v1 localhost:5000/app:amd64 --media-type oci`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			mt, err := model.ParseMediaTypeFlag(mediaType)
+			if err != nil {
+				return err
+			}
+			var picks []model.Platform
+			for _, p := range platforms {
+				pp, err := model.ParsePlatform(p)
+				if err != nil {
+					return err
+				}
+				picks = append(picks, pp)
+			}
+			c, err := g.client()
+			if err != nil {
+				return err
+			}
+			st, err := openStageStore()
+			if err != nil {
+				return err
+			}
+			target, err := c.ParseReference(args[0])
+			if err != nil {
+				return err
+			}
+			if _, ok := target.(name.Tag); !ok {
+				return fmt.Errorf("LIST must be a tag, such as registry/repo:v1, not %s", args[0])
+			}
+			if listName == "" {
+				listName = target.Name()
+			}
+			ctx := cmd.Context()
+			l, err := st.Load(listName)
+			switch {
+			case err == nil && !amend:
+				return fmt.Errorf("%s is already staged: add to it with --amend, or discard it with manifold staged rm", termsafe.String(listName))
+			case err == nil:
+				// Amend the staged list.
+			case !errors.Is(err, stagestore.ErrNotFound):
+				return err
+			default:
+				base, err := c.HeadDigest(ctx, target.Name())
+				if err != nil {
+					return err
+				}
+				if amend && base != "" {
+					t, err := c.Tree(ctx, target.Name()+"@"+base, registry.TreeOptions{All: true})
+					if err != nil {
+						return err
+					}
+					if l, err = model.StagedFromTree(listName, target.Name(), t); err != nil {
+						return err
+					}
+					fmt.Fprintf(g.stderr, "amending %s: %d entries from %s\n", termsafe.String(target.Name()), len(l.Entries), shortDigest(base))
+				} else {
+					l = &model.StagedList{Name: listName, Target: target.Name(), Base: base}
+				}
+			}
+			if cmd.Flags().Changed("media-type") {
+				l.MediaType = mt
+			}
+			added := 0
+			for _, ref := range args[1:] {
+				t, err := c.Tree(ctx, ref, registry.TreeOptions{All: true})
+				if err != nil {
+					return err
+				}
+				var pick func(*model.Entry) bool
+				if len(picks) > 0 {
+					pick = func(e *model.Entry) bool { return e.Platform != nil && matchesAny(*e.Platform, picks) }
+				}
+				es, err := model.EntriesFromTree(ref, t, pick)
+				if err != nil {
+					return err
+				}
+				if t.IsIndex() {
+					fmt.Fprintf(g.stderr, "%s is a list: taking %d entries (attestations kept with their image)\n", termsafe.String(ref), len(es))
+				}
+				added += l.Add(es...)
+			}
+			if err := st.Save(l); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "staged %s: %d entries (%d added)\n", termsafe.String(l.Name), len(l.Entries), added)
+			printFindings(g.stderr, l.Validate())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&amend, "amend", "a", false, "add to a staged list, or start from what the tag holds now")
+	cmd.Flags().StringVar(&mediaType, "media-type", "auto", "oci, docker or auto")
+	cmd.Flags().StringArrayVar(&platforms, "platform", nil, "from an IMAGE that is a list, take only entries for this platform (repeatable)")
+	cmd.Flags().StringVar(&listName, "name", "", "name of the staged list (default: the LIST reference)")
+	return cmd
+}
+
+// matchesAny reports whether p is one of want, compared after
+// normalisation; os.version and os.features count only when given.
+func matchesAny(p model.Platform, want []model.Platform) bool {
+	for _, w := range want {
+		got := p
+		if w.OSVersion == "" {
+			got.OSVersion = ""
+		}
+		if len(w.OSFeatures) == 0 {
+			got.OSFeatures = nil
+		}
+		if model.PlatformKey(got) == model.PlatformKey(w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+func init() { subcommands = append(subcommands, newDemoCmd) }
+
+// demoHosts are the loopback addresses the demo registry listens on; they
+// are never remembered as the last used registry.
+var demoHosts = map[string]bool{}
+
+func isDemoHost(h string) bool { return demoHosts[h] }
+
+func newDemoCmd(g *globals) *cobra.Command {
+	var addr string
+	var serve bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Open the browser on a built-in demo registry (no network, no docker)",
+		Long: `demo starts an in-memory registry on a loopback port, fills it with varied
+multi-platform images (Docker lists and OCI indexes, arm variants, Windows
+os.version entries, attestations, a nested index, a single-platform image, a
+broken index and a repository with 2,000 tags) and opens the browser on it.
+With --serve it only serves the registry and prints its address.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !strings.HasPrefix(addr, "127.0.0.1:") && !strings.HasPrefix(addr, "localhost:") {
+				return fmt.Errorf("--addr %q: the demo registry listens on loopback only (127.0.0.1:PORT)", addr)
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("demo registry: %w", err)
+			}
+			srv := &http.Server{Handler: fixtures.DemoHandler(), ReadHeaderTimeout: 10 * time.Second}
+			go func() { _ = srv.Serve(ln) }()
+			defer srv.Close()
+			host := ln.Addr().String()
+			demoHosts[host] = true
+			fmt.Fprintf(g.stderr, "manifold demo: seeding the registry at %s…\n", host)
+			if err := fixtures.Demo(cmd.Context(), host); err != nil {
+				return fmt.Errorf("seed the demo registry: %w", err)
+			}
+			if serve || !isTerminal(g) {
+				fmt.Fprintf(g.stdout, "demo registry serving at %s (plain HTTP); press ctrl-c to stop\n", host)
+				<-cmd.Context().Done()
+				return nil
+			}
+			const pageSize = 250 // small pages, so the paging is visible
+			client, err := registry.New(registry.Options{Insecure: []string{host}, PageSize: pageSize})
+			if err != nil {
+				return err
+			}
+			return runTUI(cmd.Context(), g, client, host, tuiOptions{pageSize: pageSize})
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on")
+	cmd.Flags().BoolVar(&serve, "serve", false, "only serve the demo registry and print its address")
+	return cmd
+}

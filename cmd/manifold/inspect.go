@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+func init() { subcommands = append(subcommands, newInspectCmd) }
+
+func newInspectCmd(g *globals) *cobra.Command {
+	var (
+		all    bool
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "inspect REF",
+		Short: "Show the manifest list or image a reference points at",
+		Long: `inspect shows the index (or single image) a reference points at: its digest,
+media type and annotations, then every entry with its platform, digest and
+media type. Attestation entries (unknown/unknown) are shown as what they are,
+missing children (404) and entries whose image config disagrees with their
+platform are marked.
+
+--all also fetches every child manifest and image config (all children at
+once, then all configs at once) and adds each image's size, layers and
+creation time.
+
+Output formats:
+  table  aligned columns for people; coloured only on a terminal, never
+         when piped or when NO_COLOR is set (the default)
+  json   the tree as JSON: reference, digest, mediaType, annotations and
+         manifests (each with digest, mediaType, size, platform,
+         annotations and attestationFor, plus manifest and config with --all)
+  raw    the registry's bytes of the top-level manifest, unchanged
+         (--all has no effect)`,
+		Example: `  manifold inspect localhost:5000/app:v1
+  manifold inspect localhost:5000/app:v1 --all
+  manifold inspect docker.io/library/alpine:3.20 -o json | jq -r '.manifests[].platform'
+  manifold inspect localhost:5000/app@sha256:4f1c… -o raw | sha256sum`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := parseFormat(output, formatTable, formatJSON, formatRaw)
+			if err != nil {
+				return err
+			}
+			c, err := g.client()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if format == formatRaw {
+				m, err := c.Get(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				_, err = g.stdout.Write(m.Raw)
+				return err
+			}
+			t, err := fetchTree(ctx, c, args[0], all)
+			if err != nil {
+				return err
+			}
+			if format == formatJSON {
+				return writeJSON(g.stdout, model.NewJSONView(t, all))
+			}
+			w := colourWriter(g.stdout)
+			return writeInspectTable(w, t, all, defaultTableStyles())
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "also fetch every child manifest and image config")
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or raw")
+	return cmd
+}
+
+// fetchTree fetches the tree of ref: only the top level, or everything with
+// all. A single-platform image always gets its config too (one request):
+// without it its platform is unknown.
+func fetchTree(ctx context.Context, c *registry.Client, ref string, all bool) (*model.Tree, error) {
+	t, err := c.Tree(ctx, ref, registry.TreeOptions{All: all})
+	if err != nil {
+		return nil, err
+	}
+	if t.IsIndex() || t.Image == nil || t.Image.Config != nil || t.Image.ConfigErr != "" {
+		return t, nil
+	}
+	cd := t.Image.ConfigDescriptor
+	store := model.Store{t.Digest: {MediaType: t.MediaType, Raw: t.Raw}}
+	raw, err := c.Blob(ctx, t.Repository, cd.Digest)
+	if err != nil {
+		store[cd.Digest] = model.Content{Err: fmt.Errorf("fetch config: %w", err)}
+	} else {
+		store[cd.Digest] = model.Content{MediaType: cd.MediaType, Raw: raw}
+	}
+	return model.Build(t.Reference, t.Repository, t.Digest, store)
+}
+
+func writeInspectTable(w io.Writer, t *model.Tree, all bool, st tableStyles) error {
+	var b strings.Builder
+	field := func(label, value string) {
+		fmt.Fprintf(&b, "%s %s\n", st.label.Render(fmt.Sprintf("%-12s", label)), value)
+	}
+	field("Reference", termsafe.String(t.Reference))
+	field("Digest", st.digest.Render(t.Digest))
+	field("Media type", fmt.Sprintf("%s (%s)", mediaTypeName(t.MediaType), termsafe.String(t.MediaType)))
+	field("Size", humanSize(t.Size))
+	for i, k := range sortedAnnotationKeys(t.Annotations) {
+		label := ""
+		if i == 0 {
+			label = "Annotations"
+		}
+		field(label, termsafe.String(k)+"="+termsafe.String(t.Annotations[k]))
+	}
+	if !t.IsIndex() {
+		writeImageFields(&b, field, t.Image, all, st)
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	b.WriteByte('\n')
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	header := []string{"PLATFORM", "DIGEST", "TYPE", "NOTES"}
+	if all {
+		header = []string{"PLATFORM", "DIGEST", "TYPE", "SIZE", "LAYERS", "CREATED", "NOTES"}
+	}
+	var rows [][]cell
+	platOf := map[string]string{}
+	var index func([]*model.Entry)
+	index = func(es []*model.Entry) {
+		for _, e := range es {
+			if e.Platform != nil {
+				platOf[e.Digest] = e.Platform.String()
+			}
+			index(e.Children)
+		}
+	}
+	index(t.Entries)
+	var add func(es []*model.Entry, depth int)
+	add = func(es []*model.Entry, depth int) {
+		for _, e := range es {
+			rows = append(rows, entryRow(e, depth, all, platOf, st))
+			add(e.Children, depth+1)
+		}
+	}
+	add(t.Entries, 0)
+	if len(rows) == 0 {
+		_, err := io.WriteString(w, st.faint.Render("(the index has no entries)")+"\n")
+		return err
+	}
+	return writeTable(w, header, rows, st)
+}
+
+func entryRow(e *model.Entry, depth int, all bool, platOf map[string]string, st tableStyles) []cell {
+	indent := strings.Repeat("  ", depth)
+	plat := styled(indent+"-", st.faint)
+	switch {
+	case e.Platform != nil && e.IsAttestation():
+		plat = styled(indent+termsafe.String(e.Platform.String()), st.faint)
+	case e.Platform != nil:
+		plat = styled(indent+termsafe.String(e.Platform.String()), st.platform)
+	case e.IsIndex():
+		plat = styled(indent+"(index)", st.faint)
+	}
+	var notes []string
+	noteStyle := st.faint
+	if e.AttestationFor != "" {
+		target := platOf[e.AttestationFor]
+		if target == "" {
+			target = termsafe.String(e.AttestationFor)
+		}
+		notes = append(notes, "attestation of "+target)
+	} else if e.IsAttestation() {
+		notes = append(notes, "attestation")
+	}
+	if e.Missing {
+		notes = append(notes, "missing (404)")
+		noteStyle = st.bad
+	} else if e.Err != "" {
+		notes = append(notes, termsafe.String(e.Err))
+		noteStyle = st.bad
+	}
+	if e.Mismatch != "" {
+		notes = append(notes, "platform mismatch: "+termsafe.String(e.Mismatch))
+		noteStyle = st.warn
+	}
+	if e.Image != nil && e.Image.ConfigErr != "" {
+		notes = append(notes, "config: "+termsafe.String(e.Image.ConfigErr))
+		noteStyle = st.warn
+	}
+	row := []cell{plat, styled(termsafe.String(e.Digest), st.digest), plain(mediaTypeName(e.MediaType))}
+	if all {
+		size, layers, created := "", "", ""
+		if e.Image != nil {
+			size = humanSize(e.Image.TotalSize())
+			layers = fmt.Sprint(len(e.Image.Layers))
+			if c := e.Image.Config; c != nil && c.Created != nil {
+				created = c.Created.UTC().Format("2006-01-02 15:04")
+			}
+		}
+		row = append(row, plain(size), plain(layers), plain(created))
+	}
+	return append(row, styled(strings.Join(notes, "; "), noteStyle))
+}
+
+func writeImageFields(b *strings.Builder, field func(label, value string), im *model.Image, all bool, st tableStyles) {
+	if im == nil {
+		return
+	}
+	if im.Config != nil {
+		field("Platform", st.platform.Render(termsafe.String(im.Config.Platform().String())))
+		if im.Config.Created != nil {
+			field("Created", im.Config.Created.UTC().Format("2006-01-02 15:04:05 UTC"))
+		}
+		if len(im.Config.Entrypoint) > 0 {
+			field("Entrypoint", termsafe.String(strings.Join(im.Config.Entrypoint, " ")))
+		}
+		if len(im.Config.Cmd) > 0 {
+			field("Cmd", termsafe.String(strings.Join(im.Config.Cmd, " ")))
+		}
+	}
+	if im.ConfigErr != "" {
+		field("Config", st.bad.Render(termsafe.String(im.ConfigErr)))
+	}
+	field("Image size", fmt.Sprintf("%s in %d layers", humanSize(im.TotalSize()), len(im.Layers)))
+	if !all {
+		return
+	}
+	if im.Config != nil {
+		for i, e := range im.Config.Env {
+			label := ""
+			if i == 0 {
+				label = "Env"
+			}
+			field(label, termsafe.String(e))
+		}
+		for i, k := range sortedAnnotationKeys(im.Config.Labels) {
+			label := ""
+			if i == 0 {
+				label = "Labels"
+			}
+			field(label, termsafe.String(k)+"="+termsafe.String(im.Config.Labels[k]))
+		}
+	}
+	b.WriteString("\n" + st.header.Render("LAYERS") + "\n")
+	for _, l := range im.Layers {
+		fmt.Fprintf(b, "%s  %9s  %s\n", st.digest.Render(termsafe.String(l.Digest)), humanSize(l.Size), termsafe.String(l.MediaType))
+	}
+}
+
+func sortedAnnotationKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/spf13/cobra"
+
+	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+func init() { subcommands = append(subcommands, newPushCmd) }
+
+// exitTagMoved is the exit status of a push stopped because the target tag
+// moved since the list was staged.
+const exitTagMoved = 3
+
+type pushFlags struct {
+	tags   []string
+	dryRun bool
+	force  bool
+	purge  bool
+	yes    bool
+	spec   string
+}
+
+func newPushCmd(g *globals) *cobra.Command {
+	var f pushFlags
+	cmd := &cobra.Command{
+		Use:   "push [LIST]",
+		Short: "Push a staged list, or a manifest-tool spec file",
+		Long: `push writes a staged list to its target tag and to every --tag.
+
+Children that live in another repository of the same registry are copied
+into the target repository first: their blobs are mounted, then the manifests
+are pushed by digest. Children on another registry are copied blob by blob,
+after you confirm (or with --yes). Then the index is written to each tag and
+read back to verify the digest.
+
+Right before writing, push checks that the target tag still holds the digest
+it held when the list was staged or amended. If it moved, push shows what
+changed and asks (exit status 3 without a terminal); --force skips the check.
+The check narrows the race with another writer but cannot close it: the
+registry API has no compare-and-swap.
+
+Everything before the final tag writes is by digest, so a push that failed
+half-way can simply be run again. The staged list stays until --purge.
+
+--spec pushes a manifest-tool "push from-spec" YAML file (image, tags,
+manifests[].image, manifests[].platform) without staging it.
+
+--dry-run prints the exact bytes that would be pushed on stdout, and the
+digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
+		Example: `  manifold push localhost:5000/app:v1
+  manifold push localhost:5000/app:v1 --tag latest --tag 1.0
+  manifold push localhost:5000/app:v1 --dry-run > index.json
+  manifold push localhost:5000/app:v1 --purge --yes
+  manifold push --spec manifest.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if f.spec != "" {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := g.client()
+			if err != nil {
+				return err
+			}
+			var (
+				l  *model.StagedList
+				st *stagestore.Store
+			)
+			if f.spec != "" {
+				raw, err := os.ReadFile(f.spec)
+				if err != nil {
+					return fmt.Errorf("read spec: %w", err)
+				}
+				spec, err := model.ParseSpec(raw)
+				if err != nil {
+					return err
+				}
+				l, err = listFromSpec(cmd.Context(), c, spec)
+				if err != nil {
+					return err
+				}
+				f.tags = append(spec.Tags, f.tags...)
+			} else {
+				if st, err = openStageStore(); err != nil {
+					return err
+				}
+				if l, err = loadStaged(st, c, args[0]); err != nil {
+					return err
+				}
+			}
+			return runPush(cmd.Context(), g, c, st, l, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVarP(&f.tags, "tag", "t", nil, "also write the index to this tag of the target repository (repeatable)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the bytes and digest that would be pushed; write nothing")
+	fl.BoolVarP(&f.force, "force", "f", false, "push even if the target tag moved since the list was staged")
+	fl.BoolVarP(&f.purge, "purge", "p", false, "discard the staged list after a successful push")
+	fl.BoolVarP(&f.yes, "yes", "y", false, "do not ask: copy children from other registries, push over a moved tag")
+	fl.StringVar(&f.spec, "spec", "", "push a manifest-tool from-spec YAML file instead of a staged list")
+	return cmd
+}
+
+// listFromSpec builds the list a spec describes, pinning each image by
+// digest. Platforms given in the spec replace the config's.
+func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec) (*model.StagedList, error) {
+	target, err := c.ParseReference(s.Image)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := target.(name.Tag); !ok {
+		return nil, fmt.Errorf("spec image %s must be a tag", s.Image)
+	}
+	base, err := c.HeadDigest(ctx, target.Name())
+	if err != nil {
+		return nil, err
+	}
+	l := &model.StagedList{Name: target.Name(), Target: target.Name(), Base: base, Annotations: s.Annotations}
+	for _, m := range s.Manifests {
+		t, err := c.Tree(ctx, m.Image, registry.TreeOptions{All: true})
+		if err != nil {
+			return nil, err
+		}
+		es, err := model.EntriesFromTree(m.Image, t, nil)
+		if err != nil {
+			return nil, err
+		}
+		if !m.Platform.IsZero() {
+			if len(es) != 1 {
+				return nil, fmt.Errorf("spec image %s is a list: a platform can only be given for a single image", m.Image)
+			}
+			if err := model.ApplySpecPlatform(&es[0], m.Platform); err != nil {
+				return nil, err
+			}
+		}
+		for i := range es {
+			if len(m.Annotations) > 0 && !es[i].IsAttestation() {
+				l2 := model.StagedList{Entries: []model.StagedEntry{es[i]}}
+				if err := l2.Annotate(0, model.PlatformEdit{}, m.Annotations); err != nil {
+					return nil, err
+				}
+				es[i] = l2.Entries[0]
+			}
+		}
+		l.Add(es...)
+	}
+	return l, nil
+}
+
+// runPush pushes l, asking before cross-registry copies and before writing
+// over a moved tag. st is nil for a list that is not staged (--spec).
+func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore.Store, l *model.StagedList, f pushFlags) error {
+	plan, err := c.PlanPush(l, f.tags)
+	if err != nil {
+		return err
+	}
+	printFindings(g.stderr, plan.Findings)
+	if model.Blocking(plan.Findings) {
+		return fmt.Errorf("not pushed: fix the errors above with manifold annotate (or manifold staged show %s)", termsafe.String(l.Name))
+	}
+	if f.dryRun {
+		return dryRun(ctx, g, c, l, plan)
+	}
+	opts := registry.PushOptions{Tags: f.tags, Force: f.force, AllowCrossRegistry: f.yes,
+		Progress: func(ev registry.PushEvent) { printProgress(g, ev) }}
+	if cross := plan.CrossRegistry(); len(cross) > 0 && !f.yes {
+		fmt.Fprintf(g.stderr, "%d child manifest(s) must be copied blob by blob from another registry:\n", len(cross))
+		for _, ch := range cross {
+			fmt.Fprintf(g.stderr, "  %s %s\n", termsafe.String(ch.Entry.PlatformString()), termsafe.String(ch.Entry.Ref()))
+		}
+		if !editConfirm(g, "copy them into "+termsafe.String(plan.Repository)+"?") {
+			return fmt.Errorf("not pushed: copying from another registry needs confirmation (--yes)")
+		}
+		opts.AllowCrossRegistry = true
+	}
+	res, err := c.Push(ctx, l, opts)
+	var moved *registry.TagMovedError
+	if errors.As(err, &moved) {
+		fmt.Fprintln(g.stderr, termsafe.String(moved.Error()))
+		fmt.Fprintf(g.stderr, "pushing now would change %s like this:\n", termsafe.String(moved.Tag))
+		printDiff(g.stderr, moved.Diff)
+		if !f.yes && !editConfirm(g, "push anyway?") {
+			return &exitError{code: exitTagMoved, msg: "not pushed: the tag moved (use --force to push anyway, or create --amend to start again from it)"}
+		}
+		opts.Force = true
+		res, err = c.Push(ctx, l, opts)
+	}
+	if err != nil {
+		if st != nil {
+			return fmt.Errorf("%w\nthe staged list %s is kept: run the push again", err, termsafe.String(l.Name))
+		}
+		return err
+	}
+	fmt.Fprintf(g.stderr, "children: %d already there, %d mounted, %d copied\n", res.Existing, res.Mounted, res.Copied)
+	for _, t := range res.Tags {
+		fmt.Fprintf(g.stdout, "%s@%s\n", termsafe.String(t), res.Digest)
+	}
+	if st == nil {
+		return nil
+	}
+	if f.purge {
+		if err := st.Discard(l.Name); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "discarded staged list %s\n", termsafe.String(l.Name))
+		return nil
+	}
+	// The tag now holds the list: further edits amend that.
+	_, err = st.Update(l.Name, func(s *model.StagedList) error {
+		s.Base = res.Digest
+		return nil
+	})
+	return err
+}
+
+func dryRun(ctx context.Context, g *globals, c *registry.Client, l *model.StagedList, plan *registry.PushPlan) error {
+	if _, err := fmt.Fprintf(g.stdout, "%s\n", plan.Raw); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stderr, "digest: %s\nsize: %d\nmedia type: %s\n", plan.Digest, len(plan.Raw), plan.MediaType)
+	for _, t := range plan.Tags {
+		fmt.Fprintf(g.stderr, "tag: %s\n", termsafe.String(t))
+	}
+	for _, ch := range plan.Children {
+		fmt.Fprintf(g.stderr, "child %s %s: %s\n", termsafe.String(ch.Entry.PlatformString()), shortDigest(ch.Entry.Digest), ch.Action)
+	}
+	cur, err := c.HeadDigest(ctx, l.Target)
+	if err != nil {
+		fmt.Fprintf(g.stderr, "cannot compare with the tag now: %s\n", termsafe.String(err.Error()))
+		return nil
+	}
+	if cur != l.Base {
+		fmt.Fprintf(g.stderr, "warning: %s moved since the list was staged (%s → %s): push will stop unless --force\n", termsafe.String(l.Target), shortDigest(l.Base), shortDigest(cur))
+	}
+	var t *model.Tree
+	if cur != "" {
+		if t, err = c.Tree(ctx, l.Target+"@"+cur, registry.TreeOptions{}); err != nil {
+			fmt.Fprintf(g.stderr, "cannot read the tag now: %s\n", termsafe.String(err.Error()))
+			return nil
+		}
+	}
+	fmt.Fprintln(g.stderr, "diff:")
+	printDiff(g.stderr, model.Diff(t, l))
+	return nil
+}
+
+func printProgress(g *globals, ev registry.PushEvent) {
+	switch ev.Step {
+	case "check":
+		fmt.Fprintf(g.stderr, "checking %s has not moved\n", termsafe.String(ev.Ref))
+	case "exists", "mount", "copy":
+		verb := map[string]string{"exists": "already there", "mount": "mounted", "copy": "copied"}[ev.Step]
+		fmt.Fprintf(g.stderr, "[%d/%d] %s %s\n", ev.Done, ev.Total, shortDigest(ev.Ref), verb)
+	case "index":
+		fmt.Fprintf(g.stderr, "writing %s\n", termsafe.String(ev.Ref))
+	case "verify":
+		fmt.Fprintf(g.stderr, "verifying %s\n", termsafe.String(ev.Ref))
+	}
+}

@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+func init() { subcommands = append(subcommands, newStagedCmd) }
+
+// editStdin and editIsTTY are where confirmations are read from; tests
+// replace them.
+var (
+	editStdin io.Reader = os.Stdin
+	editIsTTY           = func() bool {
+		fi, err := os.Stdin.Stat()
+		return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	}
+)
+
+// editConfirm asks a yes/no question on a terminal. Without a terminal it
+// answers no, so scripts must say --yes.
+func editConfirm(g *globals, question string) bool {
+	if !editIsTTY() {
+		return false
+	}
+	fmt.Fprintf(g.stderr, "%s [y/N] ", question)
+	line, _ := bufio.NewReader(editStdin).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+func openStageStore() (*stagestore.Store, error) {
+	return stagestore.Open()
+}
+
+// loadStaged finds a staged list by its name as given, or by the normalised
+// reference it was created for.
+func loadStaged(st *stagestore.Store, c *registry.Client, arg string) (*model.StagedList, error) {
+	l, err := st.Load(arg)
+	if err == nil || !errors.Is(err, stagestore.ErrNotFound) {
+		return l, err
+	}
+	if c != nil {
+		if r, perr := c.ParseReference(arg); perr == nil && r.Name() != arg {
+			if l, err2 := st.Load(r.Name()); err2 == nil {
+				return l, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%w (see manifold staged ls)", err)
+}
+
+// stagedKey returns the store name of a list given as LIST, the same way
+// loadStaged finds it.
+func stagedKey(st *stagestore.Store, c *registry.Client, arg string) (string, error) {
+	l, err := loadStaged(st, c, arg)
+	if err != nil {
+		return "", err
+	}
+	return l.Name, nil
+}
+
+func printFindings(w io.Writer, fs []model.Finding) {
+	for _, f := range fs {
+		fmt.Fprintln(w, termsafe.String(f.String()))
+	}
+}
+
+func printDiff(w io.Writer, d model.ListDiff) {
+	for _, line := range d.Lines() {
+		fmt.Fprintln(w, "  "+termsafe.String(line))
+	}
+}
+
+func shortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[:i+13]
+	}
+	return d
+}
+
+// printStaged writes a staged list as a table of its entries.
+func printStaged(w io.Writer, l *model.StagedList) {
+	fmt.Fprintf(w, "%s → %s (%s", termsafe.String(l.Name), termsafe.String(l.Target), mediaTypeLabel(l))
+	if l.Base != "" {
+		fmt.Fprintf(w, ", amends %s", shortDigest(l.Base))
+	} else {
+		fmt.Fprint(w, ", new tag")
+	}
+	fmt.Fprintln(w, ")")
+	for _, k := range sortedKeys(l.Annotations) {
+		fmt.Fprintf(w, "  index annotation %s=%s\n", termsafe.String(k), termsafe.String(l.Annotations[k]))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tPLATFORM\tDIGEST\tSOURCE\tNOTES")
+	for i, e := range l.Entries {
+		var notes []string
+		if e.IsAttestation() {
+			notes = append(notes, "attestation of "+shortDigest(e.Annotations[model.AnnotationReferenceDigest]))
+		} else {
+			for _, k := range sortedKeys(e.Annotations) {
+				notes = append(notes, k+"="+e.Annotations[k])
+			}
+		}
+		if e.ConfigPlatform != nil && e.Platform != nil && e.ConfigPlatform.String() != e.Platform.String() && !e.IsAttestation() {
+			notes = append(notes, "config says "+e.ConfigPlatform.String())
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, termsafe.String(e.PlatformString()), shortDigest(e.Digest),
+			termsafe.String(e.Source), termsafe.String(strings.Join(notes, "; ")))
+	}
+	tw.Flush()
+}
+
+func mediaTypeLabel(l *model.StagedList) string {
+	mt := "Docker list"
+	if l.EffectiveMediaType() == model.MediaTypeOCIIndex {
+		mt = "OCI index"
+	}
+	if l.MediaType == "" {
+		mt += ", chosen automatically"
+	}
+	return mt
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func newStagedCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "staged [ls|show|rm|mv]",
+		Short: "List, show, rename and discard staged lists",
+		Long: `Staged lists are manifest lists being put together with create and annotate,
+saved under $XDG_DATA_HOME/manifold/staged (or ~/.local/share/manifold/staged;
+MANIFOLD_DATA_DIR overrides) as soon as they change. They stay until pushed
+with --purge or discarded with rm.`,
+		Example: `  manifold staged
+  manifold staged show localhost:5000/app:v1
+  manifold staged show localhost:5000/app:v1 --diff
+  manifold staged mv localhost:5000/app:v1 app-release
+  manifold staged rm app-release`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return stagedList(g) },
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:     "ls",
+		Short:   "List staged lists",
+		Example: "  manifold staged ls",
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return stagedList(g) },
+	})
+	var showJSON, showDiff bool
+	show := &cobra.Command{
+		Use:   "show LIST",
+		Short: "Show a staged list's entries and what validation finds",
+		Example: `  manifold staged show localhost:5000/app:v1
+  manifold staged show localhost:5000/app:v1 --diff   # compare with the tag now
+  manifold staged show localhost:5000/app:v1 --json   # the bytes push would write`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := openStageStore()
+			if err != nil {
+				return err
+			}
+			c, err := g.client()
+			if err != nil {
+				return err
+			}
+			l, err := loadStaged(st, c, args[0])
+			if err != nil {
+				return err
+			}
+			if showJSON {
+				raw, _, err := l.Render()
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(g.stdout, "%s\n", raw)
+				return err
+			}
+			printStaged(g.stdout, l)
+			printFindings(g.stdout, l.Validate())
+			if showDiff {
+				d, err := currentDiff(cmd, c, l)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stdout, "diff against %s now:\n", termsafe.String(l.Target))
+				printDiff(g.stdout, d)
+			}
+			return nil
+		},
+	}
+	show.Flags().BoolVar(&showJSON, "json", false, "print the index exactly as push would write it")
+	show.Flags().BoolVar(&showDiff, "diff", false, "fetch the target tag and show what pushing would change")
+	cmd.AddCommand(show)
+	cmd.AddCommand(&cobra.Command{
+		Use:     "rm LIST...",
+		Aliases: []string{"discard"},
+		Short:   "Discard staged lists (nothing in a registry changes)",
+		Example: "  manifold staged rm localhost:5000/app:v1",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := openStageStore()
+			if err != nil {
+				return err
+			}
+			c, err := g.client()
+			if err != nil {
+				return err
+			}
+			for _, a := range args {
+				key, err := stagedKey(st, c, a)
+				if err != nil {
+					return err
+				}
+				if err := st.Discard(key); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stdout, "discarded %s\n", termsafe.String(key))
+			}
+			return nil
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:     "mv LIST NEWNAME",
+		Aliases: []string{"rename"},
+		Short:   "Rename a staged list (its target stays)",
+		Example: "  manifold staged mv localhost:5000/app:v1 release-candidate",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := openStageStore()
+			if err != nil {
+				return err
+			}
+			c, err := g.client()
+			if err != nil {
+				return err
+			}
+			key, err := stagedKey(st, c, args[0])
+			if err != nil {
+				return err
+			}
+			if err := st.Rename(key, args[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "renamed %s to %s\n", termsafe.String(key), termsafe.String(args[1]))
+			return nil
+		},
+	})
+	return cmd
+}
+
+func stagedList(g *globals) error {
+	st, err := openStageStore()
+	if err != nil {
+		return err
+	}
+	ls, err := st.List()
+	if err != nil {
+		return err
+	}
+	if len(ls) == 0 {
+		fmt.Fprintln(g.stderr, "no staged lists: start one with manifold create LIST IMAGE...")
+		return nil
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTARGET\tENTRIES\tUPDATED")
+	for _, s := range ls {
+		if s.Err != nil {
+			fmt.Fprintf(tw, "%s\t(unreadable: %s)\t\t\n", termsafe.String(s.Name), termsafe.String(s.Err.Error()))
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", termsafe.String(s.Name), termsafe.String(s.Target), s.Entries, s.Updated.Local().Format(time.DateTime))
+	}
+	return tw.Flush()
+}
+
+// currentDiff fetches what the list's target tag holds now and diffs the
+// list against it.
+func currentDiff(cmd *cobra.Command, c *registry.Client, l *model.StagedList) (model.ListDiff, error) {
+	cur, err := c.HeadDigest(cmd.Context(), l.Target)
+	if err != nil {
+		return model.ListDiff{}, err
+	}
+	if cur == "" {
+		return model.Diff(nil, l), nil
+	}
+	t, err := c.Tree(cmd.Context(), l.Target+"@"+cur, registry.TreeOptions{})
+	if err != nil {
+		return model.ListDiff{}, err
+	}
+	return model.Diff(t, l), nil
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/spf13/cobra"
+
+	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui"
+)
+
+func init() { rootSetup = setupTUI }
+
+// setupTUI makes the root command open the TUI and adds --theme.
+func setupTUI(g *globals, root *cobra.Command) {
+	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: dark, light, high-contrast, none, or a theme file (see themes/README.md); default from the terminal background")
+	root.Args = cobra.MaximumNArgs(1)
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if !isTerminal(g) {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			return fmt.Errorf("the browser needs a terminal; for scripts use `manifold inspect %s`", args[0])
+		}
+		client, err := g.client()
+		if err != nil {
+			return err
+		}
+		start := ""
+		if len(args) == 1 {
+			start = args[0]
+		} else {
+			start = lastRegistry()
+		}
+		return runTUI(cmd.Context(), g, client, start, tuiOptions{})
+	}
+}
+
+type tuiOptions struct {
+	pageSize int // for the demo
+}
+
+// runTUI opens the UI on start (a registry, repository or reference).
+func runTUI(ctx context.Context, g *globals, client *registry.Client, start string, extra tuiOptions) error {
+	opts := ui.Options{
+		Registry: client,
+		Start:    start,
+		Theme:    g.theme,
+		NoColor:  os.Getenv("NO_COLOR") != "",
+		OnOpen:   rememberRegistry,
+		Login: func(host, user, secret string) (ui.Registry, error) {
+			return g.loginClient(host, user, secret, extra)
+		},
+		SaveCredentials: registry.SaveCredentials,
+	}
+	m, err := ui.New(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("terminal UI: %w", err)
+	}
+	return nil
+}
+
+// loginClient is a client that sends user/secret to host and uses the
+// usual keychain for every other registry.
+func (g *globals) loginClient(host, user, secret string, extra tuiOptions) (*registry.Client, error) {
+	kc := authn.NewMultiKeychain(staticKeychain{host: host, cfg: authn.AuthConfig{Username: user, Password: secret}}, authn.DefaultKeychain)
+	c, err := registry.New(registry.Options{Insecure: g.insecure, CAFile: g.caFile, Keychain: kc, PageSize: extra.pageSize})
+	if err != nil {
+		return nil, err
+	}
+	// Check the credentials now, so a typo is reported in the prompt.
+	reg, err := c.ParseRegistry(host)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := authn.Resolve(context.Background(), kc, reg); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+type staticKeychain struct {
+	host string
+	cfg  authn.AuthConfig
+}
+
+func (k staticKeychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
+	if r.RegistryStr() == k.host {
+		return authn.FromConfig(k.cfg), nil
+	}
+	return authn.Anonymous, nil
+}
+
+func isTerminal(g *globals) bool {
+	f, ok := g.stdout.(*os.File)
+	return ok && term.IsTerminal(f.Fd()) && term.IsTerminal(os.Stdin.Fd())
+}
+
+// state is what manifold remembers between runs.
+type state struct {
+	Registry string `json:"registry,omitempty"`
+}
+
+func statePath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "manifold", "state.json")
+}
+
+// lastRegistry is the registry browsed last, or "".
+func lastRegistry() string {
+	p := statePath()
+	if p == "" {
+		return ""
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return ""
+	}
+	var s state
+	if json.Unmarshal(b, &s) != nil || ui.Classify(s.Registry) != ui.KindRegistry {
+		return ""
+	}
+	return s.Registry
+}
+
+// rememberRegistry stores the registry as the last used one (atomically:
+// temp file then rename). Failures are ignored: it is a convenience.
+func rememberRegistry(reg string) {
+	p := statePath()
+	if p == "" || isDemoHost(reg) {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return
+	}
+	b, _ := json.Marshal(state{Registry: reg})
+	tmp, err := os.CreateTemp(filepath.Dir(p), "state-*.json")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(b)
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	if os.Rename(tmp.Name(), p) != nil {
+		os.Remove(tmp.Name())
+	}
+}

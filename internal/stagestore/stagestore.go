@@ -1,0 +1,372 @@
+// Package stagestore keeps staged lists on disk, one JSON file per list,
+// under the user's data directory. Every change is written atomically (temp
+// file, fsync, rename, fsync of the directory) while holding an exclusive
+// lock, so a killed manifold loses nothing and two manifolds do not overwrite
+// each other's edits.
+package stagestore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/manifold-dev/manifold/model"
+)
+
+// EnvDataDir overrides the data directory (tests, portable setups).
+const EnvDataDir = "MANIFOLD_DATA_DIR"
+
+// formatVersion is written into every file; newer files are refused rather
+// than misread.
+const formatVersion = 1
+
+// ErrNotFound is returned for a name with no staged list.
+var ErrNotFound = errors.New("no staged list with that name")
+
+// ErrExists is returned when a name is already taken.
+var ErrExists = errors.New("a staged list with that name already exists")
+
+// Store is a directory of staged lists.
+type Store struct {
+	dir string
+	// now is the clock, replaceable in tests.
+	now func() time.Time
+}
+
+// DefaultDir is $MANIFOLD_DATA_DIR/staged, else $XDG_DATA_HOME/manifold/staged,
+// else ~/.local/share/manifold/staged.
+func DefaultDir() (string, error) {
+	if d := os.Getenv(EnvDataDir); d != "" {
+		return filepath.Join(d, "staged"), nil
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "manifold", "staged"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("find the data directory: %w (set %s)", err, EnvDataDir)
+	}
+	return filepath.Join(home, ".local", "share", "manifold", "staged"), nil
+}
+
+// Open opens the store in DefaultDir, creating it.
+func Open() (*Store, error) {
+	dir, err := DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return OpenDir(dir)
+}
+
+// OpenDir opens the store in dir, creating it (mode 0700: staged lists name
+// private registries).
+func OpenDir(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create staging directory: %w", err)
+	}
+	return &Store{dir: dir, now: time.Now}, nil
+}
+
+// Dir is the directory the store lives in.
+func (s *Store) Dir() string { return s.dir }
+
+type file struct {
+	Version int               `json:"version"`
+	List    *model.StagedList `json:"list"`
+}
+
+// path maps a list name to its file. Names are references such as
+// localhost:5000/app:v1, so they are escaped into one path element.
+func (s *Store) path(name string) string {
+	return filepath.Join(s.dir, url.PathEscape(name)+".json")
+}
+
+func checkName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("a staged list needs a name")
+	}
+	if len(url.PathEscape(name)) > 200 {
+		return fmt.Errorf("staged list name %q is too long", name)
+	}
+	return nil
+}
+
+// lock takes an exclusive lock on the store for the duration of one
+// operation. A second process waits for it.
+func (s *Store) lock() (unlock func(), err error) {
+	f, err := os.OpenFile(filepath.Join(s.dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock staging directory: %w", err)
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock staging directory: %w", err)
+	}
+	return func() {
+		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+// Load reads the staged list called name.
+func (s *Store) Load(name string) (*model.StagedList, error) {
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return s.load(name)
+}
+
+func (s *Store) load(name string) (*model.StagedList, error) {
+	raw, err := os.ReadFile(s.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read staged list %s: %w", name, err)
+	}
+	return decode(name, raw)
+}
+
+func decode(name string, raw []byte) (*model.StagedList, error) {
+	var f file
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("staged list %s is corrupt: %w", name, err)
+	}
+	if f.Version > formatVersion {
+		return nil, fmt.Errorf("staged list %s was written by a newer manifold (format %d)", name, f.Version)
+	}
+	if f.List == nil {
+		return nil, fmt.Errorf("staged list %s is empty", name)
+	}
+	return f.List, nil
+}
+
+// Save writes l under l.Name, replacing what was there.
+func (s *Store) Save(l *model.StagedList) error {
+	if err := checkName(l.Name); err != nil {
+		return err
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return s.save(l)
+}
+
+func (s *Store) save(l *model.StagedList) error {
+	l.Updated = s.now().UTC()
+	raw, err := json.MarshalIndent(file{Version: formatVersion, List: l}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode staged list %s: %w", l.Name, err)
+	}
+	return writeAtomic(s.dir, s.path(l.Name), append(raw, '\n'))
+}
+
+// Create saves l, failing with ErrExists when the name is taken.
+func (s *Store) Create(l *model.StagedList) error {
+	if err := checkName(l.Name); err != nil {
+		return err
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := os.Stat(s.path(l.Name)); err == nil {
+		return fmt.Errorf("%s: %w", l.Name, ErrExists)
+	}
+	return s.save(l)
+}
+
+// Update loads the list called name, lets fn change it and saves the result,
+// all under the lock, so concurrent edits from two processes both land. The
+// list is not saved when fn fails.
+func (s *Store) Update(name string, fn func(*model.StagedList) error) (*model.StagedList, error) {
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	l, err := s.load(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(l); err != nil {
+		return nil, err
+	}
+	if l.Name != name {
+		return nil, fmt.Errorf("update of %s changed its name: use Rename", name)
+	}
+	if err := s.save(l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Summary describes a staged list for listings.
+type Summary struct {
+	Name    string
+	Target  string
+	Entries int
+	Updated time.Time
+	// Err is set for a file that could not be read; it is listed so the
+	// user sees it and can discard it.
+	Err error
+}
+
+// List returns every staged list, sorted by name.
+func (s *Store) List() ([]Summary, error) {
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("list staged lists: %w", err)
+	}
+	var out []Summary
+	for _, de := range des {
+		n := de.Name()
+		if de.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, ".") {
+			continue
+		}
+		name, err := url.PathUnescape(strings.TrimSuffix(n, ".json"))
+		if err != nil {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join(s.dir, n))
+		if err != nil {
+			out = append(out, Summary{Name: name, Err: err})
+			continue
+		}
+		l, err := decode(name, raw)
+		if err != nil {
+			out = append(out, Summary{Name: name, Err: err})
+			continue
+		}
+		out = append(out, Summary{Name: name, Target: l.Target, Entries: len(l.Entries), Updated: l.Updated})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Rename gives a staged list a new name. It fails when the new name is
+// taken.
+func (s *Store) Rename(from, to string) error {
+	if err := checkName(from); err != nil {
+		return err
+	}
+	if err := checkName(to); err != nil {
+		return err
+	}
+	if from == to {
+		return nil
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := os.Stat(s.path(to)); err == nil {
+		return fmt.Errorf("%s: %w", to, ErrExists)
+	}
+	l, err := s.load(from)
+	if err != nil {
+		return err
+	}
+	l.Name = to
+	if err := s.save(l); err != nil {
+		return err
+	}
+	return s.remove(from)
+}
+
+// Discard deletes a staged list.
+func (s *Store) Discard(name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return s.remove(name)
+}
+
+func (s *Store) remove(name string) error {
+	err := os.Remove(s.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("discard staged list %s: %w", name, err)
+	}
+	return syncDir(s.dir)
+}
+
+// writeAtomic writes data to path so that a reader sees the old file or the
+// new one, never a part: temp file in the same directory, fsync, rename,
+// fsync of the directory.
+func writeAtomic(dir, path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save staged list: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("save staged list: %w", err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("save staged list: fsync: %w", err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("save staged list: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("save staged list: %w", err)
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("fsync staging directory: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("fsync staging directory: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,563 @@
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// StagedList is a manifest list or image index being put together before it
+// is pushed: the target it goes to, its entries in order and the digest the
+// target tag held when the list was staged or amended.
+type StagedList struct {
+	// Name identifies the list in the staging store; by default the target.
+	Name string `json:"name"`
+	// Target is the reference the list is pushed to (registry/repo:tag).
+	Target string `json:"target"`
+	// MediaType forces a Docker list or an OCI index; "" chooses
+	// automatically (see EffectiveMediaType).
+	MediaType string `json:"mediaType,omitempty"`
+	// Annotations are the index's own annotations (OCI only).
+	Annotations map[string]string `json:"annotations,omitempty"`
+	// Entries are the descriptors of the list, in the order they are pushed.
+	Entries []StagedEntry `json:"entries"`
+	// Base is the digest the target tag held when the list was staged or
+	// last amended; "" when the tag did not exist. Push stops when the tag
+	// has moved since.
+	Base string `json:"base,omitempty"`
+	// Updated is when the list last changed.
+	Updated time.Time `json:"updated,omitzero"`
+}
+
+// StagedEntry is one descriptor of a staged list and where its content
+// lives until it is copied into the target repository.
+type StagedEntry struct {
+	// Source is the reference the entry was added from, as the user gave it.
+	Source string `json:"source"`
+	// Repository is registry/repository where the manifest can be read.
+	Repository string `json:"repository"`
+	// Digest, MediaType and Size pin the manifest.
+	Digest    string `json:"digest"`
+	MediaType string `json:"mediaType"`
+	Size      int64  `json:"size"`
+	// Platform is what the descriptor declares; nil for none (attestations
+	// carry unknown/unknown).
+	Platform *Platform `json:"platform,omitempty"`
+	// ConfigPlatform is what the image config says, when known.
+	ConfigPlatform *Platform `json:"configPlatform,omitempty"`
+	// Annotations are the descriptor's annotations.
+	Annotations  map[string]string `json:"annotations,omitempty"`
+	ArtifactType string            `json:"artifactType,omitempty"`
+}
+
+// Ref returns repository@digest, the pinned reference of the entry.
+func (e StagedEntry) Ref() string { return e.Repository + "@" + e.Digest }
+
+// IsAttestation reports whether the entry is a BuildKit attestation.
+func (e StagedEntry) IsAttestation() bool {
+	return e.Annotations[AnnotationReferenceType] == ReferenceTypeAttestation
+}
+
+// PlatformString is the entry's platform as os/arch[/variant][:os.version],
+// or "-" when it has none.
+func (e StagedEntry) PlatformString() string {
+	if e.Platform == nil {
+		return "-"
+	}
+	return e.Platform.String()
+}
+
+// Clone returns a deep copy of the list, so edits to the copy never reach
+// the original.
+func (l *StagedList) Clone() *StagedList {
+	c := *l
+	c.Annotations = cloneMap(l.Annotations)
+	c.Entries = make([]StagedEntry, len(l.Entries))
+	for i, e := range l.Entries {
+		c.Entries[i] = e.clone()
+	}
+	return &c
+}
+
+func (e StagedEntry) clone() StagedEntry {
+	c := e
+	c.Platform = clonePlatform(e.Platform)
+	c.ConfigPlatform = clonePlatform(e.ConfigPlatform)
+	c.Annotations = cloneMap(e.Annotations)
+	return c
+}
+
+func clonePlatform(p *Platform) *Platform {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.OSFeatures = append([]string(nil), p.OSFeatures...)
+	c.Features = append([]string(nil), p.Features...)
+	if len(c.OSFeatures) == 0 {
+		c.OSFeatures = nil
+	}
+	if len(c.Features) == 0 {
+		c.Features = nil
+	}
+	return &c
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// EffectiveMediaType is the media type the list is pushed as: the forced one
+// when set, else an OCI index when any child is OCI or any annotation or
+// artifact type is set (a Docker list would drop them), else a Docker list.
+func (l *StagedList) EffectiveMediaType() string {
+	if l.MediaType != "" {
+		return l.MediaType
+	}
+	if len(l.Annotations) > 0 {
+		return MediaTypeOCIIndex
+	}
+	for _, e := range l.Entries {
+		if e.MediaType == MediaTypeOCIManifest || e.MediaType == MediaTypeOCIIndex || len(e.Annotations) > 0 || e.ArtifactType != "" {
+			return MediaTypeOCIIndex
+		}
+	}
+	return MediaTypeDockerList
+}
+
+// ParseMediaTypeFlag maps the --media-type values oci, docker and auto (or
+// a full media type) to a StagedList.MediaType.
+func ParseMediaTypeFlag(s string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return "", nil
+	case "oci", MediaTypeOCIIndex:
+		return MediaTypeOCIIndex, nil
+	case "docker", MediaTypeDockerList:
+		return MediaTypeDockerList, nil
+	}
+	return "", fmt.Errorf("unknown media type %q: use oci, docker or auto", s)
+}
+
+// renderDescriptor fixes the field order of a rendered descriptor.
+type renderDescriptor struct {
+	MediaType    string            `json:"mediaType"`
+	Digest       string            `json:"digest"`
+	Size         int64             `json:"size"`
+	Platform     *renderPlatform   `json:"platform,omitempty"`
+	Annotations  map[string]string `json:"annotations,omitempty"`
+	ArtifactType string            `json:"artifactType,omitempty"`
+}
+
+type renderPlatform struct {
+	Architecture string   `json:"architecture"`
+	OS           string   `json:"os"`
+	OSVersion    string   `json:"os.version,omitempty"`
+	OSFeatures   []string `json:"os.features,omitempty"`
+	Variant      string   `json:"variant,omitempty"`
+	Features     []string `json:"features,omitempty"`
+}
+
+type renderIndex struct {
+	SchemaVersion int                `json:"schemaVersion"`
+	MediaType     string             `json:"mediaType"`
+	Manifests     []renderDescriptor `json:"manifests"`
+	Annotations   map[string]string  `json:"annotations,omitempty"`
+}
+
+// Render returns the bytes of the list as it is pushed and their digest. The
+// output depends only on the list: entries keep their order and map keys are
+// sorted. A Docker list carries no annotations or artifact types.
+func (l *StagedList) Render() (raw []byte, digest string, err error) {
+	mt := l.EffectiveMediaType()
+	if !IsIndexMediaType(mt) {
+		return nil, "", fmt.Errorf("media type %q is not a list or index", mt)
+	}
+	oci := mt == MediaTypeOCIIndex
+	idx := renderIndex{SchemaVersion: 2, MediaType: mt, Manifests: make([]renderDescriptor, 0, len(l.Entries))}
+	if oci && len(l.Annotations) > 0 {
+		idx.Annotations = l.Annotations
+	}
+	for i, e := range l.Entries {
+		if err := ValidateDigest(e.Digest); err != nil {
+			return nil, "", fmt.Errorf("entry %d (%s): %w", i+1, e.Source, err)
+		}
+		if e.Size <= 0 {
+			return nil, "", fmt.Errorf("entry %d (%s): size %d is not positive", i+1, e.Source, e.Size)
+		}
+		d := renderDescriptor{MediaType: e.MediaType, Digest: e.Digest, Size: e.Size}
+		if e.Platform != nil {
+			p := e.Platform
+			d.Platform = &renderPlatform{
+				Architecture: p.Architecture, OS: p.OS, OSVersion: p.OSVersion, Variant: p.Variant,
+				OSFeatures: nonEmpty(p.OSFeatures), Features: nonEmpty(p.Features),
+			}
+		}
+		if oci {
+			if len(e.Annotations) > 0 {
+				d.Annotations = e.Annotations
+			}
+			d.ArtifactType = e.ArtifactType
+		}
+		idx.Manifests = append(idx.Manifests, d)
+	}
+	raw, err = json.MarshalIndent(idx, "", "   ")
+	if err != nil {
+		return nil, "", fmt.Errorf("render list: %w", err)
+	}
+	sum := sha256.Sum256(raw)
+	return raw, "sha256:" + hex.EncodeToString(sum[:]), nil
+}
+
+func nonEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// EntryFromImage makes a staged entry of a single-platform image: the
+// platform comes from its config.
+func EntryFromImage(source, repository string, im *Image) (StagedEntry, error) {
+	if im == nil {
+		return StagedEntry{}, fmt.Errorf("%s: no image manifest", source)
+	}
+	e := StagedEntry{
+		Source: source, Repository: repository,
+		Digest: im.Digest, MediaType: im.MediaType, Size: im.Size,
+		ArtifactType: im.ArtifactType,
+	}
+	if im.Config != nil {
+		p := im.Config.Platform()
+		e.ConfigPlatform = clonePlatform(&p)
+		e.Platform = clonePlatform(&p)
+	}
+	return e, nil
+}
+
+// EntryFromIndexEntry makes a staged entry of an index entry, keeping its
+// descriptor's platform and annotations.
+func EntryFromIndexEntry(repository string, ie *Entry) StagedEntry {
+	e := StagedEntry{
+		Source: repository + "@" + ie.Digest, Repository: repository,
+		Digest: ie.Digest, MediaType: ie.MediaType, Size: ie.Size,
+		Platform:     clonePlatform(ie.Platform),
+		Annotations:  cloneMap(ie.Annotations),
+		ArtifactType: ie.ArtifactType,
+	}
+	if ie.Image != nil && ie.Image.Config != nil && !ie.IsAttestation() {
+		p := ie.Image.Config.Platform()
+		e.ConfigPlatform = clonePlatform(&p)
+	}
+	return e
+}
+
+// EntriesFromTree turns the tree of a source reference into entries. A single
+// image becomes one entry. An index is expanded with ExpandIndex: pick
+// chooses the images to take (nil takes all), and each image brings its
+// attestations along, right after it.
+func EntriesFromTree(source string, t *Tree, pick func(*Entry) bool) ([]StagedEntry, error) {
+	if t == nil {
+		return nil, fmt.Errorf("%s: nothing fetched", source)
+	}
+	if !t.IsIndex() {
+		if t.Image == nil {
+			return nil, fmt.Errorf("%s: %s is neither an index nor an image manifest", source, t.MediaType)
+		}
+		e, err := EntryFromImage(source, t.Repository, t.Image)
+		if err != nil {
+			return nil, err
+		}
+		return []StagedEntry{e}, nil
+	}
+	out := ExpandIndex(t, pick)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no entry of the index was chosen", source)
+	}
+	return out, nil
+}
+
+// ExpandIndex returns entries for the images of an index that pick accepts
+// (all when pick is nil), in index order, each followed by the attestations
+// that describe it. Attestations of images not taken are left out; entries
+// of nested indexes are taken as whole nested indexes.
+func ExpandIndex(t *Tree, pick func(*Entry) bool) []StagedEntry {
+	var out []StagedEntry
+	byDigest := map[string]*Entry{}
+	for _, e := range t.Entries {
+		byDigest[e.Digest] = e
+	}
+	taken := map[string]bool{}
+	for _, e := range t.Entries {
+		if e.IsAttestation() {
+			continue
+		}
+		if pick != nil && !pick(e) {
+			continue
+		}
+		if taken[e.Digest] {
+			continue
+		}
+		taken[e.Digest] = true
+		out = append(out, EntryFromIndexEntry(t.Repository, e))
+		for _, a := range attestationsOf(t.Entries, e) {
+			if taken[a.Digest] {
+				continue
+			}
+			taken[a.Digest] = true
+			out = append(out, EntryFromIndexEntry(t.Repository, a))
+		}
+	}
+	return out
+}
+
+// attestationsOf returns the attestation entries that refer to e, in index
+// order, whether or not linkAttestations ran.
+func attestationsOf(entries []*Entry, e *Entry) []*Entry {
+	var out []*Entry
+	for _, a := range entries {
+		if !a.IsAttestation() {
+			continue
+		}
+		ref := a.AttestationFor
+		if ref == "" {
+			ref = a.Annotations[AnnotationReferenceDigest]
+		}
+		if ref == e.Digest {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// StagedFromTree stages an existing index unchanged (for `create --amend`):
+// every entry, attestations and annotations included, with Base set to the
+// tree's digest.
+func StagedFromTree(name, target string, t *Tree) (*StagedList, error) {
+	if !t.IsIndex() {
+		return nil, fmt.Errorf("%s is a single image, not a list: create a new list instead of amending", target)
+	}
+	l := &StagedList{Name: name, Target: target, MediaType: t.MediaType, Annotations: cloneMap(t.Annotations), Base: t.Digest}
+	for _, e := range t.Entries {
+		l.Entries = append(l.Entries, EntryFromIndexEntry(t.Repository, e))
+	}
+	return l, nil
+}
+
+// Add appends entries, skipping any whose digest is already in the list.
+// It returns how many were added.
+func (l *StagedList) Add(entries ...StagedEntry) int {
+	have := map[string]bool{}
+	for _, e := range l.Entries {
+		have[e.Digest] = true
+	}
+	n := 0
+	for _, e := range entries {
+		if have[e.Digest] {
+			continue
+		}
+		have[e.Digest] = true
+		l.Entries = append(l.Entries, e.clone())
+		n++
+	}
+	return n
+}
+
+// Remove deletes the entry at i together with the attestations that refer
+// to it, and returns how many entries went.
+func (l *StagedList) Remove(i int) int {
+	if i < 0 || i >= len(l.Entries) {
+		return 0
+	}
+	gone := l.Entries[i].Digest
+	kept := l.Entries[:0:0]
+	n := 0
+	for j, e := range l.Entries {
+		if j == i || (e.IsAttestation() && e.Annotations[AnnotationReferenceDigest] == gone) {
+			n++
+			continue
+		}
+		kept = append(kept, e)
+	}
+	l.Entries = kept
+	return n
+}
+
+// Find returns the index of the entry a user's reference names: its source
+// as given, repository@digest, its digest or a unique digest prefix (at
+// least 6 hex characters), or its platform (os/arch[/variant][:os.version])
+// when exactly one entry has it. It returns -1 and an error otherwise.
+func (l *StagedList) Find(ref string) (int, error) {
+	ref = strings.TrimSpace(ref)
+	for i, e := range l.Entries {
+		if e.Source == ref || e.Ref() == ref || e.Digest == ref {
+			return i, nil
+		}
+	}
+	if at := strings.LastIndexByte(ref, '@'); at >= 0 {
+		d := ref[at+1:]
+		for i, e := range l.Entries {
+			if e.Digest == d {
+				return i, nil
+			}
+		}
+	}
+	match := -1
+	hexPart := strings.TrimPrefix(ref, "sha256:")
+	if len(hexPart) >= 6 && isHex(hexPart) {
+		for i, e := range l.Entries {
+			if strings.HasPrefix(strings.TrimPrefix(e.Digest, "sha256:"), hexPart) {
+				if match >= 0 {
+					return -1, fmt.Errorf("%q matches more than one entry: give more of the digest", ref)
+				}
+				match = i
+			}
+		}
+		if match >= 0 {
+			return match, nil
+		}
+	}
+	if p, err := ParsePlatform(ref); err == nil {
+		for i, e := range l.Entries {
+			if e.Platform != nil && !e.IsAttestation() && PlatformKey(*e.Platform) == PlatformKey(p) {
+				if match >= 0 {
+					return -1, fmt.Errorf("platform %s matches more than one entry: name it by digest", ref)
+				}
+				match = i
+			}
+		}
+		if match >= 0 {
+			return match, nil
+		}
+	}
+	return -1, fmt.Errorf("%s has no entry %q: name it by the reference it was added from, its digest or its platform", l.Name, ref)
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// PlatformKey identifies a platform for duplicate checks and diffs: the
+// normalised os/arch/variant with defaults folded, os.version and sorted
+// os.features.
+func PlatformKey(p Platform) string {
+	n := p.Normalize()
+	feats := append([]string(nil), n.OSFeatures...)
+	sort.Strings(feats)
+	key := n.OS + "/" + n.Architecture + "/" + variantOf(n) + ":" + n.OSVersion
+	if len(feats) > 0 {
+		key += "+" + strings.Join(feats, ",")
+	}
+	return key
+}
+
+// PlatformEdit is a change to an entry's platform; empty fields are left as
+// they are. OSFeatures replaces the list when non-nil.
+type PlatformEdit struct {
+	OS, Architecture, Variant, OSVersion string
+	OSFeatures                           []string
+	Features                             []string
+}
+
+// Annotate changes the platform and annotations of entry i. An annotation
+// with an empty value is removed.
+func (l *StagedList) Annotate(i int, edit PlatformEdit, annotations map[string]string) error {
+	if i < 0 || i >= len(l.Entries) {
+		return fmt.Errorf("no entry %d", i)
+	}
+	e := &l.Entries[i]
+	p := Platform{}
+	if e.Platform != nil {
+		p = *clonePlatform(e.Platform)
+	}
+	if edit.OS != "" {
+		p.OS = edit.OS
+	}
+	if edit.Architecture != "" {
+		p.Architecture = edit.Architecture
+	}
+	if edit.Variant != "" {
+		p.Variant = edit.Variant
+	}
+	if edit.OSVersion != "" {
+		p.OSVersion = edit.OSVersion
+	}
+	if edit.OSFeatures != nil {
+		p.OSFeatures = nonEmpty(edit.OSFeatures)
+	}
+	if edit.Features != nil {
+		p.Features = nonEmpty(edit.Features)
+	}
+	if p.OS == "" || p.Architecture == "" {
+		if p.OS != "" || p.Architecture != "" || p.Variant != "" || p.OSVersion != "" {
+			return fmt.Errorf("a platform needs both os and architecture (got %q)", p.String())
+		}
+	}
+	if p.OS != "" {
+		e.Platform = &p
+	}
+	for k, v := range annotations {
+		if k == "" {
+			return fmt.Errorf("annotation with an empty key")
+		}
+		if v == "" {
+			delete(e.Annotations, k)
+			continue
+		}
+		if e.Annotations == nil {
+			e.Annotations = map[string]string{}
+		}
+		e.Annotations[k] = v
+	}
+	if len(e.Annotations) == 0 {
+		e.Annotations = nil
+	}
+	return nil
+}
+
+// SetAnnotations changes the index annotations; an empty value removes a key.
+func (l *StagedList) SetAnnotations(annotations map[string]string) {
+	for k, v := range annotations {
+		if v == "" {
+			delete(l.Annotations, k)
+			continue
+		}
+		if l.Annotations == nil {
+			l.Annotations = map[string]string{}
+		}
+		l.Annotations[k] = v
+	}
+	if len(l.Annotations) == 0 {
+		l.Annotations = nil
+	}
+}
+
+// ParseAnnotations parses k=v pairs as given on a command line.
+func ParseAnnotations(pairs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range pairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("annotation %q: want key=value (key= removes it)", kv)
+		}
+		out[strings.TrimSpace(k)] = v
+	}
+	return out, nil
+}

@@ -1,0 +1,340 @@
+package registry
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/manifold-dev/manifold/model"
+)
+
+// manifestAccept is sent with every manifest request: all four types, so a
+// registry neither hides an OCI manifest (404) nor silently swaps a Docker
+// list for its linux/amd64 child.
+var manifestAccept = strings.Join([]string{
+	model.MediaTypeOCIIndex,
+	model.MediaTypeDockerList,
+	model.MediaTypeOCIManifest,
+	model.MediaTypeDockerManifest,
+}, ", ")
+
+// scoped is one authenticated transport for a registry+repository pull
+// scope, created once (one handshake) and shared by every request.
+type scoped struct {
+	ready chan struct{}
+	rt    http.RoundTripper
+	err   error
+	// optimistic is set when the handshake was skipped because the host
+	// was seen answering anonymously; a 401 then redoes the handshake.
+	optimistic bool
+}
+
+// repoTransport returns the transport for repo, doing the auth handshake
+// (ping, and token for bearer registries) on first use only. A host known
+// to serve anonymous pulls (from this process or the cache dir) skips the
+// handshake. A failed handshake is not remembered, so a retry tries again.
+func (c *Client) repoTransport(ctx context.Context, repo name.Repository) (*scoped, error) {
+	key := repo.Name()
+	c.mu.Lock()
+	s, ok := c.scopes[key]
+	if !ok {
+		s = &scoped{ready: make(chan struct{})}
+		c.scopes[key] = s
+		scheme, open := c.openHosts[repo.RegistryStr()]
+		c.mu.Unlock()
+		if !open {
+			scheme, open = c.cache.openHost(repo.RegistryStr())
+		}
+		if open {
+			s.rt, s.optimistic = c.anonymous(repo.RegistryStr(), scheme), true
+		} else {
+			s.rt, s.err = c.handshake(ctx, repo)
+		}
+		if s.err != nil {
+			c.mu.Lock()
+			delete(c.scopes, key)
+			c.mu.Unlock()
+		}
+		close(s.ready)
+		if s.err != nil {
+			return nil, s.err
+		}
+		return s, nil
+	}
+	c.mu.Unlock()
+	select {
+	case <-s.ready:
+		if s.err != nil {
+			return nil, s.err
+		}
+		return s, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// forgetOpen drops an optimistic transport after a 401: the host wants
+// credentials now, so the next request does the handshake.
+func (c *Client) forgetOpen(repo name.Repository, s *scoped) {
+	c.mu.Lock()
+	if c.scopes[repo.Name()] == s {
+		delete(c.scopes, repo.Name())
+	}
+	delete(c.openHosts, repo.RegistryStr())
+	c.mu.Unlock()
+	c.cache.forgetHost(repo.RegistryStr())
+}
+
+// do sends a GET or HEAD built by newReq through repo's transport. When an
+// optimistic (handshake-less) transport meets a 401, it does the handshake
+// and sends the request once more.
+func (c *Client) do(ctx context.Context, repo name.Repository, newReq func() (*http.Request, error), follow bool) (*http.Response, error) {
+	for attempt := 0; ; attempt++ {
+		s, err := c.repoTransport(ctx, repo)
+		if err != nil {
+			return nil, err
+		}
+		req, err := newReq()
+		if err != nil {
+			return nil, err
+		}
+		var resp *http.Response
+		if follow {
+			// Registries redirect blobs to storage; the client follows, and
+			// the auth transport only sends credentials to the registry.
+			resp, err = (&http.Client{Transport: s.rt}).Do(req)
+		} else {
+			resp, err = s.rt.RoundTrip(req)
+		}
+		if err != nil || resp.StatusCode != http.StatusUnauthorized || !s.optimistic || attempt > 0 {
+			return resp, err
+		}
+		discard(resp)
+		c.forgetOpen(repo, s)
+	}
+}
+
+func (c *Client) handshake(ctx context.Context, repo name.Repository) (http.RoundTripper, error) {
+	auth, err := authn.Resolve(ctx, c.opts.Keychain, repo)
+	if err != nil {
+		return nil, fmt.Errorf("credentials for %s: %w", repo.RegistryStr(), err)
+	}
+	spy := &pingSpy{inner: c.opts.Transport}
+	rt := transport.NewUserAgent(spy, c.opts.UserAgent)
+	t, err := transport.NewWithContext(ctx, repo.Registry, auth, rt, []string{repo.Scope(transport.PullScope)})
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", repo.RegistryStr(), err)
+	}
+	if scheme, open := spy.result(); open {
+		c.mu.Lock()
+		c.openHosts[repo.RegistryStr()] = scheme
+		c.mu.Unlock()
+		c.cache.markOpenHost(repo.RegistryStr(), scheme)
+	}
+	return t, nil
+}
+
+// anonymous is the transport for a host that needs no credentials: the
+// scheme its ping answered on, and the user agent.
+func (c *Client) anonymous(host, scheme string) http.RoundTripper {
+	return &schemeRT{host: host, scheme: scheme, inner: transport.NewUserAgent(c.opts.Transport, c.opts.UserAgent)}
+}
+
+type schemeRT struct {
+	host, scheme string
+	inner        http.RoundTripper
+}
+
+func (t *schemeRT) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == t.host && req.URL.Scheme != t.scheme {
+		req = req.Clone(req.Context())
+		req.URL.Scheme = t.scheme
+	}
+	return t.inner.RoundTrip(req)
+}
+
+// pingSpy watches the handshake's GET /v2/: a 200 means the registry
+// serves anonymous pulls, so later handshakes with it can be skipped.
+type pingSpy struct {
+	inner  http.RoundTripper
+	mu     sync.Mutex
+	open   bool
+	scheme string
+	done   bool
+}
+
+func (p *pingSpy) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := p.inner.RoundTrip(req)
+	if req.URL.Path == "/v2/" && req.Method == http.MethodGet {
+		p.mu.Lock()
+		if err == nil && resp.StatusCode == http.StatusOK && !p.done {
+			p.open, p.scheme, p.done = true, req.URL.Scheme, true
+		} else if err == nil && resp.StatusCode == http.StatusUnauthorized {
+			p.open, p.done = false, true
+		}
+		p.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (p *pingSpy) result() (scheme string, open bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.scheme, p.open
+}
+
+// discard reads a little of a body, so the connection can be reused, and
+// closes it.
+func discard(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+// fetched is content fetched and verified.
+type fetched struct {
+	digest    string
+	mediaType string
+	size      int64
+	raw       []byte // nil for a HEAD
+}
+
+// manifestURL is the URL of a manifest by tag or digest.
+func manifestURL(repo name.Repository, tagOrDigest string) string {
+	u := url.URL{Scheme: repo.Scheme(), Host: repo.RegistryStr(), Path: "/v2/" + repo.RepositoryStr() + "/manifests/" + tagOrDigest}
+	return u.String()
+}
+
+func blobURL(repo name.Repository, digest string) string {
+	u := url.URL{Scheme: repo.Scheme(), Host: repo.RegistryStr(), Path: "/v2/" + repo.RepositoryStr() + "/blobs/" + digest}
+	return u.String()
+}
+
+// identifier returns the tag or digest of a reference.
+func identifier(ref name.Reference) (id string, byDigest bool) {
+	if d, ok := ref.(name.Digest); ok {
+		return d.DigestStr(), true
+	}
+	return ref.Identifier(), false
+}
+
+// fetchManifest GETs (or HEADs) a manifest and verifies it: the size is
+// capped at model.MaxManifestSize (Content-Length first, then the read), the
+// bytes must hash to the digest asked for or, for a tag, to
+// Docker-Content-Digest when the registry sends it, and schema 1 is refused.
+func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head bool) (*fetched, error) {
+	repo := ref.Context()
+	what := "manifest " + ref.String()
+	id, byDigest := identifier(ref)
+	method := http.MethodGet
+	if head {
+		method = http.MethodHead
+	}
+	resp, err := c.do(ctx, repo, func() (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, method, manifestURL(repo, id), nil)
+		if err == nil {
+			req.Header.Set("Accept", manifestAccept)
+		}
+		return req, err
+	}, false)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", what, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, statusError("fetch "+what, resp)
+	}
+	defer resp.Body.Close()
+	header := resp.Header.Get("Docker-Content-Digest")
+	want := header
+	if byDigest {
+		want = id
+	}
+	ctype := resp.Header.Get("Content-Type")
+	if i := strings.IndexByte(ctype, ';'); i >= 0 {
+		ctype = strings.TrimSpace(ctype[:i])
+	}
+	if resp.ContentLength > model.MaxManifestSize {
+		return nil, &TooLargeError{What: what, Size: resp.ContentLength, Limit: model.MaxManifestSize}
+	}
+	if head {
+		if byDigest && header != "" && header != id {
+			return nil, &DigestMismatchError{What: what, Want: id, Got: header}
+		}
+		if want == "" {
+			return nil, fmt.Errorf("HEAD %s: the registry sent no Docker-Content-Digest", what)
+		}
+		if ctype == model.MediaTypeSchema1 || ctype == model.MediaTypeSchema1Signed {
+			return nil, fmt.Errorf("%s: %w", what, model.ErrSchema1)
+		}
+		return &fetched{digest: want, mediaType: ctype, size: resp.ContentLength}, nil
+	}
+	raw, err := readLimited(resp.Body, model.MaxManifestSize, what)
+	if err != nil {
+		return nil, err
+	}
+	got := hashOf(want, raw)
+	if want != "" && got != want {
+		return nil, &DigestMismatchError{What: what, Want: want, Got: got}
+	}
+	mt := model.DetectMediaType(ctype, raw)
+	if mt == model.MediaTypeSchema1 || mt == model.MediaTypeSchema1Signed {
+		return nil, fmt.Errorf("%s: %w", what, model.ErrSchema1)
+	}
+	return &fetched{digest: got, mediaType: mt, size: int64(len(raw)), raw: raw}, nil
+}
+
+// fetchBlob GETs a small blob (a config) by digest, capped and verified.
+func (c *Client) fetchBlob(ctx context.Context, repo name.Repository, digest string) ([]byte, error) {
+	what := "blob " + repo.Name() + "@" + digest
+	if err := model.ValidateDigest(digest); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	resp, err := c.do(ctx, repo, func() (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, http.MethodGet, blobURL(repo, digest), nil)
+	}, true)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", what, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, statusError("fetch "+what, resp)
+	}
+	defer resp.Body.Close()
+	if resp.ContentLength > model.MaxManifestSize {
+		return nil, &TooLargeError{What: what, Size: resp.ContentLength, Limit: model.MaxManifestSize}
+	}
+	raw, err := readLimited(resp.Body, model.MaxManifestSize, what)
+	if err != nil {
+		return nil, err
+	}
+	if got := hashOf(digest, raw); got != digest {
+		return nil, &DigestMismatchError{What: what, Want: digest, Got: got}
+	}
+	return raw, nil
+}
+
+// hashOf hashes b with the algorithm of like (sha256 unless like is a
+// sha512 digest) and returns "alg:hex".
+func hashOf(like string, b []byte) string {
+	alg := "sha256"
+	var h hash.Hash = sha256.New()
+	if strings.HasPrefix(like, "sha512:") {
+		alg, h = "sha512", sha512.New()
+	}
+	h.Write(b)
+	return alg + ":" + hex.EncodeToString(h.Sum(nil))
+}
+
+// notFound reports whether err is a 404.
+func notFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,0 +1,682 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/model"
+)
+
+// readClient returns a client with no credentials (an empty keychain) and
+// the given cache dir.
+func readClient(t testing.TB, opts Options) *Client {
+	t.Helper()
+	if opts.Keychain == nil {
+		opts.Keychain = authn.NewMultiKeychain()
+	}
+	c, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// seeded starts distribution with every fixture pushed.
+func seeded(t testing.TB, ro testregistry.Options, fo ...fixtures.Option) (*testregistry.Registry, fixtures.Set) {
+	t.Helper()
+	r := testregistry.Start(t, ro)
+	set, err := fixtures.Push(context.Background(), r.Host, fo...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, set
+}
+
+// checkEntries compares a fetched tree level against the fixture's expectation.
+func checkEntries(t *testing.T, where string, got []*model.Entry, want []fixtures.Entry) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d entries, want %d", where, len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		at := fmt.Sprintf("%s entry %d", where, i)
+		if g.Digest != w.Digest || g.MediaType != w.MediaType {
+			t.Errorf("%s: %s %s, want %s %s", at, g.Digest, g.MediaType, w.Digest, w.MediaType)
+		}
+		if len(w.Children) > 0 {
+			checkEntries(t, at, g.Children, w.Children)
+			continue
+		}
+		if g.Platform == nil || g.Platform.String() != w.Platform {
+			t.Errorf("%s: platform %v, want %s", at, g.Platform, w.Platform)
+		}
+		if g.AttestationFor != w.AttestationFor {
+			t.Errorf("%s: attestation for %q, want %q", at, g.AttestationFor, w.AttestationFor)
+		}
+		if g.Missing != w.Missing {
+			t.Errorf("%s: missing %v, want %v", at, g.Missing, w.Missing)
+		}
+		for k, v := range w.Annotations {
+			if g.Annotations[k] != v {
+				t.Errorf("%s: annotation %s=%q, want %q", at, k, g.Annotations[k], v)
+			}
+		}
+		if w.Missing {
+			if g.Image != nil {
+				t.Errorf("%s: missing child has an image", at)
+			}
+			continue
+		}
+		if g.Err != "" {
+			t.Errorf("%s: error %s", at, g.Err)
+		}
+		if g.Image == nil || g.Image.ConfigDescriptor.Digest != w.ConfigDigest || len(g.Image.ConfigRaw) == 0 {
+			t.Errorf("%s: image/config not loaded: %+v", at, g.Image)
+			continue
+		}
+		mismatch := w.ConfigPlatform != strings.SplitN(w.Platform, ":", 2)[0]
+		if (g.Mismatch != "") != mismatch {
+			t.Errorf("%s: mismatch %q, want flagged=%v", at, g.Mismatch, mismatch)
+		}
+	}
+}
+
+func TestTreeEveryFixtureByTagAndDigest(t *testing.T) {
+	r, set := seeded(t, testregistry.Options{})
+	c := readClient(t, Options{CacheDir: t.TempDir()})
+	ctx := context.Background()
+	for _, n := range set.Names() {
+		f := set[n]
+		for _, ref := range []string{f.Ref(r.Host), f.DigestRef(r.Host)} {
+			tr, err := c.Tree(ctx, ref, TreeOptions{All: true})
+			if err != nil {
+				t.Errorf("%s: %v", ref, err)
+				continue
+			}
+			if tr.Digest != f.Digest || tr.MediaType != f.MediaType || !bytes.Equal(tr.Raw, f.Raw) {
+				t.Errorf("%s: %s %s, want %s %s", ref, tr.Digest, tr.MediaType, f.Digest, f.MediaType)
+			}
+			for k, v := range f.Annotations {
+				if tr.Annotations[k] != v {
+					t.Errorf("%s: index annotation %s=%q, want %q", ref, k, tr.Annotations[k], v)
+				}
+			}
+			if f.Entries == nil {
+				if tr.Image == nil || tr.Image.Config == nil {
+					t.Errorf("%s: single image without config", ref)
+				}
+				continue
+			}
+			checkEntries(t, ref, tr.Entries, f.Entries)
+		}
+	}
+}
+
+func TestTreeTopLevelOnly(t *testing.T) {
+	var cnt testregistry.Counter
+	r, set := seeded(t, testregistry.Options{Wrap: cnt.Wrap}, fixtures.Only(fixtures.DockerList))
+	c := readClient(t, Options{})
+	cnt.Reset()
+	tr, err := c.Tree(context.Background(), set[fixtures.DockerList].Ref(r.Host), TreeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Entries) != 7 || tr.Entries[0].Image != nil {
+		t.Fatalf("entries %d, first image %v", len(tr.Entries), tr.Entries[0].Image)
+	}
+	if got := cnt.Count("GET manifest"); got != 1 || cnt.Count("GET blob") != 0 {
+		t.Errorf("top level only: %v", cnt.Log())
+	}
+}
+
+// gate holds requests of one kind until n of them are in flight together,
+// proving they were sent concurrently; it records the most in flight.
+type gate struct {
+	kind    string
+	n       int
+	mu      sync.Mutex
+	waiting int
+	max     int
+	open    chan struct{}
+	failed  bool
+}
+
+func (g *gate) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if testregistry.Kind(r) != g.kind || !strings.Contains(r.URL.Path, "/manifests/sha256:") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		g.mu.Lock()
+		g.waiting++
+		if g.waiting > g.max {
+			g.max = g.waiting
+		}
+		if g.waiting >= g.n {
+			select {
+			case <-g.open:
+			default:
+				close(g.open)
+			}
+		}
+		g.mu.Unlock()
+		select {
+		case <-g.open:
+		case <-time.After(10 * time.Second):
+			g.mu.Lock()
+			g.failed = true
+			g.mu.Unlock()
+		}
+		next.ServeHTTP(w, r)
+		g.mu.Lock()
+		g.waiting--
+		g.mu.Unlock()
+	})
+}
+
+// TestRoundTrips counts the requests a cold and a warm Tree(All) cost on the
+// 11-platform index with attestations, phase by phase.
+func TestRoundTrips(t *testing.T) {
+	var cnt testregistry.Counter
+	g := &gate{kind: "GET manifest", n: 16, open: make(chan struct{})}
+	r, set := seeded(t, testregistry.Options{Wrap: func(h http.Handler) http.Handler { return cnt.Wrap(g.wrap(h)) }}, fixtures.Only(fixtures.Eleven))
+	f := set[fixtures.Eleven]
+	cache := t.TempDir()
+	c := readClient(t, Options{CacheDir: cache, Concurrency: 16})
+	cnt.Reset()
+
+	tr, err := c.Tree(context.Background(), f.Ref(r.Host), TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEntries(t, "cold", tr.Entries, f.Entries)
+	n := len(f.Entries) // 22: 11 images + 11 attestations
+	log := cnt.Log()
+	if cnt.Count("GET /v2/") != 1 || cnt.Count("GET manifest") != 1+n || cnt.Count("GET blob") != n || cnt.Total() != 2+2*n {
+		t.Fatalf("cold: %d requests, want %d (1 ping, 1 index, %d children, %d configs):\n%s", cnt.Total(), 2+2*n, n, n, strings.Join(log, "\n"))
+	}
+	// Phases in order: ping, index, all children, all configs.
+	if !strings.HasPrefix(log[0], "GET /v2/ ") || !strings.HasSuffix(log[1], "/manifests/"+f.Tag) {
+		t.Errorf("cold: first requests %q, %q", log[0], log[1])
+	}
+	for i, l := range log[2:] {
+		wantKind := "GET manifest"
+		if i >= n {
+			wantKind = "GET blob"
+		}
+		if !strings.HasPrefix(l, wantKind+" ") {
+			t.Errorf("cold: request %d is %q, want a %s", i+2, l, wantKind)
+		}
+	}
+	g.mu.Lock()
+	if g.failed || g.max > 16 || g.max < 16 {
+		t.Errorf("children: at most %d in flight (gate failed %v), want exactly the bound 16", g.max, g.failed)
+	}
+	g.mu.Unlock()
+
+	// Warm, same client: one HEAD of the tag.
+	cnt.Reset()
+	tr2, err := c.Tree(context.Background(), f.Ref(r.Host), TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cnt.Total() != 1 || cnt.Count("HEAD manifest") != 1 {
+		t.Errorf("warm: %v, want one HEAD", cnt.Log())
+	}
+	checkEntries(t, "warm", tr2.Entries, f.Entries)
+
+	// Warm, new client (a new process): the cache dir remembers that the
+	// host answered its ping anonymously, so no handshake: one HEAD.
+	cnt.Reset()
+	c2 := readClient(t, Options{CacheDir: cache})
+	if _, err := c2.Tree(context.Background(), f.Ref(r.Host), TreeOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	if cnt.Total() != 1 || cnt.Count("HEAD manifest") != 1 {
+		t.Errorf("warm, new client: %v, want one HEAD", cnt.Log())
+	}
+	// Without a cache dir every new client pings first.
+	cnt.Reset()
+	if _, err := readClient(t, Options{}).Head(context.Background(), f.Ref(r.Host)); err != nil {
+		t.Fatal(err)
+	}
+	if cnt.Total() != 2 || cnt.Count("GET /v2/") != 1 {
+		t.Errorf("no cache dir: %v, want ping + HEAD", cnt.Log())
+	}
+}
+
+func TestCacheTagMovesAndCorruption(t *testing.T) {
+	var cnt testregistry.Counter
+	r, set := seeded(t, testregistry.Options{Wrap: cnt.Wrap}, fixtures.Only(fixtures.DockerList, fixtures.Windows))
+	cache := t.TempDir()
+	c := readClient(t, Options{CacheDir: cache})
+	ctx := context.Background()
+	ref := r.Host + "/moving:latest"
+	copyTag := func(f *fixtures.Fixture) {
+		t.Helper()
+		m, err := c.Get(ctx, f.DigestRef(r.Host))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Push the same index under another repo:tag (children first).
+		src, _ := c.ParseReference(f.DigestRef(r.Host))
+		idx, err := remote.Index(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst, _ := c.ParseReference(ref)
+		if err := remote.WriteIndex(dst, idx); err != nil {
+			t.Fatal(err)
+		}
+		_ = m
+	}
+	copyTag(set[fixtures.DockerList])
+	t1, err := c.Tree(ctx, ref, TreeOptions{All: true})
+	if err != nil || t1.Digest != set[fixtures.DockerList].Digest {
+		t.Fatalf("first: %v %v", t1, err)
+	}
+	// The tag moves: the HEAD sees it, the new content is fetched.
+	copyTag(set[fixtures.Windows])
+	t2, err := c.Tree(ctx, ref, TreeOptions{All: true})
+	if err != nil || t2.Digest != set[fixtures.Windows].Digest {
+		t.Fatalf("after move: %v %v", t2, err)
+	}
+	// Corrupt every cached file: reads notice, refetch and still verify.
+	var n int
+	_ = filepath.WalkDir(filepath.Join(cache, "blobs"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+			return os.WriteFile(p, []byte(model.MediaTypeOCIIndex+"\n{\"evil\":true}"), 0o644)
+		}
+		return nil
+	})
+	if n == 0 {
+		t.Fatal("nothing was cached")
+	}
+	cnt.Reset()
+	t3, err := c.Tree(ctx, ref, TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEntries(t, "after corruption", t3.Entries, set[fixtures.Windows].Entries)
+	if cnt.Count("GET blob") == 0 || cnt.Count("GET manifest") == 0 {
+		t.Errorf("corrupt cache entries were used: %v", cnt.Log())
+	}
+}
+
+func TestHead(t *testing.T) {
+	r, set := seeded(t, testregistry.Options{}, fixtures.Only(fixtures.OCIAttest))
+	c := readClient(t, Options{})
+	f := set[fixtures.OCIAttest]
+	m, err := c.Head(context.Background(), f.Ref(r.Host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Digest != f.Digest || m.MediaType != f.MediaType || m.Size != int64(len(f.Raw)) || m.Raw != nil {
+		t.Errorf("head: %+v", m)
+	}
+	_, err = c.Head(context.Background(), r.Host+"/fixtures/oci-attest:nope")
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("head of a missing tag: %v", err)
+	}
+}
+
+func TestErrorsAreTyped(t *testing.T) {
+	status := map[string]int{"/v2/denied/": http.StatusForbidden, "/v2/limited/": http.StatusTooManyRequests}
+	wrap := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for p, code := range status {
+				if strings.HasPrefix(r.URL.Path, p) {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(code)
+					fmt.Fprintf(w, `{"errors":[{"code":"DENIED","message":"status %d"}]}`, code)
+					return
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	r := testregistry.Start(t, testregistry.Options{Wrap: wrap})
+	c := readClient(t, Options{})
+	ctx := context.Background()
+	_, err := c.Get(ctx, r.Host+"/nothing/here:v1")
+	var te *transport.Error
+	if !errors.Is(err, ErrNotFound) || !errors.As(err, &te) || te.StatusCode != 404 {
+		t.Errorf("404: %v", err)
+	}
+	_, err = c.Get(ctx, r.Host+"/denied/x:v1")
+	if !errors.Is(err, ErrDenied) || errors.Is(err, ErrNotFound) {
+		t.Errorf("403: %v", err)
+	}
+	err = c.Tags(ctx, r.Host+"/denied/x", func(Page) error { return nil })
+	if !errors.Is(err, ErrDenied) {
+		t.Errorf("403 on tags: %v", err)
+	}
+	for _, e := range []error{ErrTooManyRequests, ErrUnauthorized} {
+		code := map[error]int{ErrTooManyRequests: 429, ErrUnauthorized: 401}[e]
+		se := &StatusError{What: "x", Status: code, Err: errors.New("y")}
+		if !errors.Is(fmt.Errorf("w: %w", se), e) || errors.Is(se, ErrNotFound) {
+			t.Errorf("StatusError %d does not match %v only", code, e)
+		}
+	}
+	// Cancellation: a cancelled context stops the fetch with its error.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := c.Tree(cctx, r.Host+"/nothing/here:v1", TreeOptions{All: true}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestAuthFromDockerConfig(t *testing.T) {
+	r := testregistry.Start(t, testregistry.Options{Htpasswd: map[string]string{"alice": "wonder"}})
+	t.Setenv("DOCKER_CONFIG", r.DockerConfig(t, "alice", "wonder"))
+	set, err := fixtures.Push(context.Background(), r.Host, fixtures.Only(fixtures.DockerList), fixtures.WithRemote(remote.WithAuthFromKeychain(authn.DefaultKeychain)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := readClient(t, Options{Keychain: authn.DefaultKeychain})
+	tr, err := c.Tree(context.Background(), set[fixtures.DockerList].Ref(r.Host), TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEntries(t, "auth", tr.Entries, set[fixtures.DockerList].Entries)
+
+	// A stale "anonymous host" hint: the first request gets a 401, the
+	// handshake runs, the request is sent again, and the hint is dropped.
+	cache := t.TempDir()
+	newDiskCache(cache).markOpenHost(r.Host, "http")
+	hinted := readClient(t, Options{Keychain: authn.DefaultKeychain, CacheDir: cache})
+	if _, err := hinted.Tree(context.Background(), set[fixtures.DockerList].Ref(r.Host), TreeOptions{All: true}); err != nil {
+		t.Errorf("stale hint: %v", err)
+	}
+	if _, open := newDiskCache(cache).openHost(r.Host); open {
+		t.Error("stale hint kept after a 401")
+	}
+
+	t.Setenv("DOCKER_CONFIG", t.TempDir()) // no credentials
+	anon := readClient(t, Options{Keychain: authn.DefaultKeychain})
+	_, err = anon.Get(context.Background(), set[fixtures.DockerList].Ref(r.Host))
+	if !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("anonymous: %v, want unauthorized", err)
+	}
+	t.Setenv("DOCKER_CONFIG", r.DockerConfig(t, "alice", "wrong"))
+	bad := readClient(t, Options{Keychain: authn.DefaultKeychain})
+	if _, err = bad.Get(context.Background(), set[fixtures.DockerList].Ref(r.Host)); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("wrong password: %v, want unauthorized", err)
+	}
+}
+
+func TestTLSWithCAFile(t *testing.T) {
+	r := testregistry.Start(t, testregistry.Options{TLS: true})
+	tlsRT := &http.Transport{TLSClientConfig: r.Server.Client().Transport.(*http.Transport).TLSClientConfig}
+	set, err := fixtures.Push(context.Background(), r.Host, fixtures.Only(fixtures.SingleOCI), fixtures.WithRemote(remote.WithTransport(tlsRT)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := set[fixtures.SingleOCI].Ref(r.Host)
+	c := readClient(t, Options{CAFile: r.CAFile, Transport: http.DefaultTransport.(*http.Transport).Clone()})
+	tr, err := c.Tree(context.Background(), ref, TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Digest != set[fixtures.SingleOCI].Digest || tr.Image == nil || tr.Image.Config == nil {
+		t.Errorf("tls tree: %+v", tr)
+	}
+	plain := readClient(t, Options{Transport: http.DefaultTransport.(*http.Transport).Clone()})
+	if _, err := plain.Get(context.Background(), ref); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("without the CA: %v, want a certificate error", err)
+	}
+}
+
+// lie rewrites responses for paths with the given suffix.
+type lie struct {
+	suffix string
+	body   func([]byte) []byte // alters the body
+	header func(h http.Header) // alters headers
+	method string              // only this method ("" = all)
+	hits   int
+	mu     sync.Mutex
+}
+
+func (l *lie) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, l.suffix) || l.method != "" && r.Method != l.method {
+			next.ServeHTTP(w, r)
+			return
+		}
+		l.mu.Lock()
+		l.hits++
+		l.mu.Unlock()
+		rec := &recorder{header: http.Header{}, code: 200}
+		next.ServeHTTP(rec, r)
+		body := rec.buf.Bytes()
+		if l.body != nil && rec.code == 200 {
+			body = l.body(body)
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if l.header != nil {
+			l.header(w.Header())
+		}
+		w.WriteHeader(rec.code)
+		_, _ = w.Write(body)
+	})
+}
+
+type recorder struct {
+	header http.Header
+	code   int
+	buf    bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(code int)        { r.code = code }
+func (r *recorder) Write(b []byte) (int, error) { return r.buf.Write(b) }
+
+func TestLyingRegistry(t *testing.T) {
+	const secret = "TOP-SECRET-BODY"
+	evil := func(b []byte) []byte {
+		return bytes.Replace(b, []byte(`{`), []byte(`{"x":"`+secret+`",`), 1)
+	}
+	ctx := context.Background()
+
+	t.Run("tag body altered", func(t *testing.T) {
+		l := &lie{suffix: "/manifests/" + fixtures.Tag, body: evil, method: http.MethodGet}
+		r, set := seeded(t, testregistry.Options{Wrap: l.wrap}, fixtures.Only(fixtures.DockerList))
+		f := set[fixtures.DockerList]
+		_, err := readClient(t, Options{}).Get(ctx, f.Ref(r.Host))
+		assertMismatch(t, err, f.Digest, secret)
+	})
+	t.Run("digest body altered", func(t *testing.T) {
+		built, err := fixtures.Build(fixtures.Only(fixtures.DockerList))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := built[fixtures.DockerList].Digest
+		l := &lie{suffix: "/manifests/" + d, body: evil, method: http.MethodGet, header: func(h http.Header) { h.Del("Docker-Content-Digest") }}
+		r, set := seeded(t, testregistry.Options{Wrap: l.wrap}, fixtures.Only(fixtures.DockerList))
+		_, err = readClient(t, Options{}).Get(ctx, set[fixtures.DockerList].DigestRef(r.Host))
+		assertMismatch(t, err, d, secret)
+	})
+	t.Run("Docker-Content-Digest altered", func(t *testing.T) {
+		const fake = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
+		l := &lie{suffix: "/manifests/" + fixtures.Tag, header: func(h http.Header) { h.Set("Docker-Content-Digest", fake) }}
+		r, set := seeded(t, testregistry.Options{Wrap: l.wrap}, fixtures.Only(fixtures.SingleDocker))
+		f := set[fixtures.SingleDocker]
+		_, err := readClient(t, Options{}).Get(ctx, f.Ref(r.Host))
+		assertMismatch(t, err, fake, secret)
+		if err != nil && !strings.Contains(err.Error(), f.Digest) {
+			t.Errorf("error does not name the received digest %s: %v", f.Digest, err)
+		}
+	})
+	t.Run("config blob altered", func(t *testing.T) {
+		built, err := fixtures.Build(fixtures.Only(fixtures.SingleOCI))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := built[fixtures.SingleOCI]
+		im, err := model.ParseImage(b.Digest, b.MediaType, b.Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := im.ConfigDescriptor.Digest
+		l := &lie{suffix: "/blobs/" + cfg, body: evil}
+		r, set := seeded(t, testregistry.Options{Wrap: l.wrap}, fixtures.Only(fixtures.SingleOCI))
+		tr, err := readClient(t, Options{}).Tree(ctx, set[fixtures.SingleOCI].Ref(r.Host), TreeOptions{All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Image.Config != nil || !strings.Contains(tr.Image.ConfigErr, cfg) || !strings.Contains(tr.Image.ConfigErr, "mismatch") {
+			t.Errorf("altered config accepted: config %v, err %q", tr.Image.Config, tr.Image.ConfigErr)
+		}
+		_, err = readClient(t, Options{}).Blob(ctx, r.Host+"/"+set[fixtures.SingleOCI].Repo, cfg)
+		assertMismatch(t, err, cfg, secret)
+	})
+}
+
+func assertMismatch(t *testing.T, err error, want, secret string) {
+	t.Helper()
+	var dm *DigestMismatchError
+	if !errors.Is(err, ErrDigestMismatch) || !errors.As(err, &dm) {
+		t.Fatalf("err = %v, want a digest mismatch", err)
+	}
+	if dm.Want != want || dm.Got == want || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), dm.Got) {
+		t.Errorf("mismatch error does not name both digests: %v", err)
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Errorf("mismatch error shows the body: %v", err)
+	}
+}
+
+func TestOversizedAndSchema1(t *testing.T) {
+	big := bytes.Repeat([]byte(" "), model.MaxManifestSize+10)
+	big[0] = '{'
+	big[len(big)-1] = '}'
+	schema1 := []byte(`{"schemaVersion":1,"name":"old/app","tag":"v1","architecture":"amd64","fsLayers":[],"history":[]}`)
+	wrap := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/big/manifests/v1"):
+				w.Header().Set("Content-Type", model.MediaTypeOCIManifest)
+				w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+				_, _ = w.Write(big)
+			case strings.HasSuffix(r.URL.Path, "/chunked/manifests/v1"):
+				w.Header().Set("Content-Type", model.MediaTypeOCIManifest)
+				for i := 0; i < len(big); i += 1 << 20 {
+					_, _ = w.Write(big[i:min(i+1<<20, len(big))])
+					w.(http.Flusher).Flush() // no Content-Length
+				}
+			case strings.HasSuffix(r.URL.Path, "/old/manifests/v1"):
+				w.Header().Set("Content-Type", model.MediaTypeSchema1Signed)
+				_, _ = w.Write(schema1)
+			default:
+				h.ServeHTTP(w, r)
+			}
+		})
+	}
+	r := testregistry.Start(t, testregistry.Options{Wrap: wrap})
+	c := readClient(t, Options{})
+	ctx := context.Background()
+	_, err := c.Get(ctx, r.Host+"/big:v1")
+	var tl *TooLargeError
+	if !errors.Is(err, ErrTooLarge) || !errors.As(err, &tl) || tl.Size != int64(len(big)) || !strings.Contains(err.Error(), strconv.Itoa(len(big))) {
+		t.Errorf("announced oversize: %v", err)
+	}
+	_, err = c.Get(ctx, r.Host+"/chunked:v1")
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), strconv.Itoa(model.MaxManifestSize)) {
+		t.Errorf("streamed oversize: %v", err)
+	}
+	_, err = c.Get(ctx, r.Host+"/old:v1")
+	if !errors.Is(err, model.ErrSchema1) {
+		t.Errorf("schema1: %v", err)
+	}
+}
+
+func TestPaginationAgainstDistribution(t *testing.T) {
+	const nTags = 2500
+	var cnt testregistry.Counter
+	r, set := seeded(t, testregistry.Options{Wrap: cnt.Wrap}, fixtures.WithManyTags(nTags))
+	ctx := context.Background()
+	for _, size := range []int{100, 1000} {
+		cnt.Reset()
+		c := readClient(t, Options{PageSize: size})
+		var pages int
+		var tags []string
+		err := c.Tags(ctx, r.Host+"/"+set[fixtures.ManyTags].Repo, func(p Page) error {
+			pages++
+			tags = append(tags, p.Names...)
+			if len(tags) < nTags && !p.More {
+				t.Errorf("n=%d page %d: More=false after %d tags", size, pages, len(tags))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := append([]string(nil), set[fixtures.ManyTags].Tags...)
+		sort.Strings(tags)
+		if len(tags) != nTags || strings.Join(tags, ",") != strings.Join(want, ",") {
+			t.Errorf("n=%d: %d tags, want %d", size, len(tags), nTags)
+		}
+		// Distribution sends a Link after a full last page, so an exact
+		// multiple costs one more (empty) page.
+		wantPages := nTags/size + 1
+		if pages != wantPages || cnt.Count("GET tags") != wantPages {
+			t.Errorf("n=%d: %d pages (%d requests), want %d", size, pages, cnt.Count("GET tags"), wantPages)
+		}
+	}
+	// Stopping early: the yield error comes back and no more pages are asked.
+	stop := errors.New("enough")
+	cnt.Reset()
+	err := readClient(t, Options{PageSize: 100}).Tags(ctx, r.Host+"/"+set[fixtures.ManyTags].Repo, func(Page) error { return stop })
+	if !errors.Is(err, stop) || cnt.Count("GET tags") != 1 {
+		t.Errorf("stop: %v after %d pages", err, cnt.Count("GET tags"))
+	}
+
+	// The catalog, 5 per page.
+	var repos []string
+	err = readClient(t, Options{PageSize: 5}).Repositories(ctx, r.Host, func(p Page) error {
+		repos = append(repos, p.Names...)
+		return nil
+	})
+	if err != nil || len(repos) != len(set) {
+		t.Errorf("catalog: %v %v, want %d repos", repos, err, len(set))
+	}
+}
+
+func TestNoCatalog(t *testing.T) {
+	wrap := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v2/_catalog" {
+				http.NotFound(w, r)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	r := testregistry.Start(t, testregistry.Options{Wrap: wrap})
+	err := readClient(t, Options{}).Repositories(context.Background(), r.Host, func(Page) error { return nil })
+	if !errors.Is(err, ErrNoCatalog) {
+		t.Errorf("err = %v, want ErrNoCatalog", err)
+	}
+}

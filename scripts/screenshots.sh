@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# screenshots.sh: run `manifold demo` under tmux, drive it with send-keys and
+# render each screen (tmux capture-pane -e) to SVG in screenshots/.
+# Needs tmux (apt-get install tmux) and nothing from the network.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${BIN:-bin/manifold}
+OUT=${OUT:-screenshots}
+COLS=${COLS:-120}
+ROWS=${ROWS:-34}
+command -v tmux >/dev/null || { echo "screenshots.sh: tmux is needed (apt-get install -y tmux)" >&2; exit 1; }
+[ -x "$BIN" ] || go build -o "$BIN" ./cmd/manifold
+go build -o bin/ansi2svg ./scripts/ansi2svg
+mkdir -p "$OUT"
+
+S="manifold-shots-$$"
+TMP=$(mktemp -d)
+trap 'tmux kill-session -t "$S" 2>/dev/null || true; rm -rf "$TMP"' EXIT
+# A private HOME so the run neither reads nor writes the user's state.
+tmux new-session -d -s "$S" -x "$COLS" -y "$ROWS" \
+  "env HOME=$TMP XDG_CONFIG_HOME=$TMP TERM=xterm-256color COLORTERM=truecolor $BIN demo --theme dark 2>$TMP/err; sleep 600"
+
+keys() { tmux send-keys -t "$S" "$@"; sleep 0.3; }
+# wait_for TEXT: until the screen shows TEXT (15 s at most).
+wait_for() {
+  for _ in $(seq 1 150); do
+    if tmux capture-pane -p -t "$S" | grep -qF -- "$1"; then sleep 0.2; return 0; fi
+    sleep 0.1
+  done
+  echo "screenshots.sh: timed out waiting for '$1'; the screen was:" >&2
+  tmux capture-pane -p -t "$S" >&2
+  cat "$TMP/err" >&2
+  exit 1
+}
+shot() { tmux capture-pane -e -p -t "$S" | bin/ansi2svg -cols "$COLS" -title "manifold — $2" >"$OUT/$1.svg"; echo "wrote $OUT/$1.svg"; }
+
+wait_for "Repositories"
+wait_for "tools/migrate"
+shot 01-repositories "repositories of the demo registry"
+
+keys / w e b
+wait_for "filter"
+shot 02-filter "fuzzy filter"
+keys Enter Enter
+wait_for "Tags  5 tags"
+shot 03-tags "tags with digests"
+
+keys j Enter
+wait_for "▾ index"
+keys j j j j Enter j Enter
+wait_for "layer 3"
+shot 04-tree "tree: index, platform entries, manifest, config, layers"
+
+keys v
+wait_for "Raw JSON"
+shot 05-raw "raw JSON"
+keys Escape
+
+keys g
+keys C-u "library/golang:1.24" Enter
+wait_for "windows/amd64:10.0.26100"
+keys m
+wait_for "Resolve matrix"
+shot 06-resolve "resolve matrix"
+keys Escape
+keys Escape
+
+keys g C-u "acme/broken:latest" Enter
+wait_for "missing (404)"
+keys j Enter
+shot 07-broken "a missing child and a platform/config mismatch"
+keys Escape
+
+keys Escape
+keys Escape
+wait_for "Repositories"
+keys Escape # clear the filter
+keys / m a n y Enter Enter
+wait_for "Tags  2,000 tags"
+keys s
+wait_for "by version"
+shot 08-many-tags "2,000 tags sorted by version"
+
+keys ?
+shot 09-help "full help"
+keys q

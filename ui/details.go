@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+)
+
+// detailsView renders the side pane: everything known about the selected
+// node, cut to width × height.
+func (p *treePage) detailsView(width, height int) string {
+	n := p.selected()
+	if n == nil || width < 4 {
+		return ""
+	}
+	s := p.c.styles
+	var lines []string
+	add := func(label, value string) {
+		if value == "" {
+			return
+		}
+		lines = append(lines, s.Faint.Render(termsafe.String(label)+": ")+termsafe.String(value)) // labels may be annotation keys
+	}
+	head := func(t string) { lines = append(lines, s.Accent.Render(t)) }
+	desc := func(d model.Descriptor) {
+		add("digest", d.Digest)
+		add("media type", d.MediaType)
+		add("size", fmt.Sprintf("%s (%d bytes)", humanSize(d.Size), d.Size))
+		add("artifact type", d.ArtifactType)
+		for _, u := range d.URLs {
+			add("url", u)
+		}
+	}
+	switch n.kind {
+	case nodeIndex:
+		head("Index")
+		add("reference", p.ref)
+		desc(n.desc)
+		plats, att := model.PlatformList(n.tree)
+		add("platforms", fmt.Sprint(len(plats)))
+		if att > 0 {
+			add("attestations", fmt.Sprint(att))
+		}
+	case nodeEntry:
+		e := n.entry
+		switch {
+		case e.IsAttestation():
+			head("Attestation")
+			add("describes", attestedDigest(e))
+		case e.IsIndex():
+			head("Nested index")
+		default:
+			head("Platform entry")
+		}
+		if e.Platform != nil {
+			add("platform", e.Platform.String())
+			if len(e.Platform.OSFeatures) > 0 {
+				add("os.features", strings.Join(e.Platform.OSFeatures, ","))
+			}
+		}
+		desc(e.Descriptor)
+		if e.Missing {
+			lines = append(lines, s.Error.Render("missing: the registry has no such manifest (404)"))
+		}
+		if e.Err != "" {
+			lines = append(lines, s.Error.Render("error: "+termsafe.String(e.Err)))
+		}
+		if e.Mismatch != "" {
+			lines = append(lines, s.Warn.Render("mismatch: "+termsafe.String(e.Mismatch)))
+		}
+		if len(e.Attestations) > 0 {
+			add("attestations", fmt.Sprint(len(e.Attestations)))
+		}
+		if e.Image != nil {
+			add("layers", fmt.Sprint(len(e.Image.Layers)))
+			add("pull size", humanSize(e.Image.TotalSize()))
+			if e.Image.Config != nil {
+				lines = append(lines, configLines(s, e.Image.Config)...)
+			}
+		}
+	case nodeManifest:
+		head("Manifest")
+		desc(n.desc)
+		if n.image != nil {
+			add("layers", fmt.Sprint(len(n.image.Layers)))
+			add("pull size", humanSize(n.image.TotalSize()))
+			if n.image.Subject != nil {
+				add("subject", n.image.Subject.Digest)
+			}
+		}
+	case nodeConfig:
+		head("Config")
+		desc(n.desc)
+		if n.image.ConfigErr != "" {
+			lines = append(lines, s.Error.Render("error: "+termsafe.String(n.image.ConfigErr)))
+		}
+		if n.image.Config != nil {
+			lines = append(lines, configLines(s, n.image.Config)...)
+		}
+	case nodeLayer:
+		head(fmt.Sprintf("Layer %d", n.layer))
+		desc(n.desc)
+		if c := n.image.Config; c != nil && n.layer-1 < len(c.DiffIDs) {
+			add("diff id", c.DiffIDs[n.layer-1])
+		}
+	case nodeAnnotation:
+		head("Annotation")
+		add("key", n.annKey)
+		lines = append(lines, termsafe.String(n.annValue))
+	}
+	if ann := n.desc.Annotations; len(ann) > 0 && n.kind != nodeAnnotation {
+		head("Annotations")
+		keys := make([]string, 0, len(ann))
+		for k := range ann {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			add(k, ann[k])
+		}
+	}
+	var out []string
+	for _, l := range lines {
+		// Long values (digests, media types) wrap rather than lose their end.
+		out = append(out, strings.Split(ansi.Hardwrap(l, width, false), "\n")...)
+	}
+	if len(out) > height {
+		out = out[:height]
+	}
+	for i, l := range out {
+		out[i] = fit(l, width)
+	}
+	return strings.Join(out, "\n")
+}
+
+func configLines(s *Styles, c *model.Config) []string {
+	var out []string
+	add := func(label, value string) {
+		if value != "" {
+			out = append(out, s.Faint.Render(label+": ")+termsafe.String(value))
+		}
+	}
+	out = append(out, s.Accent.Render("Config"))
+	add("platform", c.Platform().String())
+	if c.Created != nil {
+		add("created", c.Created.UTC().Format("2006-01-02 15:04:05Z"))
+	}
+	add("author", c.Author)
+	add("user", c.User)
+	add("workdir", c.WorkingDir)
+	add("entrypoint", strings.Join(c.Entrypoint, " "))
+	add("cmd", strings.Join(c.Cmd, " "))
+	for _, e := range c.Env {
+		add("env", e)
+	}
+	if len(c.ExposedPorts) > 0 {
+		add("ports", strings.Join(c.ExposedPorts, ", "))
+	}
+	keys := make([]string, 0, len(c.Labels))
+	for k := range c.Labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		add("label "+k, c.Labels[k])
+	}
+	if len(c.History) > 0 {
+		add("history", plural(len(c.History), "step", "steps"))
+	}
+	return out
+}

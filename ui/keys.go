@@ -1,0 +1,49 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding of the UI. Pages pick the ones they use for
+// their help; the root handles the global ones.
+type KeyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open, Expand, Collapse, ExpandAll       key.Binding
+	Back, Quit, Help, Refresh, Copy, Goto   key.Binding
+	Filter, ClearFilter, Sort               key.Binding
+	Raw, Matrix, AddHost, Details           key.Binding
+	Submit, Cancel, NextField               key.Binding
+}
+
+// DefaultKeyMap returns manifold's key bindings (vim keys and arrows).
+func DefaultKeyMap() *KeyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return &KeyMap{
+		Up:          b([]string{"up", "k"}, "↑/k", "up"),
+		Down:        b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:      b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+		PageDown:    b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
+		Top:         b([]string{"home"}, "home", "top"),
+		Bottom:      b([]string{"end", "G"}, "end/G", "bottom"),
+		Open:        b([]string{"enter"}, "enter", "open"),
+		Expand:      b([]string{"enter", "space", "right", "l"}, "→/l", "expand"),
+		Collapse:    b([]string{"left", "h"}, "←/h", "collapse"),
+		ExpandAll:   b([]string{"e"}, "e", "expand all"),
+		Back:        b([]string{"esc", "backspace"}, "esc", "back"),
+		Quit:        b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Help:        b([]string{"?"}, "?", "help"),
+		Refresh:     b([]string{"r"}, "r", "refresh"),
+		Copy:        b([]string{"y"}, "y", "copy ref"),
+		Goto:        b([]string{":", "g"}, ":/g", "open reference"),
+		Filter:      b([]string{"/"}, "/", "filter"),
+		ClearFilter: b([]string{"esc"}, "esc", "clear filter"),
+		Sort:        b([]string{"s"}, "s", "sort name/semver"),
+		Raw:         b([]string{"v"}, "v", "raw"),
+		Matrix:      b([]string{"m"}, "m", "resolve"),
+		AddHost:     b([]string{"a"}, "a", "add host"),
+		Details:     b([]string{"d"}, "d", "toggle details"),
+		Submit:      b([]string{"enter"}, "enter", "submit"),
+		Cancel:      b([]string{"esc"}, "esc", "cancel"),
+		NextField:   b([]string{"tab", "down", "up", "shift+tab"}, "tab", "next field"),
+	}
+}

@@ -1,0 +1,379 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+)
+
+// asyncFilterAbove is the list size above which the fuzzy filter runs in a
+// command instead of in Update.
+const asyncFilterAbove = 5000
+
+// list is a virtualised, fuzzy-filterable list of names. Only the rows on
+// screen are rendered; sorting and filtering happen when data or the filter
+// change, never in View.
+type list struct {
+	c      *common
+	pageID int
+
+	names  []string // termsafe'd names, sorted; replaced (not mutated) on change
+	less   func(a, b string) bool
+	extra  func(name string) string // right-hand column, already safe
+	byName map[string]bool
+
+	filter    textinput.Model
+	filtering bool   // the filter field has focus
+	pattern   string // the applied pattern
+	filterGen int
+	visible   []int         // indexes into names shown, in order
+	matches   map[int][]int // name index → matched byte offsets
+
+	cursor, offset int
+	width, height  int
+}
+
+// filterMsg carries the result of an asynchronous filter run.
+type filterMsg struct {
+	page    int
+	gen     int
+	visible []int
+	matches map[int][]int
+}
+
+func (m filterMsg) target() int { return m.page }
+
+func newList(c *common, pageID int, placeholder string) *list {
+	ti := newInput()
+	ti.Prompt = "/ "
+	ti.Placeholder = placeholder
+	return &list{c: c, pageID: pageID, filter: ti, byName: map[string]bool{}, less: func(a, b string) bool { return a < b }}
+}
+
+func (l *list) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.filter.SetWidth(max(w-4, 1))
+	l.clamp()
+}
+
+// Len is the number of names loaded; Shown the number the filter lets through.
+func (l *list) Len() int   { return len(l.names) }
+func (l *list) Shown() int { return len(l.visible) }
+
+// Selected returns the name under the cursor, or "".
+func (l *list) Selected() string {
+	if l.cursor < 0 || l.cursor >= len(l.visible) {
+		return ""
+	}
+	return l.names[l.visible[l.cursor]]
+}
+
+// Reset drops every name (for a refresh).
+func (l *list) Reset() {
+	l.names = nil
+	l.byName = map[string]bool{}
+	l.visible = nil
+	l.matches = nil
+	l.cursor, l.offset = 0, 0
+}
+
+// Add adds names (from the registry: made safe here), keeps the sort order,
+// the filter and the cursor's item. It returns a command when the filter
+// runs asynchronously.
+func (l *list) Add(raw []string) tea.Cmd {
+	if len(raw) == 0 {
+		return nil
+	}
+	cur := l.Selected()
+	next := make([]string, len(l.names), len(l.names)+len(raw))
+	copy(next, l.names)
+	for _, r := range raw {
+		s := termsafe.String(r)
+		if l.byName[s] {
+			continue
+		}
+		l.byName[s] = true
+		next = append(next, s)
+	}
+	sort.SliceStable(next, func(i, j int) bool { return l.less(next[i], next[j]) })
+	l.names = next
+	return l.refilter(cur)
+}
+
+// SetLess changes the sort order.
+func (l *list) SetLess(less func(a, b string) bool) tea.Cmd {
+	cur := l.Selected()
+	l.less = less
+	next := append([]string(nil), l.names...)
+	sort.SliceStable(next, func(i, j int) bool { return less(next[i], next[j]) })
+	l.names = next
+	return l.refilter(cur)
+}
+
+func (l *list) refilter(keep string) tea.Cmd {
+	l.filterGen++
+	if l.pattern == "" {
+		if len(l.visible) != len(l.names) {
+			l.visible = make([]int, len(l.names))
+		}
+		for i := range l.visible {
+			l.visible[i] = i
+		}
+		l.matches = nil
+		l.keep(keep)
+		return nil
+	}
+	if len(l.names) > asyncFilterAbove {
+		names, pattern, gen, page := l.names, l.pattern, l.filterGen, l.pageID
+		return func() tea.Msg {
+			v, m := runFilter(pattern, names)
+			return filterMsg{page: page, gen: gen, visible: v, matches: m}
+		}
+	}
+	l.visible, l.matches = runFilter(l.pattern, l.names)
+	l.keep(keep)
+	return nil
+}
+
+func runFilter(pattern string, names []string) ([]int, map[int][]int) {
+	ms := fuzzy.Find(pattern, names)
+	vis := make([]int, len(ms))
+	mm := make(map[int][]int, len(ms))
+	for i, m := range ms {
+		vis[i] = m.Index
+		mm[m.Index] = append([]int(nil), m.MatchedIndexes...)
+	}
+	return vis, mm
+}
+
+// keep puts the cursor back on name, if it is still shown.
+func (l *list) keep(name string) {
+	if name != "" {
+		for i, idx := range l.visible {
+			if l.names[idx] == name {
+				l.cursor = i
+				break
+			}
+		}
+	}
+	l.clamp()
+}
+
+func (l *list) rows() int { return max(l.height-1, 1) }
+
+func (l *list) clamp() {
+	if l.cursor >= len(l.visible) {
+		l.cursor = len(l.visible) - 1
+	}
+	if l.cursor < 0 {
+		l.cursor = 0
+	}
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if r := l.rows(); l.cursor >= l.offset+r {
+		l.offset = l.cursor - r + 1
+	}
+	if l.offset > max(len(l.visible)-l.rows(), 0) {
+		l.offset = max(len(l.visible)-l.rows(), 0)
+	}
+	if l.offset < 0 {
+		l.offset = 0
+	}
+}
+
+// Update handles filter typing, movement and the mouse. activate is true when
+// the user opened the selected item (enter, or a click on the selected row).
+func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
+	k := l.c.keys
+	switch msg := msg.(type) {
+	case filterMsg:
+		if msg.gen == l.filterGen {
+			cur := l.Selected()
+			l.visible, l.matches = msg.visible, msg.matches
+			l.keep(cur)
+		}
+		return nil, false
+	case tea.KeyPressMsg:
+		if l.filtering {
+			switch msg.String() {
+			case "esc":
+				l.filtering = false
+				l.filter.Blur()
+				l.filter.SetValue("")
+				l.pattern = ""
+				return l.refilter(l.Selected()), false
+			case "enter":
+				l.filtering = false
+				l.filter.Blur()
+				return nil, false
+			case "up", "down":
+				// fall through to movement below while typing
+			default:
+				var c tea.Cmd
+				l.filter, c = l.filter.Update(msg)
+				if v := l.filter.Value(); v != l.pattern {
+					l.pattern = v
+					l.cursor, l.offset = 0, 0
+					return tea.Batch(c, l.refilter("")), false
+				}
+				return c, false
+			}
+		}
+		switch {
+		case key.Matches(msg, k.Filter):
+			l.filtering = true
+			l.filter.SetValue(l.pattern)
+			return l.filter.Focus(), false
+		case l.pattern != "" && key.Matches(msg, k.ClearFilter):
+			l.filter.SetValue("")
+			l.pattern = ""
+			return l.refilter(l.Selected()), false
+		case key.Matches(msg, k.Up):
+			l.cursor--
+		case key.Matches(msg, k.Down):
+			l.cursor++
+		case key.Matches(msg, k.PageUp):
+			l.cursor -= l.rows()
+		case key.Matches(msg, k.PageDown):
+			l.cursor += l.rows()
+		case key.Matches(msg, k.Top):
+			l.cursor = 0
+		case key.Matches(msg, k.Bottom):
+			l.cursor = len(l.visible) - 1
+		case key.Matches(msg, k.Open):
+			return nil, l.Selected() != ""
+		}
+		l.clamp()
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			l.cursor -= 3
+		case tea.MouseWheelDown:
+			l.cursor += 3
+		}
+		l.clamp()
+	case tea.MouseClickMsg:
+		if msg.Button != tea.MouseLeft || msg.Y < 1 {
+			return nil, false
+		}
+		i := l.offset + msg.Y - 1
+		if i >= len(l.visible) {
+			return nil, false
+		}
+		if i == l.cursor {
+			return nil, true
+		}
+		l.cursor = i
+		l.clamp()
+	}
+	return nil, false
+}
+
+// View renders the title line (or the filter field) and the visible rows.
+func (l *list) View(title string) string {
+	s := l.c.styles
+	var b strings.Builder
+	switch {
+	case l.filtering:
+		b.WriteString(ansi.Truncate(l.filter.View(), l.width, "…"))
+	case l.pattern != "":
+		b.WriteString(fit(title+s.Faint.Render("  filter: ")+s.Match.Render(l.pattern), l.width))
+	default:
+		b.WriteString(fit(title, l.width))
+	}
+	rows := l.rows()
+	for r := 0; r < rows; r++ {
+		b.WriteByte('\n')
+		i := l.offset + r
+		if i >= len(l.visible) {
+			continue
+		}
+		idx := l.visible[i]
+		b.WriteString(l.row(idx, i == l.cursor))
+	}
+	return b.String()
+}
+
+func (l *list) row(idx int, selected bool) string {
+	s := l.c.styles
+	name := l.names[idx]
+	var extra string
+	if l.extra != nil {
+		extra = l.extra(name)
+	}
+	avail := l.width - 2
+	if extra != "" {
+		avail -= lipgloss.Width(extra) + 1
+	}
+	if avail < 4 {
+		avail, extra = l.width-2, ""
+	}
+	label := name
+	if lipgloss.Width(label) > avail {
+		label = ansi.Truncate(label, avail, "…")
+	}
+	if m := l.matches[idx]; len(m) > 0 && !selected {
+		label = highlight(label, m, s.Match)
+	}
+	pad := avail - lipgloss.Width(label)
+	line := "  " + label
+	if extra != "" {
+		line += strings.Repeat(" ", max(pad, 0)+1) + extra
+	}
+	if selected {
+		line = "▸ " + ansi.Strip(line[2:])
+		return s.Selected.Render(padRight(line, l.width))
+	}
+	return line
+}
+
+// highlight styles the bytes at offsets (as fuzzy reports them) of s.
+func highlight(s string, offsets []int, st lipgloss.Style) string {
+	set := make(map[int]bool, len(offsets))
+	for _, o := range offsets {
+		set[o] = true
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if set[i] {
+			b.WriteString(st.Render(string(r)))
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// fit cuts s to width cells.
+func fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// padRight pads s with spaces to width cells (cutting it when longer).
+func padRight(s string, width int) string {
+	s = fit(s, width)
+	if w := lipgloss.Width(s); w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+func (l *list) ShortHelp() []key.Binding {
+	k := l.c.keys
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter}
+}

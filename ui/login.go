@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+)
+
+// loginPage asks for credentials after a 401 and retries the failed page
+// with them. After a successful login it offers to save them, as docker
+// login does.
+type loginPage struct {
+	pageBase
+	host    string
+	failed  int // the page to refresh after the login
+	user    textinput.Model
+	pass    textinput.Model
+	focus   int
+	busy    bool
+	err     string
+	saving  bool // asking "save to docker config?"
+	secret  string
+	account string
+	store   string
+}
+
+// loginMsg is the result of a login attempt.
+type loginMsg struct {
+	page  int
+	reg   Registry
+	err   error
+	store string // where saving would write
+}
+
+func (m loginMsg) target() int { return m.page }
+
+// savedMsg is the result of saving credentials.
+type savedMsg struct {
+	page int
+	err  error
+}
+
+func (m savedMsg) target() int { return m.page }
+
+func newLoginPage(c *common, host string, failed int) *loginPage {
+	u := newInput()
+	u.Prompt = "user:     "
+	u.Placeholder = "username"
+	pw := newInput()
+	pw.Prompt = "password: "
+	pw.Placeholder = "password or token"
+	pw.EchoMode = textinput.EchoPassword
+	pw.EchoCharacter = '•'
+	return &loginPage{pageBase: newPageBase(c), host: host, failed: failed, user: u, pass: pw}
+}
+
+func (p *loginPage) Crumb() string      { return "login" }
+func (p *loginPage) InputFocused() bool { return true }
+func (p *loginPage) Busy() bool         { return p.busy }
+func (p *loginPage) Init() tea.Cmd      { return p.user.Focus() }
+
+func (p *loginPage) SetSize(w, h int) {
+	p.pageBase.SetSize(w, h)
+	p.user.SetWidth(max(w-14, 1))
+	p.pass.SetWidth(max(w-14, 1))
+}
+
+func (p *loginPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loginMsg:
+		p.busy = false
+		if msg.err != nil {
+			p.err = msg.err.Error()
+			return p, nil
+		}
+		done := func() tea.Msg { return loggedInMsg{reg: msg.reg, page: p.failed} }
+		if p.c.opts.SaveCredentials != nil {
+			p.saving = true
+			p.store = msg.store
+			return p, func() tea.Msg { return loggedInMsg{reg: msg.reg, page: p.failed, keep: true} }
+		}
+		return p, done
+	case savedMsg:
+		if msg.err != nil {
+			return p, tea.Batch(popPage, setStatus("Could not save the credentials: "+termsafe.String(msg.err.Error()), true))
+		}
+		return p, tea.Batch(popPage, setStatus("Saved the credentials for "+termsafe.String(p.host)+" to the docker config.", false))
+	case tea.KeyPressMsg:
+		if p.saving {
+			switch msg.String() {
+			case "y", "Y":
+				save, host, user, secret, id := p.c.opts.SaveCredentials, p.host, p.account, p.secret, p.id
+				p.secret = ""
+				return p, func() tea.Msg { return savedMsg{page: id, err: save(host, user, secret)} }
+			case "n", "N", "esc":
+				p.secret = ""
+				return p, popPage
+			}
+			return p, nil
+		}
+		if p.busy {
+			return p, nil
+		}
+		switch msg.String() {
+		case "esc":
+			return p, popPage
+		case "tab", "shift+tab", "up", "down":
+			return p, p.switchFocus()
+		case "enter":
+			if p.focus == 0 {
+				return p, p.switchFocus()
+			}
+			if p.c.opts.Login == nil {
+				return p, setStatus("Logging in is not available here.", true)
+			}
+			p.busy, p.err = true, ""
+			p.account, p.secret = p.user.Value(), p.pass.Value()
+			login, storeOf, host, user, secret, id := p.c.opts.Login, p.c.opts.CredentialStore, p.host, p.account, p.secret, p.id
+			return p, func() tea.Msg {
+				reg, err := login(host, user, secret)
+				msg := loginMsg{page: id, reg: reg, err: err}
+				if err == nil && storeOf != nil {
+					if s, serr := storeOf(host); serr == nil {
+						msg.store = s
+					}
+				}
+				return msg
+			}
+		}
+	}
+	var cmd tea.Cmd
+	if p.focus == 0 {
+		p.user, cmd = p.user.Update(msg)
+	} else {
+		p.pass, cmd = p.pass.Update(msg)
+	}
+	return p, cmd
+}
+
+func (p *loginPage) switchFocus() tea.Cmd {
+	p.focus = 1 - p.focus
+	if p.focus == 0 {
+		p.pass.Blur()
+		return p.user.Focus()
+	}
+	p.user.Blur()
+	return p.pass.Focus()
+}
+
+func (p *loginPage) View() string {
+	s := p.c.styles
+	lines := []string{
+		s.Title.Render("Log in to " + termsafe.String(p.host)),
+		s.Faint.Render("The registry answered 401: it needs credentials."),
+		"",
+	}
+	if p.saving {
+		lines = append(lines, s.OK.Render("Logged in."), "", "Save these credentials to your docker config (as docker login does)? [y/n]")
+		if p.store != "" {
+			lines = append(lines, s.Faint.Render("They would go to "+termsafe.String(p.store)))
+		}
+	} else {
+		lines = append(lines, p.user.View(), p.pass.View(), "")
+		switch {
+		case p.busy:
+			lines = append(lines, s.Faint.Render("logging in…"))
+		case p.err != "":
+			lines = append(lines, s.Error.Render("Login failed: "+termsafe.String(firstLine(p.err))))
+		}
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, p.width)
+	}
+	if len(lines) > p.height {
+		lines = lines[:max(p.height, 0)]
+	}
+	return joinLines(lines)
+}
+
+func (p *loginPage) ShortHelp() []key.Binding {
+	k := p.c.keys
+	if p.saving {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")),
+			key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "don't save")),
+		}
+	}
+	return []key.Binding{k.NextField, k.Submit, k.Cancel}
+}
+
+func (p *loginPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }

@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// Registry is what the UI needs from a registry. *registry.Client satisfies
+// it; tests use a fake. Listings call yield once per page, in order.
+type Registry interface {
+	Repositories(ctx context.Context, registry string, yield func(registry.Page) error) error
+	Tags(ctx context.Context, repository string, yield func(registry.Page) error) error
+	Tree(ctx context.Context, ref string, opts registry.TreeOptions) (*model.Tree, error)
+	Get(ctx context.Context, ref string) (*registry.Manifest, error)
+}
+
+var _ Registry = (*registry.Client)(nil)
+
+// Options configure the UI.
+type Options struct {
+	// Registry is the client every fetch goes through.
+	Registry Registry
+	// Start is what to open: a registry host, a repository or a reference.
+	// Empty opens a prompt for a registry.
+	Start string
+	// Theme names a built-in theme or a theme file; empty picks dark or
+	// light from the terminal's background.
+	Theme string
+	// NoColor turns colour off (NO_COLOR).
+	NoColor bool
+	// Login returns a registry client that authenticates to host with the
+	// given credentials (the login prompt after a 401). Nil disables the
+	// prompt.
+	Login func(host, user, secret string) (Registry, error)
+	// SaveCredentials stores credentials in the docker config after a
+	// successful login, when the user agrees. Nil hides the offer.
+	SaveCredentials func(host, user, secret string) error
+	// CredentialStore names where SaveCredentials would write (a helper,
+	// or the docker config file), shown when asking. Optional.
+	CredentialStore func(host string) (string, error)
+	// OnOpen is called (in a command, never in Update) with each registry
+	// the user browses, so it can be remembered as the last used one.
+	OnOpen func(registry string)
+	// HostPlatform is "this machine" in the resolve matrix; the containerd
+	// default spec when zero.
+	HostPlatform model.Platform
+}

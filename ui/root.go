@@ -1,0 +1,192 @@
+// Package ui is manifold's terminal UI: a stack of pages (repositories,
+// tags, tree, raw JSON, resolve matrix, login) under one small root model
+// that owns the header, the status bar and the help footer.
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/themes"
+)
+
+// Model is the root of the UI.
+type Model struct {
+	c      *common
+	cancel context.CancelFunc
+	stack  []Page
+
+	help     help.Model
+	fullHelp bool
+	spinner  spinner.Model
+	spinning bool
+
+	status    string
+	statusErr bool
+
+	gotoInput  textinput.Model
+	gotoActive bool
+
+	themeFixed bool
+	quitting   bool
+}
+
+// New builds the UI. ctx bounds every request; quitting cancels it.
+func New(ctx context.Context, opts Options) (*Model, error) {
+	theme := themes.Dark
+	fixed := false
+	switch {
+	case opts.NoColor || os.Getenv("NO_COLOR") != "":
+		opts.NoColor = true
+		theme, fixed = themes.NoColor, true
+	case opts.Theme != "":
+		t, err := themes.Load(opts.Theme)
+		if err != nil {
+			return nil, err
+		}
+		theme, fixed = t, true
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	c := &common{ctx: ctx, styles: NewStyles(theme), keys: DefaultKeyMap(), opts: &opts, reg: opts.Registry}
+	m := &Model{c: c, cancel: cancel, help: help.New(), themeFixed: fixed}
+	m.help.Styles = c.styles.Help
+	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	gi := newInput()
+	gi.Prompt = ": "
+	gi.Placeholder = "repo, repo:tag or a tag here; names without a host open in this registry"
+	m.gotoInput = gi
+	var first Page
+	if Classify(opts.Start) == KindNone {
+		first = newPromptPage(c)
+	} else {
+		first = openTarget(c, opts.Start, "")
+	}
+	m.stack = []Page{first}
+	return m, nil
+}
+
+// Init asks for the terminal's background (to pick dark or light) and
+// starts the first page.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.top().Init(), stagingStartupCmd()}
+	if !m.themeFixed {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) top() Page { return m.stack[len(m.stack)-1] }
+
+func (m *Model) find(id int) Page {
+	for _, p := range m.stack {
+		if p.ID() == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// replace puts the updated page back in the stack.
+func (m *Model) replace(p Page) {
+	for i, q := range m.stack {
+		if q.ID() == p.ID() {
+			m.stack[i] = p
+		}
+	}
+}
+
+// Update routes a message: targeted ones to their page (dropped when it was
+// left), keys to the focused field, the page or the global keys, the rest to
+// the top page. The root handles navigation, status, errors and theme.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.layout()
+	case tea.BackgroundColorMsg:
+		cmd = m.setBackground(msg.IsDark())
+	case spinner.TickMsg:
+		if m.spinning {
+			m.spinner, cmd = m.spinner.Update(msg)
+		}
+	case tea.KeyPressMsg:
+		cmd = m.handleKey(msg)
+	case tea.MouseMsg:
+		cmd = m.handleMouse(msg)
+	case pushPageMsg, popPageMsg, statusMsg, errorMsg, loggedInMsg:
+		cmd = m.handleNav(msg)
+	case routed:
+		if p := m.find(msg.target()); p != nil {
+			p, cmd = p.Update(msg)
+			m.replace(p)
+		}
+	default:
+		var p Page
+		p, cmd = m.top().Update(msg)
+		m.replace(p)
+	}
+	return m, tea.Batch(cmd, m.spin())
+}
+
+// spin starts the spinner when a page waits and lets it stop when none does.
+func (m *Model) spin() tea.Cmd {
+	busy := false
+	for _, p := range m.stack {
+		busy = busy || p.Busy()
+	}
+	if busy && !m.spinning {
+		m.spinning = true
+		return m.spinner.Tick
+	}
+	m.spinning = busy
+	return nil
+}
+
+func (m *Model) setBackground(dark bool) tea.Cmd {
+	if m.themeFixed {
+		return nil
+	}
+	t := themes.Light
+	if dark {
+		t = themes.Dark
+	}
+	*m.c.styles = *NewStyles(t)
+	m.help.Styles = m.c.styles.Help
+	return nil
+}
+
+// layout gives every page the body area.
+func (m *Model) layout() {
+	w, h := m.bodySize()
+	m.help.SetWidth(m.c.width)
+	m.gotoInput.SetWidth(max(m.c.width-4, 1))
+	for _, p := range m.stack {
+		p.SetSize(w, h)
+	}
+}
+
+// bodySize is the terminal minus the header, status bar and help footer.
+func (m *Model) bodySize() (int, int) {
+	return m.c.width, max(m.c.height-2-m.footerHeight(), 1)
+}
+
+func (m *Model) footerHeight() int {
+	if m.c.height < 8 {
+		return 0
+	}
+	if !m.fullHelp {
+		return 1
+	}
+	n := strings.Count(m.help.FullHelpView(m.top().FullHelp()), "\n") + 1
+	return min(n, m.c.height/2)
+}
+
+// Close cancels every request in flight.
+func (m *Model) Close() { m.cancel() }

@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+)
+
+// View draws header, body, status bar and help, never wider or taller than
+// the terminal.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	if m.top().MouseEnabled() {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	v.WindowTitle = "manifold " + m.breadcrumbText()
+	if m.quitting {
+		return v
+	}
+	v.SetContent(m.render())
+	return v
+}
+
+// render is the screen as a string (what the golden tests compare).
+func (m *Model) render() string {
+	w, h := m.c.width, m.c.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	_, bh := m.bodySize()
+	lines := make([]string, 0, h)
+	lines = append(lines, m.header())
+	body := strings.Split(m.top().View(), "\n")
+	for i := 0; i < bh; i++ {
+		if i < len(body) {
+			lines = append(lines, body[i])
+		} else {
+			lines = append(lines, "")
+		}
+	}
+	lines = append(lines, m.statusBar())
+	if fh := m.footerHeight(); fh > 0 {
+		var f string
+		if m.fullHelp {
+			f = m.help.FullHelpView(m.top().FullHelp())
+		} else {
+			f = m.help.ShortHelpView(m.top().ShortHelp())
+		}
+		fl := strings.Split(f, "\n")
+		for i := 0; i < fh; i++ {
+			if i < len(fl) {
+				lines = append(lines, fl[i])
+			} else {
+				lines = append(lines, "")
+			}
+		}
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) crumbs() []string {
+	out := []string{"manifold"}
+	host := ""
+	for i, p := range m.stack {
+		if _, ok := p.(*promptPage); ok && len(m.stack) > 1 {
+			continue
+		}
+		c := p.Crumb()
+		if r, ok := p.(*reposPage); ok && i == 0 {
+			host = termsafe.String(r.registry)
+		} else if host != "" {
+			// Names opened by hand in the registry being browsed need
+			// not repeat its host.
+			c = strings.TrimPrefix(c, host+"/")
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (m *Model) breadcrumbText() string { return strings.Join(m.crumbs()[1:], " › ") }
+
+// header is the breadcrumb; leading crumbs give way on narrow terminals.
+func (m *Model) header() string {
+	s := m.c.styles
+	cr := m.crumbs()
+	sep := s.CrumbSep.Render(" › ")
+	render := func(cs []string) string {
+		parts := make([]string, len(cs))
+		for i, c := range cs {
+			if i == len(cs)-1 {
+				parts[i] = s.Crumb.Render(c)
+			} else {
+				parts[i] = s.Faint.Render(c)
+			}
+		}
+		return strings.Join(parts, sep)
+	}
+	out := render(cr)
+	for len(cr) > 1 && lipgloss.Width(out) > m.c.width {
+		cr = cr[1:]
+		out = s.Faint.Render("…") + sep + render(cr)
+	}
+	return fit(out, m.c.width)
+}
+
+func (m *Model) statusBar() string {
+	s := m.c.styles
+	w := m.c.width
+	if m.gotoActive {
+		return fit(m.gotoInput.View(), w)
+	}
+	var left string
+	if m.spinning {
+		left = m.spinner.View() + " "
+	}
+	st := s.Status
+	text := m.status
+	if m.statusErr {
+		st = s.StatusErr
+	}
+	if text == "" && m.spinning {
+		text = "loading…"
+	}
+	return st.Render(padRight(left+text, w))
+}

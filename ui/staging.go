@@ -1,0 +1,735 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// StageStore keeps staged lists; *stagestore.Store satisfies it.
+type StageStore interface {
+	List() ([]stagestore.Summary, error)
+	Load(name string) (*model.StagedList, error)
+	Save(l *model.StagedList) error
+	Update(name string, fn func(*model.StagedList) error) (*model.StagedList, error)
+	Rename(from, to string) error
+	Discard(name string) error
+}
+
+// Pusher is what the staging pane needs from a registry beyond Registry;
+// *registry.Client satisfies it. A Registry that is not a Pusher can stage
+// but not push.
+type Pusher interface {
+	HeadDigest(ctx context.Context, ref string) (string, error)
+	PlanPush(l *model.StagedList, tags []string) (*registry.PushPlan, error)
+	Push(ctx context.Context, l *model.StagedList, opts registry.PushOptions) (*registry.PushResult, error)
+}
+
+var _ Pusher = (*registry.Client)(nil)
+
+// stagingBlink makes the pane's text fields blink their cursor; tests turn
+// it off so no command sleeps.
+var stagingBlink = true
+
+func newStagingInput() textinput.Model {
+	ti := textinput.New()
+	if !stagingBlink {
+		st := ti.Styles()
+		st.Cursor.Blink = false
+		ti.SetStyles(st)
+	}
+	return ti
+}
+
+// openStageStore opens the staging store; tests replace it.
+var openStageStore = func() (StageStore, error) { return stagestore.Open() }
+
+// stagingKeys are the staging pane's own keys. None of them writes to a
+// registry: P only opens the push confirmation.
+type stagingKeys struct {
+	Add, Open, New, Remove, Discard, Rename, Edit, Annotate, IndexAnnotate key.Binding
+	MediaType, Undo, Push, Confirm, Tags, Lists                            key.Binding
+}
+
+func defaultStagingKeys() stagingKeys {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return stagingKeys{
+		Add:           b([]string{"a"}, "a", "stage image/entry"),
+		Open:          b([]string{"enter"}, "enter", "open list"),
+		New:           b([]string{"n"}, "n", "new list"),
+		Remove:        b([]string{"x", "delete"}, "x", "remove entry"),
+		Discard:       b([]string{"x", "delete"}, "x", "discard list"),
+		Rename:        b([]string{"R"}, "R", "rename"),
+		Edit:          b([]string{"e"}, "e", "edit platform"),
+		Annotate:      b([]string{"A"}, "A", "annotate entry"),
+		IndexAnnotate: b([]string{"I"}, "I", "annotate index"),
+		MediaType:     b([]string{"M"}, "M", "media type"),
+		Undo:          b([]string{"u"}, "u", "undo"),
+		Push:          b([]string{"P"}, "P", "push…"),
+		Confirm:       b([]string{"y"}, "y", "confirm"),
+		Tags:          b([]string{"t"}, "t", "extra tags"),
+		Lists:         b([]string{"L"}, "L", "all lists"),
+	}
+}
+
+type stagingDialog int
+
+const (
+	dialogNone stagingDialog = iota
+	dialogNewList
+	dialogRename
+	dialogDiscard
+	dialogPlatform
+	dialogAnnotate
+	dialogIndexAnnotate
+	dialogPushLoading
+	dialogPushConfirm
+	dialogPushTags
+	dialogPushing
+)
+
+// pushReview is what the push confirmation shows.
+type pushReview struct {
+	plan    *registry.PushPlan
+	current string // digest the tag holds now, as reviewed
+	diff    model.ListDiff
+	warning string // e.g. the tag moved since staging
+	tags    []string
+	events  []string
+}
+
+// stagingPage is the staging pane: the staged lists, and the entries of the
+// open one, edited locally and saved at once; pushing goes through a
+// confirmation that shows the diff and the target tags.
+type stagingPage struct {
+	pageBase
+	keys  stagingKeys
+	store StageStore
+	saver *stagingSaver
+	req   int
+
+	lists   []stagestore.Summary
+	cur     *model.StagedList // the open list; nil shows the lists
+	undo    *model.StagedList
+	finds   []model.Finding
+	cursor  int
+	offset  int
+	loading bool
+	errText string
+
+	dialog  stagingDialog
+	input   textinput.Model
+	form    *platformForm
+	review  *pushReview
+	pending []model.StagedEntry // entries to add once a new list exists
+	pendSrc string
+}
+
+// stagingSaver serialises saves: a save older than the last one written is
+// dropped, so quick edits land in order.
+type stagingSaver struct {
+	mu    sync.Mutex
+	saved int
+	gen   int
+}
+
+func newStagingPage(c *common) *stagingPage {
+	p := &stagingPage{pageBase: newPageBase(c), keys: defaultStagingKeys(), saver: &stagingSaver{}}
+	p.input = textinput.New()
+	return p
+}
+
+// newStagingPageWith opens the staging pane with entries waiting for a new
+// list's target (the user pressed a with no list staged yet).
+func newStagingPageWith(c *common, source string, entries []model.StagedEntry) *stagingPage {
+	p := newStagingPage(c)
+	p.pending, p.pendSrc = entries, source
+	return p
+}
+
+// Messages of the staging pane, each for one page and request.
+type (
+	stagingLoadedMsg struct {
+		page, req int
+		store     StageStore
+		lists     []stagestore.Summary
+		open      *model.StagedList
+		initial   bool // from Init: open replaces the open list
+		note      string
+		err       error
+	}
+	stagingSavedMsg struct {
+		page int
+		err  error
+	}
+	stagingCreatedMsg struct {
+		page, req int
+		list      *model.StagedList
+		note      string
+		err       error
+	}
+	stagingReviewMsg struct {
+		page, req int
+		review    *pushReview
+		err       error
+	}
+	stagingProgressMsg struct {
+		page, req int
+		ev        registry.PushEvent
+		next      tea.Cmd
+	}
+	stagingPushedMsg struct {
+		page, req int
+		res       *registry.PushResult
+		err       error
+	}
+)
+
+func (m stagingLoadedMsg) target() int   { return m.page }
+func (m stagingSavedMsg) target() int    { return m.page }
+func (m stagingCreatedMsg) target() int  { return m.page }
+func (m stagingReviewMsg) target() int   { return m.page }
+func (m stagingProgressMsg) target() int { return m.page }
+func (m stagingPushedMsg) target() int   { return m.page }
+
+func (p *stagingPage) Crumb() string { return "staging" }
+func (p *stagingPage) Busy() bool {
+	return p.loading || p.dialog == dialogPushLoading || p.dialog == dialogPushing
+}
+func (p *stagingPage) MouseEnabled() bool { return false }
+func (p *stagingPage) InputFocused() bool {
+	switch p.dialog {
+	case dialogNewList, dialogRename, dialogAnnotate, dialogIndexAnnotate, dialogPlatform, dialogPushTags:
+		return true
+	}
+	return false
+}
+
+// Init loads the staged lists and opens the most recently changed one.
+func (p *stagingPage) Init() tea.Cmd {
+	p.req = nextID()
+	p.loading = true
+	id, req := p.id, p.req
+	openName := ""
+	if p.cur != nil {
+		openName = p.cur.Name
+	}
+	pending := len(p.pending) > 0
+	return func() tea.Msg {
+		st, err := openStageStore()
+		if err != nil {
+			return stagingLoadedMsg{page: id, req: req, err: err}
+		}
+		ls, err := st.List()
+		if err != nil {
+			return stagingLoadedMsg{page: id, req: req, err: err}
+		}
+		msg := stagingLoadedMsg{page: id, req: req, store: st, lists: ls, initial: true}
+		if openName == "" && !pending {
+			openName = newestList(ls)
+		}
+		if openName != "" {
+			if l, err := st.Load(openName); err == nil {
+				msg.open = l
+			}
+		}
+		return msg
+	}
+}
+
+func newestList(ls []stagestore.Summary) string {
+	name := ""
+	var best stagestore.Summary
+	for _, s := range ls {
+		if s.Err == nil && (name == "" || s.Updated.After(best.Updated)) {
+			name, best = s.Name, s
+		}
+	}
+	return name
+}
+
+func (p *stagingPage) setList(l *model.StagedList) {
+	p.cur = l
+	p.finds = nil
+	if l != nil {
+		p.finds = l.Validate()
+	}
+	p.clampCursor()
+}
+
+func (p *stagingPage) rowsLen() int {
+	if p.cur != nil {
+		return len(p.cur.Entries)
+	}
+	return len(p.lists)
+}
+
+func (p *stagingPage) clampCursor() {
+	n := p.rowsLen()
+	if p.cursor >= n {
+		p.cursor = n - 1
+	}
+	if p.cursor < 0 {
+		p.cursor = 0
+	}
+	rows := p.bodyRows()
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if p.cursor >= p.offset+rows {
+		p.offset = p.cursor - rows + 1
+	}
+	if p.offset < 0 {
+		p.offset = 0
+	}
+}
+
+// edit applies fn to a copy of the open list, keeps the old one for undo,
+// revalidates and saves.
+func (p *stagingPage) edit(status string, fn func(l *model.StagedList) error) tea.Cmd {
+	if p.cur == nil {
+		return nil
+	}
+	next := p.cur.Clone()
+	if err := fn(next); err != nil {
+		return setStatus(termsafe.String(err.Error()), true)
+	}
+	p.undo = p.cur
+	p.setList(next)
+	return tea.Batch(p.save(next), setStatus(status, false))
+}
+
+// save writes l in a command; saves are serialised in order of edits.
+func (p *stagingPage) save(l *model.StagedList) tea.Cmd {
+	if p.store == nil {
+		return nil
+	}
+	st, sv, id := p.store, p.saver, p.id
+	sv.mu.Lock()
+	sv.gen++
+	gen := sv.gen
+	sv.mu.Unlock()
+	snapshot := l.Clone()
+	return func() tea.Msg {
+		sv.mu.Lock()
+		defer sv.mu.Unlock()
+		if gen < sv.saved {
+			return nil
+		}
+		sv.saved = gen
+		return stagingSavedMsg{page: id, err: st.Save(snapshot)}
+	}
+}
+
+func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case stagingLoadedMsg:
+		if msg.initial && msg.req != p.req {
+			return p, nil
+		}
+		p.loading = false
+		if msg.err != nil {
+			p.errText = termsafe.String(msg.err.Error())
+			return p, setStatus("staging: "+p.errText, true)
+		}
+		p.store, p.lists = msg.store, msg.lists
+		if msg.initial {
+			p.setList(msg.open)
+		}
+		p.clampCursor()
+		if msg.note != "" {
+			return p, setStatus(msg.note, false)
+		}
+		if len(p.pending) > 0 {
+			return p, p.openInput(dialogNewList, "target tag for the new list, e.g. "+suggestTarget(p.pendSrc), suggestTarget(p.pendSrc))
+		}
+		return p, nil
+	case stagingSavedMsg:
+		if msg.err != nil {
+			return p, setStatus("not saved: "+termsafe.String(msg.err.Error()), true)
+		}
+		return p, nil
+	case stagingCreatedMsg:
+		if msg.req != p.req {
+			return p, nil
+		}
+		p.loading = false
+		if msg.err != nil {
+			return p, setStatus(termsafe.String(msg.err.Error()), true)
+		}
+		p.undo = nil
+		p.setList(msg.list)
+		return p, tea.Batch(setStatus(msg.note, false), p.refreshLists())
+	case stagingReviewMsg:
+		return p.onReview(msg)
+	case stagingProgressMsg:
+		if msg.req != p.req || p.review == nil {
+			return p, nil
+		}
+		p.review.events = append(p.review.events, progressLine(msg.ev))
+		return p, msg.next
+	case stagingPushedMsg:
+		return p.onPushed(msg)
+	case tea.KeyPressMsg:
+		return p.onKey(msg)
+	}
+	if p.InputFocused() {
+		return p, p.updateInput(msg)
+	}
+	return p, nil
+}
+
+func (p *stagingPage) refreshLists() tea.Cmd {
+	return p.listOp("", func(StageStore) error { return nil })
+}
+
+func suggestTarget(source string) string {
+	if source == "" {
+		return ""
+	}
+	repo := source
+	if i := strings.LastIndexByte(repo, '@'); i >= 0 {
+		repo = repo[:i]
+	}
+	if i := strings.LastIndexByte(repo, ':'); i > strings.LastIndexByte(repo, '/') {
+		repo = repo[:i]
+	}
+	return repo + ":multiarch"
+}
+
+func (p *stagingPage) openInput(d stagingDialog, placeholder, value string) tea.Cmd {
+	p.dialog = d
+	p.input = newStagingInput()
+	p.input.Placeholder = placeholder
+	p.input.SetValue(value)
+	p.input.CursorEnd()
+	p.input.SetWidth(max(p.width-20, 10))
+	return p.input.Focus()
+}
+
+func (p *stagingPage) updateInput(msg tea.Msg) tea.Cmd {
+	if p.dialog == dialogPlatform && p.form != nil {
+		return p.form.update(msg)
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return cmd
+}
+
+func (p *stagingPage) onKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
+	k := p.c.keys
+	if p.InputFocused() {
+		switch {
+		case msg.String() == "esc":
+			if p.dialog == dialogPushTags {
+				p.dialog = dialogPushConfirm
+				return p, nil
+			}
+			p.dialog, p.form, p.pending = dialogNone, nil, nil
+			return p, nil
+		case msg.String() == "enter":
+			return p, p.submit()
+		}
+		return p, p.updateInput(msg)
+	}
+	switch p.dialog {
+	case dialogDiscard:
+		if key.Matches(msg, p.keys.Confirm) {
+			p.dialog = dialogNone
+			return p, p.discardSelected()
+		}
+		p.dialog = dialogNone
+		return p, setStatus("not discarded", false)
+	case dialogPushLoading, dialogPushing:
+		if msg.String() == "esc" && p.dialog == dialogPushLoading {
+			p.dialog, p.review = dialogNone, nil
+			p.req = nextID()
+		}
+		return p, nil
+	case dialogPushConfirm:
+		switch {
+		case key.Matches(msg, p.keys.Confirm):
+			return p, p.startPush()
+		case key.Matches(msg, p.keys.Tags):
+			return p, p.openInput(dialogPushTags, "extra tags, comma-separated (e.g. latest, 1.0)", strings.Join(p.review.tags, ", "))
+		case msg.String() == "esc" || msg.String() == "n" || msg.String() == "q":
+			p.dialog, p.review = dialogNone, nil
+			return p, setStatus("push cancelled", false)
+		}
+		return p, nil
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor--
+		p.clampCursor()
+	case key.Matches(msg, k.Down):
+		p.cursor++
+		p.clampCursor()
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+		p.clampCursor()
+	case key.Matches(msg, k.Bottom):
+		p.cursor = p.rowsLen() - 1
+		p.clampCursor()
+	case key.Matches(msg, k.Back):
+		if p.cur != nil && len(p.lists) > 1 {
+			p.setList(nil)
+			return p, p.refreshLists()
+		}
+		return p, popPage
+	case key.Matches(msg, p.keys.New):
+		return p, p.openInput(dialogNewList, "target tag, e.g. localhost:5000/app:v1 (an existing list is amended)", "")
+	case p.cur == nil:
+		return p, p.onListsKey(msg)
+	default:
+		return p, p.onEntriesKey(msg)
+	}
+	return p, nil
+}
+
+func (p *stagingPage) onListsKey(msg tea.KeyPressMsg) tea.Cmd {
+	if p.cursor >= len(p.lists) {
+		return nil
+	}
+	sel := p.lists[p.cursor]
+	switch {
+	case key.Matches(msg, p.keys.Open):
+		if sel.Err != nil {
+			return setStatus("unreadable: "+termsafe.String(sel.Err.Error())+" (x discards it)", true)
+		}
+		st, id, req := p.store, p.id, p.req
+		return func() tea.Msg {
+			// Saving it again makes it the newest: a (stage) adds to it.
+			l, err := st.Update(sel.Name, func(*model.StagedList) error { return nil })
+			return stagingCreatedMsg{page: id, req: req, list: l, note: "opened " + termsafe.String(sel.Name) + ": a on any screen adds to it", err: err}
+		}
+	case key.Matches(msg, p.keys.Discard):
+		p.dialog = dialogDiscard
+		return nil
+	case key.Matches(msg, p.keys.Rename):
+		return p.openInput(dialogRename, "new name", sel.Name)
+	}
+	return nil
+}
+
+func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, p.keys.Lists):
+		p.setList(nil)
+		return p.refreshLists()
+	case key.Matches(msg, p.keys.Undo):
+		if p.undo == nil {
+			return setStatus("nothing to undo", false)
+		}
+		prev := p.undo
+		p.undo = nil
+		p.setList(prev)
+		return tea.Batch(p.save(prev), setStatus("undone", false))
+	case key.Matches(msg, p.keys.MediaType):
+		return p.edit("media type changed", func(l *model.StagedList) error {
+			switch l.MediaType {
+			case "":
+				l.MediaType = model.MediaTypeOCIIndex
+			case model.MediaTypeOCIIndex:
+				l.MediaType = model.MediaTypeDockerList
+			default:
+				l.MediaType = ""
+			}
+			return nil
+		})
+	case key.Matches(msg, p.keys.IndexAnnotate):
+		return p.openInput(dialogIndexAnnotate, "index annotation key=value (key= removes)", "")
+	case key.Matches(msg, p.keys.Push):
+		return p.review0()
+	}
+	if p.cursor >= len(p.cur.Entries) {
+		return nil
+	}
+	e := p.cur.Entries[p.cursor]
+	switch {
+	case key.Matches(msg, p.keys.Remove):
+		i := p.cursor
+		return p.edit("removed "+termsafe.String(e.PlatformString())+" (u undoes)", func(l *model.StagedList) error {
+			l.Remove(i)
+			return nil
+		})
+	case key.Matches(msg, p.keys.Edit):
+		p.form = newPlatformForm(e.Platform, p.width)
+		p.dialog = dialogPlatform
+		return p.form.focus()
+	case key.Matches(msg, p.keys.Annotate):
+		return p.openInput(dialogAnnotate, "annotation key=value (key= removes)", "")
+	}
+	return nil
+}
+
+// submit applies the focused input.
+func (p *stagingPage) submit() tea.Cmd {
+	d := p.dialog
+	val := strings.TrimSpace(p.input.Value())
+	p.dialog = dialogNone
+	switch d {
+	case dialogPlatform:
+		f := p.form
+		p.form = nil
+		plat, err := f.platform()
+		if err != nil {
+			p.dialog, p.form = dialogPlatform, f
+			return setStatus(err.Error(), true)
+		}
+		i := p.cursor
+		return p.edit("platform set to "+termsafe.String(plat.String()), func(l *model.StagedList) error {
+			l.Entries[i].Platform = &plat
+			return nil
+		})
+	case dialogAnnotate, dialogIndexAnnotate:
+		ann, err := model.ParseAnnotations([]string{val})
+		if err != nil {
+			return setStatus(err.Error(), true)
+		}
+		i := p.cursor
+		return p.edit("annotations updated", func(l *model.StagedList) error {
+			if d == dialogIndexAnnotate {
+				l.SetAnnotations(ann)
+				return nil
+			}
+			return l.Annotate(i, model.PlatformEdit{}, ann)
+		})
+	case dialogNewList:
+		if val == "" {
+			return setStatus("no target given", true)
+		}
+		return p.createList(val)
+	case dialogRename:
+		if p.cursor >= len(p.lists) || val == "" {
+			return nil
+		}
+		from := p.lists[p.cursor].Name
+		return p.listOp("renamed to "+termsafe.String(val), func(st StageStore) error { return st.Rename(from, val) })
+	case dialogPushTags:
+		if p.review != nil {
+			p.review.tags = splitTags(val)
+			return p.reviewPush(p.review.tags)
+		}
+	}
+	return nil
+}
+
+func splitTags(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+// createList starts a list for target: from what the tag holds when it is
+// an index (amend), else empty; pending entries are added.
+func (p *stagingPage) createList(target string) tea.Cmd {
+	reg, st := p.c.reg, p.store
+	pusher, _ := reg.(Pusher)
+	pending := p.pending
+	p.pending = nil
+	p.loading = true
+	p.req = nextID()
+	ctx, id, req := p.ctx, p.id, p.req
+	return func() tea.Msg {
+		fail := func(err error) tea.Msg { return stagingCreatedMsg{page: id, req: req, err: err} }
+		if st == nil {
+			return fail(fmt.Errorf("the staging store is not open"))
+		}
+		if l, err := st.Load(target); err == nil {
+			n := l.Add(pending...)
+			if err := st.Save(l); err != nil {
+				return fail(err)
+			}
+			return stagingCreatedMsg{page: id, req: req, list: l, note: fmt.Sprintf("opened %s (%d added)", termsafe.String(target), n)}
+		}
+		l := &model.StagedList{Name: target, Target: target}
+		note := "new list " + termsafe.String(target)
+		if pusher != nil {
+			base, err := pusher.HeadDigest(ctx, target)
+			if err != nil {
+				return fail(err)
+			}
+			l.Base = base
+			if base != "" {
+				t, err := reg.Tree(ctx, target+"@"+base, registry.TreeOptions{All: true})
+				if err != nil {
+					return fail(err)
+				}
+				if t.IsIndex() {
+					if l, err = model.StagedFromTree(target, target, t); err != nil {
+						return fail(err)
+					}
+					note = fmt.Sprintf("amending %s: %d entries from the tag", termsafe.String(target), len(l.Entries))
+				}
+			}
+		}
+		n := l.Add(pending...)
+		if n > 0 {
+			note += fmt.Sprintf(", %d added", n)
+		}
+		if err := st.Save(l); err != nil {
+			return fail(err)
+		}
+		return stagingCreatedMsg{page: id, req: req, list: l, note: note}
+	}
+}
+
+func (p *stagingPage) discardSelected() tea.Cmd {
+	if p.cursor >= len(p.lists) {
+		return nil
+	}
+	name := p.lists[p.cursor].Name
+	return p.listOp("discarded "+termsafe.String(name), func(st StageStore) error { return st.Discard(name) })
+}
+
+// listOp runs a change to the store, then lists it again.
+func (p *stagingPage) listOp(note string, op func(StageStore) error) tea.Cmd {
+	st, id, req := p.store, p.id, p.req
+	if st == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if err := op(st); err != nil {
+			return statusMsg{text: termsafe.String(err.Error()), err: true}
+		}
+		ls, err := st.List()
+		return stagingLoadedMsg{page: id, req: req, store: st, lists: ls, err: err, note: note}
+	}
+}
+
+// stagingShort abbreviates a digest to algorithm:12 hex.
+func stagingShort(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[:i+13]
+	}
+	return d
+}
+
+func (p *stagingPage) ShortHelp() []key.Binding {
+	k := p.c.keys
+	if p.cur == nil {
+		return []key.Binding{p.keys.Open, p.keys.New, p.keys.Discard, p.keys.Rename, k.Back}
+	}
+	return []key.Binding{p.keys.Edit, p.keys.Annotate, p.keys.Remove, p.keys.Undo, p.keys.Push, p.keys.Lists, k.Back}
+}
+
+func (p *stagingPage) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom},
+		{p.keys.Edit, p.keys.Annotate, p.keys.IndexAnnotate, p.keys.Remove, p.keys.Undo, p.keys.MediaType},
+		{p.keys.New, p.keys.Lists, p.keys.Open, p.keys.Discard, p.keys.Rename},
+		{p.keys.Push, k.Back, k.Help},
+	}
+}

@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// Stageable is implemented by pages that can say what is under the cursor,
+// so that a (stage) works from any screen: the tree page, the tags page.
+type Stageable interface {
+	// StageTarget returns the reference under the cursor, the tree when the
+	// page has it (nil: fetched when staging), and the index entry under the
+	// cursor (nil: the whole reference). ok is false when nothing stageable
+	// is under the cursor.
+	StageTarget() (ref string, t *model.Tree, e *model.Entry, ok bool)
+}
+
+// StageKey is the global key that stages what is under the cursor, and
+// OpenStagingKey the one that opens the staging pane. Neither writes to a
+// registry.
+var (
+	StageKey       = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "stage"))
+	OpenStagingKey = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "staging"))
+)
+
+// stagingKeyCmd is the root's hook: it returns a command for the staging
+// keys pressed on page top, or nil when the key is not one of them (or the
+// page has input focus, or nothing is under the cursor).
+func stagingKeyCmd(c *common, top Page, msg tea.KeyPressMsg) tea.Cmd {
+	if top == nil || top.InputFocused() {
+		return nil
+	}
+	if _, isStaging := top.(*stagingPage); isStaging {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, OpenStagingKey):
+		return pushPage(newStagingPage(c))
+	case key.Matches(msg, StageKey):
+		s, ok := top.(Stageable)
+		if !ok {
+			return nil
+		}
+		ref, t, e, ok := s.StageTarget()
+		if !ok {
+			return nil
+		}
+		return stageAdd(c, ref, t, e)
+	}
+	return nil
+}
+
+// stageAdd adds the reference (or one entry of its index, with its
+// attestations) to the staged list changed last, and saves it. With no list
+// staged yet it opens the staging pane to ask for the new list's target.
+func stageAdd(c *common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
+	ctx, reg := c.ctx, c.reg
+	return func() tea.Msg {
+		fail := func(err error) tea.Msg {
+			return statusMsg{text: "not staged: " + termsafe.String(firstLine(err.Error())), err: true}
+		}
+		if t == nil || (!t.IsIndex() && (t.Image == nil || t.Image.Config == nil)) {
+			var err error
+			if t, err = reg.Tree(ctx, ref, registry.TreeOptions{All: true}); err != nil {
+				return fail(err)
+			}
+		}
+		entries, err := stageEntries(ref, t, e)
+		if err != nil {
+			return fail(err)
+		}
+		st, err := openStageStore()
+		if err != nil {
+			return fail(err)
+		}
+		ls, err := st.List()
+		if err != nil {
+			return fail(err)
+		}
+		name := newestList(ls)
+		if name == "" {
+			return pushPageMsg{page: newStagingPageWith(c, ref, entries)}
+		}
+		added := 0
+		l, err := st.Update(name, func(l *model.StagedList) error {
+			added = l.Add(entries...)
+			return nil
+		})
+		if err != nil {
+			return fail(err)
+		}
+		what := termsafe.String(entries[0].PlatformString())
+		if added == 0 {
+			return statusMsg{text: fmt.Sprintf("%s is already in %s", what, termsafe.String(l.Name))}
+		}
+		return statusMsg{text: fmt.Sprintf("staged %s in %s (%d entries; S opens staging)", what, termsafe.String(l.Name), len(l.Entries))}
+	}
+}
+
+// stageEntries picks what to stage: the entry under the cursor with its
+// attestations (an attestation stages the image it describes), or the whole
+// reference.
+func stageEntries(ref string, t *model.Tree, e *model.Entry) ([]model.StagedEntry, error) {
+	if e == nil || !t.IsIndex() {
+		return model.EntriesFromTree(ref, t, nil)
+	}
+	want := e.Digest
+	if e.IsAttestation() && e.AttestationFor != "" {
+		want = e.AttestationFor
+	}
+	out := model.ExpandIndex(t, func(x *model.Entry) bool { return x.Digest == want })
+	if len(out) == 0 {
+		// An entry of a nested index: stage it alone.
+		out = []model.StagedEntry{model.EntryFromIndexEntry(t.Repository, e)}
+	}
+	return out, nil
+}
+
+// StageTarget stages the entry under the cursor (a row inside an entry
+// counts as that entry), or the whole reference on its top row.
+func (p *treePage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
+	if p.ref == "" {
+		return "", nil, nil, false
+	}
+	if p.tree == nil {
+		return p.ref, nil, nil, true
+	}
+	var e *model.Entry
+	for n := p.selected(); n != nil; n = n.parent {
+		if n.entry != nil {
+			e = n.entry
+			break
+		}
+	}
+	return p.ref, p.tree, e, true
+}
+
+// StageTarget stages the tag under the cursor.
+func (p *tagsPage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
+	t := p.list.Selected()
+	if t == "" {
+		return "", nil, nil, false
+	}
+	return p.repo + ":" + t, nil, nil, true
+}
+
+// openStageStoreIfAny opens the staging store only when it already exists,
+// so starting the UI creates nothing; tests replace it.
+var openStageStoreIfAny = func() (StageStore, bool) {
+	dir, err := stagestore.DefaultDir()
+	if err != nil {
+		return nil, false
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, false
+	}
+	st, err := stagestore.OpenDir(dir)
+	return st, err == nil
+}
+
+// stagingStartupCmd offers, at start, the staged lists left from before (a
+// quit or a crash): a status line says how many and how to open them.
+func stagingStartupCmd() tea.Cmd {
+	return func() tea.Msg {
+		st, ok := openStageStoreIfAny()
+		if !ok {
+			return nil
+		}
+		ls, err := st.List()
+		if err != nil || len(ls) == 0 {
+			return nil
+		}
+		return statusMsg{text: fmt.Sprintf("%d staged list(s) waiting, newest %s: press S to open staging", len(ls), termsafe.String(newestList(ls)))}
+	}
+}

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/manifold-dev/manifold/internal/stagestore"
+)
+
+// TestMain keeps every test of the package away from the user's staged
+// lists: the data directory is a fresh temp dir with no staging store.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "manifold-ui-test-")
+	if err == nil {
+		os.Setenv(stagestore.EnvDataDir, dir)
+	}
+	code := m.Run()
+	if err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// TestStagingThroughTheRoot drives the whole UI: a on a tree row stages that
+// entry (asking for the new list's target), S opens the pane from another
+// screen, and a second a adds to the same list.
+func TestStagingThroughTheRoot(t *testing.T) {
+	st, err := stagestore.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldOpen, oldAny := openStageStore, openStageStoreIfAny
+	openStageStore = func() (StageStore, error) { return st, nil }
+	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
+	stagingBlink = false
+	t.Cleanup(func() { openStageStore, openStageStoreIfAny, stagingBlink = oldOpen, oldAny, true })
+
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
+	tp, ok := hs.m.top().(*treePage)
+	if !ok || tp.tree == nil {
+		t.Fatalf("start page %T", hs.m.top())
+	}
+	for i := 0; i < 5 && (tp.selected() == nil || tp.selected().entry == nil); i++ {
+		hs.keys("j") // down to the first platform entry
+	}
+	want := tp.selected().entry
+	if want == nil {
+		t.Fatalf("row 2 is not an entry:\n%s", hs.screen())
+	}
+	hs.keys("a")
+	sp, ok := hs.m.top().(*stagingPage)
+	if !ok || !strings.Contains(hs.screen(), "New list") {
+		t.Fatalf("a with nothing staged should ask for a target:\n%s", hs.screen())
+	}
+	sp.input.SetValue("localhost:5000/app:multi")
+	hs.keys("enter")
+	if sp.cur == nil || len(sp.cur.Entries) == 0 || sp.cur.Entries[0].Digest != want.Digest {
+		t.Fatalf("staged %+v\n%s", sp.cur, hs.screen())
+	}
+	if !strings.Contains(hs.screen(), want.Platform.String()) {
+		t.Fatalf("the pane does not show the entry:\n%s", hs.screen())
+	}
+	hs.keys("esc") // back to the tree
+	if _, ok := hs.m.top().(*treePage); !ok {
+		t.Fatalf("esc left the pane for %T", hs.m.top())
+	}
+	hs.keys("j", "a")
+	if !strings.Contains(hs.screen(), "staged") {
+		t.Fatalf("second a: no status:\n%s", hs.screen())
+	}
+	l, err := st.Load("localhost:5000/app:multi")
+	if err != nil || len(l.Entries) < 2 {
+		t.Fatalf("the second a was not saved: %+v %v", l, err)
+	}
+	hs.keys("S")
+	if _, ok := hs.m.top().(*stagingPage); !ok || !strings.Contains(hs.screen(), "localhost:5000/app:multi") {
+		t.Fatalf("S did not open the staging pane:\n%s", hs.screen())
+	}
+	// q does not quit while the platform form has focus.
+	hs.keys("e", "q")
+	if hs.quit {
+		t.Fatal("q in the platform form quit manifold")
+	}
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// review0 opens the push confirmation, unless validation blocks the push.
+func (p *stagingPage) review0() tea.Cmd {
+	if model.Blocking(p.finds) {
+		return setStatus("fix the errors first: the list cannot be pushed as it is", true)
+	}
+	if _, ok := p.c.reg.(Pusher); !ok {
+		return setStatus("this registry connection cannot push", true)
+	}
+	return p.reviewPush(nil)
+}
+
+// reviewPush fetches what the tag holds now and the diff against it, for
+// the confirmation.
+func (p *stagingPage) reviewPush(tags []string) tea.Cmd {
+	p.dialog = dialogPushLoading
+	p.req = nextID()
+	reg := p.c.reg
+	pusher := reg.(Pusher)
+	l := p.cur.Clone()
+	ctx, id, req := p.ctx, p.id, p.req
+	return func() tea.Msg {
+		plan, err := pusher.PlanPush(l, tags)
+		if err != nil {
+			return stagingReviewMsg{page: id, req: req, err: err}
+		}
+		cur, err := pusher.HeadDigest(ctx, l.Target)
+		if err != nil {
+			return stagingReviewMsg{page: id, req: req, err: err}
+		}
+		var t *model.Tree
+		if cur != "" {
+			if t, err = reg.Tree(ctx, l.Target+"@"+cur, registry.TreeOptions{}); err != nil {
+				return stagingReviewMsg{page: id, req: req, err: err}
+			}
+		}
+		r := &pushReview{plan: plan, current: cur, diff: model.Diff(t, l), tags: tags}
+		if cur != l.Base {
+			r.warning = fmt.Sprintf("the tag moved since the list was staged (%s → %s): the diff is against what it holds now",
+				orNew(l.Base), orNew(cur))
+		}
+		return stagingReviewMsg{page: id, req: req, review: r}
+	}
+}
+
+func orNew(d string) string {
+	if d == "" {
+		return "none"
+	}
+	return stagingShort(d)
+}
+
+func (p *stagingPage) onReview(msg stagingReviewMsg) (Page, tea.Cmd) {
+	if msg.req != p.req || (p.dialog != dialogPushLoading && p.dialog != dialogPushing) {
+		return p, nil
+	}
+	if msg.err != nil {
+		p.dialog, p.review = dialogNone, nil
+		return p, setStatus("cannot push: "+termsafe.String(msg.err.Error()), true)
+	}
+	if p.review != nil && p.review.warning != "" && msg.review.warning == "" {
+		msg.review.warning = p.review.warning
+	}
+	p.review = msg.review
+	p.dialog = dialogPushConfirm
+	return p, nil
+}
+
+// startPush pushes the reviewed list. The base is the digest the user just
+// reviewed, so the push stops if the tag moves after the review.
+func (p *stagingPage) startPush() tea.Cmd {
+	r := p.review
+	p.dialog = dialogPushing
+	p.req = nextID()
+	pusher := p.c.reg.(Pusher)
+	l := p.cur.Clone()
+	l.Base = r.current
+	ctx, id, req := p.ctx, p.id, p.req
+	events := make(chan registry.PushEvent, 64)
+	done := make(chan stagingPushedMsg, 1)
+	go func() {
+		res, err := pusher.Push(ctx, l, registry.PushOptions{Tags: r.tags, AllowCrossRegistry: true,
+			Progress: func(ev registry.PushEvent) {
+				select {
+				case events <- ev:
+				default: // a slow screen skips progress lines, never the push
+				}
+			}})
+		close(events)
+		done <- stagingPushedMsg{page: id, req: req, res: res, err: err}
+	}()
+	var wait tea.Cmd
+	wait = func() tea.Msg {
+		if ev, ok := <-events; ok {
+			return stagingProgressMsg{page: id, req: req, ev: ev, next: wait}
+		}
+		return <-done
+	}
+	return wait
+}
+
+func progressLine(ev registry.PushEvent) string {
+	switch ev.Step {
+	case "check":
+		return "checking the tag has not moved"
+	case "exists", "mount", "copy":
+		verb := map[string]string{"exists": "already there", "mount": "mounted", "copy": "copied"}[ev.Step]
+		return fmt.Sprintf("[%d/%d] %s %s", ev.Done, ev.Total, stagingShort(ev.Ref), verb)
+	case "index":
+		return "writing " + termsafe.String(ev.Ref)
+	case "verify":
+		return "verifying " + termsafe.String(ev.Ref)
+	}
+	return ev.Step
+}
+
+func (p *stagingPage) onPushed(msg stagingPushedMsg) (Page, tea.Cmd) {
+	if msg.req != p.req {
+		return p, nil
+	}
+	if moved, ok := asTagMoved(msg.err); ok {
+		// The tag moved between review and push: review again.
+		p.review.warning = "the tag moved while you reviewed: " + termsafe.String(moved.Error())
+		return p, p.reviewPush(p.review.tags)
+	}
+	if msg.err != nil {
+		p.dialog, p.review = dialogNone, nil
+		return p, setStatus("push failed, the list is kept (P to retry): "+termsafe.String(firstLine(msg.err.Error())), true)
+	}
+	p.dialog, p.review = dialogNone, nil
+	target := p.cur.Target
+	cmd := p.edit("pushed "+termsafe.String(target)+"@"+stagingShort(msg.res.Digest), func(l *model.StagedList) error {
+		l.Base = msg.res.Digest
+		return nil
+	})
+	p.undo = nil
+	return p, tea.Batch(cmd, stagingOpenTree(p.c, target))
+}
+
+// stagingOpenTree shows the pushed tag in the tree; tests replace it.
+var stagingOpenTree = func(c *common, ref string) tea.Cmd { return pushPage(newTreePage(c, ref)) }
+
+func asTagMoved(err error) (*registry.TagMovedError, bool) {
+	var moved *registry.TagMovedError
+	if errors.As(err, &moved) {
+		return moved, true
+	}
+	return nil, false
+}

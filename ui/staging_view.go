@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// bodyRows is how many rows of entries or lists fit.
+func (p *stagingPage) bodyRows() int {
+	n := p.height - 4 - min(len(p.finds), 4)
+	return max(n, 1)
+}
+
+func (p *stagingPage) View() string {
+	var b strings.Builder
+	switch p.dialog {
+	case dialogPushLoading, dialogPushConfirm, dialogPushing, dialogPushTags:
+		b.WriteString(p.pushView())
+	default:
+		if p.cur == nil {
+			b.WriteString(p.listsView())
+		} else {
+			b.WriteString(p.entriesView())
+		}
+	}
+	return stagingClip(b.String(), p.width, p.height)
+}
+
+// stagingClip cuts every line to w cells and the text to h lines.
+func stagingClip(s string, w, h int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if h > 0 && len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if w > 0 && ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (p *stagingPage) listsView() string {
+	s := p.c.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Staged lists") + s.Faint.Render(fmt.Sprintf("  %d", len(p.lists))) + "\n")
+	if p.loading {
+		b.WriteString(s.Faint.Render("loading…") + "\n")
+		return b.String()
+	}
+	if p.errText != "" {
+		b.WriteString(s.Error.Render(p.errText) + "\n")
+	}
+	if len(p.lists) == 0 {
+		b.WriteString(s.Faint.Render("No staged lists. Press n to start one, or a on an image or entry in any screen.") + "\n")
+	}
+	for i := p.offset; i < len(p.lists) && i < p.offset+p.bodyRows(); i++ {
+		l := p.lists[i]
+		line := fmt.Sprintf("%-30s → %s  %d entries  %s", termsafe.String(l.Name), termsafe.String(l.Target), l.Entries, l.Updated.Local().Format("2006-01-02 15:04"))
+		if l.Err != nil {
+			line = termsafe.String(l.Name) + "  unreadable: " + termsafe.String(l.Err.Error())
+		}
+		if i == p.cursor {
+			line = s.Selected.Render(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	b.WriteString(p.dialogLine())
+	return b.String()
+}
+
+func (p *stagingPage) entriesView() string {
+	s := p.c.styles
+	l := p.cur
+	var b strings.Builder
+	mt := "Docker list"
+	if l.EffectiveMediaType() == model.MediaTypeOCIIndex {
+		mt = "OCI index"
+	}
+	if l.MediaType == "" {
+		mt += " (auto)"
+	}
+	base := "new tag"
+	if l.Base != "" {
+		base = "amends " + stagingShort(l.Base)
+	}
+	b.WriteString(s.Title.Render(termsafe.String(l.Target)) + s.Faint.Render("  "+mt+" · "+base+fmt.Sprintf(" · %d entries", len(l.Entries))))
+	if len(l.Annotations) > 0 {
+		b.WriteString(s.Faint.Render(fmt.Sprintf(" · %d index annotations", len(l.Annotations))))
+	}
+	b.WriteString("\n")
+	if len(l.Entries) == 0 {
+		b.WriteString(s.Faint.Render("Empty. Press a on an image or entry in any screen to add it here.") + "\n")
+	}
+	problem := map[int]model.Severity{}
+	for _, f := range p.finds {
+		if f.Entry >= 0 && (f.Severity == model.Block || problem[f.Entry] != model.Block) {
+			problem[f.Entry] = f.Severity
+		}
+	}
+	hasProblem := map[int]bool{}
+	for _, f := range p.finds {
+		if f.Entry >= 0 {
+			hasProblem[f.Entry] = true
+		}
+	}
+	for i := p.offset; i < len(l.Entries) && i < p.offset+p.bodyRows(); i++ {
+		e := l.Entries[i]
+		mark := "  "
+		if hasProblem[i] {
+			if problem[i] == model.Block {
+				mark = s.Error.Render("✗ ")
+			} else {
+				mark = s.Warn.Render("! ")
+			}
+		}
+		plat := fmt.Sprintf("%-28s", termsafe.String(e.PlatformString()))
+		note := termsafe.String(e.Source)
+		if e.IsAttestation() {
+			plat = fmt.Sprintf("%-28s", "  ↳ attestation")
+			note = "for " + stagingShort(e.Annotations[model.AnnotationReferenceDigest])
+		} else if len(e.Annotations) > 0 {
+			note += fmt.Sprintf("  (%d annotations)", len(e.Annotations))
+		}
+		row := plat + " " + stagingShort(e.Digest) + "  " + note
+		if i == p.cursor {
+			row = s.Selected.Render(row)
+		} else if !e.IsAttestation() {
+			row = s.Platform.Render(plat) + " " + s.Digest.Render(stagingShort(e.Digest)) + "  " + s.Faint.Render(note)
+		} else {
+			row = s.Faint.Render(row)
+		}
+		b.WriteString(mark + row + "\n")
+	}
+	for i, f := range p.finds {
+		if i == 4 {
+			b.WriteString(s.Faint.Render(fmt.Sprintf("… %d more findings", len(p.finds)-4)) + "\n")
+			break
+		}
+		st := s.Warn
+		if f.Severity == model.Block {
+			st = s.Error
+		}
+		b.WriteString(st.Render(termsafe.String(f.String())) + "\n")
+	}
+	b.WriteString(p.dialogLine())
+	return b.String()
+}
+
+// dialogLine renders the open input or question.
+func (p *stagingPage) dialogLine() string {
+	s := p.c.styles
+	switch p.dialog {
+	case dialogNewList, dialogRename, dialogAnnotate, dialogIndexAnnotate:
+		title := map[stagingDialog]string{dialogNewList: "New list: ", dialogRename: "Rename: ", dialogAnnotate: "Annotate entry: ", dialogIndexAnnotate: "Annotate index: "}[p.dialog]
+		var cur map[string]string
+		switch {
+		case p.dialog == dialogIndexAnnotate && p.cur != nil:
+			cur = p.cur.Annotations
+		case p.dialog == dialogAnnotate && p.cur != nil && p.cursor < len(p.cur.Entries):
+			cur = p.cur.Entries[p.cursor].Annotations
+		}
+		var b strings.Builder
+		for _, k := range sortedAnnotationKeys(cur) {
+			b.WriteString(s.Faint.Render("  "+termsafe.String(k)+"="+termsafe.String(cur[k])) + "\n")
+		}
+		b.WriteString(s.Accent.Render(title) + p.input.View() + "\n" + s.Faint.Render("enter apply · esc cancel") + "\n")
+		return b.String()
+	case dialogPlatform:
+		return p.form.view(s) + s.Faint.Render("tab next field (or complete) · enter apply · esc cancel") + "\n"
+	case dialogDiscard:
+		if p.cursor < len(p.lists) {
+			return s.Warn.Render("Discard staged list "+termsafe.String(p.lists[p.cursor].Name)+"? y discards, any other key keeps it") + "\n"
+		}
+	}
+	return ""
+}
+
+func (p *stagingPage) pushView() string {
+	s := p.c.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Push "+termsafe.String(p.cur.Target)) + "\n")
+	r := p.review
+	if r == nil {
+		b.WriteString(s.Faint.Render("reading what the tag holds now…") + "\n")
+		return b.String()
+	}
+	b.WriteString("to: " + termsafe.String(strings.Join(r.plan.Tags, ", ")) + "\n")
+	b.WriteString(s.Faint.Render(fmt.Sprintf("index %s, %d bytes, %s", stagingShort(r.plan.Digest), len(r.plan.Raw), r.plan.MediaType)) + "\n")
+	if r.warning != "" {
+		b.WriteString(s.Warn.Render(r.warning) + "\n")
+	}
+	for _, line := range r.diff.Lines() {
+		st := s.Text
+		switch {
+		case strings.HasPrefix(line, "+"):
+			st = s.OK
+		case strings.HasPrefix(line, "-"):
+			st = s.Error
+		case strings.HasPrefix(line, "~"):
+			st = s.Warn
+		}
+		b.WriteString(st.Render(termsafe.String(line)) + "\n")
+	}
+	var mount, cross int
+	for _, c := range r.plan.Children {
+		switch c.Action {
+		case registry.Mount:
+			mount++
+		case registry.CrossRegistry:
+			cross++
+		}
+	}
+	if mount > 0 {
+		b.WriteString(s.Faint.Render(fmt.Sprintf("%d child manifest(s) mounted from other repositories of this registry", mount)) + "\n")
+	}
+	if cross > 0 {
+		b.WriteString(s.Warn.Render(fmt.Sprintf("%d child manifest(s) copied blob by blob from another registry", cross)) + "\n")
+	}
+	for _, f := range r.plan.Findings {
+		b.WriteString(s.Warn.Render(termsafe.String(f.String())) + "\n")
+	}
+	switch p.dialog {
+	case dialogPushConfirm:
+		b.WriteString(s.Accent.Render("y push · t tags · esc cancel") + "\n")
+	case dialogPushTags:
+		b.WriteString(s.Accent.Render("Extra tags: ") + p.input.View() + "\n")
+	case dialogPushing:
+		for _, e := range r.events {
+			b.WriteString(s.Faint.Render(e) + "\n")
+		}
+		b.WriteString(s.Faint.Render("pushing…") + "\n")
+	}
+	return b.String()
+}
+
+func sortedAnnotationKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

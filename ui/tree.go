@@ -1,0 +1,414 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// detailsMinWidth is the terminal width below which the side pane hides.
+const detailsMinWidth = 90
+
+// treePage shows the tree of one reference.
+type treePage struct {
+	pageBase
+	ref      string
+	repo     string
+	tree     *model.Tree
+	root     *node
+	rows     []*node
+	expanded map[string]bool
+	cursor   int
+	offset   int
+	details  bool
+	// standalone: opened by name, not from the tag list, so the breadcrumb
+	// shows the repository too.
+	standalone bool
+
+	req     int
+	loading bool
+	err     error
+}
+
+// treeMsg carries a fetched tree.
+type treeMsg struct {
+	page int
+	req  int
+	tree *model.Tree
+	err  error
+}
+
+func (m treeMsg) target() int { return m.page }
+
+func newTreePage(c *common, ref string) *treePage {
+	repo, _ := splitRef(ref)
+	return &treePage{pageBase: newPageBase(c), ref: ref, repo: repo, expanded: map[string]bool{"root": true}, details: true}
+}
+
+func (p *treePage) Crumb() string {
+	_, id := splitRef(p.ref)
+	if strings.HasPrefix(id, "sha256:") {
+		id = "@" + shortDigest(id)
+	} else {
+		id = ":" + id
+	}
+	if p.standalone {
+		return termsafe.String(p.repo + id)
+	}
+	return termsafe.String(strings.TrimPrefix(id, ":"))
+}
+
+func (p *treePage) Busy() bool { return p.loading }
+
+func (p *treePage) Init() tea.Cmd {
+	p.req = nextID()
+	p.loading = true
+	ctx, reg, ref, id, req := p.ctx, p.c.reg, p.ref, p.id, p.req
+	return func() tea.Msg {
+		t, err := reg.Tree(ctx, ref, registry.TreeOptions{All: true})
+		return treeMsg{page: id, req: req, tree: t, err: err}
+	}
+}
+
+// setTree shows a fetched tree, keeping what was expanded and the cursor's row.
+func (p *treePage) setTree(t *model.Tree) {
+	var keep string
+	if n := p.selected(); n != nil {
+		keep = n.key
+	}
+	p.tree = t
+	p.root = buildNodes(t)
+	p.reflow(keep)
+}
+
+func (p *treePage) reflow(keep string) {
+	p.rows = flatten(p.root, p.expanded)
+	if keep != "" {
+		for i, n := range p.rows {
+			if n.key == keep {
+				p.cursor = i
+			}
+		}
+	}
+	p.clamp()
+}
+
+func (p *treePage) selected() *node {
+	if p.cursor < 0 || p.cursor >= len(p.rows) {
+		return nil
+	}
+	return p.rows[p.cursor]
+}
+
+func (p *treePage) bodyRows() int { return max(p.height-1, 1) }
+
+func (p *treePage) clamp() {
+	p.cursor = min(max(p.cursor, 0), max(len(p.rows)-1, 0))
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if r := p.bodyRows(); p.cursor >= p.offset+r {
+		p.offset = p.cursor - r + 1
+	}
+	p.offset = max(min(p.offset, len(p.rows)-p.bodyRows()), 0)
+}
+
+func (p *treePage) SetSize(w, h int) { p.pageBase.SetSize(w, h); p.clamp() }
+
+func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case treeMsg:
+		if msg.req != p.req {
+			return p, nil
+		}
+		p.loading = false
+		if msg.err != nil {
+			p.err = msg.err
+			return p, reportErr(p.id, "fetch "+p.ref, msg.err, hostOf(p.ref))
+		}
+		p.err = nil
+		p.setTree(msg.tree)
+		return p, nil
+	case refreshMsg:
+		return p, p.Init()
+	case tea.KeyPressMsg:
+		return p, p.handleKey(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			p.cursor -= 3
+		case tea.MouseWheelDown:
+			p.cursor += 3
+		}
+		p.clamp()
+	case tea.MouseClickMsg:
+		if msg.Button != tea.MouseLeft || msg.Y < 1 || msg.X >= p.treeWidth() {
+			return p, nil
+		}
+		i := p.offset + msg.Y - 1
+		if i >= len(p.rows) {
+			return p, nil
+		}
+		if i == p.cursor {
+			p.toggle(p.rows[i])
+		}
+		p.cursor = i
+		p.clamp()
+	}
+	return p, nil
+}
+
+func (p *treePage) toggle(n *node) {
+	if !n.expandable() {
+		return
+	}
+	p.expanded[n.key] = !p.expanded[n.key]
+	p.reflow(n.key)
+}
+
+func (p *treePage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.keys
+	n := p.selected()
+	switch {
+	case key.Matches(msg, k.Refresh):
+		return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.ref), false))
+	case key.Matches(msg, k.Up):
+		p.cursor--
+	case key.Matches(msg, k.Down):
+		p.cursor++
+	case key.Matches(msg, k.PageUp):
+		p.cursor -= p.bodyRows()
+	case key.Matches(msg, k.PageDown):
+		p.cursor += p.bodyRows()
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = len(p.rows) - 1
+	case key.Matches(msg, k.Details):
+		p.details = !p.details
+	case n == nil:
+		return nil
+	case key.Matches(msg, k.Expand):
+		if n.expandable() && !p.expanded[n.key] {
+			p.expanded[n.key] = true
+			p.reflow(n.key)
+		} else if msg.String() == "enter" || msg.String() == "space" {
+			p.toggle(n)
+		} else if n.expandable() {
+			p.cursor++ // already open: step into it
+		}
+	case key.Matches(msg, k.Collapse):
+		if n.expandable() && p.expanded[n.key] {
+			p.expanded[n.key] = false
+			p.reflow(n.key)
+		} else if n.parent != nil {
+			p.reflow(n.parent.key)
+			for i, r := range p.rows {
+				if r == n.parent {
+					p.cursor = i
+				}
+			}
+		}
+	case key.Matches(msg, k.ExpandAll):
+		var walk func(*node)
+		walk = func(x *node) {
+			if x.expandable() && x.kind != nodeLayer {
+				p.expanded[x.key] = true
+			}
+			for _, c := range x.children {
+				walk(c)
+			}
+		}
+		walk(n)
+		p.reflow(n.key)
+	case key.Matches(msg, k.Copy):
+		s := pinned(n, p.repo)
+		if s == "" {
+			return setStatus("Nothing to copy on this row.", false)
+		}
+		return copyCmd(s)
+	case key.Matches(msg, k.Raw):
+		title, raw := rawJSON(n)
+		return pushPage(newRawPage(p.c, title, raw))
+	case key.Matches(msg, k.Matrix):
+		if p.tree == nil {
+			return setStatus("The tree is still loading.", false)
+		}
+		return pushPage(newResolvePage(p.c, p.tree))
+	}
+	p.clamp()
+	return nil
+}
+
+func (p *treePage) treeWidth() int {
+	if p.details && p.width >= detailsMinWidth {
+		return p.width - p.paneWidth()
+	}
+	return p.width
+}
+
+func (p *treePage) paneWidth() int { return min(p.width*2/5, 72) }
+
+func (p *treePage) View() string {
+	s := p.c.styles
+	tw := p.treeWidth()
+	var title string
+	switch {
+	case p.tree == nil && p.loading:
+		title = s.Title.Render(termsafe.String(p.ref)) + s.Faint.Render("  loading…")
+	case p.tree == nil:
+		title = s.Title.Render(termsafe.String(p.ref)) + s.Error.Render("  could not be fetched")
+	default:
+		title = s.Title.Render(termsafe.String(p.ref)) + s.Faint.Render("  "+treeSummary(p.tree))
+	}
+	lines := make([]string, 0, p.height)
+	lines = append(lines, fit(title, p.width))
+	rows := p.bodyRows()
+	body := make([]string, 0, rows)
+	for r := 0; r < rows; r++ {
+		i := p.offset + r
+		if i >= len(p.rows) {
+			body = append(body, strings.Repeat(" ", tw))
+			continue
+		}
+		body = append(body, p.renderRow(p.rows[i], i == p.cursor, tw))
+	}
+	if tw < p.width {
+		// Joined by hand: rows are already tw wide, and lipgloss block
+		// rendering would measure every cell again.
+		pane := strings.Split(p.detailsView(p.paneWidth()-2, rows), "\n")
+		bar := s.PaneBorder.Render("│") + " "
+		for i, l := range body {
+			right := ""
+			if i < len(pane) {
+				right = pane[i]
+			}
+			lines = append(lines, l+bar+right)
+		}
+	} else {
+		lines = append(lines, body...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func treeSummary(t *model.Tree) string {
+	plats, att := model.PlatformList(t)
+	out := shortMediaType(t.MediaType) + " " + shortDigest(t.Digest)
+	switch {
+	case t.IsIndex():
+		out += "  " + plural(len(plats), "platform", "platforms")
+		if att > 0 {
+			out += ", " + plural(att, "attestation", "attestations")
+		}
+	case t.Image != nil:
+		out += "  single platform, " + humanSize(t.Image.TotalSize())
+	}
+	return out
+}
+
+// renderRow draws one row of the tree, width cells wide.
+func (p *treePage) renderRow(n *node, selected bool, width int) string {
+	s := p.c.styles
+	indent := strings.Repeat("  ", n.depth)
+	glyph := "  "
+	if n.expandable() {
+		glyph = "▸ "
+		if p.expanded[n.key] {
+			glyph = "▾ "
+		}
+	}
+	var parts []string
+	dim := false
+	switch n.kind {
+	case nodeIndex:
+		parts = []string{s.Bold.Render("index"), s.MediaType.Render(shortMediaType(n.desc.MediaType)), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size))}
+	case nodeEntry:
+		parts, dim = p.entryParts(n.entry)
+	case nodeManifest:
+		parts = []string{s.Bold.Render("manifest"), s.MediaType.Render(shortMediaType(n.desc.MediaType)), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size))}
+		if n.image != nil {
+			parts = append(parts, s.Faint.Render(plural(len(n.image.Layers), "layer", "layers")+", "+humanSize(n.image.TotalSize())))
+		}
+		if n.tree != nil && n.image == nil {
+			parts = append(parts, s.Error.Render("✗ could not be read"))
+		}
+	case nodeConfig:
+		parts = []string{s.Bold.Render("config"), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size))}
+		switch {
+		case n.image.Config != nil:
+			parts = append(parts, s.Platform.Render(termsafe.String(n.image.Config.Platform().String())))
+		case n.image.ConfigErr != "":
+			parts = append(parts, s.Error.Render("✗ "+termsafe.String(n.image.ConfigErr)))
+		}
+	case nodeLayer:
+		parts = []string{"layer " + commas(n.layer), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size)), s.MediaType.Render(shortMediaType(n.desc.MediaType))}
+	case nodeAnnotation:
+		parts = []string{s.Faint.Render(termsafe.String(n.annKey) + " = " + termsafe.String(n.annValue))}
+	}
+	line := indent + glyph + strings.Join(parts, "  ")
+	if selected {
+		return s.Selected.Render(padRight(ansiStrip(line), width))
+	}
+	if dim {
+		line = s.Faint.Render(ansiStrip(line))
+	}
+	return padRight(line, width)
+}
+
+// entryParts describes an index entry; dim is true for attestations.
+func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
+	s := p.c.styles
+	switch {
+	case e.IsAttestation():
+		parts = []string{"attestation", shortDigest(e.Digest), humanSize(e.Size)}
+		if a := attestedDigest(e); a != "" {
+			parts = append(parts, "for "+shortDigest(a))
+		}
+		dim = true
+	case e.IsIndex():
+		parts = []string{s.Bold.Render("nested index"), s.MediaType.Render(shortMediaType(e.MediaType)), s.Digest.Render(shortDigest(e.Digest)), s.Size.Render(humanSize(e.Size))}
+	default:
+		plat := "(no platform)"
+		if e.Platform != nil {
+			plat = e.Platform.String()
+		}
+		parts = []string{s.Platform.Render(termsafe.String(plat)), s.Digest.Render(shortDigest(e.Digest))}
+		if e.Image != nil {
+			parts = append(parts, s.Size.Render(humanSize(e.Image.TotalSize())))
+		} else {
+			parts = append(parts, s.Size.Render(humanSize(e.Size)))
+		}
+	}
+	if e.Missing {
+		parts = append(parts, s.Error.Render("✗ missing (404)"))
+		dim = false
+	} else if e.Err != "" {
+		parts = append(parts, s.Error.Render("✗ "+termsafe.String(firstLine(e.Err))))
+		dim = false
+	}
+	if e.Mismatch != "" {
+		parts = append(parts, s.Warn.Render("⚠ "+termsafe.String(e.Mismatch)))
+		dim = false
+	}
+	return parts, dim
+}
+
+func (p *treePage) ShortHelp() []key.Binding {
+	k := p.c.keys
+	return []key.Binding{k.Expand, k.Raw, k.Matrix, k.Copy, k.Back, k.Help, k.Quit}
+}
+
+func (p *treePage) FullHelp() [][]key.Binding {
+	k := p.c.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Expand, k.Collapse, k.ExpandAll, k.Details},
+		{k.Raw, k.Matrix, k.Copy, k.Goto},
+		{k.Refresh, k.Back, k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,520 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+func TestBrowseRegistryToTree(t *testing.T) {
+	f := newFake()
+	f.repos = append(f.repos, "app")
+	hs := newHarness(t, f, "localhost:5000", 100, 30)
+	if !strings.Contains(hs.screen(), "6 repositories") {
+		t.Fatalf("repositories not listed:\n%s", hs.screen())
+	}
+	hs.keys("/")
+	hs.typeText("app")
+	if got := hs.m.top().(*reposPage).list.Selected(); got != "app" {
+		t.Fatalf("filter 'app' selected %q, want the exact match app first", got)
+	}
+	hs.keys("enter") // leave the filter field
+	hs.keys("enter") // open the repository
+	tp, ok := hs.m.top().(*tagsPage)
+	if !ok || tp.repo != "localhost:5000/app" {
+		t.Fatalf("top page is %T, want the tags of localhost:5000/app", hs.m.top())
+	}
+	if tp.list.Len() != 6 {
+		t.Fatalf("tags loaded: %d, want 6", tp.list.Len())
+	}
+	// By name: 1.0 is first.
+	if got := tp.list.Selected(); got != "1.0" {
+		t.Fatalf("first tag by name = %q, want 1.0", got)
+	}
+	hs.keys("enter")
+	tr, ok := hs.m.top().(*treePage)
+	if !ok || tr.tree == nil {
+		t.Fatalf("tree not opened: %T", hs.m.top())
+	}
+	if !strings.Contains(hs.screen(), "linux/arm/v7") {
+		t.Fatalf("tree does not show its platforms:\n%s", hs.screen())
+	}
+	if got := hs.m.breadcrumbText(); got != "localhost:5000 › app › 1.0" {
+		t.Errorf("breadcrumb %q", got)
+	}
+	hs.keys("esc", "esc")
+	if _, ok := hs.m.top().(*reposPage); !ok {
+		t.Fatalf("esc esc should be back at the repositories, at %T", hs.m.top())
+	}
+	if hs.quit {
+		t.Fatal("esc quit the program")
+	}
+}
+
+func TestTagSortSemver(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+	tp := hs.m.top().(*tagsPage)
+	hs.keys("s")
+	var got []string
+	for _, i := range tp.list.visible {
+		got = append(got, tp.list.names[i])
+	}
+	want := "2.0.0 2.0.0-rc.1 1.10 1.9 1.0 latest"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("semver order %v, want %s", got, want)
+	}
+	hs.keys("s")
+	if tp.list.names[tp.list.visible[0]] != "1.0" {
+		t.Fatalf("name order starts with %q", tp.list.names[tp.list.visible[0]])
+	}
+}
+
+func TestSemverLess(t *testing.T) {
+	cases := []struct {
+		a, b string
+		less bool
+	}{
+		{"1.10", "1.9", true}, {"v2", "1.99", true}, {"1.2.0", "1.2.0-rc.1", true},
+		{"1.2.0-rc.1", "1.2.0", false}, {"1.0", "latest", true}, {"latest", "main", true},
+		{"3.20-alpine", "3.20", false},
+	}
+	for _, c := range cases {
+		if got := semverLess(c.a, c.b); got != c.less {
+			t.Errorf("semverLess(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	cases := map[string]Kind{
+		"":                         KindNone,
+		"localhost:5000":           KindRegistry,
+		"localhost":                KindRegistry,
+		"ghcr.io":                  KindRegistry,
+		"127.0.0.1:5000":           KindRegistry,
+		"golang":                   KindRepository,
+		"library/golang":           KindRepository,
+		"localhost:5000/app":       KindRepository,
+		"golang:1.23":              KindReference,
+		"ghcr.io/o/r:v1":           KindReference,
+		"localhost:5000/app:1":     KindReference,
+		"app@sha256:" + hex64('a'): KindReference,
+	}
+	for in, want := range cases {
+		if got := Classify(in); got != want {
+			t.Errorf("Classify(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func hex64(c byte) string { return strings.Repeat(string(c), 64) }
+
+func TestTreeExpandCollapseAndDetails(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 140, 40)
+	tr := hs.m.top().(*treePage)
+	n0 := len(tr.rows)
+	hs.keys("down", "down") // annotation, then linux/amd64
+	if tr.selected().entry == nil || tr.selected().entry.Platform.String() != "linux/amd64" {
+		t.Fatalf("cursor on %+v", tr.selected())
+	}
+	hs.keys("l")
+	if len(tr.rows) != n0+2 { // manifest + attestation
+		t.Fatalf("expanding linux/amd64 gave %d rows, want %d", len(tr.rows), n0+2)
+	}
+	hs.keys("down", "right") // expand the manifest: config + 2 layers
+	if len(tr.rows) != n0+5 {
+		t.Fatalf("expanding the manifest gave %d rows, want %d", len(tr.rows), n0+5)
+	}
+	screen := hs.screen()
+	for _, want := range []string{"config", "layer 1", "layer 2", "attestation", "✗ missing (404)", "⚠ index says linux/arm64/v8"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("tree lacks %q:\n%s", want, screen)
+		}
+	}
+	// The side pane shows the selected manifest's full digest.
+	if d := tr.selected().desc.Digest; !strings.Contains(screen, d[:40]) {
+		t.Errorf("details pane lacks the digest %s:\n%s", d, screen)
+	}
+	hs.keys("h") // collapse the manifest
+	if len(tr.rows) != n0+2 {
+		t.Fatalf("collapse gave %d rows", len(tr.rows))
+	}
+	hs.keys("h") // on a collapsed node: go to its parent
+	if tr.selected().entry == nil || tr.selected().entry.Platform.String() != "linux/amd64" {
+		t.Fatalf("h on a collapsed node should go to the parent entry, at %+v", tr.selected())
+	}
+	hs.keys("space")
+	if len(tr.rows) != n0 {
+		t.Fatalf("space should collapse the entry: %d rows", len(tr.rows))
+	}
+	// Narrow terminal: the side pane goes away.
+	hs.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	if tr.treeWidth() != 60 {
+		t.Fatalf("side pane still shown at 60 columns")
+	}
+}
+
+func TestCopyPinnedReference(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 80, 24)
+	tr := hs.m.top().(*treePage)
+	hs.keys("y")
+	want := "localhost:5000/app@" + tr.tree.Digest
+	if hs.clipboard != want {
+		t.Fatalf("clipboard %q, want %q", hs.clipboard, want)
+	}
+	if !strings.Contains(hs.screen(), "Copied localhost:5000/app@sha256:") {
+		t.Fatalf("no status after copy:\n%s", hs.screen())
+	}
+	// A layer copies its digest only.
+	hs.keys("down", "down", "l", "down", "l", "down", "down")
+	if tr.selected().kind != nodeLayer {
+		t.Fatalf("cursor on %v, want a layer", tr.selected().kind)
+	}
+	hs.keys("y")
+	if hs.clipboard != tr.selected().desc.Digest {
+		t.Fatalf("clipboard %q, want the layer digest", hs.clipboard)
+	}
+}
+
+func TestQuitIsGuardedWhileTyping(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	hs.keys("/")
+	hs.typeText("q")
+	if hs.quit {
+		t.Fatal("q quit while the filter had focus")
+	}
+	if got := hs.m.top().(*reposPage).list.pattern; got != "q" {
+		t.Fatalf("q should be typed into the filter, pattern %q", got)
+	}
+	hs.keys("esc") // leaves the field and clears it
+	if hs.quit || hs.m.top().(*reposPage).list.pattern != "" {
+		t.Fatal("esc should clear the filter, not quit")
+	}
+	// The goto field guards q as well.
+	hs.keys(":")
+	hs.typeText("q")
+	if hs.quit {
+		t.Fatal("q quit while the goto field had focus")
+	}
+	hs.keys("esc", "q")
+	if !hs.quit {
+		t.Fatal("q did not quit")
+	}
+}
+
+func TestEscClearsFilterBeforeGoingBack(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	hs.keys("enter") // acme/cli (sorted first)
+	if _, ok := hs.m.top().(*tagsPage); !ok {
+		t.Fatalf("at %T", hs.m.top())
+	}
+	hs.keys("esc")
+	rp := hs.m.top().(*reposPage)
+	hs.keys("/")
+	hs.typeText("lib")
+	hs.keys("enter")
+	if rp.list.Shown() != 2 {
+		t.Fatalf("filter lib shows %d", rp.list.Shown())
+	}
+	hs.keys("esc")
+	if rp.list.Shown() != 5 || hs.m.top() != Page(rp) {
+		t.Fatalf("esc should clear the filter first (shown %d)", rp.list.Shown())
+	}
+}
+
+func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
+	f := newFake()
+	f.block = make(chan struct{})
+	hs := newHarness(t, f, "localhost:5000/app", 80, 24)
+	tags := hs.m.top().(*tagsPage)
+	// Open a tree whose fetch hangs, then leave it.
+	tr := newTreePage(hs.m.c, "localhost:5000/app:1.0")
+	cmd := hs.m.push(tr) // the page's fetch
+	fetch := make(chan tea.Msg, 1)
+	go func() { fetch <- cmd() }()
+	hs.keys("esc")
+	msg := <-fetch // the hung fetch returns once its context is cancelled
+	if hs.m.top() != Page(tags) {
+		t.Fatalf("esc did not go back")
+	}
+	f.mu.Lock()
+	ctx := f.treeCtxs[0]
+	f.mu.Unlock()
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		t.Fatalf("leaving the tree did not cancel its fetch: %v", ctx.Err())
+	}
+	// Its answer arrives late: dropped, no error shown, nothing changes.
+	before := hs.screen()
+	hs.send(treeMsg{page: tr.id, req: tr.req, tree: testTree(2)})
+	hs.send(msg)
+	if hs.screen() != before {
+		t.Fatalf("a late answer changed the screen")
+	}
+	// A stale request of a page still open is dropped too.
+	hs.send(pageMsg{page: tags.id, req: tags.req - 1, names: []string{"stale"}, done: true})
+	if tags.list.byName["stale"] {
+		t.Fatal("a page of an old listing was added")
+	}
+}
+
+func TestErrorsSayWhatToDo(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{&transport.Error{StatusCode: http.StatusNotFound}, "Not found (404)"},
+		{&transport.Error{StatusCode: http.StatusTooManyRequests}, "wait a minute, then press r"},
+		{fmt.Errorf("fetch: %w", context.DeadlineExceeded), "Timed out"},
+		{&transport.Error{StatusCode: http.StatusForbidden}, "403"},
+		{fmt.Errorf("x: %w", registry.ErrNoCatalog), "press : and type a repository"},
+		{errors.New("boom\x1b[31m"), `boom\x1b[31m`},
+	}
+	for _, c := range cases {
+		f := newFake()
+		f.errs["localhost:5000/app:1.0"] = c.err
+		hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 24)
+		if s := hs.screen(); !strings.Contains(s, c.want) {
+			t.Errorf("error %v: status lacks %q:\n%s", c.err, c.want, s)
+		}
+	}
+}
+
+func TestLoginRetriesWithCredentials(t *testing.T) {
+	f := newFake()
+	f.errs["localhost:5000/app:1.0"] = unauthorized()
+	var gotUser, gotSecret, savedHost string
+	authed := newFake()
+	hs := newHarness(t, f, "localhost:5000/app:1.0", 80, 24, func(o *Options) {
+		o.Login = func(host, user, secret string) (Registry, error) {
+			gotUser, gotSecret = user, secret
+			if secret != "s3cret" {
+				return nil, errors.New("wrong password")
+			}
+			return authed, nil
+		}
+		o.SaveCredentials = func(host, user, secret string) error { savedHost = host; return nil }
+	})
+	lp, ok := hs.m.top().(*loginPage)
+	if !ok {
+		t.Fatalf("a 401 should open the login prompt, at %T", hs.m.top())
+	}
+	hs.typeText("bob")
+	hs.keys("tab")
+	hs.typeText("wrong")
+	if strings.Contains(hs.screen(), "wrong") {
+		t.Fatal("the password is shown")
+	}
+	hs.keys("enter")
+	if !strings.Contains(hs.screen(), "Login failed: wrong password") {
+		t.Fatalf("failed login not reported:\n%s", hs.screen())
+	}
+	for range 5 {
+		hs.keys("backspace")
+	}
+	hs.typeText("s3cret")
+	hs.keys("q") // typed into the field, must not quit
+	hs.keys("backspace", "enter")
+	if gotUser != "bob" || gotSecret != "s3cret" || hs.quit {
+		t.Fatalf("login got %q/%q quit=%v", gotUser, gotSecret, hs.quit)
+	}
+	if !lp.saving || !strings.Contains(hs.screen(), "Save these credentials") {
+		t.Fatalf("no offer to save:\n%s", hs.screen())
+	}
+	tr := hs.m.stack[0].(*treePage)
+	if tr.tree == nil {
+		t.Fatal("the tree was not fetched again with the new credentials")
+	}
+	hs.keys("y")
+	if savedHost != "localhost:5000" {
+		t.Fatalf("saved for %q", savedHost)
+	}
+	if hs.m.top() != Page(tr) {
+		t.Fatalf("after saving, back at %T", hs.m.top())
+	}
+}
+
+func TestMouse(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	rp := hs.m.top().(*reposPage)
+	// Row 0 is the header, row 1 the list title, row 2 the first repository.
+	hs.send(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft})
+	if rp.list.cursor != 2 {
+		t.Fatalf("click on the third row: cursor %d", rp.list.cursor)
+	}
+	hs.send(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft}) // again: open
+	if _, ok := hs.m.top().(*tagsPage); !ok {
+		t.Fatalf("a second click should open, at %T", hs.m.top())
+	}
+	hs.keys("esc")
+	hs.send(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
+	if rp.list.cursor != 4 { // 2 + 3, clamped to the last of 5
+		t.Fatalf("wheel: cursor %d", rp.list.cursor)
+	}
+	if hs.m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Fatal("mouse off in the list")
+	}
+	// The raw screen turns the mouse off so text can be selected.
+	hs2 := newHarness(t, newFake(), "localhost:5000/app:1.0", 80, 24)
+	hs2.keys("v")
+	if _, ok := hs2.m.top().(*rawPage); !ok {
+		t.Fatalf("v did not open raw, at %T", hs2.m.top())
+	}
+	if hs2.m.View().MouseMode != tea.MouseModeNone {
+		t.Fatal("mouse on in the raw view")
+	}
+	if !strings.Contains(hs2.screen(), `"manifests": [`) {
+		t.Fatalf("raw view lacks the pretty JSON:\n%s", hs2.screen())
+	}
+}
+
+func TestResolveMatrixAddHost(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 40)
+	hs.keys("m")
+	rp := hs.m.top().(*resolvePage)
+	find := func(label string) matrixRow {
+		for _, r := range rp.rows {
+			if r.label == label {
+				return r
+			}
+		}
+		t.Fatalf("no row %s", label)
+		return matrixRow{}
+	}
+	tr := hs.m.stack[0].(*treePage).tree
+	for label, want := range map[string]string{
+		"linux/arm/v8": "linux/arm/v7", "linux/arm/v6": "linux/arm/v6", "linux/amd64/v3": "linux/amd64",
+		"linux/s390x": "", "windows/amd64:10.0.17763": "",
+	} {
+		r := find(label)
+		host, _ := model.ParsePlatform(label)
+		res, _ := model.Resolve(tr, host)
+		got := ""
+		if r.result != nil && r.result.Entry != nil {
+			got = r.result.Platform.String()
+		}
+		if got != want {
+			t.Errorf("%s pulls %q, want %q", label, got, want)
+		}
+		if (res.Entry == nil) != (got == "") {
+			t.Errorf("%s: matrix disagrees with model.Resolve", label)
+		}
+	}
+	hs.keys("a")
+	hs.typeText("windows/amd64:10.0.26100")
+	hs.keys("enter")
+	last := rp.rows[len(rp.rows)-1]
+	if last.label != "windows/amd64:10.0.26100" || last.result == nil || last.result.Entry == nil ||
+		last.result.Platform.OS != "windows" {
+		t.Fatalf("added windows host resolved to %+v", last.result)
+	}
+	hs.keys("a")
+	hs.typeText("nonsense")
+	hs.keys("enter")
+	if !strings.Contains(hs.screen(), "os/arch") || !rp.adding {
+		t.Fatalf("a bad platform should be explained and the field kept:\n%s", hs.screen())
+	}
+	hs.keys("esc")
+	if !strings.Contains(hs.screen(), "none") {
+		t.Fatal("no host shows none")
+	}
+}
+
+func TestGotoOpensReferenceAndBareTag(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+	hs.keys("g")
+	hs.typeText("1.0")
+	hs.keys("enter")
+	tr, ok := hs.m.top().(*treePage)
+	if !ok || tr.ref != "localhost:5000/app:1.0" {
+		t.Fatalf("a bare tag should open in this repository, at %T", hs.m.top())
+	}
+	hs.keys(":")
+	hs.typeText("localhost:5000/cli:2.0")
+	hs.keys("enter")
+	tr2 := hs.m.top().(*treePage)
+	if tr2.tree == nil || tr2.tree.IsIndex() {
+		t.Fatal("cli:2.0 not opened")
+	}
+	if !strings.HasSuffix(hs.m.breadcrumbText(), "localhost:5000/cli:2.0") {
+		t.Errorf("a reference opened by name shows its repository: %q", hs.m.breadcrumbText())
+	}
+}
+
+func TestThemePickedFromBackground(t *testing.T) {
+	m, err := New(context.Background(), Options{Registry: newFake(), Start: "localhost:5000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if os := m.c.styles.Theme.Name; os != "dark" && os != "none" {
+		t.Fatalf("default theme %s", os)
+	}
+	if m.themeFixed {
+		t.Skip("NO_COLOR is set in this environment")
+	}
+	m.Update(tea.BackgroundColorMsg{Color: lightColour{}})
+	if m.c.styles.Theme.Name != "light" {
+		t.Fatalf("light background gave theme %s", m.c.styles.Theme.Name)
+	}
+	fixed, err := New(context.Background(), Options{Registry: newFake(), Theme: "high-contrast"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fixed.Close()
+	fixed.Update(tea.BackgroundColorMsg{Color: lightColour{}})
+	if fixed.c.styles.Theme.Name != "high-contrast" {
+		t.Fatal("--theme was overridden by the background")
+	}
+	if _, err := New(context.Background(), Options{Registry: newFake(), Theme: "/no/such/theme.yaml"}); err == nil {
+		t.Fatal("a missing theme file is not an error")
+	}
+}
+
+type lightColour struct{}
+
+func (lightColour) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+func TestRegistryStringsAreMadeSafe(t *testing.T) {
+	f := newFake()
+	f.repos = []string{"evil\x1b]52;c;aGk=\x07repo", "ok/\u202erepo"}
+	hs := newHarness(t, f, "localhost:5000", 80, 24)
+	out := hs.m.View().Content
+	if strings.Contains(out, "\x1b]52") || strings.Contains(out, "\u202e") || strings.Contains(out, "\x07") {
+		t.Fatalf("control characters from the registry reached the screen: %q", out)
+	}
+	if !strings.Contains(out, `evil\x1b]52;c;aGk=\x07repo`) {
+		t.Fatalf("the escaped name is not shown: %q", ansiStrip(out))
+	}
+}
+
+func TestGotoNamesAreRelativeToTheRegistry(t *testing.T) {
+	cases := map[string]string{
+		"acme/web:1":           "localhost:5000/acme/web:1",
+		"acme/web":             "localhost:5000/acme/web",
+		"ghcr.io/o/r:1":        "ghcr.io/o/r:1",
+		"localhost:6000/x":     "localhost:6000/x",
+		"docker.io/library/go": "docker.io/library/go",
+		"ghcr.io":              "ghcr.io",
+	}
+	for in, want := range cases {
+		if got := relativeTo("localhost:5000", in); got != want {
+			t.Errorf("relativeTo(%q) = %q, want %q", in, got, want)
+		}
+	}
+	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	hs.keys(":")
+	hs.typeText("cli:2.0")
+	hs.keys("enter")
+	if tr, ok := hs.m.top().(*treePage); !ok || tr.ref != "localhost:5000/cli:2.0" || tr.tree == nil {
+		t.Fatalf("cli:2.0 typed on the repository list did not open in localhost:5000: %T", hs.m.top())
+	}
+}
