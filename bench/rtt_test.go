@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,7 +36,13 @@ func delay() time.Duration {
 type delayingProxy struct {
 	srv      *httptest.Server
 	requests atomic.Int64
+
+	mu    sync.Mutex
+	first time.Time
+	trace []string // arrival times, with MANIFOLD_RTT_TRACE set
 }
+
+var trace = os.Getenv("MANIFOLD_RTT_TRACE") != ""
 
 func startProxy(tb testing.TB, target string, d time.Duration) *delayingProxy {
 	u, err := url.Parse(target)
@@ -44,8 +51,19 @@ func startProxy(tb testing.TB, target string, d time.Duration) *delayingProxy {
 	}
 	p := &delayingProxy{}
 	rp := httputil.NewSingleHostReverseProxy(u)
+	back := http.DefaultTransport.(*http.Transport).Clone()
+	back.MaxIdleConnsPerHost = 64 // the proxy must not add dials of its own
+	rp.Transport = back
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.requests.Add(1)
+		if trace {
+			p.mu.Lock()
+			if p.first.IsZero() {
+				p.first = time.Now()
+			}
+			p.trace = append(p.trace, fmt.Sprintf("%6.1f ms  %s %s", float64(time.Since(p.first).Microseconds())/1000, r.Method, r.URL.Path))
+			p.mu.Unlock()
+		}
 		select {
 		case <-time.After(d):
 		case <-r.Context().Done():
@@ -100,6 +118,11 @@ func TestRTTServer(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	fmt.Println("requests served:", p.requests.Load())
+	p.mu.Lock()
+	for _, l := range p.trace {
+		fmt.Println(l)
+	}
+	p.mu.Unlock()
 }
 
 // BenchmarkTreeRTT measures a cold registry.Tree(All) of the 11-platform

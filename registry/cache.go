@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/manifold-dev/manifold/model"
 )
@@ -23,6 +24,7 @@ import (
 // cache without the registry confirming it.
 type diskCache struct {
 	dir string
+	wg  sync.WaitGroup // writes in flight (putAsync)
 }
 
 func newDiskCache(dir string) *diskCache {
@@ -77,6 +79,26 @@ func (c *diskCache) put(digest, mediaType string, raw []byte) {
 	b := make([]byte, 0, len(mediaType)+1+len(raw))
 	b = append(append(append(b, mediaType...), '\n'), raw...)
 	_ = writeAtomic(p, b)
+}
+
+// putAsync stores content in the background, so that writing the cache
+// overlaps the next round of requests; wait for it with wait.
+func (c *diskCache) putAsync(digest, mediaType string, raw []byte) {
+	if c == nil {
+		return
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		c.put(digest, mediaType, raw)
+	}()
+}
+
+// wait returns when every putAsync has finished.
+func (c *diskCache) wait() {
+	if c != nil {
+		c.wg.Wait()
+	}
 }
 
 func (c *diskCache) tagPath(ref string) string {

@@ -267,6 +267,7 @@ func (c *Client) Get(ctx context.Context, ref string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer c.cache.wait()
 	return c.get(ctx, r)
 }
 
@@ -294,7 +295,7 @@ func (c *Client) get(ctx context.Context, r name.Reference) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.cache.put(f.digest, f.mediaType, f.raw)
+	c.cache.putAsync(f.digest, f.mediaType, f.raw)
 	if !byDigest {
 		c.cache.markTag(r.String(), f.digest)
 	}
@@ -323,6 +324,7 @@ func (c *Client) Blob(ctx context.Context, repository, digest string) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
+	defer c.cache.wait()
 	return c.blob(ctx, repo, digest)
 }
 
@@ -334,7 +336,7 @@ func (c *Client) blob(ctx context.Context, repo name.Repository, digest string) 
 	if err != nil {
 		return nil, err
 	}
-	c.cache.put(digest, blobType, raw)
+	c.cache.putAsync(digest, blobType, raw)
 	return raw, nil
 }
 
@@ -356,6 +358,8 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 	if err != nil {
 		return nil, err
 	}
+	// Cache writes overlap the next round; all are done when Tree returns.
+	defer c.cache.wait()
 	m, err := c.get(ctx, r)
 	if err != nil {
 		return nil, err

@@ -680,3 +680,45 @@ func TestNoCatalog(t *testing.T) {
 		t.Errorf("err = %v, want ErrNoCatalog", err)
 	}
 }
+
+func TestDiskCacheRejectsBadEntries(t *testing.T) {
+	dir := t.TempDir()
+	c := newDiskCache(dir)
+	raw := []byte(`{"schemaVersion":2}`)
+	d := hashOf("sha256:", raw)
+	c.put(d, model.MediaTypeOCIManifest, raw)
+	if mt, got, ok := c.get(d); !ok || mt != model.MediaTypeOCIManifest || !bytes.Equal(got, raw) {
+		t.Fatalf("round trip: %q %q %v", mt, got, ok)
+	}
+	// Content stored under the wrong digest is never served.
+	wrong := hashOf("sha256:", []byte("other"))
+	p, _ := c.path(wrong)
+	if err := writeAtomic(p, append([]byte(model.MediaTypeOCIManifest+"\n"), raw...)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := c.get(wrong); ok {
+		t.Error("served content that does not hash to its name")
+	}
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Error("corrupt entry not removed")
+	}
+	// Names that are not digests never touch the file system.
+	for _, bad := range []string{"../../etc/passwd", "sha256:../x", "md5:abc", ""} {
+		c.put(bad, "x", raw)
+		if _, _, ok := c.get(bad); ok {
+			t.Errorf("%q served", bad)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "blobs" {
+			t.Errorf("unexpected cache entry %s", e.Name())
+		}
+	}
+	// A nil cache (no CacheDir) is a no-op.
+	var none *diskCache
+	none.put(d, "x", raw)
+	if _, _, ok := none.get(d); ok {
+		t.Error("nil cache served content")
+	}
+}

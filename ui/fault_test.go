@@ -71,7 +71,7 @@ func TestFaultsKeepTheUIAlive(t *testing.T) {
 		fault faultproxy.Fault
 		want  string // on screen after the refresh; "" when the fetch outlives the harness's wait
 	}{
-		{"reset mid-body", faultproxy.Fault{Kind: faultproxy.Reset}, "press r"},
+		{"reset mid-body", faultproxy.Fault{Kind: faultproxy.Reset}, "Failed to fetch " + ref},
 		{"short body", faultproxy.Fault{Kind: faultproxy.Short}, "unexpected EOF"},
 		{"slow headers", faultproxy.Fault{Kind: faultproxy.SlowHeaders, Delay: time.Minute}, "Timed out"},
 		{"slowloris", faultproxy.Fault{Kind: faultproxy.Slowloris, Delay: 100 * time.Millisecond}, ""},
@@ -80,7 +80,7 @@ func TestFaultsKeepTheUIAlive(t *testing.T) {
 		{"malformed JSON", faultproxy.Fault{Kind: faultproxy.Malformed}, "press r"},
 		{"oversized", faultproxy.Fault{Kind: faultproxy.Huge, Size: model.MaxManifestSize + 1, Chunked: true}, "limit"},
 	}
-	hs := newHarness(t, c, ref, 100, 30)
+	hs := newHarness(t, c, ref, 240, 30) // wide: the status line holds the whole error
 	if !strings.Contains(hs.screen(), "linux/arm64") {
 		t.Fatalf("tree not shown:\n%s", hs.screen())
 	}
@@ -88,8 +88,12 @@ func TestFaultsKeepTheUIAlive(t *testing.T) {
 		t.Run(f.name, func(t *testing.T) {
 			f.fault.Match = faultproxy.Manifests
 			env.proxy.Set(f.fault)
+			before := env.proxy.Hits()
 			hs.keys("r")
 			s := hs.screen()
+			if env.proxy.Hits() == before {
+				t.Fatalf("r did not reach the registry")
+			}
 			if f.want != "" && !strings.Contains(s, f.want) {
 				t.Fatalf("after %s the screen lacks %q:\n%s", f.name, f.want, s)
 			}

@@ -773,3 +773,29 @@ func TestReadOverTLSWithBasicAuth(t *testing.T) {
 		t.Error("raw over TLS does not hash to the index digest")
 	}
 }
+
+func TestReposWithoutCatalog(t *testing.T) {
+	readEnv(t)
+	reg := testregistry.Start(t, testregistry.Options{Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v2/_catalog" { // as Docker Hub and GHCR answer
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusNotFound)
+				_, _ = w.Write([]byte(`{"errors":[{"code":"NOT_FOUND","message":"not found"}]}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}})
+	if err := remote.Write(mustParse(t, reg.Ref("app:1")), fxImage(t, p("linux", "amd64", "", ""), true)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI("repos", reg.Host)
+	if code != 1 || out != "" || !strings.Contains(errs, "does not list its repositories") || !strings.Contains(errs, reg.Host) {
+		t.Errorf("repos without _catalog: exit %d, %q, %q", code, out, errs)
+	}
+	// A repository can still be opened by name.
+	if got := mustRun(t, "tags", reg.Ref("app")); got != "1\n" {
+		t.Errorf("tags = %q", got)
+	}
+}

@@ -6,12 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/spf13/cobra"
 
 	"github.com/manifold-dev/manifold/registry"
@@ -51,6 +55,7 @@ type tuiOptions struct {
 
 // runTUI opens the UI on start (a registry, repository or reference).
 func runTUI(ctx context.Context, g *globals, client *registry.Client, start string, extra tuiOptions) error {
+	session := registry.NewSessionKeychain(nil) // credentials typed into the login prompt
 	opts := ui.Options{
 		Registry: client,
 		Start:    start,
@@ -58,9 +63,10 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 		NoColor:  os.Getenv("NO_COLOR") != "",
 		OnOpen:   rememberRegistry,
 		Login: func(host, user, secret string) (ui.Registry, error) {
-			return g.loginClient(host, user, secret, extra)
+			return g.loginClient(ctx, session, host, user, secret, extra)
 		},
 		SaveCredentials: registry.SaveCredentials,
+		CredentialStore: registry.CredentialStore,
 	}
 	m, err := ui.New(ctx, opts)
 	if err != nil {
@@ -74,35 +80,48 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 	return nil
 }
 
-// loginClient is a client that sends user/secret to host and uses the
-// usual keychain for every other registry.
-func (g *globals) loginClient(host, user, secret string, extra tuiOptions) (*registry.Client, error) {
-	kc := authn.NewMultiKeychain(staticKeychain{host: host, cfg: authn.AuthConfig{Username: user, Password: secret}}, authn.DefaultKeychain)
-	c, err := registry.New(registry.Options{Insecure: g.insecure, CAFile: g.caFile, Keychain: kc, PageSize: extra.pageSize})
+// loginClient checks user/secret against host and returns a client that
+// uses them for host (kept in memory for the session) and the usual keychain
+// for every other registry.
+func (g *globals) loginClient(ctx context.Context, session *registry.SessionKeychain, host, user, secret string, extra tuiOptions) (*registry.Client, error) {
+	c, err := registry.New(registry.Options{Insecure: g.insecure, CAFile: g.caFile, Keychain: session, PageSize: extra.pageSize})
 	if err != nil {
 		return nil, err
 	}
-	// Check the credentials now, so a typo is reported in the prompt.
 	reg, err := c.ParseRegistry(host)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := authn.Resolve(context.Background(), kc, reg); err != nil {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := verifyLogin(ctx, reg, authn.FromConfig(authn.AuthConfig{Username: user, Password: secret})); err != nil {
 		return nil, err
 	}
+	session.Set(host, user, secret)
 	return c, nil
 }
 
-type staticKeychain struct {
-	host string
-	cfg  authn.AuthConfig
-}
-
-func (k staticKeychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
-	if r.RegistryStr() == k.host {
-		return authn.FromConfig(k.cfg), nil
+// verifyLogin makes the auth handshake with the credentials (a token
+// request on token registries) and asks for /v2/ (basic-auth registries
+// check there), so refused credentials are reported in the prompt.
+func verifyLogin(ctx context.Context, reg name.Registry, auth authn.Authenticator) error {
+	rt, err := transport.NewWithContext(ctx, reg, auth, http.DefaultTransport, []string{reg.Scope(transport.PullScope)})
+	if err != nil {
+		return fmt.Errorf("log in to %s: %w", reg.RegistryStr(), err)
 	}
-	return authn.Anonymous, nil
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, reg.Scheme()+"://"+reg.RegistryStr()+"/v2/", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := (&http.Client{Transport: rt}).Do(req)
+	if err != nil {
+		return fmt.Errorf("log in to %s: %w", reg.RegistryStr(), err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		return fmt.Errorf("%s refused these credentials (%d)", reg.RegistryStr(), resp.StatusCode)
+	}
+	return nil
 }
 
 func isTerminal(g *globals) bool {

@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/manifold-dev/manifold/registry"
 )
 
 func TestRootWithoutTerminalPointsToScripts(t *testing.T) {
@@ -51,5 +56,34 @@ func TestLastRegistryIsRemembered(t *testing.T) {
 	}
 	if filepath.Base(filepath.Dir(p)) != "manifold" {
 		t.Fatalf("state at %s", p)
+	}
+}
+
+func TestLoginIsVerifiedAgainstTheRegistry(t *testing.T) {
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "bob" || p != "s3cret" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	g := &globals{}
+	session := registry.NewSessionKeychain(nil)
+	if _, err := g.loginClient(context.Background(), session, host, "bob", "wrong", tuiOptions{}); err == nil || strings.Contains(err.Error(), "wrong") {
+		t.Fatalf("refused credentials: err %v (must fail, without the secret)", err)
+	}
+	if session.Has(host) {
+		t.Fatal("refused credentials were kept")
+	}
+	c, err := g.loginClient(context.Background(), session, host, "bob", "s3cret", tuiOptions{})
+	if err != nil || c == nil {
+		t.Fatalf("good credentials: %v", err)
+	}
+	if !session.Has(host) {
+		t.Fatal("accepted credentials were not kept for the session")
 	}
 }

@@ -74,9 +74,10 @@ func Safe(s string) bool {
 			return false
 		}
 		if c >= 0x80 {
-			// Check the rest rune by rune.
+			// Check the rest rune by rune; invalid UTF-8 is caught by
+			// ValidString (a literal U+FFFD is printable and kept).
 			for _, r := range s[i:] {
-				if r == utf8.RuneError || r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiOrInvisible(r) {
+				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiOrInvisible(r) {
 					return false
 				}
 			}

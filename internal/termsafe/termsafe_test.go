@@ -117,3 +117,14 @@ func BenchmarkStringHostile(b *testing.B) {
 		_ = String(s)
 	}
 }
+
+// U+FFFD sent literally is printable: kept, and Safe agrees with String
+// (found by FuzzString; testdata/fuzz/FuzzString/3ac7858b38dd0365).
+func TestReplacementCharKept(t *testing.T) {
+	if got := String("a\ufffdb"); got != "a\ufffdb" || !Safe("a\ufffdb") {
+		t.Fatalf("String(U+FFFD) = %q, Safe = %v", got, Safe("a\ufffdb"))
+	}
+	if got := String("a\xffb"); got != `a\xffb` || Safe("a\xffb") {
+		t.Fatalf("invalid byte: %q, Safe = %v", got, Safe("a\xffb"))
+	}
+}
