@@ -24,14 +24,19 @@ import (
 // cache without the registry confirming it.
 type diskCache struct {
 	dir string
-	wg  sync.WaitGroup // writes in flight (putAsync)
+
+	mu       sync.Mutex
+	idle     *sync.Cond // signalled when inFlight drops to zero
+	inFlight int        // writes started by putAsync, not yet done
 }
 
 func newDiskCache(dir string) *diskCache {
 	if dir == "" {
 		return nil
 	}
-	return &diskCache{dir: dir}
+	c := &diskCache{dir: dir}
+	c.idle = sync.NewCond(&c.mu)
+	return c
 }
 
 func (c *diskCache) path(digest string) (string, bool) {
@@ -87,18 +92,32 @@ func (c *diskCache) putAsync(digest, mediaType string, raw []byte) {
 	if c == nil {
 		return
 	}
-	c.wg.Add(1)
+	c.mu.Lock()
+	c.inFlight++
+	c.mu.Unlock()
 	go func() {
-		defer c.wg.Done()
+		defer func() {
+			c.mu.Lock()
+			if c.inFlight--; c.inFlight == 0 {
+				c.idle.Broadcast()
+			}
+			c.mu.Unlock()
+		}()
 		c.put(digest, mediaType, raw)
 	}()
 }
 
-// wait returns when every putAsync has finished.
+// wait returns when no putAsync is in flight (safe to call concurrently
+// with putAsync, from many goroutines).
 func (c *diskCache) wait() {
-	if c != nil {
-		c.wg.Wait()
+	if c == nil {
+		return
 	}
+	c.mu.Lock()
+	for c.inFlight > 0 {
+		c.idle.Wait()
+	}
+	c.mu.Unlock()
 }
 
 func (c *diskCache) tagPath(ref string) string {

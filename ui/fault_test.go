@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +138,53 @@ func equalMaps(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestScrollingHugeTagListKeepsHeapFlat scrolls a 100,000-tag list from top
+// to bottom, rendering every screen, and checks the live heap afterwards:
+// rendering allocates per frame but must keep nothing per rendered row; the
+// only growth allowed is the tag → digest cache of the tags page.
+func TestScrollingHugeTagListKeepsHeapFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scrolls 100,000 tags")
+	}
+	hs := newHarness(t, newFake(), "localhost:5000/app", 120, 40)
+	tp := hs.m.top().(*tagsPage)
+	names := make([]string, 100_000)
+	for i := range names {
+		names[i] = fmt.Sprintf("%d.%d.%d-build%d", i/10000, (i/100)%100, i%100, i)
+	}
+	tp.list.Add(names)
+	names = nil
+	if tp.list.Len() < 100_000 {
+		t.Fatalf("%d tags", tp.list.Len())
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	_ = hs.m.View()
+	before := heap()
+	frames := 0
+	for tp.list.cursor < tp.list.Len()-1 {
+		hs.send(keyMsg("pgdown"))
+		_ = hs.m.View()
+		frames++
+		if frames > 100_000 {
+			t.Fatal("pgdown does not reach the end")
+		}
+	}
+	after := heap()
+	growth := int64(after) - int64(before)
+	t.Logf("scrolled 100,000 tags in %d frames: live heap %.1f MiB before, %.1f MiB after (%+.2f MiB)",
+		frames, float64(before)/(1<<20), float64(after)/(1<<20), float64(growth)/(1<<20))
+	// The tags page keeps the short digest of every tag it has shown
+	// (tagsPage.digests): about 140 bytes a tag. Anything beyond that budget
+	// means rendered rows are being kept.
+	if budget := int64(100_000 * 200); growth > budget {
+		t.Fatalf("live heap grew %.1f MiB while scrolling, more than the %.1f MiB digest cache budget",
+			float64(growth)/(1<<20), float64(budget)/(1<<20))
+	}
 }
