@@ -42,46 +42,131 @@ type scoped struct {
 	optimistic bool
 }
 
-// repoTransport returns the transport for repo, doing the auth handshake
-// (ping, and token for bearer registries) on first use only. A host known
-// to serve anonymous pulls (from this process or the cache dir) skips the
-// handshake. A failed handshake is not remembered, so a retry tries again.
-func (c *Client) repoTransport(ctx context.Context, repo name.Repository) (*scoped, error) {
-	key := repo.Name()
-	c.mu.Lock()
-	s, ok := c.scopes[key]
-	if !ok {
-		s = &scoped{ready: make(chan struct{})}
-		c.scopes[key] = s
-		scheme, open := c.openHosts[repo.RegistryStr()]
+// send sends req through rt, following redirects when follow is set
+// (registries redirect blobs to storage; the auth transports only send
+// credentials to the registry's own host).
+func send(rt http.RoundTripper, req *http.Request, follow bool) (*http.Response, error) {
+	if follow {
+		return (&http.Client{Transport: rt}).Do(req)
+	}
+	return rt.RoundTrip(req)
+}
+
+// do sends a GET or HEAD built by newReq through repo's transport, setting
+// the transport up on first use (see open). When an optimistic
+// (handshake-less) transport meets a 401, it forgets it, does the handshake
+// and sends the request once more.
+func (c *Client) do(ctx context.Context, repo name.Repository, newReq func() (*http.Request, error), follow bool) (*http.Response, error) {
+	for attempt := 0; ; attempt++ {
+		key := repo.Name()
+		c.mu.Lock()
+		s, ok := c.scopes[key]
+		if !ok {
+			s = &scoped{ready: make(chan struct{})}
+			c.scopes[key] = s
+		}
 		c.mu.Unlock()
-		if !open {
-			scheme, open = c.cache.openHost(repo.RegistryStr())
-		}
-		if open {
-			s.rt, s.optimistic = c.anonymous(repo.RegistryStr(), scheme), true
+		if !ok {
+			resp, err := c.open(ctx, repo, s, newReq, follow)
+			if resp != nil || err != nil {
+				return resp, err
+			}
 		} else {
-			s.rt, s.err = c.handshake(ctx, repo)
+			select {
+			case <-s.ready:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if s.err != nil {
+				return nil, s.err
+			}
 		}
-		if s.err != nil {
+		req, err := newReq()
+		if err != nil {
+			return nil, err
+		}
+		resp, err := send(s.rt, req, follow)
+		if err != nil || resp.StatusCode != http.StatusUnauthorized || !s.optimistic || attempt > 0 {
+			return resp, err
+		}
+		discard(resp)
+		c.forgetOpen(repo, s)
+	}
+}
+
+// open sets up s, the transport of repo's pull scope, once. With
+// credentials for the host it does the auth handshake (ping, and a token
+// for bearer registries). Without any, it skips the handshake for a host
+// known to answer anonymously (from this process or the cache dir), and
+// otherwise sends the first request anonymously at the same time as the
+// handshake: when that answers 200, an anonymous registry cost no extra
+// round trip, and the response is returned; otherwise open returns nil and
+// the caller sends the request through the handshake's transport.
+func (c *Client) open(ctx context.Context, repo name.Repository, s *scoped, newReq func() (*http.Request, error), follow bool) (_ *http.Response, err error) {
+	host := repo.RegistryStr()
+	done := func(rt http.RoundTripper, optimistic bool, err error) {
+		s.rt, s.optimistic, s.err = rt, optimistic, err
+		if err != nil { // not remembered: the next call tries again
 			c.mu.Lock()
-			delete(c.scopes, key)
+			delete(c.scopes, repo.Name())
 			c.mu.Unlock()
 		}
 		close(s.ready)
-		if s.err != nil {
-			return nil, s.err
-		}
-		return s, nil
 	}
+	auth, err := authn.Resolve(ctx, c.opts.Keychain, repo)
+	if err != nil {
+		err = fmt.Errorf("credentials for %s: %w", host, err)
+		done(nil, false, err)
+		return nil, err
+	}
+	if auth != authn.Anonymous {
+		rt, err := c.handshake(ctx, repo, auth)
+		done(rt, false, err)
+		return nil, err
+	}
+	c.mu.Lock()
+	scheme, known := c.openHosts[host]
 	c.mu.Unlock()
-	select {
-	case <-s.ready:
-		if s.err != nil {
-			return nil, s.err
+	if !known {
+		scheme, known = c.cache.openHost(host)
+	}
+	if known {
+		done(c.anonymous(host, scheme), true, nil)
+		return nil, nil
+	}
+
+	type result struct {
+		rt  http.RoundTripper
+		err error
+	}
+	hs := make(chan result, 1)
+	go func() {
+		rt, err := c.handshake(ctx, repo, auth)
+		hs <- result{rt, err}
+	}()
+	// Without credentials, any answer but a 401 (wants a token) or a 400
+	// (plain HTTP sent to a TLS port) is what the handshake's transport
+	// would get too, so it is the answer.
+	anon := c.anonymous(host, repo.Scheme())
+	if req, err := newReq(); err == nil {
+		resp, err := send(anon, req, follow)
+		switch {
+		case err == nil && resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusBadRequest:
+			done(anon, true, nil) // the handshake finishes on its own
+			return resp, nil
+		case err == nil:
+			discard(resp)
+		case errors.Is(err, ErrTooManyRequests) || errors.Is(err, ErrTimeout) || ctx.Err() != nil:
+			done(nil, false, err)
+			return nil, err
 		}
-		return s, nil
+	}
+	select {
+	case r := <-hs:
+		done(r.rt, false, r.err)
+		return nil, r.err
 	case <-ctx.Done():
+		done(nil, false, ctx.Err())
 		return nil, ctx.Err()
 	}
 }
@@ -98,47 +183,17 @@ func (c *Client) forgetOpen(repo name.Repository, s *scoped) {
 	c.cache.forgetHost(repo.RegistryStr())
 }
 
-// do sends a GET or HEAD built by newReq through repo's transport. When an
-// optimistic (handshake-less) transport meets a 401, it does the handshake
-// and sends the request once more.
-func (c *Client) do(ctx context.Context, repo name.Repository, newReq func() (*http.Request, error), follow bool) (*http.Response, error) {
-	for attempt := 0; ; attempt++ {
-		s, err := c.repoTransport(ctx, repo)
-		if err != nil {
-			return nil, err
-		}
-		req, err := newReq()
-		if err != nil {
-			return nil, err
-		}
-		var resp *http.Response
-		if follow {
-			// Registries redirect blobs to storage; the client follows, and
-			// the auth transport only sends credentials to the registry.
-			resp, err = (&http.Client{Transport: s.rt}).Do(req)
-		} else {
-			resp, err = s.rt.RoundTrip(req)
-		}
-		if err != nil || resp.StatusCode != http.StatusUnauthorized || !s.optimistic || attempt > 0 {
-			return resp, err
-		}
-		discard(resp)
-		c.forgetOpen(repo, s)
-	}
-}
-
-func (c *Client) handshake(ctx context.Context, repo name.Repository) (http.RoundTripper, error) {
-	auth, err := authn.Resolve(ctx, c.opts.Keychain, repo)
-	if err != nil {
-		return nil, fmt.Errorf("credentials for %s: %w", repo.RegistryStr(), err)
-	}
+// handshake pings the registry and authenticates for repo's pull scope
+// with go-containerregistry's transport. A ping answered 200 (no auth) is
+// remembered so later scopes on the host skip it.
+func (c *Client) handshake(ctx context.Context, repo name.Repository, auth authn.Authenticator) (http.RoundTripper, error) {
 	spy := &pingSpy{inner: c.opts.Transport}
 	rt := transport.NewUserAgent(spy, c.opts.UserAgent)
 	t, err := transport.NewWithContext(ctx, repo.Registry, auth, rt, []string{repo.Scope(transport.PullScope)})
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", repo.RegistryStr(), err)
 	}
-	if scheme, open := spy.result(); open {
+	if scheme, open := spy.result(); open && auth == authn.Anonymous {
 		c.mu.Lock()
 		c.openHosts[repo.RegistryStr()] = scheme
 		c.mu.Unlock()

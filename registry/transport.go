@@ -342,8 +342,27 @@ func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	ctx, cancel := context.WithCancelCause(req.Context())
 	op := req.Method + " " + req.URL.Path
 	headerErr := &TimeoutError{Host: req.URL.Host, Op: op, After: t.to.Header}
-	timer := time.AfterFunc(t.to.Header, func() { cancel(headerErr) })
-	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	fire := func() { cancel(headerErr) }
+	var timer *time.Timer
+	r2 := req.WithContext(ctx)
+	if req.Body == nil || req.Body == http.NoBody {
+		timer = time.AfterFunc(t.to.Header, fire)
+	} else {
+		// An upload may take long: the wait for headers starts once the
+		// request body has been sent.
+		timer = time.AfterFunc(time.Duration(1<<62), fire)
+		ab := &armBody{ReadCloser: req.Body, want: req.ContentLength}
+		ab.arm = func() {
+			if !ab.returned.Load() {
+				timer.Reset(t.to.Header)
+			}
+		}
+		r2.Body = ab
+	}
+	resp, err := t.next.RoundTrip(r2)
+	if ab, ok := r2.Body.(*armBody); ok {
+		ab.returned.Store(true) // a late Close must not re-arm the timer
+	}
 	timer.Stop()
 	if err != nil {
 		if context.Cause(ctx) == error(headerErr) {
@@ -372,6 +391,30 @@ func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	b.timer = time.AfterFunc(b.window, b.tick)
 	resp.Body = b
 	return resp, nil
+}
+
+// armBody starts the header timer once the request body is sent: at EOF,
+// at Content-Length, or when the transport closes it.
+type armBody struct {
+	io.ReadCloser
+	want, n  int64
+	arm      func()
+	once     sync.Once
+	returned atomic.Bool
+}
+
+func (b *armBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	if err == io.EOF || (b.want > 0 && b.n >= b.want) {
+		b.once.Do(b.arm)
+	}
+	return n, err
+}
+
+func (b *armBody) Close() error {
+	b.once.Do(b.arm)
+	return b.ReadCloser.Close()
 }
 
 // stallBody cuts the connection when a window passes with too little read.

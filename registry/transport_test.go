@@ -220,3 +220,42 @@ func TestStallBodyLetsSteadyBodiesThrough(t *testing.T) {
 		t.Fatalf("read %d bytes, %v", len(b), err)
 	}
 }
+
+func TestHeaderTimeoutStartsAfterUpload(t *testing.T) {
+	// The server reads a slow upload (longer than the header timeout), then
+	// answers at once: the upload must not count against the header wait.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer srv.Close()
+	rt, _ := newTransport(Options{Transport: http.DefaultTransport, Timeouts: Timeouts{Header: 100 * time.Millisecond}})
+	pr, pw := io.Pipe()
+	go func() {
+		for range 5 {
+			pw.Write([]byte(strings.Repeat("x", 1024)))
+			time.Sleep(50 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	req, _ := http.NewRequest(http.MethodPut, srv.URL, pr)
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("slow upload cut by the header timeout: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	// And a server that never answers after the upload is still cut.
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	}))
+	defer hang.Close()
+	req, _ = http.NewRequest(http.MethodPut, hang.URL, strings.NewReader("body"))
+	_, err = rt.RoundTrip(req)
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+}

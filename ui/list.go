@@ -366,8 +366,15 @@ func fit(s string, width int) string {
 
 // padRight pads s with spaces to width cells (cutting it when longer).
 func padRight(s string, width int) string {
-	s = fit(s, width)
-	if w := lipgloss.Width(s); w < width {
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "…")
+		w = ansi.StringWidth(s)
+	}
+	if w < width {
 		s += strings.Repeat(" ", width-w)
 	}
 	return s

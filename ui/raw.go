@@ -125,10 +125,13 @@ func percent(f float64) string { return fmt.Sprintf("%d%%", int(f*100+0.5)) }
 
 func (p *rawPage) ShortHelp() []key.Binding {
 	k := p.c.keys
-	return []key.Binding{k.Up, k.Down, k.PageDown, k.Copy, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.PageDown, copyJSON, k.Back, k.Help, k.Quit}
 }
 
 func (p *rawPage) FullHelp() [][]key.Binding {
 	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Copy, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {copyJSON, k.Back, k.Help, k.Quit}}
 }
+
+// copyJSON is y on the raw screen.
+var copyJSON = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy JSON"))
