@@ -622,3 +622,24 @@ func TestNestingDepthCapped(t *testing.T) {
 		t.Fatalf("%d requests for a capped tree", n)
 	}
 }
+
+func TestRetryObserverFromContext(t *testing.T) {
+	e := newFaultEnv(t)
+	ctx := deadline(t, 20*time.Second)
+	c := e.client(Timeouts{})
+	e.proxy.Set(faultproxy.Fault{Kind: faultproxy.Status, Code: http.StatusServiceUnavailable, Match: faultproxy.Manifests, Times: 1})
+	var seen []RetryEvent
+	var mu sync.Mutex
+	octx := WithRetryObserver(ctx, func(ev RetryEvent) { mu.Lock(); seen = append(seen, ev); mu.Unlock() })
+	if _, err := c.Get(octx, e.ref); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 || seen[0].Attempt != 2 || !strings.Contains(seen[0].Reason, "503") {
+		t.Fatalf("observer saw %+v", seen)
+	}
+	if len(e.retries()) != 1 {
+		t.Fatalf("Options.OnRetry saw %d events, want 1 as well", len(e.retries()))
+	}
+}

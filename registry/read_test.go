@@ -733,3 +733,41 @@ func TestDiskCacheRejectsBadEntries(t *testing.T) {
 		t.Error("nil cache served content")
 	}
 }
+
+// TestTreeCancelMidway cancels while the children are in flight (the
+// registry holds them): Tree returns the context's error, no tree.
+func TestTreeCancelMidway(t *testing.T) {
+	arrived := make(chan struct{}, 64)
+	hold := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/manifests/sha256:") {
+				arrived <- struct{}{}
+				<-r.Context().Done() // never answers
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	r, set := seeded(t, testregistry.Options{Wrap: hold}, fixtures.Only(fixtures.DockerList))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := readClient(t, Options{}).Tree(ctx, set[fixtures.DockerList].Ref(r.Host), TreeOptions{All: true})
+		errc <- err
+	}()
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no child request arrived")
+	}
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Tree did not return after cancel")
+	}
+}

@@ -82,6 +82,16 @@ func (e RetryEvent) String() string {
 		e.Host, e.Reason, e.Method, e.Path, e.Wait.Round(time.Millisecond), e.Attempt, e.Max)
 }
 
+type retryObserverKey struct{}
+
+// WithRetryObserver returns a context whose requests report their retries
+// to fn, besides Options.OnRetry: the UI attaches one to each fetch's
+// context and shows "rate limited, retrying in 3s" for that page only. fn
+// runs on the fetching goroutine, never in Update; it must not block.
+func WithRetryObserver(ctx context.Context, fn func(RetryEvent)) context.Context {
+	return context.WithValue(ctx, retryObserverKey{}, fn)
+}
+
 // ErrTimeout matches every *TimeoutError.
 var ErrTimeout = errors.New("registry timed out")
 
@@ -274,6 +284,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ev := RetryEvent{Host: req.URL.Host, Method: req.Method, Path: req.URL.Path, Attempt: attempt + 1, Max: t.to.Attempts, Wait: wait, Reason: termsafe.String(reason)}
 		if t.onRetry != nil {
 			t.onRetry(ev)
+		}
+		if fn, ok := req.Context().Value(retryObserverKey{}).(func(RetryEvent)); ok {
+			fn(ev)
 		}
 		if t.debug != nil {
 			t.mu.Lock()

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -212,4 +214,36 @@ func TestEscapeJSONAndRawStayExact(t *testing.T) {
 	if len(v.Manifests) != 2 || v.Manifests[1].Annotations["org.opencontainers.image.description"] != hostile {
 		t.Fatalf("-o json entry annotations = %+v", v.Manifests)
 	}
+}
+
+// TestDebugNeverPrintsSecrets runs --debug against a registry that needs
+// basic auth, with the credentials in the docker config: the log shows the
+// requests, with Authorization redacted, and no form of the password.
+func TestDebugNeverPrintsSecrets(t *testing.T) {
+	readEnv(t)
+	const user, pass = "alice", "debug-s3cret-PW"
+	reg := testregistry.Start(t, testregistry.Options{Htpasswd: map[string]string{user: pass}})
+	t.Setenv("DOCKER_CONFIG", reg.DockerConfig(t, user, pass))
+	img, err := random.Image(64, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := name.ParseReference(reg.Ref("app:v1"))
+	if err := remote.Write(r, img, remote.WithAuth(&authn.Basic{Username: user, Password: pass})); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI("--debug", "inspect", reg.Ref("app:v1"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	for _, leak := range []string{pass, basic} {
+		if strings.Contains(out+errs, leak) {
+			t.Fatalf("--debug output leaks %q:\n%s", leak, errs)
+		}
+	}
+	if !strings.Contains(errs, "Authorization: [redacted]") || !strings.Contains(errs, "→ GET http://"+reg.Host+"/v2/") {
+		t.Fatalf("--debug log lacks the redacted request:\n%s", errs)
+	}
+	assertNoControl(t, "--debug stderr", errs)
 }

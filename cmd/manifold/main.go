@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -48,7 +49,7 @@ func defaultCacheDir() string {
 	if err != nil {
 		return ""
 	}
-	return dir + "/manifold/blobs"
+	return filepath.Join(dir, "manifold")
 }
 
 // subcommands lists the constructors of every subcommand. Each command lives
