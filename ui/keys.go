@@ -11,6 +11,9 @@ type KeyMap struct {
 	Filter, ClearFilter, Sort               key.Binding
 	Raw, Matrix, AddHost, Details           key.Binding
 	Submit, Cancel, NextField               key.Binding
+	// Stage stages what is under the cursor (tree and tags screens) and
+	// OpenStaging opens the staging pane; the root handles both.
+	Stage, OpenStaging key.Binding
 }
 
 // DefaultKeyMap returns manifold's key bindings (vim keys and arrows).
@@ -45,5 +48,7 @@ func DefaultKeyMap() *KeyMap {
 		Submit:      b([]string{"enter"}, "enter", "submit"),
 		Cancel:      b([]string{"esc"}, "esc", "cancel"),
 		NextField:   b([]string{"tab", "down", "up", "shift+tab"}, "tab", "next field"),
+		Stage:       b([]string{"a"}, "a", "stage"),
+		OpenStaging: b([]string{"S"}, "S", "staging"),
 	}
 }

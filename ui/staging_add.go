@@ -23,16 +23,9 @@ type Stageable interface {
 	StageTarget() (ref string, t *model.Tree, e *model.Entry, ok bool)
 }
 
-// StageKey is the global key that stages what is under the cursor, and
-// OpenStagingKey the one that opens the staging pane. Neither writes to a
-// registry.
-var (
-	StageKey       = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "stage"))
-	OpenStagingKey = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "staging"))
-)
-
 // stagingKeyCmd is the root's hook: it returns a command for the staging
-// keys pressed on page top, or nil when the key is not one of them (or the
+// keys (KeyMap.Stage, KeyMap.OpenStaging; neither writes to a registry)
+// pressed on page top, or nil when the key is not one of them (or the
 // page has input focus, or nothing is under the cursor).
 func stagingKeyCmd(c *common, top Page, msg tea.KeyPressMsg) tea.Cmd {
 	if top == nil || top.InputFocused() {
@@ -42,9 +35,9 @@ func stagingKeyCmd(c *common, top Page, msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, OpenStagingKey):
+	case key.Matches(msg, c.keys.OpenStaging):
 		return pushPage(newStagingPage(c))
-	case key.Matches(msg, StageKey):
+	case key.Matches(msg, c.keys.Stage):
 		s, ok := top.(Stageable)
 		if !ok {
 			return nil

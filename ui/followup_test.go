@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/model"
+)
+
+// footer is the last line of the screen (the short help, or the end of the
+// full help).
+func (h *harness) lines() []string { return strings.Split(h.screen(), "\n") }
+
+// TestStagingKeysInHelp: a and S are in the short help of the tree and tags
+// screens and in their full help, built from the keymap's bindings.
+func TestStagingKeysInHelp(t *testing.T) {
+	for _, start := range []string{"localhost:5000/app:1.0", "localhost:5000/app"} {
+		hs := newHarness(t, newFake(), start, 80, 24)
+		ls := hs.lines()
+		short := ls[len(ls)-1]
+		for _, want := range []string{"a stage", "S staging"} {
+			if !strings.Contains(short, want) {
+				t.Errorf("%s: short help lacks %q: %q", start, want, short)
+			}
+		}
+		// The help text comes from the keymap.
+		hs.m.c.keys.Stage.SetHelp("a", "stage-it")
+		if ls := hs.lines(); !strings.Contains(ls[len(ls)-1], "a stage-it") {
+			t.Errorf("%s: short help is not built from KeyMap.Stage: %q", start, ls[len(ls)-1])
+		}
+		hs.m.c.keys.Stage.SetHelp("a", "stage")
+		hs.keys("?")
+		if !hs.m.fullHelp {
+			t.Fatalf("%s: ? did not open the full help", start)
+		}
+		ls = hs.lines()
+		full := strings.Join(ls[len(ls)-hs.m.footerHeight():], "\n")
+		for _, want := range []string{"a   stage", "S   staging"} {
+			if !strings.Contains(strings.Join(strings.Fields(full), " "), strings.Join(strings.Fields(want), " ")) {
+				t.Errorf("%s: full help lacks %q:\n%s", start, want, full)
+			}
+		}
+	}
+}
+
+// TestRefreshRawAndResolve: r on the raw and resolve screens fetches the
+// tree again and rebuilds the screen; stale answers are dropped and leaving
+// cancels the fetch.
+func TestRefreshRawAndResolve(t *testing.T) {
+	const ref = "localhost:5000/app:1.0"
+	f := newFake()
+	hs := newHarness(t, f, ref, 100, 40)
+	old := f.trees[ref]
+	hs.keys("v")
+	rp, ok := hs.m.top().(*rawPage)
+	if !ok {
+		t.Fatalf("v did not open raw, at %T", hs.m.top())
+	}
+	if !strings.Contains(hs.screen(), old.Digest) {
+		t.Fatalf("raw title lacks the index digest:\n%s", hs.screen())
+	}
+	// The tag moves: r shows the new index.
+	moved := testTree(7)
+	f.trees[ref] = moved
+	calls := len(f.calls)
+	hs.keys("r")
+	if len(f.calls) != calls+1 || f.calls[calls] != "tree "+ref {
+		t.Fatalf("r on raw did not fetch the tree: %v", f.calls[calls:])
+	}
+	if s := hs.screen(); !strings.Contains(s, moved.Digest) || strings.Contains(s, old.Digest) {
+		t.Fatalf("raw not rebuilt after r:\n%s", s)
+	}
+	// A stale answer (an earlier request) is dropped.
+	stale := rp.req
+	hs.keys("r")
+	before := hs.screen()
+	hs.send(treeMsg{page: rp.id, req: stale, tree: old})
+	if hs.screen() != before {
+		t.Fatal("a stale answer changed the raw screen")
+	}
+	// A failed refresh keeps the JSON and reports the error.
+	f.errs[ref] = unauthorized()
+	hs.keys("r")
+	if s := hs.screen(); !strings.Contains(s, moved.Digest) || !hs.m.statusErr {
+		t.Fatalf("failed refresh: status %q\n%s", hs.m.status, s)
+	}
+	delete(f.errs, ref)
+	hs.keys("esc")
+	if _, ok := hs.m.top().(*treePage); !ok {
+		t.Fatalf("esc from raw: at %T", hs.m.top())
+	}
+
+	// The resolve matrix: s390x pulls nothing from the old tree; after the
+	// tag moves to a tree with s390x, r shows it, and an added host stays.
+	f.trees[ref] = old
+	hs.keys("r") // the tree page itself
+	hs.keys("m")
+	mp := hs.m.top().(*resolvePage)
+	row := func(label string) *matrixRow {
+		for i := range mp.rows {
+			if mp.rows[i].label == label {
+				return &mp.rows[i]
+			}
+		}
+		t.Fatalf("no row %s", label)
+		return nil
+	}
+	if r := row("linux/s390x"); r.result == nil || r.result.Entry != nil {
+		t.Fatalf("s390x before: %+v", r.result)
+	}
+	hs.keys("a")
+	hs.typeText("linux/ppc64le")
+	hs.keys("enter")
+	f.trees[ref] = moved
+	calls = len(f.calls)
+	hs.keys("r")
+	if len(f.calls) != calls+1 || f.calls[calls] != "tree "+ref {
+		t.Fatalf("r on resolve did not fetch the tree: %v", f.calls[calls:])
+	}
+	if mp.tree != moved {
+		t.Fatal("resolve keeps the old tree")
+	}
+	if r := row("linux/s390x"); r.result == nil || r.result.Entry == nil || r.result.Platform.Architecture != "s390x" {
+		t.Fatalf("s390x after refresh: %+v", r.result)
+	}
+	if last := mp.rows[len(mp.rows)-1]; last.label != "linux/ppc64le" || last.result == nil || last.result.Entry == nil {
+		t.Fatalf("added host lost or not resolved again: %+v", last)
+	}
+	if !strings.Contains(hs.screen(), "linux/s390x") || strings.Count(hs.screen(), "✓") < 3 {
+		t.Fatalf("resolve screen not rebuilt:\n%s", hs.screen())
+	}
+	stale = mp.req
+	hs.keys("r")
+	hs.send(treeMsg{page: mp.id, req: stale, tree: old})
+	if mp.tree != moved {
+		t.Fatal("a stale answer replaced the matrix's tree")
+	}
+	// Leaving cancels a refresh in flight.
+	f.block = make(chan struct{})
+	_, cmd := mp.Update(keyMsg("r"))
+	if !mp.Busy() {
+		t.Fatal("resolve not busy while refreshing")
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	hs.keys("esc")
+	<-done
+	f.mu.Lock()
+	ctx := f.treeCtxs[len(f.treeCtxs)-1]
+	f.mu.Unlock()
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		t.Fatalf("leaving the matrix did not cancel its refresh: %v", ctx.Err())
+	}
+}
+
+// TestResolveClickWhileAdding: a click selects the row under the pointer,
+// with and without the add-host field open.
+func TestResolveClickWhileAdding(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 40)
+	hs.keys("m")
+	mp := hs.m.top().(*resolvePage)
+	for _, adding := range []bool{false, true} {
+		if adding {
+			hs.keys("a")
+			if !mp.adding {
+				t.Fatal("a did not open the field")
+			}
+		}
+		for _, y := range []int{5, 7, 9} {
+			hs.send(tea.MouseClickMsg{X: 3, Y: y, Button: tea.MouseLeft})
+			line := hs.lines()[y]
+			label := mp.rows[mp.cursor].label
+			if !strings.HasPrefix(strings.TrimSpace(line), label+" ") {
+				t.Errorf("adding=%v: click on line %d %q selected row %q", adding, y, line, label)
+			}
+		}
+	}
+	// The title, the field and the column header select nothing.
+	mp.cursor = 4
+	for y := 1; y <= 3; y++ {
+		hs.send(tea.MouseClickMsg{X: 3, Y: y, Button: tea.MouseLeft})
+	}
+	if mp.cursor != 4 {
+		t.Fatalf("a click above the rows moved the cursor to %d", mp.cursor)
+	}
+}
+
+// TestOneEntryIsSingular: staging one image says "1 entry", on the status
+// line, in the list of lists and over the list.
+func TestOneEntryIsSingular(t *testing.T) {
+	st, err := stagestore.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, oldAny := openStageStore, openStageStoreIfAny
+	openStageStore = func() (StageStore, error) { return st, nil }
+	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
+	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
+	if err := st.Create(&model.StagedList{Name: "localhost:5000/multi:1", Target: "localhost:5000/multi:1"}); err != nil {
+		t.Fatal(err)
+	}
+	hs := newHarness(t, newFake(), "localhost:5000/cli:2.0", 120, 30)
+	if !strings.Contains(hs.m.status, "1 staged list waiting") {
+		t.Errorf("startup status %q", hs.m.status)
+	}
+	hs.keys("a")
+	if !strings.Contains(hs.m.status, "(1 entry;") {
+		t.Errorf("status after a: %q", hs.m.status)
+	}
+	hs.keys("S")
+	if s := hs.screen(); !strings.Contains(s, " 1 entry ") || strings.Contains(s, "1 entries") {
+		t.Errorf("list of lists:\n%s", s)
+	}
+	hs.keys("enter")
+	if s := hs.screen(); !strings.Contains(s, "· 1 entry") || strings.Contains(s, "1 entries") {
+		t.Errorf("the list:\n%s", s)
+	}
+	// Two entries stay plural.
+	if got := plural(2, "entry", "entries"); got != "2 entries" {
+		t.Errorf("plural(2) = %q", got)
+	}
+}
