@@ -225,3 +225,101 @@ func TestOneEntryIsSingular(t *testing.T) {
 		t.Errorf("plural(2) = %q", got)
 	}
 }
+
+// windowsTree is an index of three windows builds, oldest first, and a
+// linux entry.
+func windowsTree() *model.Tree {
+	store := model.Store{}
+	plats := []model.Platform{
+		{OS: "windows", Architecture: "amd64", OSVersion: "10.0.17763.6532"},
+		{OS: "windows", Architecture: "amd64", OSVersion: "10.0.20348.2849"},
+		{OS: "windows", Architecture: "amd64", OSVersion: "10.0.26100.2314"},
+		{OS: "linux", Architecture: "amd64"},
+	}
+	var descs []map[string]any
+	for i, p := range plats {
+		im := testImage(store, "win"+string(rune('0'+i)), p, 1)
+		pp := p
+		descs = append(descs, im.desc(&pp, nil))
+	}
+	idx := mkContent(model.MediaTypeOCIIndex, map[string]any{"schemaVersion": 2, "mediaType": model.MediaTypeOCIIndex, "manifests": descs})
+	store[idx.digest] = model.Content{MediaType: idx.mt, Raw: idx.raw}
+	t, err := model.Build("localhost:5000/win:ltsc", "localhost:5000/win", idx.digest, store)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// TestResolveExplainsFirstCompatibleBuild: an ltsc2025 host pulls the
+// 20348 entry (containerd's Only() keeps index order among compatible
+// builds) although a 26100 entry exists; the matrix says why, and only then.
+func TestResolveExplainsFirstCompatibleBuild(t *testing.T) {
+	const note = "containerd's Only() takes the first compatible build in index order"
+	f := newFake()
+	hs := newHarness(t, f, "localhost:5000/win:ltsc", 100, 30)
+	hs.keys("m")
+	mp := hs.m.top().(*resolvePage)
+	want := map[string]string{
+		"windows/amd64:10.0.17763": "10.0.17763.6532",
+		"windows/amd64:10.0.20348": "10.0.20348.2849",
+		"windows/amd64:10.0.26100": "10.0.20348.2849", // containerd's choice, kept
+	}
+	for _, r := range mp.rows {
+		w, ok := want[r.label]
+		if !ok {
+			continue
+		}
+		if r.result == nil || r.result.Entry == nil || r.result.Platform.OSVersion != w {
+			t.Fatalf("%s pulls %+v, want %s", r.label, r.result, w)
+		}
+		if r.firstCompat != (r.label == "windows/amd64:10.0.26100") {
+			t.Errorf("%s: firstCompat %v", r.label, r.firstCompat)
+		}
+	}
+	s := hs.screen()
+	if !strings.Contains(s, note) {
+		t.Fatalf("no note:\n%s", s)
+	}
+	for _, l := range hs.lines() {
+		if strings.HasPrefix(l, "windows/amd64:10.0.26100 ") && !strings.Contains(l, "*") {
+			t.Errorf("the row is not marked: %q", l)
+		}
+		if strings.HasPrefix(l, "windows/amd64:10.0.20348 ") && strings.Contains(l, "*") {
+			t.Errorf("an exact match is marked: %q", l)
+		}
+	}
+	// Clicks still land on the row under the pointer with the note shown.
+	hs.send(tea.MouseClickMsg{X: 3, Y: 6, Button: tea.MouseLeft})
+	if l := hs.lines()[6]; !strings.HasPrefix(l, mp.rows[mp.cursor].label+" ") {
+		t.Errorf("click on %q selected %q", l, mp.rows[mp.cursor].label)
+	}
+	// No exact-build entry (only 20348 in the list): no note.
+	hs2 := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
+	hs2.keys("m")
+	if strings.Contains(hs2.screen(), note) {
+		t.Fatalf("note without an exact-build entry:\n%s", hs2.screen())
+	}
+	// The note fits every size, and the rows above it keep their place.
+	for _, size := range [][2]int{{40, 12}, {80, 24}, {200, 60}} {
+		hs := newHarness(t, f, "localhost:5000/win:ltsc", size[0], size[1])
+		hs.keys("m", "G")
+		ls := hs.lines()
+		if len(ls) > size[1] {
+			t.Errorf("%v: %d lines", size, len(ls))
+		}
+		found := false
+		for _, l := range ls {
+			if len([]rune(l)) > size[0] {
+				t.Errorf("%v: %q too wide", size, l)
+			}
+			found = found || strings.Contains(l, "containerd's Only()")
+		}
+		if !found {
+			t.Errorf("%v: note not shown:\n%s", size, hs.screen())
+		}
+		if !strings.Contains(hs.screen(), "this machine") && size[0] >= 80 {
+			t.Errorf("%v: the last row is hidden behind the note:\n%s", size, hs.screen())
+		}
+	}
+}

@@ -217,6 +217,7 @@ func newFake() *fakeRegistry {
 		trees: map[string]*model.Tree{
 			"localhost:5000/app:1.0": testTree(5),
 			"localhost:5000/cli:2.0": singleTree(),
+			"localhost:5000/win:ltsc": windowsTree(),
 		},
 		errs: map[string]error{},
 	}
