@@ -215,8 +215,8 @@ func newFake() *fakeRegistry {
 			"localhost:5000/cli": {"2.0"},
 		},
 		trees: map[string]*model.Tree{
-			"localhost:5000/app:1.0": testTree(5),
-			"localhost:5000/cli:2.0": singleTree(),
+			"localhost:5000/app:1.0":  testTree(5),
+			"localhost:5000/cli:2.0":  singleTree(),
 			"localhost:5000/win:ltsc": windowsTree(),
 		},
 		errs: map[string]error{},

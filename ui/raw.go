@@ -25,11 +25,21 @@ type rawPage struct {
 	raw   []byte
 	vp    viewport.Model
 	ready bool
+
+	// ref and node say where the JSON came from, so that r (refresh) can
+	// fetch the tree again and show that node anew; req is the latest
+	// request, fmtReq the latest formatting.
+	ref     string
+	node    string
+	req     int
+	fmtReq  int
+	loading bool
 }
 
-// rawMsg carries the formatted JSON.
+// rawMsg carries the formatted JSON of request req.
 type rawMsg struct {
 	page  int
+	req   int
 	lines []string
 }
 
@@ -43,7 +53,7 @@ func newRawPage(c *common, title string, raw []byte) *rawPage {
 
 func (p *rawPage) Crumb() string      { return "raw" }
 func (p *rawPage) MouseEnabled() bool { return false }
-func (p *rawPage) Busy() bool         { return !p.ready }
+func (p *rawPage) Busy() bool         { return !p.ready || p.loading }
 
 func (p *rawPage) SetSize(w, h int) {
 	p.pageBase.SetSize(w, h)
@@ -52,11 +62,38 @@ func (p *rawPage) SetSize(w, h int) {
 }
 
 func (p *rawPage) Init() tea.Cmd {
-	raw, style, id := p.raw, p.c.styles.Theme.ChromaStyle, p.id
+	p.fmtReq = nextID()
+	raw, style, id, req := p.raw, p.c.styles.Theme.ChromaStyle, p.id, p.fmtReq
 	noColor := p.c.opts.NoColor
 	return func() tea.Msg {
-		return rawMsg{page: id, lines: formatJSON(raw, style, noColor)}
+		return rawMsg{page: id, req: req, lines: formatJSON(raw, style, noColor)}
 	}
+}
+
+// refresh fetches the tree again (r, or after a login); the answer shows
+// the same node anew.
+func (p *rawPage) refresh() tea.Cmd {
+	if p.ref == "" {
+		return nil // not from a tree
+	}
+	p.req = nextID()
+	p.loading = true
+	return fetchTree(p.ctx, p.c.reg, p.ref, p.id, p.req)
+}
+
+// setTree shows the node of a fetched tree, or says it is gone (the tag
+// moved) and keeps the JSON shown.
+func (p *rawPage) setTree(msg treeMsg) tea.Cmd {
+	p.loading = false
+	if msg.err != nil {
+		return reportErr(p.id, "fetch "+p.ref, msg.err, hostOf(p.ref))
+	}
+	n := findNode(buildNodes(msg.tree), p.node)
+	if n == nil {
+		return setStatus(termsafe.String(p.ref)+" no longer has this node: showing what was fetched before", false)
+	}
+	p.title, p.raw = rawJSON(n)
+	return p.Init()
 }
 
 // formatJSON pretty-prints raw and colours it with a chroma style ("" or
@@ -96,12 +133,25 @@ func formatJSON(raw []byte, style string, noColor bool) []string {
 func (p *rawPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case rawMsg:
+		if msg.req != p.fmtReq {
+			return p, nil // the JSON shown before a refresh
+		}
 		p.ready = true
 		p.vp.SetContentLines(msg.lines)
 		return p, nil
+	case treeMsg:
+		if msg.req != p.req {
+			return p, nil // an older request
+		}
+		return p, p.setTree(msg)
+	case refreshMsg:
+		return p, p.refresh()
 	case tea.KeyPressMsg:
-		if key.Matches(msg, p.c.keys.Copy) {
+		switch {
+		case key.Matches(msg, p.c.keys.Copy):
 			return p, tea.Batch(tea.SetClipboard(string(p.raw)), setStatus("Copied the JSON", false))
+		case key.Matches(msg, p.c.keys.Refresh) && p.ref != "":
+			return p, tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
 		}
 	}
 	var cmd tea.Cmd
@@ -125,12 +175,12 @@ func percent(f float64) string { return fmt.Sprintf("%d%%", int(f*100+0.5)) }
 
 func (p *rawPage) ShortHelp() []key.Binding {
 	k := p.c.keys
-	return []key.Binding{k.Up, k.Down, k.PageDown, copyJSON, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, copyJSON, k.Refresh, k.Back, k.Help, k.Quit} // pgdn: full help
 }
 
 func (p *rawPage) FullHelp() [][]key.Binding {
 	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {copyJSON, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {copyJSON, k.Refresh}, {k.Back, k.Help, k.Quit}}
 }
 
 // copyJSON is y on the raw screen.

@@ -34,6 +34,10 @@ type matrixRow struct {
 	note   string
 	result *model.Resolution
 	err    string
+	// firstCompat: a windows host pulls another build than its own
+	// although the list has an entry of its build (containerd's Only()
+	// takes the first compatible build in index order).
+	firstCompat bool
 }
 
 // resolvePage shows which entry each host would pull.
@@ -45,10 +49,15 @@ type resolvePage struct {
 	offset int
 	input  textinput.Model
 	adding bool
+
+	// ref is fetched again by r (refresh); req is the latest request.
+	ref     string
+	req     int
+	loading bool
 }
 
 func newResolvePage(c *common, t *model.Tree) *resolvePage {
-	p := &resolvePage{pageBase: newPageBase(c), tree: t}
+	p := &resolvePage{pageBase: newPageBase(c), tree: t, ref: t.Reference}
 	ti := newInput()
 	ti.Prompt = "host platform: "
 	ti.Placeholder = "linux/arm/v7 or windows/amd64:10.0.20348"
@@ -76,22 +85,101 @@ func (p *resolvePage) resolve(host model.Platform, label, note string) matrixRow
 		r.err = err.Error()
 	} else {
 		r.result = res
+		r.firstCompat = firstCompatible(p.tree, host, res)
 	}
 	return r
+}
+
+// firstCompatNote explains a row marked firstCompat.
+const firstCompatNote = "containerd's Only() takes the first compatible build in index order"
+
+// firstCompatible reports whether a windows host pulls an entry of another
+// build than its own although the list has a compatible entry of its build:
+// among compatible builds platforms.Only() keeps index order, it does not
+// prefer the exact one. That is containerd's rule and stays; the matrix
+// only says so.
+func firstCompatible(t *model.Tree, host model.Platform, res *model.Resolution) bool {
+	if res == nil || res.Entry == nil || host.OS != "windows" || res.Platform.OS != "windows" {
+		return false
+	}
+	want := windowsBuild(host.OSVersion)
+	if want == "" || windowsBuild(res.Platform.OSVersion) == want {
+		return false
+	}
+	m := platforms.Only(host.Spec())
+	for _, e := range model.Candidates(t) {
+		var ep model.Platform
+		switch {
+		case e.Platform != nil:
+			ep = *e.Platform
+		case e.Image != nil && e.Image.Config != nil:
+			ep = e.Image.Config.Platform()
+		}
+		if windowsBuild(ep.OSVersion) == want && m.Match(ep.Spec()) {
+			return true
+		}
+	}
+	return false
+}
+
+// windowsBuild is major.minor.build of a windows os.version ("10.0.26100"
+// of "10.0.26100.2314"), or "" when it has fewer parts.
+func windowsBuild(v string) string {
+	parts := strings.SplitN(v, ".", 4)
+	if len(parts) < 3 {
+		return ""
+	}
+	return strings.Join(parts[:3], ".")
 }
 
 func (p *resolvePage) Crumb() string      { return "resolve" }
 func (p *resolvePage) Init() tea.Cmd      { return nil }
 func (p *resolvePage) InputFocused() bool { return p.adding }
+func (p *resolvePage) Busy() bool         { return p.loading }
+
+// refresh fetches the tree again (r, or after a login).
+func (p *resolvePage) refresh() tea.Cmd {
+	p.req = nextID()
+	p.loading = true
+	return fetchTree(p.ctx, p.c.reg, p.ref, p.id, p.req)
+}
+
+// setTree resolves every row again, added hosts too, on a fetched tree.
+func (p *resolvePage) setTree(t *model.Tree) {
+	p.tree = t
+	for i, r := range p.rows {
+		p.rows[i] = p.resolve(r.host, r.label, r.note)
+	}
+	p.clamp()
+}
 func (p *resolvePage) SetSize(w, h int) {
 	p.pageBase.SetSize(w, h)
 	p.input.SetWidth(max(w-20, 1))
 	p.clamp()
 }
 
-func (p *resolvePage) bodyRows() int {
-	n := p.height - 2 // title and column header
+// headRows is the number of lines above the rows: the title, the add-host
+// field while it is open, and the column header.
+func (p *resolvePage) headRows() int {
 	if p.adding {
+		return 3
+	}
+	return 2
+}
+
+// hasNote: a row is marked firstCompat, and a line under the rows says why.
+func (p *resolvePage) hasNote() bool {
+	for _, r := range p.rows {
+		if r.firstCompat {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *resolvePage) bodyRows() int {
+	n := p.height - p.headRows()
+	if p.hasNote() {
 		n--
 	}
 	return max(n, 1)
@@ -111,6 +199,18 @@ func (p *resolvePage) clamp() {
 func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	k := p.c.keys
 	switch msg := msg.(type) {
+	case treeMsg:
+		if msg.req != p.req {
+			return p, nil // an older request
+		}
+		p.loading = false
+		if msg.err != nil {
+			return p, reportErr(p.id, "fetch "+p.ref, msg.err, hostOf(p.ref))
+		}
+		p.setTree(msg.tree)
+		return p, nil
+	case refreshMsg:
+		return p, p.refresh()
 	case tea.KeyPressMsg:
 		if p.adding {
 			switch msg.String() {
@@ -137,6 +237,8 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, cmd
 		}
 		switch {
+		case key.Matches(msg, k.Refresh):
+			return p, tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
 		case key.Matches(msg, k.AddHost):
 			p.adding = true
 			p.clamp()
@@ -166,8 +268,9 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.clamp()
 	case tea.MouseClickMsg:
-		if i := p.offset + msg.Y - 2; msg.Y >= 2 && i < len(p.rows) {
-			p.cursor = i
+		r := msg.Y - p.headRows()
+		if msg.Button == tea.MouseLeft && r >= 0 && r < p.bodyRows() && p.offset+r < len(p.rows) {
+			p.cursor = p.offset + r
 		}
 	}
 	return p, nil
@@ -191,9 +294,18 @@ func (p *resolvePage) View() string {
 		}
 		row := p.rows[i]
 		host := padRight(termsafe.String(row.label), hostW-1) + " "
-		note := ""
+		note, mark := "", ""
+		if row.firstCompat {
+			// Points at the note under the rows: in the note column,
+			// or in front of the result when that column is hidden.
+			mark = s.Warn.Render("*")
+		}
 		if noteW > 0 {
-			note = padRight(termsafe.String(row.note), noteW-1) + " "
+			note = s.Faint.Render(termsafe.String(row.note))
+			if mark != "" {
+				note += " " + mark
+			}
+			note, mark = padRight(note, noteW-1)+" ", ""
 		}
 		var res string
 		switch {
@@ -207,12 +319,18 @@ func (p *resolvePage) View() string {
 				// containerd would pick it, and the pull would fail.
 				res = s.Error.Render("✗ ") + s.Platform.Render(termsafe.String(row.result.Platform.String())) + "  " + s.Digest.Render(shortDigest(row.result.Digest)) + s.Error.Render("  pull fails: "+entryProblem(e))
 			}
+			if mark != "" {
+				res = mark + " " + res
+			}
 		}
-		line := host + s.Faint.Render(note) + res
+		line := host + note + res
 		if i == p.cursor {
 			line = s.Selected.Render(padRight(ansiStrip(line), p.width))
 		}
 		lines = append(lines, fit(line, p.width))
+	}
+	if p.hasNote() {
+		lines = append(lines, fit(s.Warn.Render("*")+s.Faint.Render(" "+firstCompatNote), p.width))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -222,12 +340,12 @@ func (p *resolvePage) ShortHelp() []key.Binding {
 	if p.adding {
 		return []key.Binding{k.Submit, k.Cancel}
 	}
-	return []key.Binding{k.AddHost, k.Copy, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.AddHost, k.Copy, k.Refresh, k.Back, k.Help, k.Quit}
 }
 
 func (p *resolvePage) FullHelp() [][]key.Binding {
 	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.AddHost, k.Copy, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.AddHost, k.Copy, k.Refresh}, {k.Back, k.Help, k.Quit}}
 }
 
 // entryProblem says briefly why an entry cannot be pulled.

@@ -25,6 +25,7 @@ var screens = []struct {
 	{name: "tree-single", start: "localhost:5000/cli:2.0", keys: []string{"down"}},
 	{name: "raw", start: "localhost:5000/app:1.0", keys: []string{"v"}},
 	{name: "resolve", start: "localhost:5000/app:1.0", keys: []string{"m"}},
+	{name: "resolve-windows", start: "localhost:5000/win:ltsc", keys: []string{"m"}},
 	{name: "help", start: "localhost:5000/app:1.0", keys: []string{"?"}},
 	{name: "goto", start: "localhost:5000/app", keys: []string{":"}, text: "localhost:5000/cli:2.0"},
 	{name: "not-found", start: "localhost:5000/app:nope"},

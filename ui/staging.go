@@ -670,7 +670,7 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 					if l, err = model.StagedFromTree(target, target, t); err != nil {
 						return fail(err)
 					}
-					note = fmt.Sprintf("amending %s: %d entries from the tag", termsafe.String(target), len(l.Entries))
+					note = fmt.Sprintf("amending %s: %s from the tag", termsafe.String(target), plural(len(l.Entries), "entry", "entries"))
 				}
 			}
 		}

@@ -94,7 +94,7 @@ func stageAdd(c *common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
 		if added == 0 {
 			return statusMsg{text: fmt.Sprintf("%s is already in %s", what, termsafe.String(l.Name))}
 		}
-		return statusMsg{text: fmt.Sprintf("staged %s in %s (%d entries; S opens staging)", what, termsafe.String(l.Name), len(l.Entries))}
+		return statusMsg{text: fmt.Sprintf("staged %s in %s (%s; S opens staging)", what, termsafe.String(l.Name), plural(len(l.Entries), "entry", "entries"))}
 	}
 }
 
@@ -171,6 +171,6 @@ func stagingStartupCmd() tea.Cmd {
 		if err != nil || len(ls) == 0 {
 			return nil
 		}
-		return statusMsg{text: fmt.Sprintf("%d staged list(s) waiting, newest %s: press S to open staging", len(ls), termsafe.String(newestList(ls)))}
+		return statusMsg{text: fmt.Sprintf("%s waiting, newest %s: press S to open staging", plural(len(ls), "staged list", "staged lists"), termsafe.String(newestList(ls)))}
 	}
 }

@@ -461,7 +461,7 @@ func TestStagingStartupOffersStagedLists(t *testing.T) {
 	}
 	env.store.Save(&model.StagedList{Name: "x", Target: "localhost:5000/a:b"})
 	msg, ok := stagingStartupCmd()().(statusMsg)
-	if !ok || !strings.Contains(msg.text, "1 staged list(s) waiting, newest x") {
+	if !ok || !strings.Contains(msg.text, "1 staged list waiting, newest x") {
 		t.Fatalf("got %#v", msg)
 	}
 }

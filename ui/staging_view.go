@@ -63,7 +63,7 @@ func (p *stagingPage) listsView() string {
 	}
 	for i := p.offset; i < len(p.lists) && i < p.offset+p.bodyRows(); i++ {
 		l := p.lists[i]
-		line := fmt.Sprintf("%-30s → %s  %d entries  %s", termsafe.String(l.Name), termsafe.String(l.Target), l.Entries, l.Updated.Local().Format("2006-01-02 15:04"))
+		line := fmt.Sprintf("%-30s → %s  %s  %s", termsafe.String(l.Name), termsafe.String(l.Target), plural(l.Entries, "entry", "entries"), l.Updated.Local().Format("2006-01-02 15:04"))
 		if l.Err != nil {
 			line = termsafe.String(l.Name) + "  unreadable: " + termsafe.String(l.Err.Error())
 		}
@@ -91,9 +91,9 @@ func (p *stagingPage) entriesView() string {
 	if l.Base != "" {
 		base = "amends " + stagingShort(l.Base)
 	}
-	b.WriteString(s.Title.Render(termsafe.String(l.Target)) + s.Faint.Render("  "+mt+" · "+base+fmt.Sprintf(" · %d entries", len(l.Entries))))
+	b.WriteString(s.Title.Render(termsafe.String(l.Target)) + s.Faint.Render("  "+mt+" · "+base+" · "+plural(len(l.Entries), "entry", "entries")))
 	if len(l.Annotations) > 0 {
-		b.WriteString(s.Faint.Render(fmt.Sprintf(" · %d index annotations", len(l.Annotations))))
+		b.WriteString(s.Faint.Render(" · " + plural(len(l.Annotations), "index annotation", "index annotations")))
 	}
 	b.WriteString("\n")
 	if len(l.Entries) == 0 {
@@ -127,7 +127,7 @@ func (p *stagingPage) entriesView() string {
 			plat = fmt.Sprintf("%-28s", "  ↳ attestation")
 			note = "for " + stagingShort(e.Annotations[model.AnnotationReferenceDigest])
 		} else if len(e.Annotations) > 0 {
-			note += fmt.Sprintf("  (%d annotations)", len(e.Annotations))
+			note += "  (" + plural(len(e.Annotations), "annotation", "annotations") + ")"
 		}
 		row := plat + " " + stagingShort(e.Digest) + "  " + note
 		if i == p.cursor {
@@ -141,7 +141,7 @@ func (p *stagingPage) entriesView() string {
 	}
 	for i, f := range p.finds {
 		if i == 4 {
-			b.WriteString(s.Faint.Render(fmt.Sprintf("… %d more findings", len(p.finds)-4)) + "\n")
+			b.WriteString(s.Faint.Render("… "+plural(len(p.finds)-4, "more finding", "more findings")) + "\n")
 			break
 		}
 		st := s.Warn
@@ -219,10 +219,10 @@ func (p *stagingPage) pushView() string {
 		}
 	}
 	if mount > 0 {
-		b.WriteString(s.Faint.Render(fmt.Sprintf("%d child manifest(s) mounted from other repositories of this registry", mount)) + "\n")
+		b.WriteString(s.Faint.Render(plural(mount, "child manifest", "child manifests")+" mounted from other repositories of this registry") + "\n")
 	}
 	if cross > 0 {
-		b.WriteString(s.Warn.Render(fmt.Sprintf("%d child manifest(s) copied blob by blob from another registry", cross)) + "\n")
+		b.WriteString(s.Warn.Render(plural(cross, "child manifest", "child manifests")+" copied blob by blob from another registry") + "\n")
 	}
 	for _, f := range r.plan.Findings {
 		b.WriteString(s.Warn.Render(termsafe.String(f.String())) + "\n")

@@ -177,7 +177,9 @@ func (p *tagsPage) View() string {
 
 func (p *tagsPage) ShortHelp() []key.Binding {
 	k := p.c.keys
-	return []key.Binding{k.Open, k.Filter, k.Sort, k.Copy, k.Back, k.Help, k.Quit}
+	// s (sort) and y (copy) are in the full help: the stage keys need the
+	// room at 80 columns.
+	return []key.Binding{k.Open, k.Stage, k.OpenStaging, k.Filter, k.Back, k.Help, k.Quit}
 }
 
 func (p *tagsPage) FullHelp() [][]key.Binding {
@@ -185,6 +187,7 @@ func (p *tagsPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.ClearFilter, k.Sort, k.Copy},
-		{k.Goto, k.Refresh, k.Back, k.Help, k.Quit},
+		{k.Stage, k.OpenStaging, k.Goto, k.Refresh},
+		{k.Back, k.Help, k.Quit},
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
-	"github.com/manifold-dev/manifold/registry"
 )
 
 // detailsMinWidth is the terminal width below which the side pane hides.
@@ -68,11 +67,7 @@ func (p *treePage) Busy() bool { return p.loading }
 func (p *treePage) Init() tea.Cmd {
 	p.req = nextID()
 	p.loading = true
-	ctx, reg, ref, id, req := p.ctx, p.c.reg, p.ref, p.id, p.req
-	return func() tea.Msg {
-		t, err := reg.Tree(ctx, ref, registry.TreeOptions{All: true})
-		return treeMsg{page: id, req: req, tree: t, err: err}
-	}
+	return fetchTree(p.ctx, p.c.reg, p.ref, p.id, p.req)
 }
 
 // setTree shows a fetched tree, keeping what was expanded and the cursor's row.
@@ -234,12 +229,16 @@ func (p *treePage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return copyCmd(s)
 	case key.Matches(msg, k.Raw):
 		title, raw := rawJSON(n)
-		return pushPage(newRawPage(p.c, title, raw))
+		rp := newRawPage(p.c, title, raw)
+		rp.ref, rp.node = p.ref, n.key // r fetches the tree again
+		return pushPage(rp)
 	case key.Matches(msg, k.Matrix):
 		if p.tree == nil {
 			return setStatus("The tree is still loading.", false)
 		}
-		return pushPage(newResolvePage(p.c, p.tree))
+		rp := newResolvePage(p.c, p.tree)
+		rp.ref = p.ref // r fetches the tree again
+		return pushPage(rp)
 	}
 	p.clamp()
 	return nil
@@ -400,7 +399,9 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 
 func (p *treePage) ShortHelp() []key.Binding {
 	k := p.c.keys
-	return []key.Binding{k.Expand, k.Raw, k.Matrix, k.Copy, k.Back, k.Help, k.Quit}
+	// y (copy) is in the full help: the stage keys need the room at 80
+	// columns.
+	return []key.Binding{k.Expand, k.Raw, k.Matrix, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
 }
 
 func (p *treePage) FullHelp() [][]key.Binding {
@@ -408,7 +409,7 @@ func (p *treePage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Expand, k.Collapse, k.ExpandAll, k.Details},
-		{k.Raw, k.Matrix, k.Copy, k.Goto},
+		{k.Raw, k.Matrix, k.Copy, k.Goto, k.Stage, k.OpenStaging},
 		{k.Refresh, k.Back, k.Help, k.Quit},
 	}
 }
