@@ -22,7 +22,7 @@ func TestStagingKeysInHelp(t *testing.T) {
 		hs := newHarness(t, newFake(), start, 80, 24)
 		ls := hs.lines()
 		short := ls[len(ls)-1]
-		for _, want := range []string{"a stage", "S staging"} {
+		for _, want := range []string{"a stage", "S staged"} {
 			if !strings.Contains(short, want) {
 				t.Errorf("%s: short help lacks %q: %q", start, want, short)
 			}
@@ -39,7 +39,7 @@ func TestStagingKeysInHelp(t *testing.T) {
 		}
 		ls = hs.lines()
 		full := strings.Join(ls[len(ls)-hs.m.footerHeight():], "\n")
-		for _, want := range []string{"a   stage", "S   staging"} {
+		for _, want := range []string{"a   stage", "S   staged"} {
 			if !strings.Contains(strings.Join(strings.Fields(full), " "), strings.Join(strings.Fields(want), " ")) {
 				t.Errorf("%s: full help lacks %q:\n%s", start, want, full)
 			}

@@ -49,6 +49,6 @@ func DefaultKeyMap() *KeyMap {
 		Cancel:      b([]string{"esc"}, "esc", "cancel"),
 		NextField:   b([]string{"tab", "down", "up", "shift+tab"}, "tab", "next field"),
 		Stage:       b([]string{"a"}, "a", "stage"),
-		OpenStaging: b([]string{"S"}, "S", "staging"),
+		OpenStaging: b([]string{"S"}, "S", "staged"),
 	}
 }
