@@ -356,22 +356,54 @@ func StagedFromTree(name, target string, t *Tree) (*StagedList, error) {
 }
 
 // Add appends entries, skipping any whose digest is already in the list.
-// It returns how many were added.
+// It returns how many were added; AddReport also says which were skipped.
 func (l *StagedList) Add(entries ...StagedEntry) int {
-	have := map[string]bool{}
-	for _, e := range l.Entries {
-		have[e.Digest] = true
+	n, _ := l.AddReport(entries...)
+	return n
+}
+
+// Skipped is an entry Add left out because the list already has its
+// manifest, at Existing (an index into Entries).
+type Skipped struct {
+	Entry    StagedEntry
+	Existing int
+}
+
+// Message tells the user which entry was left out and why.
+func (s Skipped) Message(l *StagedList) string {
+	what := s.Entry.PlatformString() + " " + short(s.Entry.Digest)
+	if s.Entry.IsAttestation() {
+		what = "attestation " + short(s.Entry.Digest)
+	}
+	other := ""
+	if s.Existing >= 0 && s.Existing < len(l.Entries) {
+		other = " (" + l.Entries[s.Existing].Source + ")"
+	}
+	return fmt.Sprintf("skipped %s from %s: the same manifest is already entry %d%s", what, s.Entry.Source, s.Existing+1, other)
+}
+
+// AddReport appends entries like Add and returns how many were added and
+// the ones skipped because their digest was already in the list (or came
+// twice in entries), so that nothing is dropped without telling the user.
+func (l *StagedList) AddReport(entries ...StagedEntry) (int, []Skipped) {
+	have := map[string]int{}
+	for i, e := range l.Entries {
+		if _, ok := have[e.Digest]; !ok {
+			have[e.Digest] = i
+		}
 	}
 	n := 0
+	var skipped []Skipped
 	for _, e := range entries {
-		if have[e.Digest] {
+		if i, ok := have[e.Digest]; ok {
+			skipped = append(skipped, Skipped{Entry: e.clone(), Existing: i})
 			continue
 		}
-		have[e.Digest] = true
+		have[e.Digest] = len(l.Entries)
 		l.Entries = append(l.Entries, e.clone())
 		n++
 	}
-	return n
+	return n, skipped
 }
 
 // Remove deletes the entry at i together with the attestations that refer

@@ -181,6 +181,31 @@ func TestAddSkipsDuplicatesAndRemoveTakesAttestations(t *testing.T) {
 	}
 }
 
+func TestAddReportNamesWhatItSkips(t *testing.T) {
+	a := img("a", "linux/amd64")
+	b := img("b", "linux/arm64")
+	l := &StagedList{Name: "l"}
+	l.Add(a)
+	again := a
+	again.Source = "localhost:5000/other:tag"
+	n, skipped := l.AddReport(b, again, b)
+	if n != 1 || len(l.Entries) != 2 {
+		t.Fatalf("added %d, entries %d", n, len(l.Entries))
+	}
+	if len(skipped) != 2 || skipped[0].Existing != 0 || skipped[1].Existing != 1 {
+		t.Fatalf("skipped %+v", skipped)
+	}
+	msg := skipped[0].Message(l)
+	for _, want := range []string{"localhost:5000/other:tag", "entry 1", "localhost:5000/a:latest", "linux/amd64", "already"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+	if n, skipped := l.AddReport(); n != 0 || skipped != nil {
+		t.Fatalf("empty add: %d %v", n, skipped)
+	}
+}
+
 func TestFind(t *testing.T) {
 	a := img("a", "linux/amd64")
 	b := img("b", "linux/arm/v7")

@@ -5,6 +5,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -87,12 +88,7 @@ func New(opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "manifold"
 	}
-	rt, err := newTransport(opts)
-	if err != nil {
-		return nil, err
-	}
-	opts.Transport = rt
-	c := &Client{opts: opts, insecure: map[string]bool{}, pullers: map[string]*remote.Puller{},
+	c := &Client{insecure: map[string]bool{}, pullers: map[string]*remote.Puller{},
 		scopes: map[string]*scoped{}, openHosts: map[string]string{}, cache: newDiskCache(opts.CacheDir)}
 	hosts := append([]string(nil), opts.Insecure...)
 	if env := os.Getenv(EnvInsecure); env != "" {
@@ -103,7 +99,63 @@ func New(opts Options) (*Client, error) {
 			c.insecure[h] = true
 		}
 	}
+	rt, err := newTransport(opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.Transport = &plainHTTPGuard{next: rt, insecure: c.isInsecure}
+	c.opts = opts
 	return c, nil
+}
+
+// Transport is the client's HTTP transport: the scheme guard, retries,
+// timeouts and the --ca-file pool, without credentials. Code that must talk
+// to a registry outside the Client (a login check) should use it rather
+// than http.DefaultTransport.
+func (c *Client) Transport() http.RoundTripper { return c.opts.Transport }
+
+// ErrPlainHTTP is returned for a plain-HTTP request to a registry host that
+// is reached over TLS (see Client.Scheme).
+var ErrPlainHTTP = errors.New("plain HTTP refused: this registry is reached over TLS; name it with --insecure-registry (or MANIFOLD_INSECURE_REGISTRIES) to allow HTTP")
+
+// plainHTTPGuard refuses plain HTTP to a host the client reaches over TLS.
+// go-containerregistry reaches private-range IPs (10/8, 172.16/12,
+// 192.168/16) over HTTP on its own, falling back to it when TLS fails; the
+// guard keeps those on verified TLS unless the user named the host. A
+// redirect (a blob moved to storage) is left to the registry: the content is
+// verified by digest either way.
+type plainHTTPGuard struct {
+	next     http.RoundTripper
+	insecure func(host string) bool
+}
+
+func (g *plainHTTPGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme == "http" && req.Response == nil && !g.insecure(req.URL.Host) && ggcrPlainHTTP(req.URL.Host) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("%s: %w", req.URL.Host, ErrPlainHTTP)
+	}
+	return g.next.RoundTrip(req)
+}
+
+// ggcrPlainHTTP reports whether go-containerregistry would reach host over
+// plain HTTP without being told to.
+func ggcrPlainHTTP(host string) bool {
+	r, err := name.NewRegistry(host)
+	return err == nil && r.Scheme() == "http"
+}
+
+// Scheme is how the client reaches a registry host: "http" for localhost
+// (and *.localhost), 127.0.0.1, [::1] and the hosts named in
+// Options.Insecure or MANIFOLD_INSECURE_REGISTRIES (with or without the
+// port), "https" with the certificate verified for every other host,
+// private-range IPs included.
+func (c *Client) Scheme(host string) string {
+	if c.isInsecure(host) {
+		return "http"
+	}
+	return "https"
 }
 
 // nameOpts returns the go-containerregistry name options for a host.
@@ -122,7 +174,7 @@ func (c *Client) isInsecure(host string) bool {
 	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
 		h = h[:i]
 	}
-	return h == "localhost" || h == "127.0.0.1" || h == "[::1]" || c.insecure[h]
+	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "127.0.0.1" || h == "[::1]" || c.insecure[h]
 }
 
 // ParseReference parses a tag or digest reference, honouring insecure hosts.

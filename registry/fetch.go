@@ -130,6 +130,11 @@ func (c *Client) open(ctx context.Context, repo name.Repository, s *scoped, newR
 	if !known {
 		scheme, known = c.cache.openHost(host)
 	}
+	// The cache dir outlives the flags: a host an earlier run named
+	// insecure is reached over plain HTTP only when this run names it too.
+	if known && scheme != "https" && !c.isInsecure(host) {
+		known = false
+	}
 	if known {
 		done(c.anonymous(host, scheme), true, nil)
 		return nil, nil
@@ -147,7 +152,7 @@ func (c *Client) open(ctx context.Context, repo name.Repository, s *scoped, newR
 	// Without credentials, any answer but a 401 (wants a token) or a 400
 	// (plain HTTP sent to a TLS port) is what the handshake's transport
 	// would get too, so it is the answer.
-	anon := c.anonymous(host, repo.Scheme())
+	anon := c.anonymous(host, c.Scheme(host))
 	if req, err := newReq(); err == nil {
 		resp, err := send(anon, req, follow)
 		switch {
@@ -191,6 +196,9 @@ func (c *Client) handshake(ctx context.Context, repo name.Repository, auth authn
 	rt := transport.NewUserAgent(spy, c.opts.UserAgent)
 	t, err := transport.NewWithContext(ctx, repo.Registry, auth, rt, []string{repo.Scope(transport.PullScope)})
 	if err != nil {
+		if strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
+			return nil, fmt.Errorf("connect to %s: %w (it serves plain HTTP: to allow that, name it with --insecure-registry %s or MANIFOLD_INSECURE_REGISTRIES)", repo.RegistryStr(), err, repo.RegistryStr())
+		}
 		return nil, fmt.Errorf("connect to %s: %w", repo.RegistryStr(), err)
 	}
 	if scheme, open := spy.result(); open && auth == authn.Anonymous {
@@ -267,13 +275,13 @@ type fetched struct {
 }
 
 // manifestURL is the URL of a manifest by tag or digest.
-func manifestURL(repo name.Repository, tagOrDigest string) string {
-	u := url.URL{Scheme: repo.Scheme(), Host: repo.RegistryStr(), Path: "/v2/" + repo.RepositoryStr() + "/manifests/" + tagOrDigest}
+func (c *Client) manifestURL(repo name.Repository, tagOrDigest string) string {
+	u := url.URL{Scheme: c.Scheme(repo.RegistryStr()), Host: repo.RegistryStr(), Path: "/v2/" + repo.RepositoryStr() + "/manifests/" + tagOrDigest}
 	return u.String()
 }
 
-func blobURL(repo name.Repository, digest string) string {
-	u := url.URL{Scheme: repo.Scheme(), Host: repo.RegistryStr(), Path: "/v2/" + repo.RepositoryStr() + "/blobs/" + digest}
+func (c *Client) blobURL(repo name.Repository, digest string) string {
+	u := url.URL{Scheme: c.Scheme(repo.RegistryStr()), Host: repo.RegistryStr(), Path: "/v2/" + repo.RepositoryStr() + "/blobs/" + digest}
 	return u.String()
 }
 
@@ -298,7 +306,7 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 		method = http.MethodHead
 	}
 	resp, err := c.do(ctx, repo, func() (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, method, manifestURL(repo, id), nil)
+		req, err := http.NewRequestWithContext(ctx, method, c.manifestURL(repo, id), nil)
 		if err == nil {
 			req.Header.Set("Accept", manifestAccept)
 		}
@@ -357,7 +365,7 @@ func (c *Client) fetchBlob(ctx context.Context, repo name.Repository, digest str
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	resp, err := c.do(ctx, repo, func() (*http.Request, error) {
-		return http.NewRequestWithContext(ctx, http.MethodGet, blobURL(repo, digest), nil)
+		return http.NewRequestWithContext(ctx, http.MethodGet, c.blobURL(repo, digest), nil)
 	}, true)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", what, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -769,5 +770,203 @@ func TestTreeCancelMidway(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Tree did not return after cancel")
+	}
+}
+
+func TestSchemeChoice(t *testing.T) {
+	t.Setenv(EnvInsecure, " env.example , other.example:8443,")
+	c := readClient(t, Options{Insecure: []string{"myreg.example:5000"}})
+	for host, want := range map[string]string{
+		"localhost":            "http",
+		"localhost:5000":       "http",
+		"127.0.0.1:5000":       "http",
+		"[::1]:5000":           "http",
+		"k3d-reg.localhost:80": "http",
+		"myreg.example:5000":   "http",  // --insecure-registry, with its port
+		"myreg.example:5001":   "https", // another port is another registry
+		"myreg.example":        "https",
+		"env.example":          "http", // the environment, no port: every port
+		"env.example:5000":     "http",
+		"other.example:8443":   "http",
+		"other.example":        "https",
+		"10.1.2.3:5000":        "https", // go-containerregistry alone would use HTTP here
+		"172.16.0.9":           "https",
+		"192.168.1.10:5000":    "https",
+		"127.0.0.2:5000":       "https",
+		"ghcr.io":              "https",
+		"registry-1.docker.io": "https",
+	} {
+		if got := c.Scheme(host); got != want {
+			t.Errorf("Scheme(%q) = %s, want %s", host, got, want)
+		}
+		ref, err := c.ParseReference(host + "/app:v1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u := c.manifestURL(ref.Context(), "v1"); !strings.HasPrefix(u, want+"://"+host+"/v2/app/manifests/v1") {
+			t.Errorf("manifest URL of %s = %s, want scheme %s", host, u, want)
+		}
+	}
+}
+
+// sawTransport records every request that reaches the network and answers
+// none of them over TLS (as a registry without a certificate would).
+type sawTransport struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (s *sawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	s.seen = append(s.seen, req.Method+" "+req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
+	s.mu.Unlock()
+	if req.URL.Scheme == "https" {
+		return nil, errors.New("tls: first record does not look like a TLS handshake")
+	}
+	return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Header: http.Header{},
+		Body: http.NoBody, Request: req}, nil
+}
+
+func (s *sawTransport) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.seen...)
+}
+
+// A private-range IP is reached over verified TLS only: when TLS fails, the
+// client must not fall back to plain HTTP (go-containerregistry's ping does)
+// unless the user named the host insecure.
+func TestNoPlainHTTPFallbackUnlessNamed(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	saw := &sawTransport{}
+	c := readClient(t, Options{Transport: saw, Timeouts: Timeouts{Attempts: 1}})
+	_, err := c.Get(ctx, "10.1.2.3:5000/app:v1")
+	if err == nil {
+		t.Fatal("Get over a failing TLS connection succeeded")
+	}
+	for _, r := range saw.requests() {
+		if strings.Contains(r, "http://") {
+			t.Errorf("plain HTTP request sent to a host not named insecure: %s (all: %q)", r, saw.requests())
+		}
+	}
+	if len(saw.requests()) == 0 {
+		t.Error("no request reached the transport")
+	}
+
+	saw = &sawTransport{}
+	c = readClient(t, Options{Transport: saw, Timeouts: Timeouts{Attempts: 1}, Insecure: []string{"10.1.2.3:5000"}})
+	_, err = c.Get(ctx, "10.1.2.3:5000/app:v1")
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get from a named insecure host: %v, want the 404 its plain-HTTP answer gave", err)
+	}
+	found := false
+	for _, r := range saw.requests() {
+		found = found || r == "GET http://10.1.2.3:5000/v2/app/manifests/v1"
+	}
+	if !found {
+		t.Errorf("no plain HTTP manifest request to the named insecure host: %q", saw.requests())
+	}
+}
+
+func TestPlainHTTPGuard(t *testing.T) {
+	saw := &sawTransport{}
+	c := readClient(t, Options{Transport: saw, Timeouts: Timeouts{Attempts: 1}})
+	rt := c.Transport()
+	req, _ := http.NewRequest(http.MethodGet, "http://192.168.1.10:5000/v2/", nil)
+	if _, err := rt.RoundTrip(req); !errors.Is(err, ErrPlainHTTP) {
+		t.Errorf("plain HTTP to a private IP not named insecure: %v, want ErrPlainHTTP", err)
+	}
+	// A redirect (blob storage) is the registry's choice: let it through.
+	redirected, _ := http.NewRequest(http.MethodGet, "http://192.168.1.11:9000/bucket/blob", nil)
+	redirected.Response = &http.Response{StatusCode: http.StatusTemporaryRedirect}
+	if resp, err := rt.RoundTrip(redirected); err != nil {
+		t.Errorf("redirected request refused: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	if got := saw.requests(); len(got) != 1 || got[0] != "GET http://192.168.1.11:9000/bucket/blob" {
+		t.Errorf("requests reaching the network: %q, want only the redirect", got)
+	}
+}
+
+// TestInsecureRegistryByName reaches a plain-HTTP registry under a name that
+// is not localhost (every dial goes to the loopback server): refused with a
+// hint until the name is given as insecure, by option or environment.
+func TestInsecureRegistryByName(t *testing.T) {
+	r, set := seeded(t, testregistry.Options{}, fixtures.Only(fixtures.DockerList))
+	f := set[fixtures.DockerList]
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, r.Host)
+	}
+	client := func(opts Options) *Client {
+		ht := http.DefaultTransport.(*http.Transport).Clone()
+		ht.DialContext = dial
+		opts.Transport = ht
+		opts.Timeouts = Timeouts{Attempts: 1}
+		return readClient(t, opts)
+	}
+	const host = "plain.example:5000"
+	ref := host + "/" + f.Repo + ":" + fixtures.Tag
+	ctx := context.Background()
+
+	_, err := client(Options{}).Get(ctx, ref)
+	if err == nil || !strings.Contains(err.Error(), "--insecure-registry "+host) {
+		t.Errorf("plain HTTP registry not named insecure: %v, want a refusal naming the flag", err)
+	}
+	m, err := client(Options{Insecure: []string{host}}).Get(ctx, ref)
+	if err != nil || m.Digest != f.Digest {
+		t.Errorf("with Insecure %s: %v, %v", host, m, err)
+	}
+	// The cache dir remembers that the host answered over plain HTTP; that
+	// must not carry over to a run that does not name it insecure.
+	cache := t.TempDir()
+	if _, err := client(Options{Insecure: []string{host}, CacheDir: cache}).Get(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client(Options{CacheDir: cache}).Get(ctx, ref); err == nil {
+		t.Error("plain HTTP used without --insecure-registry because an earlier run had it")
+	}
+	t.Setenv(EnvInsecure, "other.example,plain.example")
+	m, err = client(Options{CacheDir: cache}).Get(ctx, ref)
+	if err != nil || m.Digest != f.Digest {
+		t.Errorf("with %s=plain.example: %v, %v", EnvInsecure, m, err)
+	}
+}
+
+// TestTLSVerifiedByName reaches the TLS registry by a DNS name, as a real
+// registry would be (every dial goes to the loopback server, whose test
+// certificate names example.com): HTTPS with the certificate checked
+// against the CA and the name. (That no plain HTTP is tried is
+// TestNoPlainHTTPFallbackUnlessNamed.)
+func TestTLSVerifiedByName(t *testing.T) {
+	r := testregistry.Start(t, testregistry.Options{TLS: true})
+	tlsRT := &http.Transport{TLSClientConfig: r.Server.Client().Transport.(*http.Transport).TLSClientConfig}
+	set, err := fixtures.Push(context.Background(), r.Host, fixtures.Only(fixtures.SingleOCI), fixtures.WithRemote(remote.WithTransport(tlsRT)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := set[fixtures.SingleOCI]
+	_, port, _ := net.SplitHostPort(r.Host)
+	client := func(caFile string) *Client {
+		ht := http.DefaultTransport.(*http.Transport).Clone()
+		ht.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, r.Host)
+		}
+		return readClient(t, Options{CAFile: caFile, Transport: ht, Timeouts: Timeouts{Attempts: 1}})
+	}
+	ctx := context.Background()
+	ref := func(host string) string { return net.JoinHostPort(host, port) + "/" + f.Repo + ":" + fixtures.Tag }
+
+	tr, err := client(r.CAFile).Tree(ctx, ref("example.com"), TreeOptions{All: true})
+	if err != nil || tr.Digest != f.Digest || tr.Image == nil || tr.Image.Config == nil {
+		t.Fatalf("over TLS by name with the CA: %v %v", tr, err)
+	}
+	if _, err := client("").Get(ctx, ref("example.com")); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("without the CA: %v, want a certificate error", err)
+	}
+	// The certificate does not name this host: refused, CA or not.
+	if _, err := client(r.CAFile).Get(ctx, ref("registry.example.org")); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("a certificate for another name: %v, want a certificate error", err)
 	}
 }

@@ -129,3 +129,75 @@ func findPageCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 	t.Fatal("no listing message")
 	return nil
 }
+
+// BenchmarkFirstScreen10kCatalog is the time from the first page (1,000
+// names) of a 10,000-repository catalog arriving to the first screen drawn
+// from it, while the other nine pages are still on their way.
+func BenchmarkFirstScreen10kCatalog(b *testing.B) {
+	f := newFake()
+	f.repos = make([]string, 10000)
+	for i := range f.repos {
+		f.repos[i] = fmt.Sprintf("team-%02d/service-%04d", i%50, i)
+	}
+	f.pageSize = 1000
+	f.gate = make(chan struct{}) // pages after the first never come
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		m, err := New(b.Context(), Options{Registry: f, Start: "localhost:5000", NoColor: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		first := m.top().Init()() // the listing's first message: the first page
+		b.StartTimer()
+		m.Update(first)
+		screen := m.render()
+		b.StopTimer()
+		if !strings.Contains(screen, "1,000 repositories, loading more…") {
+			b.Fatalf("first page not drawn:\n%s", screen)
+		}
+		m.Close()
+		b.StartTimer()
+	}
+}
+
+// tagNames is n version-like tags in a shuffled order (as distribution 2.8
+// returns them: unsorted).
+func tagNames(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		j := (i * 7919) % n // a fixed permutation when n is not a multiple of 7919
+		names[i] = fmt.Sprintf("%d.%d.%d-build%d", j/10000, (j/100)%100, j%100, j)
+	}
+	return names
+}
+
+// BenchmarkTagPagesSemver100k is a 100,000-tag listing arriving as 100
+// pages of 1,000 into a list sorted by version: the whole work done in
+// Update as the pages come in.
+func BenchmarkTagPagesSemver100k(b *testing.B) {
+	names := tagNames(100000)
+	hs := newHarness(b, newFake(), "localhost:5000/app", 120, 40)
+	tp := hs.m.top().(*tagsPage)
+	tp.list.SetLess(semverLess)
+	b.ReportAllocs()
+	for b.Loop() {
+		tp.list.Reset()
+		for p := 0; p < 100; p++ {
+			tp.list.Add(names[p*1000 : (p+1)*1000])
+		}
+	}
+}
+
+// BenchmarkSortToggle100k is pressing s (name ↔ version order) on a list of
+// 100,000 tags.
+func BenchmarkSortToggle100k(b *testing.B) {
+	hs := newHarness(b, newFake(), "localhost:5000/app", 120, 40)
+	tp := hs.m.top().(*tagsPage)
+	tp.list.Add(tagNames(100000))
+	b.ReportAllocs()
+	for b.Loop() {
+		hs.keys("s")
+	}
+}

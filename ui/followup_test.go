@@ -208,7 +208,7 @@ func TestOneEntryIsSingular(t *testing.T) {
 		t.Errorf("startup status %q", hs.m.status)
 	}
 	hs.keys("a")
-	if !strings.Contains(hs.m.status, "(1 entry;") {
+	if !strings.Contains(hs.m.status, " 1 entry") || strings.Contains(hs.m.status, "1 entries") {
 		t.Errorf("status after a: %q", hs.m.status)
 	}
 	hs.keys("S") // opens the list changed last

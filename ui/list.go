@@ -93,19 +93,38 @@ func (l *list) Add(raw []string) tea.Cmd {
 		return nil
 	}
 	cur := l.Selected()
-	next := make([]string, len(l.names), len(l.names)+len(raw))
-	copy(next, l.names)
+	add := make([]string, 0, len(raw))
 	for _, r := range raw {
 		s := termsafe.String(r)
 		if l.byName[s] {
 			continue
 		}
 		l.byName[s] = true
-		next = append(next, s)
+		add = append(add, s)
 	}
-	sort.SliceStable(next, func(i, j int) bool { return l.less(next[i], next[j]) })
-	l.names = next
+	// Only the new page is sorted; it is then merged into the sorted names,
+	// so a page costs O(n) and not a sort of everything loaded (100 pages of
+	// 1,000 tags would otherwise sort 100,000 names 100 times in Update).
+	sort.SliceStable(add, func(i, j int) bool { return l.less(add[i], add[j]) })
+	l.names = mergeSorted(l.names, add, l.less)
 	return l.refilter(cur)
+}
+
+// mergeSorted merges two sorted slices into a new one; on ties a comes first.
+func mergeSorted(a, b []string, less func(x, y string) bool) []string {
+	out := make([]string, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if less(b[j], a[i]) {
+			out = append(out, b[j])
+			j++
+		} else {
+			out = append(out, a[i])
+			i++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // SetLess changes the sort order.

@@ -135,5 +135,21 @@ func (m *Model) statusBar() string {
 	if text == "" && m.spinning {
 		text = "loading…"
 	}
-	return st.Render(padRight(left+text, w))
+	return st.Render(padRight(left+fitMiddle(text, w-ansi.StringWidth(left)), w))
+}
+
+// fitMiddle cuts s to width cells by dropping its middle, so that both what
+// happened (the start of a status) and what to do (its end, "press r to
+// retry") stay on screen when a long reference does not fit.
+func fitMiddle(s string, width int) string {
+	sw := ansi.StringWidth(s)
+	if sw <= width {
+		return s
+	}
+	if width < 12 {
+		return ansi.Truncate(s, max(width, 0), "…")
+	}
+	head := width * 2 / 5
+	tail := width - head - 1
+	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, sw-tail, "")
 }

@@ -591,6 +591,10 @@ func (p *stagingPage) submit() tea.Cmd {
 		}
 		i := p.cursor
 		return p.edit("platform set to "+termsafe.String(plat.String()), func(l *model.StagedList) error {
+			// The form has no field for features: keep the entry's.
+			if old := l.Entries[i].Platform; old != nil && len(old.Features) > 0 {
+				plat.Features = append([]string(nil), old.Features...)
+			}
 			l.Entries[i].Platform = &plat
 			return nil
 		})
@@ -627,6 +631,14 @@ func (p *stagingPage) submit() tea.Cmd {
 	return nil
 }
 
+// alreadyThere notes entries an add skipped because the list had them.
+func alreadyThere(skipped []model.Skipped) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d already there", len(skipped))
+}
+
 func splitTags(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }
@@ -647,11 +659,11 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 			return fail(fmt.Errorf("the staging store is not open"))
 		}
 		if l, err := st.Load(target); err == nil {
-			n := l.Add(pending...)
+			n, skipped := l.AddReport(pending...)
 			if err := st.Save(l); err != nil {
 				return fail(err)
 			}
-			return stagingCreatedMsg{page: id, req: req, list: l, note: fmt.Sprintf("opened %s (%d added)", termsafe.String(target), n)}
+			return stagingCreatedMsg{page: id, req: req, list: l, note: fmt.Sprintf("opened %s (%d added%s)", termsafe.String(target), n, alreadyThere(skipped))}
 		}
 		l := &model.StagedList{Name: target, Target: target}
 		note := "new list " + termsafe.String(target)
@@ -674,10 +686,11 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 				}
 			}
 		}
-		n := l.Add(pending...)
+		n, skipped := l.AddReport(pending...)
 		if n > 0 {
 			note += fmt.Sprintf(", %d added", n)
 		}
+		note += alreadyThere(skipped)
 		if err := st.Save(l); err != nil {
 			return fail(err)
 		}

@@ -83,19 +83,54 @@ func stageAdd(c *common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
 			return pushPageMsg{page: newStagingPageWith(c, ref, entries)}
 		}
 		added := 0
+		var skipped []model.Skipped
 		l, err := st.Update(name, func(l *model.StagedList) error {
-			added = l.Add(entries...)
+			added, skipped = l.AddReport(entries...)
 			return nil
 		})
 		if err != nil {
 			return fail(err)
 		}
-		what := termsafe.String(entries[0].PlatformString())
-		if added == 0 {
-			return statusMsg{text: fmt.Sprintf("%s is already in %s", what, termsafe.String(l.Name))}
-		}
-		return statusMsg{text: fmt.Sprintf("staged %s in %s (%s; S opens staging)", what, termsafe.String(l.Name), plural(len(l.Entries), "entry", "entries"))}
+		return statusMsg{text: stageAddStatus(ref, t, e, entries, added, skipped, l)}
 	}
+}
+
+// stageAddStatus says what a stage did: which platform, or for a whole
+// list how many entries and how to take only one; what was already there;
+// and whether the list now has a problem that blocks a push.
+func stageAddStatus(ref string, t *model.Tree, e *model.Entry, entries []model.StagedEntry, added int, skipped []model.Skipped, l *model.StagedList) string {
+	list := termsafe.String(l.Name)
+	whole := t.IsIndex() && e == nil
+	if added == 0 {
+		if whole {
+			return fmt.Sprintf("every entry of %s is already in %s", termsafe.String(ref), list)
+		}
+		return fmt.Sprintf("%s is already in %s", termsafe.String(entries[0].PlatformString()), list)
+	}
+	// Most important first: the status line is cut at the terminal's width.
+	text := "staged " + termsafe.String(entries[0].PlatformString())
+	if whole {
+		text = "staged the whole list: " + plural(added, "entry", "entries") + " (a on one entry takes only it)"
+	}
+	if len(skipped) > 0 {
+		text += fmt.Sprintf(", %d already there", len(skipped))
+	}
+	if blocking := countBlocking(l.Validate()); blocking > 0 {
+		text += fmt.Sprintf("; %s, S opens staging to fix", plural(blocking, "problem", "problems"))
+	} else {
+		text += "; S opens staging"
+	}
+	return text + fmt.Sprintf(" · %s: %s", list, plural(len(l.Entries), "entry", "entries"))
+}
+
+func countBlocking(fs []model.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == model.Block {
+			n++
+		}
+	}
+	return n
 }
 
 // stageEntries picks what to stage: the entry under the cursor with its

@@ -336,8 +336,23 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 	p.SetSize(80, 24)
 	p = env.run(p, p.Init())
 	writes := len(env.writes())
-	for _, k := range []string{"j", "k", "G", "g", "enter", "l", "h", "d", "r", "/", "esc", "P", "esc", "e", "esc", "A", "esc", "I", "esc", "t"} {
+	for _, k := range []string{"j", "k", "G", "g", "enter", "l", "h", "d", "r", "/", "esc", "P", "esc", "e", "esc", "A", "esc", "I", "esc", "t", "esc", "y", " "} {
 		p = env.key(p, k)
+	}
+	// Chords a vim or k9s user presses to scroll (k9s once deleted pods on
+	// ctrl-d), on the entries and on the push confirmation.
+	chords := []tea.KeyPressMsg{{Code: 'd', Mod: tea.ModCtrl}, {Code: 'u', Mod: tea.ModCtrl}, {Code: 'f', Mod: tea.ModCtrl},
+		{Code: 'b', Mod: tea.ModCtrl}, {Code: tea.KeyPgDown}, {Code: tea.KeyPgUp}, {Code: tea.KeyHome}, {Code: tea.KeyEnd}, {Code: tea.KeyDelete, Mod: tea.ModCtrl}}
+	for _, confirm := range []bool{false, true} {
+		if confirm {
+			p = env.key(p, "P")
+		}
+		for _, k := range chords {
+			var cmd tea.Cmd
+			p, cmd = p.Update(k)
+			p = env.run(p, cmd)
+		}
+		p = env.key(p, "esc")
 	}
 	after, _ := os.ReadFile(file)
 	if string(before) != string(after) {

@@ -195,7 +195,8 @@ func (p *stagingPage) pushView() string {
 	b.WriteString("to: " + termsafe.String(strings.Join(r.plan.Tags, ", ")) + "\n")
 	b.WriteString(s.Faint.Render(fmt.Sprintf("index %s, %d bytes, %s", stagingShort(r.plan.Digest), len(r.plan.Raw), r.plan.MediaType)) + "\n")
 	if r.warning != "" {
-		b.WriteString(s.Warn.Render(r.warning) + "\n")
+		// Wrapped, not clipped: the end says what the diff is against.
+		b.WriteString(s.Warn.Render(ansi.Wordwrap(r.warning, max(p.width, 20), " ")) + "\n")
 	}
 	for _, line := range r.diff.Lines() {
 		st := s.Text

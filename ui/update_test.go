@@ -171,7 +171,7 @@ func TestCopyPinnedReference(t *testing.T) {
 	if hs.clipboard != want {
 		t.Fatalf("clipboard %q, want %q", hs.clipboard, want)
 	}
-	if !strings.Contains(hs.screen(), "Copied localhost:5000/app@sha256:") {
+	if !strings.Contains(hs.screen(), "Copied localhost:5000/app@sha256") {
 		t.Fatalf("no status after copy:\n%s", hs.screen())
 	}
 	// A layer copies its digest only.

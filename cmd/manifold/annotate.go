@@ -19,6 +19,7 @@ func newAnnotateCmd(g *globals) *cobra.Command {
 		features    string
 		annotations []string
 		indexAnn    []string
+		remove      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "annotate LIST [IMAGE]",
@@ -27,6 +28,9 @@ func newAnnotateCmd(g *globals) *cobra.Command {
 variant, os.version, os.features) and its descriptor annotations. IMAGE names
 the entry as it was added, by digest (or a unique digest prefix), or by its
 current platform. Fields not given are kept. --annotation key= removes a key.
+
+--remove drops the entry from the list, with the attestations that describe
+it (to fix a duplicate platform, say).
 
 --index-annotation sets annotations of the list itself; IMAGE may then be
 left out. Any annotation makes the list an OCI index unless --media-type
@@ -39,7 +43,8 @@ from the image config is a warning.`,
   manifold annotate localhost:5000/app:v1 linux/arm64 --variant v8
   manifold annotate localhost:5000/app:v1 localhost:5000/app:win --os-version 10.0.20348.2113
   manifold annotate localhost:5000/app:v1 sha256:3f5a1c --annotation org.opencontainers.image.title=app
-  manifold annotate localhost:5000/app:v1 --index-annotation org.opencontainers.image.source=https://git.example/app`,
+  manifold annotate localhost:5000/app:v1 --index-annotation org.opencontainers.image.source=https://git.example/app
+  manifold annotate localhost:5000/app:v1 localhost:5000/other:amd64 --remove`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("os-features") {
@@ -57,6 +62,15 @@ from the image config is a warning.`,
 				return err
 			}
 			entryEdit := edit.OS != "" || edit.Architecture != "" || edit.Variant != "" || edit.OSVersion != "" || edit.OSFeatures != nil || edit.Features != nil || len(ann) > 0
+			if remove && (entryEdit || len(iann) > 0) {
+				return fmt.Errorf("--remove drops the entry: give it alone")
+			}
+			if remove && len(args) < 2 {
+				return fmt.Errorf("name the entry to remove: manifold annotate LIST IMAGE --remove")
+			}
+			if remove {
+				return removeEntry(g, args[0], args[1])
+			}
 			if len(args) < 2 && entryEdit {
 				return fmt.Errorf("name the entry to annotate: manifold annotate LIST IMAGE --arch …")
 			}
@@ -112,7 +126,46 @@ from the image config is a warning.`,
 	f.StringVar(&features, "features", "", "comma-separated platform features (empty clears)")
 	f.StringArrayVar(&annotations, "annotation", nil, "descriptor annotation key=value (repeatable; key= removes)")
 	f.StringArrayVar(&indexAnn, "index-annotation", nil, "index annotation key=value (repeatable; key= removes)")
+	f.BoolVar(&remove, "remove", false, "drop the entry (and its attestations) from the list")
 	return cmd
+}
+
+// removeEntry drops the entry ref names from a staged list, with its
+// attestations, and says what went.
+func removeEntry(g *globals, list, ref string) error {
+	st, err := openStageStore()
+	if err != nil {
+		return err
+	}
+	c, err := g.client()
+	if err != nil {
+		return err
+	}
+	key, err := stagedKey(st, c, list)
+	if err != nil {
+		return err
+	}
+	var gone model.StagedEntry
+	n := 0
+	l, err := st.Update(key, func(l *model.StagedList) error {
+		i, err := l.Find(ref)
+		if err != nil {
+			return err
+		}
+		gone = l.Entries[i]
+		n = l.Remove(i)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "removed %s %s (%s)", termsafe.String(gone.PlatformString()), shortDigest(gone.Digest), termsafe.String(gone.Source))
+	if n > 1 {
+		fmt.Fprintf(g.stdout, " and %s", plural(n-1, "attestation", "attestations"))
+	}
+	fmt.Fprintf(g.stdout, ": %s left\n", plural(len(l.Entries), "entry", "entries"))
+	printFindings(g.stderr, l.Validate())
+	return nil
 }
 
 func splitList(s string) []string {

@@ -121,14 +121,22 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 					return err
 				}
 				if t.IsIndex() {
-					fmt.Fprintf(g.stderr, "%s is a list: taking %d entries (attestations kept with their image)\n", termsafe.String(ref), len(es))
+					if pick == nil {
+						fmt.Fprintf(g.stderr, "%s is a list: taking all %s (attestations kept with their image); --platform os/arch takes only one\n", termsafe.String(ref), plural(len(es), "entry", "entries"))
+					} else {
+						fmt.Fprintf(g.stderr, "%s is a list: taking %s for --platform (attestations kept with their image)\n", termsafe.String(ref), plural(len(es), "entry", "entries"))
+					}
 				}
-				added += l.Add(es...)
+				n, skipped := l.AddReport(es...)
+				added += n
+				for _, s := range skipped {
+					fmt.Fprintln(g.stderr, termsafe.String(s.Message(l)))
+				}
 			}
 			if err := st.Save(l); err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "staged %s: %d entries (%d added)\n", termsafe.String(l.Name), len(l.Entries), added)
+			fmt.Fprintf(g.stdout, "staged %s: %s (%d added)\n", termsafe.String(l.Name), plural(len(l.Entries), "entry", "entries"), added)
 			printFindings(g.stderr, l.Validate())
 			return nil
 		},
@@ -156,4 +164,12 @@ func matchesAny(p model.Platform, want []model.Platform) bool {
 		}
 	}
 	return false
+}
+
+// plural formats n with the singular or plural noun.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -86,7 +87,7 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 				if err != nil {
 					return err
 				}
-				l, err = listFromSpec(cmd.Context(), c, spec)
+				l, err = listFromSpec(cmd.Context(), c, spec, g.stderr)
 				if err != nil {
 					return err
 				}
@@ -114,7 +115,7 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 
 // listFromSpec builds the list a spec describes, pinning each image by
 // digest. Platforms given in the spec replace the config's.
-func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec) (*model.StagedList, error) {
+func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec, warn io.Writer) (*model.StagedList, error) {
 	target, err := c.ParseReference(s.Image)
 	if err != nil {
 		return nil, err
@@ -153,7 +154,10 @@ func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec) (*mode
 				es[i] = l2.Entries[0]
 			}
 		}
-		l.Add(es...)
+		_, skipped := l.AddReport(es...)
+		for _, sk := range skipped {
+			fmt.Fprintln(warn, termsafe.String(sk.Message(l)))
+		}
 	}
 	return l, nil
 }
@@ -167,7 +171,10 @@ func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore
 	}
 	printFindings(g.stderr, plan.Findings)
 	if model.Blocking(plan.Findings) {
-		return fmt.Errorf("not pushed: fix the errors above with manifold annotate (or manifold staged show %s)", termsafe.String(l.Name))
+		if st == nil {
+			return fmt.Errorf("not pushed: fix the errors above in the spec file")
+		}
+		return fmt.Errorf("not pushed: fix the errors above with manifold annotate (--remove drops an entry); manifold staged show %s shows the list", termsafe.String(l.Name))
 	}
 	if f.dryRun {
 		return dryRun(ctx, g, c, l, plan)

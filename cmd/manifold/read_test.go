@@ -799,3 +799,98 @@ func TestReposWithoutCatalog(t *testing.T) {
 		t.Errorf("tags = %q", got)
 	}
 }
+
+// TestLyingRegistryCLI: a registry (or a proxy) that alters a manifest's
+// bytes. Every read command fails with exit 1, naming both digests on stderr
+// and printing none of the altered data; a child altered under an honest
+// index becomes a marked entry, and the rest of the tree still prints.
+func TestLyingRegistryCLI(t *testing.T) {
+	readEnv(t)
+	const secret = "INJECTED-BY-PROXY"
+	var lieAbout sync.Map // URL path suffix → true
+	reg := testregistry.Start(t, testregistry.Options{Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			lie := false
+			lieAbout.Range(func(k, _ any) bool {
+				lie = lie || strings.HasSuffix(r.URL.Path, k.(string))
+				return !lie
+			})
+			if !lie || r.Method != http.MethodGet {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := bytes.Replace(rec.Body.Bytes(), []byte("{"), []byte(`{"x":"`+secret+`",`), 1)
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	}})
+	fx := standardIndex(t, reg.Host)
+
+	// The index itself, fetched by tag: it must hash to Docker-Content-Digest.
+	lieAbout.Store("/manifests/v1", true)
+	for _, args := range [][]string{
+		{"inspect", fx.ref},
+		{"inspect", fx.ref, "-o", "raw"},
+		{"inspect", fx.ref, "-o", "json"},
+		{"platforms", fx.ref},
+		{"resolve", fx.ref, "--platform", "linux/amd64"},
+	} {
+		code, out, errs := runCLI(args...)
+		if code != 1 || out != "" {
+			t.Errorf("%v: exit %d, stdout %q", args, code, out)
+		}
+		if !strings.Contains(errs, "digest mismatch") || !strings.Contains(errs, fx.digest) || strings.Count(errs, "sha256:") < 2 {
+			t.Errorf("%v: stderr does not name both digests: %q", args, errs)
+		}
+		if strings.Contains(out+errs, secret) {
+			t.Errorf("%v: shows the altered data: %q %q", args, out, errs)
+		}
+	}
+	// By digest: the digest asked for is the reference.
+	code, out, errs := runCLI("inspect", fx.repo+"@"+fx.digest, "-o", "raw")
+	lieAbout.Delete("/manifests/v1")
+	if code != 0 { // the digest path was not altered: it must pass through intact
+		t.Errorf("by digest, unaltered: exit %d %q", code, errs)
+	} else if fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(out))) != fx.digest {
+		t.Error("raw by digest does not hash to its digest")
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the unaltered bytes are cached by digest
+	lieAbout.Store("/manifests/"+fx.digest, true)
+	code, out, errs = runCLI("inspect", fx.repo+"@"+fx.digest, "-o", "raw")
+	if code != 1 || out != "" || !strings.Contains(errs, fx.digest) || strings.Contains(errs, secret) {
+		t.Errorf("altered by digest: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	lieAbout.Delete("/manifests/" + fx.digest)
+
+	// One child altered: the rest of the tree loads, that entry is marked.
+	bad := fx.digests[2] // linux/arm/v6
+	lieAbout.Store("/manifests/"+bad, true)
+	out = mustRun(t, "inspect", fx.ref, "--all", "-o", "json")
+	if strings.Contains(out, secret) {
+		t.Fatalf("json shows the altered child:\n%s", out)
+	}
+	var v model.JSONView
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range v.Manifests {
+		switch {
+		case m.Digest != fx.digests[i]:
+			t.Errorf("entry %d: digest %s, want %s", i, m.Digest, fx.digests[i])
+		case i == 2 && (m.Manifest != nil || m.Config != nil || !strings.Contains(m.Error, "digest mismatch")):
+			t.Errorf("altered child: manifest %v, config %v, error %q", m.Manifest != nil, m.Config != nil, m.Error)
+		case i != 2 && (m.Manifest == nil || m.Config == nil && fx.plats[i] != "" || m.Error != ""):
+			t.Errorf("entry %d (%s) did not load: error %q", i, fx.plats[i], m.Error)
+		}
+	}
+	table := mustRun(t, "inspect", fx.ref, "--all")
+	if strings.Contains(table, secret) || !strings.Contains(table, "digest mismatch") {
+		t.Errorf("table with an altered child:\n%s", table)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
@@ -25,11 +26,15 @@ func init() { subcommands = append(subcommands, newStagedCmd) }
 // replace them.
 var (
 	editStdin io.Reader = os.Stdin
-	editIsTTY           = func() bool {
-		fi, err := os.Stdin.Stat()
-		return err == nil && fi.Mode()&os.ModeCharDevice != 0
-	}
+	editIsTTY           = func() bool { return stdinIsTerminal(os.Stdin) }
 )
+
+// stdinIsTerminal reports whether f is a terminal. A character device is
+// not enough: /dev/null is one, and a script run with </dev/null must get
+// "pass --yes", not a question nobody can answer.
+func stdinIsTerminal(f *os.File) bool {
+	return f != nil && term.IsTerminal(f.Fd())
+}
 
 // editConfirm asks a yes/no question on a terminal. Without a terminal it
 // answers no, so scripts must say --yes.

@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+)
+
+// TestTreeMouse: a click selects the row under the pointer, a second click
+// on it expands it, the wheel scrolls, and clicks in the side pane or on
+// the title select nothing.
+func TestTreeMouse(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 120, 30)
+	tr := hs.m.top().(*treePage)
+	// Screen row 0 is the breadcrumb, 1 the tree's title, 2 its first row.
+	y := -1
+	for i, l := range hs.lines() {
+		if strings.Contains(l, "linux/arm/v7") {
+			y = i
+		}
+	}
+	if y < 0 {
+		t.Fatalf("no linux/arm/v7 row:\n%s", hs.screen())
+	}
+	n0 := len(tr.rows)
+	hs.send(tea.MouseClickMsg{X: 6, Y: y, Button: tea.MouseLeft})
+	if n := tr.selected(); n.entry == nil || n.entry.Platform.String() != "linux/arm/v7" {
+		t.Fatalf("click on line %d selected %+v", y, n)
+	}
+	if len(tr.rows) != n0 {
+		t.Fatal("the first click expanded the row")
+	}
+	hs.send(tea.MouseClickMsg{X: 6, Y: y, Button: tea.MouseLeft})
+	if len(tr.rows) != n0+1 || !tr.expanded[tr.selected().key] {
+		t.Fatalf("a second click did not expand the entry: %d rows", len(tr.rows))
+	}
+	hs.send(tea.MouseClickMsg{X: 6, Y: y, Button: tea.MouseLeft})
+	if len(tr.rows) != n0 {
+		t.Fatal("a third click did not collapse the entry")
+	}
+	cur := tr.cursor
+	// The side pane and the title line are not rows.
+	hs.send(tea.MouseClickMsg{X: tr.treeWidth() + 2, Y: y + 2, Button: tea.MouseLeft})
+	hs.send(tea.MouseClickMsg{X: 6, Y: 1, Button: tea.MouseLeft})
+	// Below the last row.
+	hs.send(tea.MouseClickMsg{X: 6, Y: 2 + len(tr.rows) + 1, Button: tea.MouseLeft})
+	if tr.cursor != cur {
+		t.Fatalf("a click outside the rows moved the cursor %d → %d", cur, tr.cursor)
+	}
+	hs.send(tea.MouseWheelMsg{X: 6, Y: 5, Button: tea.MouseWheelDown})
+	if tr.cursor != cur+3 {
+		t.Fatalf("wheel down: cursor %d, want %d", tr.cursor, cur+3)
+	}
+	for range (cur+3)/3 + 2 {
+		hs.send(tea.MouseWheelMsg{X: 6, Y: 5, Button: tea.MouseWheelUp})
+	}
+	if tr.cursor != 0 {
+		t.Fatalf("wheel up past the top: cursor %d", tr.cursor)
+	}
+	// A click on the breadcrumb or the status bar reaches no page.
+	hs.send(tea.MouseClickMsg{X: 6, Y: 0, Button: tea.MouseLeft})
+	hs.send(tea.MouseClickMsg{X: 6, Y: 28, Button: tea.MouseLeft})
+	if tr.cursor != 0 {
+		t.Fatalf("a click on the header or status bar moved the cursor to %d", tr.cursor)
+	}
+}
+
+// TestNoColorEnvironment: NO_COLOR in the environment (not only the option)
+// turns every colour off, including the raw view's syntax colouring and the
+// selected row, which falls back to reverse video; --theme does not bring
+// colour back.
+func TestNoColorEnvironment(t *testing.T) {
+	hasColour := func(s string) bool {
+		// SGR foreground/background colours: 30–37, 38;…, 40–47, 48;…, 90–97, 100–107.
+		for _, p := range []string{"[38;", "[48;", ";38;", ";48;"} {
+			if strings.Contains(s, p) {
+				return true
+			}
+		}
+		for c := 30; c <= 107; c++ {
+			if (c >= 38 && c <= 39) || (c >= 48 && c <= 89) || (c >= 98 && c <= 99) {
+				continue
+			}
+			for _, f := range []string{"[%d;", "[%dm", ";%dm", ";%d;"} {
+				if strings.Contains(s, strings.Replace(f, "%d", strconv.Itoa(c), 1)) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	render := func(theme string, keys ...string) (string, *harness) {
+		f := newFake()
+		m, err := New(context.Background(), Options{Registry: f, Start: "localhost:5000/app:1.0", Theme: theme})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(m.Close)
+		hs := &harness{t: t, m: m}
+		hs.send(tea.WindowSizeMsg{Width: 120, Height: 30})
+		hs.run(m.Init())
+		hs.keys(keys...)
+		return m.View().Content, hs
+	}
+	// With colour: the check itself must see the colours.
+	t.Setenv("NO_COLOR", "")
+	if out, _ := render("dark"); !hasColour(out) {
+		t.Fatal("the dark theme draws no colour: the check is broken")
+	}
+	if out, _ := render("dark", "v"); !hasColour(out) {
+		t.Fatal("the raw view has no syntax colours with the dark theme")
+	}
+	t.Setenv("NO_COLOR", "1")
+	for _, keys := range [][]string{nil, {"v"}, {"m"}, {"?"}} {
+		out, hs := render("high-contrast", keys...)
+		if hasColour(out) {
+			t.Errorf("NO_COLOR, keys %v: colours drawn: %q", keys, out)
+		}
+		if hs.m.c.styles.Theme.Name != "none" {
+			t.Errorf("NO_COLOR, keys %v: theme %s", keys, hs.m.c.styles.Theme.Name)
+		}
+		if keys == nil && !strings.Contains(out, "\x1b[1;7m") && !strings.Contains(out, "\x1b[7;1m") {
+			t.Errorf("NO_COLOR: the selected row is not in reverse video: %q", out)
+		}
+	}
+	// The background answer does not turn colour back on.
+	_, hs := render("")
+	hs.send(tea.BackgroundColorMsg{Color: lightColour{}})
+	if hs.m.c.styles.Theme.Name != "none" || hasColour(hs.m.View().Content) {
+		t.Fatalf("a background answer brought colour back under NO_COLOR (theme %s)", hs.m.c.styles.Theme.Name)
+	}
+}
+
+// TestPagesMergeIntoTheSortOrder: pages arriving in any order end up in the
+// same order a sort of everything gives, by name and by version, with
+// duplicates dropped and the cursor kept on its tag.
+func TestPagesMergeIntoTheSortOrder(t *testing.T) {
+	names := tagNames(5000)
+	names = append(names, "latest", "main", "v2", "1.2.3", "1.2.3-rc.1", "1.2.3") // a duplicate
+	for _, less := range []func(a, b string) bool{nameLess, semverLess} {
+		hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+		l := hs.m.top().(*tagsPage).list
+		l.Reset()
+		l.SetLess(less)
+		for i := 0; i < len(names); i += 333 {
+			l.Add(names[i:min(i+333, len(names))])
+			if i == 999 {
+				l.cursor = 17
+			}
+		}
+		want := append([]string(nil), names[:len(names)-1]...)
+		sort.SliceStable(want, func(i, j int) bool { return less(want[i], want[j]) })
+		if len(l.names) != len(want) {
+			t.Fatalf("%d names, want %d (duplicates?)", len(l.names), len(want))
+		}
+		for i := range want {
+			if l.names[i] != want[i] {
+				t.Fatalf("name %d is %q, want %q", i, l.names[i], want[i])
+			}
+		}
+	}
+	// The cursor stays on its tag while pages arrive.
+	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+	l := hs.m.top().(*tagsPage).list
+	l.Reset()
+	l.Add([]string{"b", "d"})
+	l.cursor = 1 // d
+	l.Add([]string{"a", "c", "e"})
+	if l.Selected() != "d" {
+		t.Fatalf("cursor moved to %q", l.Selected())
+	}
+}
+
+// TestSemverLessAllocatesNothing: the version order is used by sorts of
+// 100,000 tags in Update, so comparing must not allocate.
+func TestSemverLessAllocatesNothing(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { semverLess("v1.22.3-rc.1", "1.22.10") }); n != 0 {
+		t.Fatalf("semverLess allocates %v times per call", n)
+	}
+	// Many parts: the ninth and on are compared as text, not dropped.
+	if semverLess("1.2.3.4.5.6.7.8.9", "1.2.3.4.5.6.7.8.10") == semverLess("1.2.3.4.5.6.7.8.10", "1.2.3.4.5.6.7.8.9") {
+		t.Fatal("versions with nine parts compare equal both ways")
+	}
+}
+
+// TestLongErrorsKeepWhatToDo: on a narrow terminal an error about a long
+// reference still shows what happened and what to do; the middle gives way.
+func TestLongErrorsKeepWhatToDo(t *testing.T) {
+	const ref = "localhost:5000/some/deeply/nested/repository/name:v1.2.3-with-a-long-suffix"
+	cases := []struct {
+		err        error
+		head, tail string
+	}{
+		{fmt.Errorf("fetch: %w", context.DeadlineExceeded), "Timed out", "press r to retry."},
+		{&transport.Error{StatusCode: http.StatusNotFound}, "Not found", "press r or esc."},
+		{errors.New("connect: connection refused"), "Connection", "host:port right?"},
+		{errors.New("something odd happened in the transport layer, with a long explanation"), "Failed to fetch", "(press r to retry)"},
+	}
+	for _, c := range cases {
+		for _, w := range []int{40, 60, 100} {
+			f := newFake()
+			f.errs[ref] = c.err
+			hs := newHarness(t, f, ref, w, 20)
+			ls := hs.lines()
+			status := ls[len(ls)-2]
+			if !strings.HasPrefix(status, c.head) || !strings.Contains(status, c.tail) {
+				t.Errorf("width %d, %v: status %q lacks %q … %q", w, c.err, status, c.head, c.tail)
+			}
+			if ansi.StringWidth(status) > w {
+				t.Errorf("width %d: status is %d wide", w, ansi.StringWidth(status))
+			}
+		}
+	}
+	// A status that fits is left whole.
+	if got := fitMiddle("short", 40); got != "short" {
+		t.Errorf("fitMiddle cut a short text: %q", got)
+	}
+	if got := fitMiddle("0123456789abcdefghij", 15); ansi.StringWidth(got) != 15 || !strings.HasPrefix(got, "012345") || !strings.HasSuffix(got, "fghij") {
+		t.Errorf("fitMiddle(…, 15) = %q", got)
+	}
+}

@@ -1,0 +1,246 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/themes"
+)
+
+// TestStagingAnIndexSaysWhatItTook: a on a list's top row takes the whole
+// list and says so (with how to take one entry), a on one entry takes only
+// it, entries already staged are counted, and a duplicate platform the
+// add created is flagged in the status line, not found later.
+func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
+	env := newStagingEnv(t)
+	own := env.image(t, env.host+"/app:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
+	var idx v1.ImageIndex = empty.Index
+	for _, p := range []v1.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64"}, {OS: "linux", Architecture: "s390x"}} {
+		img, _ := random.Image(64, 1)
+		cf, _ := img.ConfigFile()
+		cf = cf.DeepCopy()
+		cf.OS, cf.Architecture = p.OS, p.Architecture
+		img, _ = mutate.ConfigFile(img, cf)
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &p}})
+	}
+	r, _ := name.ParseReference(env.host + "/base:multi")
+	if err := remote.WriteIndex(r, idx); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.store.Save(&model.StagedList{Name: "rel", Target: env.host + "/app:v1"}); err != nil {
+		t.Fatal(err)
+	}
+	writesBefore := len(env.writes())
+	tree, err := env.c.reg.Tree(env.c.ctx, env.host+"/base:multi", registry.TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// One entry of the list: only it.
+	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, tree.Entries[1]))
+	if st := env.lastStatus(); st != "staged linux/arm64; S opens staging · rel: 1 entry" {
+		t.Fatalf("one entry: %q", st)
+	}
+	// The same entry again: nothing added, and it says so.
+	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, tree.Entries[1]))
+	if st := env.lastStatus(); st != "linux/arm64 is already in rel" {
+		t.Fatalf("again: %q", st)
+	}
+	// A single image, then the whole list: two new entries, one already
+	// there, and linux/amd64 twice, which blocks a push.
+	env.run(nil, stageAdd(env.c, env.host+"/app:amd64", nil, nil))
+	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, nil))
+	st := env.lastStatus()
+	for _, want := range []string{"staged the whole list: 2 entries (a on one entry takes only it), 1 already there; 1 problem, S opens staging to fix · rel: 4 entries"} {
+		if !strings.Contains(st, want) {
+			t.Fatalf("whole list: status %q lacks %q", st, want)
+		}
+	}
+	l, err := env.store.Load("rel")
+	if err != nil || len(l.Entries) != 4 || l.Entries[1].Digest != own {
+		t.Fatalf("staged: %+v %v", l, err)
+	}
+	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, nil))
+	if st := env.lastStatus(); !strings.HasPrefix(st, "every entry of "+env.host+"/base:multi is already in rel") {
+		t.Fatalf("whole list again: %q", st)
+	}
+	if w := env.writes(); len(w) != writesBefore {
+		t.Fatalf("staging wrote to the registry: %v", w)
+	}
+}
+
+// TestPushReviewWrapsTheMovedWarning: the moved-tag warning ends with what
+// the diff is against; at 60 or 100 columns it is wrapped, not cut off.
+func TestPushReviewWrapsTheMovedWarning(t *testing.T) {
+	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	p := newStagingPage(c)
+	l := goldenList()
+	p.setList(l)
+	raw, dg, _ := l.Render()
+	p.review = &pushReview{plan: &registry.PushPlan{Tags: []string{l.Target}, Raw: raw, Digest: dg, MediaType: l.EffectiveMediaType()},
+		diff: model.Diff(nil, l), warning: "the tag moved since the list was staged (sha256:27bd1041d367 → sha256:8d2874ef474e): the diff is against what it holds now"}
+	p.dialog = dialogPushConfirm
+	for _, w := range []int{60, 100} {
+		p.SetSize(w, 30)
+		view := ansi.Strip(p.View())
+		if !strings.Contains(strings.Join(strings.Fields(view), " "), "the diff is against what it holds now") {
+			t.Fatalf("width %d: warning cut:\n%s", w, view)
+		}
+		for _, line := range strings.Split(view, "\n") {
+			if ansi.StringWidth(line) > w {
+				t.Fatalf("width %d: line too wide: %q", w, line)
+			}
+		}
+	}
+}
+
+// TestStagingEditKeys drives the pane's editing keys end to end against the
+// store: A and I annotate (key= removes), M cycles the media type, e keeps
+// platform features the form has no field for, x removes an entry with its
+// attestation, u undoes, R renames, x then y discards, and anything but y
+// keeps the list.
+func TestStagingEditKeys(t *testing.T) {
+	env := newStagingEnv(t)
+	d := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
+	amd := model.StagedEntry{Source: "localhost:5000/a:amd64", Repository: "localhost:5000/a", Digest: d("1"), MediaType: model.MediaTypeOCIManifest, Size: 10,
+		Platform: &model.Platform{OS: "linux", Architecture: "amd64", Features: []string{"sse4"}}}
+	att := model.StagedEntry{Source: "localhost:5000/a@" + d("2"), Repository: "localhost:5000/a", Digest: d("2"), MediaType: model.MediaTypeOCIManifest, Size: 10,
+		Platform:    &model.Platform{OS: "unknown", Architecture: "unknown"},
+		Annotations: map[string]string{model.AnnotationReferenceType: model.ReferenceTypeAttestation, model.AnnotationReferenceDigest: d("1")}}
+	arm := model.StagedEntry{Source: "localhost:5000/a:arm64", Repository: "localhost:5000/a", Digest: d("3"), MediaType: model.MediaTypeDockerManifest, Size: 10,
+		Platform: &model.Platform{OS: "linux", Architecture: "arm64"}}
+	if err := env.store.Save(&model.StagedList{Name: "rel", Target: "localhost:5000/a:v1", Entries: []model.StagedEntry{amd, att, arm}}); err != nil {
+		t.Fatal(err)
+	}
+	p := Page(newStagingPage(env.c))
+	p.SetSize(100, 30)
+	p = env.run(p, p.Init())
+	sp := p.(*stagingPage)
+	saved := func() *model.StagedList {
+		t.Helper()
+		l, err := env.store.Load("rel")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+
+	// A on the first entry, then I on the list.
+	p = env.key(p, "A")
+	p = env.typeText(p, "org.opencontainers.image.title=agent")
+	p = env.key(p, "enter")
+	p = env.key(p, "I")
+	p = env.typeText(p, "org.opencontainers.image.source=https://git.example/a")
+	p = env.key(p, "enter")
+	l := saved()
+	if l.Entries[0].Annotations["org.opencontainers.image.title"] != "agent" || l.Annotations["org.opencontainers.image.source"] != "https://git.example/a" {
+		t.Fatalf("annotations not saved: %+v %+v", l.Entries[0].Annotations, l.Annotations)
+	}
+	p = env.key(p, "A")
+	p = env.typeText(p, "org.opencontainers.image.title=")
+	p = env.key(p, "enter")
+	if _, ok := saved().Entries[0].Annotations["org.opencontainers.image.title"]; ok {
+		t.Fatal("key= did not remove the annotation")
+	}
+	p = env.key(p, "A")
+	p = env.typeText(p, "no-equals-sign")
+	p = env.key(p, "enter")
+	if !strings.Contains(env.lastStatus(), "key=value") {
+		t.Fatalf("a bad annotation was not refused: %q", env.lastStatus())
+	}
+
+	// M cycles auto → OCI → Docker → auto.
+	for _, want := range []string{model.MediaTypeOCIIndex, model.MediaTypeDockerList, ""} {
+		p = env.key(p, "M")
+		if got := saved().MediaType; got != want {
+			t.Fatalf("media type %q, want %q", got, want)
+		}
+	}
+
+	// e on amd64: set variant v3; the features stay.
+	p = env.key(p, "e")
+	for range 2 {
+		p = env.key(p, "tab")
+	}
+	p = env.typeText(p, "v3")
+	p = env.key(p, "enter")
+	if got := saved().Entries[0].Platform; got.Variant != "v3" || len(got.Features) != 1 || got.Features[0] != "sse4" {
+		t.Fatalf("platform after the form: %+v", got)
+	}
+
+	// x removes amd64 and its attestation; u brings both back.
+	p = env.key(p, "x")
+	if l := saved(); len(l.Entries) != 1 || l.Entries[0].Digest != arm.Digest {
+		t.Fatalf("after x: %+v", l.Entries)
+	}
+	p = env.key(p, "u")
+	if l := saved(); len(l.Entries) != 3 || l.Entries[1].Digest != att.Digest {
+		t.Fatalf("after u: %+v", l.Entries)
+	}
+
+	// To the lists: R renames, x asks, n keeps, x y discards.
+	p = env.key(p, "L")
+	if sp.cur != nil {
+		t.Fatal("L did not show the lists")
+	}
+	p = env.key(p, "R")
+	sp.input.SetValue("release")
+	p = env.key(p, "enter")
+	if _, err := env.store.Load("release"); err != nil {
+		t.Fatalf("rename: %v (status %q)", err, env.lastStatus())
+	}
+	p = env.key(p, "x")
+	p = env.key(p, "n")
+	if _, err := env.store.Load("release"); err != nil || !strings.Contains(env.lastStatus(), "not discarded") {
+		t.Fatalf("n discarded the list: %v %q", err, env.lastStatus())
+	}
+	p = env.key(p, "x")
+	env.key(p, "y")
+	if ls, _ := env.store.List(); len(ls) != 0 {
+		t.Fatalf("x y left %+v", ls)
+	}
+}
+
+// TestStagingNewListSaysWhatWasAlreadyThere: a pressed with no list staged
+// asks for a target; when that tag's index already has the image, the note
+// says so instead of "0 added" alone.
+func TestStagingNewListSaysWhatWasAlreadyThere(t *testing.T) {
+	env := newStagingEnv(t)
+	env.image(t, env.host+"/x:a", v1.Platform{OS: "linux", Architecture: "amd64"})
+	tr, err := env.c.reg.Tree(context.Background(), env.host+"/x:a", registry.TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := model.EntriesFromTree(env.host+"/x:a", tr, nil)
+	target := env.host + "/x:multi"
+	if _, err := env.c.reg.(Pusher).Push(context.Background(), &model.StagedList{Target: target, MediaType: model.MediaTypeOCIIndex, Entries: es}, registry.PushOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	env.run(nil, stageAdd(env.c, env.host+"/x:a", nil, nil))
+	if len(env.pages) != 1 {
+		t.Fatalf("a opened %d pages", len(env.pages))
+	}
+	p := env.pages[0]
+	p.SetSize(100, 30)
+	p = env.run(p, p.Init())
+	p.(*stagingPage).input.SetValue(target)
+	env.key(p, "enter")
+	if st := env.lastStatus(); !strings.Contains(st, "amending") || !strings.Contains(st, "1 already there") {
+		t.Fatalf("status %q", st)
+	}
+	if l, err := env.store.Load(target); err != nil || len(l.Entries) != 1 {
+		t.Fatalf("staged %+v %v", l, err)
+	}
+}
