@@ -970,3 +970,68 @@ func TestTLSVerifiedByName(t *testing.T) {
 		t.Errorf("a certificate for another name: %v, want a certificate error", err)
 	}
 }
+
+// TestCancelListingsAndGet: a registry that stops answering (after the
+// first page of tags, or on a manifest) does not hold a cancelled call.
+func TestCancelListingsAndGet(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	hang := func(r *http.Request) bool {
+		return r.URL.Query().Get("last") != "" || strings.Contains(r.URL.Path, "/manifests/")
+	}
+	r, set := seeded(t, testregistry.Options{Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if req.Method == http.MethodGet && hang(req) {
+				select {
+				case <-release:
+				case <-req.Context().Done():
+				}
+				return
+			}
+			next.ServeHTTP(w, req)
+		})
+	}}, fixtures.Only(fixtures.ManyTags, fixtures.DockerList), fixtures.WithManyTags(30))
+	repo := r.Host + "/" + set[fixtures.ManyTags].Repo
+	ref := set[fixtures.DockerList].Ref(r.Host)
+	c := readClient(t, Options{PageSize: 10})
+	for name, call := range map[string]func(ctx context.Context, first chan<- struct{}) error{
+		"tags": func(ctx context.Context, first chan<- struct{}) error {
+			return c.Tags(ctx, repo, func(p Page) error {
+				select {
+				case first <- struct{}{}:
+				default:
+				}
+				return nil
+			})
+		},
+		"get": func(ctx context.Context, first chan<- struct{}) error {
+			close(first)
+			_, err := c.Get(ctx, ref)
+			return err
+		},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		first := make(chan struct{}, 1)
+		errc := make(chan error, 1)
+		go func() { errc <- call(ctx, first) }()
+		select {
+		case <-first:
+		case err := <-errc:
+			cancel()
+			t.Fatalf("%s returned before hanging: %v", name, err)
+		case <-time.After(10 * time.Second):
+			cancel()
+			t.Fatalf("%s: first page never arrived", name)
+		}
+		time.Sleep(50 * time.Millisecond) // let the hanging request reach the registry
+		cancel()
+		select {
+		case err := <-errc:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("%s after cancel: %v, want context.Canceled", name, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s did not return after cancel", name)
+		}
+	}
+}

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # screenshots.sh: run `manifold demo` under tmux, drive it with send-keys and
 # render each screen (tmux capture-pane -e) to SVG in screenshots/.
-# Needs tmux (apt-get install tmux) and nothing from the network.
+# Needs tmux (installed here with apt-get when missing and possible) and
+# nothing else from the network.
+#
+# The demo registry listens on DEMO_ADDR (127.0.0.1:5000 by default) so the
+# screenshots do not change from run to run; set DEMO_ADDR=127.0.0.1:PORT if
+# that port is taken.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +14,20 @@ BIN=${BIN:-bin/manifold}
 OUT=${OUT:-screenshots}
 COLS=${COLS:-120}
 ROWS=${ROWS:-34}
-command -v tmux >/dev/null || { echo "screenshots.sh: tmux is needed (apt-get install -y tmux)" >&2; exit 1; }
+DEMO_ADDR=${DEMO_ADDR:-127.0.0.1:5000}
+
+if ! command -v tmux >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+    echo "screenshots.sh: tmux is missing; installing it with ${SUDO:+sudo }apt-get" >&2
+    $SUDO apt-get install -y -qq tmux >&2 || $SUDO sh -c 'apt-get update -qq && apt-get install -y -qq tmux' >&2 || true
+  fi
+  command -v tmux >/dev/null || {
+    echo "screenshots.sh: tmux is needed and could not be installed; install it (apt-get install tmux, brew install tmux, dnf install tmux) and run make screenshots again" >&2
+    exit 1
+  }
+fi
 [ -x "$BIN" ] || go build -o "$BIN" ./cmd/manifold
 go build -o bin/ansi2svg ./scripts/ansi2svg
 mkdir -p "$OUT"
@@ -19,7 +37,7 @@ TMP=$(mktemp -d)
 trap 'tmux kill-session -t "$S" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 # A private HOME so the run neither reads nor writes the user's state.
 tmux new-session -d -s "$S" -x "$COLS" -y "$ROWS" \
-  "env HOME=$TMP XDG_CONFIG_HOME=$TMP TERM=xterm-256color COLORTERM=truecolor $BIN demo --theme dark 2>$TMP/err; sleep 600"
+  "env -u NO_COLOR HOME=$TMP XDG_CONFIG_HOME=$TMP/config XDG_DATA_HOME=$TMP/data XDG_CACHE_HOME=$TMP/cache DOCKER_CONFIG=$TMP/docker TERM=xterm-256color COLORTERM=truecolor $BIN demo --addr $DEMO_ADDR --theme dark 2>$TMP/err; sleep 600"
 
 keys() { tmux send-keys -t "$S" "$@"; sleep 0.3; }
 # wait_for TEXT: until the screen shows TEXT (15 s at most).
@@ -55,7 +73,8 @@ shot 04-tree "tree: index, platform entries, manifest, config, layers"
 keys v
 wait_for "Raw JSON"
 shot 05-raw "raw JSON"
-keys Escape
+keys Escape Escape Escape # raw → tree → tags → repositories
+wait_for "Repositories"
 
 keys g
 keys C-u "library/golang:1.24" Enter
@@ -63,17 +82,14 @@ wait_for "windows/amd64:10.0.26100"
 keys m
 wait_for "Resolve matrix"
 shot 06-resolve "resolve matrix"
-keys Escape
-keys Escape
+keys Escape Escape # resolve → tree → repositories
+wait_for "Repositories"
 
 keys g C-u "acme/broken:latest" Enter
 wait_for "missing (404)"
 keys j Enter
 shot 07-broken "a missing child and a platform/config mismatch"
-keys Escape
-
-keys Escape
-keys Escape
+keys Escape # back to the repositories
 wait_for "Repositories"
 keys Escape # clear the filter
 keys / m a n y Enter Enter

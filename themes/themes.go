@@ -9,8 +9,11 @@ package themes
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -92,22 +95,55 @@ func Builtin(name string) (Theme, bool) {
 // Names lists the built-in theme names.
 func Names() []string { return []string{"dark", "light", "high-contrast", "none"} }
 
-// Load returns the built-in theme called nameOrFile, or reads a theme file.
-// Colours a file leaves out come from the dark or light theme, as its "dark"
-// key says.
+// Load returns the built-in theme called nameOrFile, or reads a theme file:
+// nameOrFile itself, or, for a bare name, NAME.yaml (.yml, .json) in the
+// user's theme directory (UserDir). Colours a file leaves out come from the
+// dark or light theme, as its "dark" key says.
 func Load(nameOrFile string) (Theme, error) {
 	if t, ok := Builtin(nameOrFile); ok {
 		return t, nil
 	}
-	b, err := os.ReadFile(nameOrFile)
+	path := nameOrFile
+	b, err := os.ReadFile(path)
+	if err != nil && errors.Is(err, fs.ErrNotExist) && isBareName(nameOrFile) {
+		if dir := UserDir(); dir != "" {
+			for _, ext := range []string{".yaml", ".yml", ".json"} {
+				p := filepath.Join(dir, nameOrFile+ext)
+				if b2, err2 := os.ReadFile(p); err2 == nil || !errors.Is(err2, fs.ErrNotExist) {
+					path, b, err = p, b2, err2
+					break
+				}
+			}
+		}
+	}
 	if err != nil {
-		return Theme{}, fmt.Errorf("theme %q is neither a built-in theme (%s) nor a readable file: %w", nameOrFile, strings.Join(Names(), ", "), err)
+		where := ""
+		if dir := UserDir(); dir != "" && isBareName(nameOrFile) {
+			where = " or " + filepath.Join(dir, nameOrFile+".yaml")
+		}
+		return Theme{}, fmt.Errorf("theme %q is neither a built-in theme (%s) nor a readable file%s: %w", nameOrFile, strings.Join(Names(), ", "), where, err)
 	}
 	t, err := Parse(b)
 	if err != nil {
-		return Theme{}, fmt.Errorf("theme file %s: %w", nameOrFile, err)
+		return Theme{}, fmt.Errorf("theme file %s: %w", path, err)
 	}
 	return t, nil
+}
+
+// UserDir is where `--theme NAME` looks for NAME.yaml:
+// $XDG_CONFIG_HOME/manifold/themes (~/.config/manifold/themes on Linux), or ""
+// when there is no config directory.
+func UserDir() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "manifold", "themes")
+}
+
+// isBareName is true for a name without a directory or an extension.
+func isBareName(s string) bool {
+	return s != "" && !strings.ContainsAny(s, `/\.`)
 }
 
 // Parse reads a theme from YAML or JSON.

@@ -228,3 +228,32 @@ func TestLongErrorsKeepWhatToDo(t *testing.T) {
 		t.Errorf("fitMiddle(…, 15) = %q", got)
 	}
 }
+
+// TestFooterWhileTyping: while the filter or the goto field has focus,
+// every key is typed into it, so the footer says how to leave the field and
+// does not offer q or the page's keys.
+func TestFooterWhileTyping(t *testing.T) {
+	for _, start := range []string{"localhost:5000", "localhost:5000/app"} {
+		hs := newHarness(t, newFake(), start, 100, 24)
+		footer := func() string { ls := hs.lines(); return ls[len(ls)-1] }
+		if !strings.Contains(footer(), "q quit") {
+			t.Fatalf("%s: the list's footer lacks q quit: %q", start, footer())
+		}
+		hs.keys("/")
+		if f := footer(); !strings.Contains(f, "enter keep filter") || !strings.Contains(f, "esc clear filter") || strings.Contains(f, "quit") {
+			t.Errorf("%s: footer while filtering: %q", start, f)
+		}
+		hs.keys("enter")
+		if !strings.Contains(footer(), "q quit") {
+			t.Errorf("%s: footer after the filter: %q", start, footer())
+		}
+		hs.keys(":")
+		if f := footer(); !strings.Contains(f, "enter submit") || !strings.Contains(f, "esc cancel") || strings.Contains(f, "quit") {
+			t.Errorf("%s: footer in the goto field: %q", start, f)
+		}
+		hs.keys("esc")
+		if !strings.Contains(footer(), "q quit") {
+			t.Errorf("%s: footer after the goto field: %q", start, footer())
+		}
+	}
+}

@@ -8,7 +8,7 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Expand, Collapse, ExpandAll       key.Binding
 	Back, Quit, Help, Refresh, Copy, Goto   key.Binding
-	Filter, ClearFilter, Sort               key.Binding
+	Filter, ApplyFilter, ClearFilter, Sort  key.Binding
 	Raw, Matrix, AddHost, Details           key.Binding
 	Submit, Cancel, NextField               key.Binding
 	// Stage stages what is under the cursor (tree and tags screens) and
@@ -39,6 +39,7 @@ func DefaultKeyMap() *KeyMap {
 		Copy:        b([]string{"y"}, "y", "copy ref"),
 		Goto:        b([]string{":", "g"}, ":/g", "open reference"),
 		Filter:      b([]string{"/"}, "/", "filter"),
+		ApplyFilter: b([]string{"enter"}, "enter", "keep filter"),
 		ClearFilter: b([]string{"esc"}, "esc", "clear filter"),
 		Sort:        b([]string{"s"}, "s", "sort name/semver"),
 		Raw:         b([]string{"v"}, "v", "raw"),

@@ -403,3 +403,10 @@ func (l *list) ShortHelp() []key.Binding {
 	k := l.c.keys
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter}
 }
+
+// filterHelp is the footer while the filter field has focus: every other
+// key is typed into it, q included.
+func (l *list) filterHelp() []key.Binding {
+	k := l.c.keys
+	return []key.Binding{k.ApplyFilter, k.ClearFilter, k.Up, k.Down}
+}

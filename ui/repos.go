@@ -121,6 +121,9 @@ func (p *reposPage) View() string {
 
 func (p *reposPage) ShortHelp() []key.Binding {
 	k := p.c.keys
+	if p.list.filtering {
+		return p.list.filterHelp()
+	}
 	return []key.Binding{k.Open, k.Filter, k.Goto, k.Refresh, k.Back, k.Help, k.Quit}
 }
 

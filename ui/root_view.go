@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -46,9 +47,13 @@ func (m *Model) render() string {
 	lines = append(lines, m.statusBar())
 	if fh := m.footerHeight(); fh > 0 {
 		var f string
-		if m.fullHelp {
+		switch {
+		case m.gotoActive:
+			// Every key goes to the field (q included): say how to leave it.
+			f = m.help.ShortHelpView([]key.Binding{m.c.keys.Submit, m.c.keys.Cancel})
+		case m.fullHelp:
 			f = m.help.FullHelpView(m.top().FullHelp())
-		} else {
+		default:
 			f = m.help.ShortHelpView(m.top().ShortHelp())
 		}
 		fl := strings.Split(f, "\n")

@@ -107,20 +107,20 @@ func stageAddStatus(ref string, t *model.Tree, e *model.Entry, entries []model.S
 		}
 		return fmt.Sprintf("%s is already in %s", termsafe.String(entries[0].PlatformString()), list)
 	}
-	// Most important first: the status line is cut at the terminal's width.
-	text := "staged " + termsafe.String(entries[0].PlatformString())
-	if whole {
-		text = "staged the whole list: " + plural(added, "entry", "entries") + " (a on one entry takes only it)"
-	}
+	// The status bar keeps the start (what happened) and the end (what to
+	// do) of a long line.
+	count := plural(len(l.Entries), "entry", "entries")
 	if len(skipped) > 0 {
-		text += fmt.Sprintf(", %d already there", len(skipped))
+		count += fmt.Sprintf(", %d already there", len(skipped))
 	}
+	next := "S opens staging"
 	if blocking := countBlocking(l.Validate()); blocking > 0 {
-		text += fmt.Sprintf("; %s, S opens staging to fix", plural(blocking, "problem", "problems"))
-	} else {
-		text += "; S opens staging"
+		next = plural(blocking, "problem", "problems") + ": S opens staging to fix"
 	}
-	return text + fmt.Sprintf(" · %s: %s", list, plural(len(l.Entries), "entry", "entries"))
+	if !whole {
+		return fmt.Sprintf("staged %s in %s: %s; %s", termsafe.String(entries[0].PlatformString()), list, count, next)
+	}
+	return fmt.Sprintf("staged all %s of the list in %s: %s; a on an entry takes just it; %s", plural(added, "entry", "entries"), list, count, next)
 }
 
 func countBlocking(fs []model.Finding) int {

@@ -50,7 +50,7 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 
 	// One entry of the list: only it.
 	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, tree.Entries[1]))
-	if st := env.lastStatus(); st != "staged linux/arm64; S opens staging · rel: 1 entry" {
+	if st := env.lastStatus(); st != "staged linux/arm64 in rel: 1 entry; S opens staging" {
 		t.Fatalf("one entry: %q", st)
 	}
 	// The same entry again: nothing added, and it says so.
@@ -63,7 +63,7 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 	env.run(nil, stageAdd(env.c, env.host+"/app:amd64", nil, nil))
 	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, nil))
 	st := env.lastStatus()
-	for _, want := range []string{"staged the whole list: 2 entries (a on one entry takes only it), 1 already there; 1 problem, S opens staging to fix · rel: 4 entries"} {
+	for _, want := range []string{"staged all 2 entries of the list in rel: 4 entries, 1 already there; a on an entry takes just it; 1 problem: S opens staging to fix"} {
 		if !strings.Contains(st, want) {
 			t.Fatalf("whole list: status %q lacks %q", st, want)
 		}

@@ -177,6 +177,9 @@ func (p *tagsPage) View() string {
 
 func (p *tagsPage) ShortHelp() []key.Binding {
 	k := p.c.keys
+	if p.list.filtering {
+		return p.list.filterHelp()
+	}
 	// s (sort) and y (copy) are in the full help: the stage keys need the
 	// room at 80 columns.
 	return []key.Binding{k.Open, k.Stage, k.OpenStaging, k.Filter, k.Back, k.Help, k.Quit}

@@ -26,7 +26,7 @@ func init() { rootSetup = setupTUI }
 
 // setupTUI makes the root command open the TUI and adds --theme.
 func setupTUI(g *globals, root *cobra.Command) {
-	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: dark, light, high-contrast, none, or a theme file (see themes/README.md); default from the terminal background")
+	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: dark, light, high-contrast, none, a theme file, or NAME for ~/.config/manifold/themes/NAME.yaml (see themes/README.md); default from the terminal background")
 	root.Args = cobra.MaximumNArgs(1)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if !isTerminal(g) {
