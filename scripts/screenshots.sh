@@ -73,7 +73,7 @@ shot 04-tree "tree: index, platform entries, manifest, config, layers"
 keys v
 wait_for "Raw JSON"
 shot 05-raw "raw JSON"
-keys Escape Escape Escape # raw → tree → tags → repositories
+keys Escape; keys Escape; keys Escape # raw → tree → tags → repositories (one key at a time: ESC ESC reads as alt+esc)
 wait_for "Repositories"
 
 keys g
@@ -82,7 +82,7 @@ wait_for "windows/amd64:10.0.26100"
 keys m
 wait_for "Resolve matrix"
 shot 06-resolve "resolve matrix"
-keys Escape Escape # resolve → tree → repositories
+keys Escape; keys Escape # resolve → tree → repositories
 wait_for "Repositories"
 
 keys g C-u "acme/broken:latest" Enter

@@ -6,16 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
-	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/spf13/cobra"
 
 	"github.com/manifold-dev/manifold/registry"
@@ -88,40 +84,13 @@ func (g *globals) loginClient(ctx context.Context, session *registry.SessionKeyc
 	if err != nil {
 		return nil, err
 	}
-	reg, err := c.ParseRegistry(host)
-	if err != nil {
-		return nil, err
-	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := verifyLogin(ctx, reg, authn.FromConfig(authn.AuthConfig{Username: user, Password: secret})); err != nil {
+	if err := c.VerifyLogin(ctx, host, user, secret); err != nil {
 		return nil, err
 	}
 	session.Set(host, user, secret)
 	return c, nil
-}
-
-// verifyLogin makes the auth handshake with the credentials (a token
-// request on token registries) and asks for /v2/ (basic-auth registries
-// check there), so refused credentials are reported in the prompt.
-func verifyLogin(ctx context.Context, reg name.Registry, auth authn.Authenticator) error {
-	rt, err := transport.NewWithContext(ctx, reg, auth, http.DefaultTransport, []string{reg.Scope(transport.PullScope)})
-	if err != nil {
-		return fmt.Errorf("log in to %s: %w", reg.RegistryStr(), err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, reg.Scheme()+"://"+reg.RegistryStr()+"/v2/", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := (&http.Client{Transport: rt}).Do(req)
-	if err != nil {
-		return fmt.Errorf("log in to %s: %w", reg.RegistryStr(), err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-		return fmt.Errorf("%s refused these credentials (%d)", reg.RegistryStr(), resp.StatusCode)
-	}
-	return nil
 }
 
 func isTerminal(g *globals) bool {
