@@ -87,7 +87,7 @@ wait_for "Repositories"
 
 keys g C-u "acme/broken:latest" Enter
 wait_for "missing (404)"
-keys j Enter
+keys j j # the linux/arm64 entry: the side pane explains the mismatch
 shot 07-broken "a missing child and a platform/config mismatch"
 keys Escape # back to the repositories
 wait_for "Repositories"
