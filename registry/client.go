@@ -183,6 +183,9 @@ func (c *Client) ParseReference(ref string) (name.Reference, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid reference %q: %w", ref, err)
 	}
+	if err := checkRepoPath(ref, r.Context()); err != nil {
+		return nil, err
+	}
 	if opts := c.nameOpts(r.Context().RegistryStr()); opts != nil {
 		return name.ParseReference(ref, opts...)
 	}
@@ -194,6 +197,9 @@ func (c *Client) ParseRepository(repo string) (name.Repository, error) {
 	r, err := name.NewRepository(repo)
 	if err != nil {
 		return name.Repository{}, fmt.Errorf("invalid repository %q: %w", repo, err)
+	}
+	if err := checkRepoPath(repo, r); err != nil {
+		return name.Repository{}, err
 	}
 	if opts := c.nameOpts(r.RegistryStr()); opts != nil {
 		return name.NewRepository(repo, opts...)
@@ -470,4 +476,19 @@ func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []mod
 	for i, w := range wants {
 		store[w.Digest] = results[i]
 	}
+}
+
+// checkRepoPath refuses repository paths with an empty component
+// ("/library/alpine", "host//app", "app/"), which go-containerregistry
+// accepts but no registry serves: usually an unset shell variable.
+func checkRepoPath(input string, r name.Repository) error {
+	if strings.HasPrefix(input, "/") {
+		return fmt.Errorf("invalid reference %q: it starts with '/' (is a shell variable before it unset?)", input)
+	}
+	for _, part := range strings.Split(r.RepositoryStr(), "/") {
+		if part == "" {
+			return fmt.Errorf("invalid reference %q: the repository path %q has an empty component", input, r.RepositoryStr())
+		}
+	}
+	return nil
 }

@@ -1035,3 +1035,23 @@ func TestCancelListingsAndGet(t *testing.T) {
 		}
 	}
 }
+
+// A reference with an empty path component is refused with a hint, not sent
+// to Docker Hub as "index.docker.io//library/alpine".
+func TestEmptyPathComponentsAreRefused(t *testing.T) {
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"/library/alpine:3", "localhost:5000//app:1", "localhost:5000/a//b:1"} {
+		if _, err := c.ParseReference(ref); err == nil || !strings.Contains(err.Error(), "invalid reference") {
+			t.Errorf("ParseReference(%q) = %v, want an invalid reference error", ref, err)
+		}
+	}
+	if _, err := c.ParseRepository("/library/alpine"); err == nil || !strings.Contains(err.Error(), "unset") {
+		t.Errorf("ParseRepository(/library/alpine) = %v, want the unset-variable hint", err)
+	}
+	if _, err := c.ParseReference("localhost:5000/a/b:1"); err != nil {
+		t.Errorf("a good reference was refused: %v", err)
+	}
+}

@@ -257,3 +257,23 @@ func TestFooterWhileTyping(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveOfferSaysWhereInFull: the save offer names where the credentials
+// would go and that they would not be encrypted, wrapped on narrow
+// terminals rather than cut.
+func TestSaveOfferSaysWhereInFull(t *testing.T) {
+	for i, sc := range screens {
+		if sc.name != "login-save" {
+			continue
+		}
+		for _, w := range []int{40, 80, 200} {
+			hs := openScreen(t, i, w, 24)
+			flat := strings.Join(strings.Fields(hs.screen()), " ")
+			if !strings.Contains(flat, "[y/n]") || !strings.Contains(flat, "not encrypted; configure a docker credential helper to encrypt)") {
+				t.Errorf("width %d: the save offer is incomplete:\n%s", w, hs.screen())
+			}
+		}
+		return
+	}
+	t.Fatal("no login-save screen")
+}

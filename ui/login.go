@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 )
@@ -159,7 +162,13 @@ func (p *loginPage) View() string {
 	if p.saving {
 		lines = append(lines, s.OK.Render("Logged in."), "", "Save these credentials to your docker config (as docker login does)? [y/n]")
 		if p.store != "" {
-			lines = append(lines, s.Faint.Render("They would go to "+termsafe.String(p.store)))
+			// Wrapped, not cut: the end says whether they would be
+			// stored unencrypted.
+			w := max(p.width, 1)
+			where := lipgloss.NewStyle().Width(w).Render("They would go to " + termsafe.String(p.store))
+			for _, l := range strings.Split(where, "\n") {
+				lines = append(lines, s.Faint.Render(strings.TrimRight(l, " ")))
+			}
 		}
 	} else {
 		lines = append(lines, p.user.View(), p.pass.View(), "")

@@ -12,8 +12,8 @@ import (
 var screens = []struct {
 	name  string
 	start string
-	keys  []string
-	text  string // typed after keys
+	keys  []string // "type:TEXT" types TEXT
+	text  string   // typed after keys
 }{
 	{name: "prompt", start: ""},
 	{name: "repos", start: "localhost:5000"},
@@ -30,6 +30,9 @@ var screens = []struct {
 	{name: "goto", start: "localhost:5000/app", keys: []string{":"}, text: "localhost:5000/cli:2.0"},
 	{name: "not-found", start: "localhost:5000/app:nope"},
 	{name: "login", start: "localhost:5000/private:1"},
+	{name: "login-save", start: "localhost:5000/private:1", keys: []string{"type:bob", "tab", "type:s3cret", "enter"}},
+	{name: "resolve-add", start: "localhost:5000/app:1.0", keys: []string{"m", "a"}, text: "linux/mips64le"},
+	{name: "tree-attestation", start: "localhost:5000/app:1.0", keys: []string{"down", "down", "enter", "down", "down"}},
 }
 
 func openScreen(t testing.TB, i, w, h int) *harness {
@@ -37,9 +40,23 @@ func openScreen(t testing.TB, i, w, h int) *harness {
 	f := newFake()
 	f.errs["localhost:5000/private:1"] = unauthorized()
 	hs := newHarness(t, f, sc.start, w, h, func(o *Options) {
-		o.Login = func(host, user, secret string) (Registry, error) { return f, nil }
+		o.Login = func(host, user, secret string) (Registry, error) {
+			delete(f.errs, "localhost:5000/private:1")
+			return f, nil
+		}
+		o.SaveCredentials = func(host, user, secret string) error { return nil }
+		o.CredentialStore = func(host string) (string, error) {
+			return "/home/you/.docker/config.json (base64-encoded, not encrypted; configure a docker credential helper to encrypt)", nil
+		}
 	})
-	hs.keys(sc.keys...)
+	f.trees["localhost:5000/private:1"] = f.trees["localhost:5000/cli:2.0"]
+	for _, k := range sc.keys {
+		if text, ok := strings.CutPrefix(k, "type:"); ok {
+			hs.typeText(text) // "type:…" types text
+			continue
+		}
+		hs.keys(k)
+	}
 	hs.typeText(sc.text)
 	return hs
 }

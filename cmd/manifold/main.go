@@ -28,18 +28,29 @@ type globals struct {
 	stderr io.Writer
 }
 
-// client builds the registry client from the global flags.
+// client builds the registry client for a CLI command. Retries (a 429 with
+// Retry-After, a 503) are reported on stderr as they happen, so a script's
+// user sees why a command waits; --debug also logs every request there.
 func (g *globals) client() (*registry.Client, error) {
-	var debug io.Writer
+	opts := g.clientOptions()
+	opts.Debug = nil
 	if g.debug {
-		debug = g.stderr // requests and retries, credentials redacted
+		opts.Debug = g.stderr // requests and retries, credentials redacted
+	} else {
+		opts.OnRetry = func(e registry.RetryEvent) {
+			fmt.Fprintln(g.stderr, "manifold: "+termsafe.String(e.String()))
+		}
 	}
-	return registry.New(registry.Options{
+	return registry.New(opts)
+}
+
+// clientOptions are the registry options every client shares.
+func (g *globals) clientOptions() registry.Options {
+	return registry.Options{
 		Insecure: g.insecure,
 		CAFile:   g.caFile,
 		CacheDir: defaultCacheDir(),
-		Debug:    debug,
-	})
+	}
 }
 
 // defaultCacheDir is manifold's content cache under the user cache dir, or ""

@@ -31,10 +31,11 @@ func setupTUI(g *globals, root *cobra.Command) {
 			}
 			return fmt.Errorf("the browser needs a terminal; for scripts use `manifold inspect %s`", args[0])
 		}
-		client, err := g.client()
+		client, closeLog, err := g.tuiClient()
 		if err != nil {
 			return err
 		}
+		defer closeLog()
 		start := ""
 		if len(args) == 1 {
 			start = args[0]
@@ -80,7 +81,9 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 // uses them for host (kept in memory for the session) and the usual keychain
 // for every other registry.
 func (g *globals) loginClient(ctx context.Context, session *registry.SessionKeychain, host, user, secret string, extra tuiOptions) (*registry.Client, error) {
-	c, err := registry.New(registry.Options{Insecure: g.insecure, CAFile: g.caFile, Keychain: session, PageSize: extra.pageSize})
+	opts := g.clientOptions()
+	opts.Keychain, opts.PageSize = session, extra.pageSize
+	c, err := registry.New(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -152,4 +155,38 @@ func rememberRegistry(reg string) {
 	if os.Rename(tmp.Name(), p) != nil {
 		os.Remove(tmp.Name())
 	}
+}
+
+// tuiClient builds the registry client for the browser. Nothing may write to
+// the terminal behind the TUI's back, so --debug logs to a file under the
+// user cache dir (named on stderr when the browser exits); retries show in
+// the status line instead.
+func (g *globals) tuiClient() (*registry.Client, func(), error) {
+	opts := g.clientOptions()
+	closeLog := func() {}
+	if g.debug {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return nil, nil, fmt.Errorf("--debug: no cache dir for the log: %w", err)
+		}
+		path := filepath.Join(dir, "manifold", "debug.log")
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, nil, fmt.Errorf("--debug: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--debug: %w", err)
+		}
+		opts.Debug = f
+		closeLog = func() {
+			f.Close()
+			fmt.Fprintln(g.stderr, "manifold: debug log written to "+path)
+		}
+	}
+	c, err := registry.New(opts)
+	if err != nil {
+		closeLog()
+		return nil, nil, err
+	}
+	return c, closeLog, nil
 }
