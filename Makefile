@@ -3,7 +3,7 @@ BIN := bin/manifold
 PKGS := ./...
 FUZZTIME ?= 30s
 
-.PHONY: build test vet lint bench demo fuzz screenshots clean
+.PHONY: build test vet lint bench load demo fuzz screenshots clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/manifold
@@ -21,6 +21,11 @@ test: vet
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# load: 50 concurrent tag listings of 10,000 tags each against an in-process
+# registry; prints peak memory and the time to the first and last page.
+load:
+	MANIFOLD_LOAD=1 $(GO) test -run 'TestLoad' -count=1 -v ./registry/
 
 demo: build
 	./$(BIN) demo
