@@ -269,7 +269,7 @@ func TestSaveOfferSaysWhereInFull(t *testing.T) {
 		for _, w := range []int{40, 80, 200} {
 			hs := openScreen(t, i, w, 24)
 			flat := strings.Join(strings.Fields(hs.screen()), " ")
-			if !strings.Contains(flat, "[y/n]") || !strings.Contains(flat, "not encrypted; configure a docker credential helper to encrypt)") {
+			if !strings.Contains(flat, "[y/n]") || !strings.Contains(flat, "not encrypted;") || !strings.Contains(flat, "configure a docker credential helper to encrypt)") {
 				t.Errorf("width %d: the save offer is incomplete:\n%s", w, hs.screen())
 			}
 		}

@@ -160,15 +160,17 @@ func (p *loginPage) View() string {
 		"",
 	}
 	if p.saving {
-		lines = append(lines, s.OK.Render("Logged in."), "", "Save these credentials to your docker config (as docker login does)? [y/n]")
-		if p.store != "" {
-			// Wrapped, not cut: the end says whether they would be
-			// stored unencrypted.
-			w := max(p.width, 1)
-			where := lipgloss.NewStyle().Width(w).Render("They would go to " + termsafe.String(p.store))
-			for _, l := range strings.Split(where, "\n") {
-				lines = append(lines, s.Faint.Render(strings.TrimRight(l, " ")))
+		// Wrapped, not cut: the question ends in [y/n], and the store's
+		// description in whether it would be stored unencrypted.
+		wrap := func(st lipgloss.Style, text string) {
+			for _, l := range strings.Split(lipgloss.NewStyle().Width(max(p.width, 1)).Render(text), "\n") {
+				lines = append(lines, st.Render(strings.TrimRight(l, " ")))
 			}
+		}
+		lines = append(lines, s.OK.Render("Logged in."), "")
+		wrap(lipgloss.NewStyle(), "Save these credentials to your docker config (as docker login does)? [y/n]")
+		if p.store != "" {
+			wrap(s.Faint, "They would go to "+termsafe.String(p.store))
 		}
 	} else {
 		lines = append(lines, p.user.View(), p.pass.View(), "")
