@@ -277,3 +277,30 @@ func TestSaveOfferSaysWhereInFull(t *testing.T) {
 	}
 	t.Fatal("no login-save screen")
 }
+
+// TestWideFooterShowsCopyAndSort: from 100 columns the footer of the tree
+// offers y (copy) and the tag list s (sort) and y; at 80 they give way to
+// the stage keys, and the footer never loses q quit.
+func TestWideFooterShowsCopyAndSort(t *testing.T) {
+	for _, c := range []struct {
+		start string
+		from  map[string]int // key help → the narrowest width that shows it
+	}{
+		{"localhost:5000/app:1.0", map[string]int{"y copy ref": 100}},
+		{"localhost:5000/app", map[string]int{"s sort name/semver": 100, "y copy ref": 110}},
+	} {
+		for _, w := range []int{80, 99, 100, 109, 110, 120, 200} {
+			hs := newHarness(t, newFake(), c.start, w, 24)
+			ls := hs.lines()
+			footer := ls[len(ls)-1]
+			if !strings.HasSuffix(strings.TrimSpace(footer), "q quit") || ansi.StringWidth(footer) > w {
+				t.Errorf("%s at %d: footer %q", c.start, w, footer)
+			}
+			for want, from := range c.from {
+				if got := strings.Contains(footer, want); got != (w >= from) {
+					t.Errorf("%s at %d: %q in the footer: %v", c.start, w, want, got)
+				}
+			}
+		}
+	}
+}

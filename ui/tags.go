@@ -180,8 +180,14 @@ func (p *tagsPage) ShortHelp() []key.Binding {
 	if p.list.filtering {
 		return p.list.filterHelp()
 	}
-	// s (sort) and y (copy) are in the full help: the stage keys need the
-	// room at 80 columns.
+	// At 80 columns s (sort) and y (copy) are in the full help only: the
+	// stage keys need the room. Wider terminals show them.
+	switch {
+	case p.width >= 110:
+		return []key.Binding{k.Open, k.Filter, k.Sort, k.Copy, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
+	case p.width >= 100:
+		return []key.Binding{k.Open, k.Filter, k.Sort, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
+	}
 	return []key.Binding{k.Open, k.Stage, k.OpenStaging, k.Filter, k.Back, k.Help, k.Quit}
 }
 

@@ -399,8 +399,11 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 
 func (p *treePage) ShortHelp() []key.Binding {
 	k := p.c.keys
-	// y (copy) is in the full help: the stage keys need the room at 80
-	// columns.
+	// At 80 columns y (copy) is in the full help only: the stage keys
+	// need the room. Wider terminals show it.
+	if p.width >= 100 {
+		return []key.Binding{k.Expand, k.Raw, k.Matrix, k.Copy, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
+	}
 	return []key.Binding{k.Expand, k.Raw, k.Matrix, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
 }
 

@@ -450,16 +450,18 @@ func TestGotoOpensReferenceAndBareTag(t *testing.T) {
 }
 
 func TestThemePickedFromBackground(t *testing.T) {
+	t.Setenv("NO_COLOR", "") // the test's environment must not decide
 	m, err := New(context.Background(), Options{Registry: newFake(), Start: "localhost:5000"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	if os := m.c.styles.Theme.Name; os != "dark" && os != "none" {
-		t.Fatalf("default theme %s", os)
+	if name := m.c.styles.Theme.Name; name != "dark" || m.themeFixed {
+		t.Fatalf("default theme %s (fixed %v), want dark until the background is known", name, m.themeFixed)
 	}
-	if m.themeFixed {
-		t.Skip("NO_COLOR is set in this environment")
+	m.Update(tea.BackgroundColorMsg{Color: darkColour{}})
+	if m.c.styles.Theme.Name != "dark" {
+		t.Fatalf("dark background gave theme %s", m.c.styles.Theme.Name)
 	}
 	m.Update(tea.BackgroundColorMsg{Color: lightColour{}})
 	if m.c.styles.Theme.Name != "light" {
@@ -480,6 +482,10 @@ func TestThemePickedFromBackground(t *testing.T) {
 }
 
 type lightColour struct{}
+
+type darkColour struct{}
+
+func (darkColour) RGBA() (r, g, b, a uint32) { return 0x1010, 0x1010, 0x1010, 0xffff }
 
 func (lightColour) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
 
