@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,13 @@ type fakeRegistry struct {
 	// treeCtxs records the context of each Tree call (cancellation tests).
 	treeCtxs []context.Context
 	block    chan struct{} // Tree waits for this (or ctx) when set
+	// heads counts Head calls (not recorded in calls: a scroll through
+	// 100,000 tags must not grow the fake's heap).
+	heads atomic.Int64
+	// retry, when set, is reported through the context's retry observer
+	// at the start of every listing and Tree call, as the real transport
+	// does before it waits; a listing then waits for block too, when set.
+	retry *registry.RetryEvent
 }
 
 func (f *fakeRegistry) record(s string) {
@@ -45,6 +53,16 @@ func (f *fakeRegistry) record(s string) {
 
 func (f *fakeRegistry) list(ctx context.Context, key string, names []string, yield func(registry.Page) error) error {
 	f.record("list " + key)
+	if f.retry != nil {
+		registry.NotifyRetry(ctx, *f.retry)
+		if f.block != nil {
+			select {
+			case <-f.block:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
 	if err := f.errs[key]; err != nil {
 		return err
 	}
@@ -84,6 +102,9 @@ func (f *fakeRegistry) Tree(ctx context.Context, ref string, _ registry.TreeOpti
 	f.mu.Lock()
 	f.treeCtxs = append(f.treeCtxs, ctx)
 	f.mu.Unlock()
+	if f.retry != nil {
+		registry.NotifyRetry(ctx, *f.retry)
+	}
 	if f.block != nil {
 		select {
 		case <-f.block:
@@ -99,6 +120,18 @@ func (f *fakeRegistry) Tree(ctx context.Context, ref string, _ registry.TreeOpti
 		return nil, &transport.Error{StatusCode: http.StatusNotFound}
 	}
 	return t, nil
+}
+
+// Head answers like Get, without the content.
+func (f *fakeRegistry) Head(ctx context.Context, ref string) (*registry.Manifest, error) {
+	f.heads.Add(1)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if t, ok := f.trees[ref]; ok {
+		return &registry.Manifest{Repository: t.Repository, Digest: t.Digest, MediaType: t.MediaType}, nil
+	}
+	return nil, &transport.Error{StatusCode: http.StatusNotFound}
 }
 
 func (f *fakeRegistry) Get(ctx context.Context, ref string) (*registry.Manifest, error) {

@@ -11,11 +11,12 @@ import (
 // fetchTree fetches ref's tree for page, as request req: the answer is a
 // treeMsg routed to the page (dropped once it is left, ignored by it when a
 // newer request was made), and ctx, the page's, cancels it when it is left.
+// While it waits, the registry's retries come out as retryMsgs (retry.go).
 func fetchTree(ctx context.Context, reg Registry, ref string, page, req int) tea.Cmd {
-	return func() tea.Msg {
+	return withRetries(ctx, page, func(ctx context.Context) tea.Msg {
 		t, err := reg.Tree(ctx, ref, registry.TreeOptions{All: true})
 		return treeMsg{page: page, req: req, tree: t, err: err}
-	}
+	})
 }
 
 // findNode returns the node of the tree under root with key, expanded or

@@ -14,6 +14,9 @@ type Registry interface {
 	Tags(ctx context.Context, repository string, yield func(registry.Page) error) error
 	Tree(ctx context.Context, ref string, opts registry.TreeOptions) (*model.Tree, error)
 	Get(ctx context.Context, ref string) (*registry.Manifest, error)
+	// Head asks what a reference points at (digest, media type, size)
+	// without fetching it: the tag list's digest column.
+	Head(ctx context.Context, ref string) (*registry.Manifest, error)
 }
 
 var _ Registry = (*registry.Client)(nil)

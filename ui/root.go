@@ -29,6 +29,10 @@ type Model struct {
 
 	status    string
 	statusErr bool
+	// retryPage and retryText: the status line shows a retry of that
+	// page's fetch (retry.go), cleared when the fetch has its answer.
+	retryPage int
+	retryText string
 
 	gotoInput  textinput.Model
 	gotoActive bool
@@ -120,6 +124,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handleKey(msg)
 	case tea.MouseMsg:
 		cmd = m.handleMouse(msg)
+	case retryMsg, retryDoneMsg:
+		cmd = m.handleRetry(msg)
 	case pushPageMsg, popPageMsg, statusMsg, errorMsg, loggedInMsg:
 		cmd = m.handleNav(msg)
 	case routed:

@@ -34,9 +34,11 @@ type streamItem struct {
 
 // streamList runs a listing in the background and delivers each page as its
 // own message, so the first screen draws after the first page. The listing
-// stops when ctx is cancelled (the page was left or refreshed).
+// stops when ctx is cancelled (the page was left or refreshed). While it
+// waits for a page, the registry's retries come out as retryMsgs (retry.go).
 func streamList(ctx context.Context, pageID, req int, list listFunc) tea.Cmd {
 	return func() tea.Msg {
+		ctx, feed := watchRetries(ctx, pageID)
 		ch := make(chan streamItem)
 		go func() {
 			err := list(ctx, func(p registry.Page) error {
@@ -53,24 +55,26 @@ func streamList(ctx context.Context, pageID, req int, list listFunc) tea.Cmd {
 			}
 			close(ch)
 		}()
-		return waitPage(ctx, pageID, req, ch)()
+		return waitPage(ctx, pageID, req, ch, feed)()
 	}
 }
 
-func waitPage(ctx context.Context, pageID, req int, ch chan streamItem) tea.Cmd {
+func waitPage(ctx context.Context, pageID, req int, ch chan streamItem, feed *retryFeed) tea.Cmd {
 	return func() tea.Msg {
 		select {
 		case it, ok := <-ch:
 			if !ok {
-				return pageMsg{page: pageID, req: req, done: true, err: ctx.Err()}
+				return feed.answer(pageMsg{page: pageID, req: req, done: true, err: ctx.Err()})
 			}
 			if it.end {
-				return pageMsg{page: pageID, req: req, done: true, err: it.err}
+				return feed.answer(pageMsg{page: pageID, req: req, done: true, err: it.err})
 			}
-			return pageMsg{page: pageID, req: req, names: it.p.Names, more: it.p.More,
-				next: waitPage(ctx, pageID, req, ch)}
+			return feed.answer(pageMsg{page: pageID, req: req, names: it.p.Names, more: it.p.More,
+				next: waitPage(ctx, pageID, req, ch, feed)})
+		case ev := <-feed.events:
+			return feed.event(ev, waitPage(ctx, pageID, req, ch, feed))
 		case <-ctx.Done():
-			return pageMsg{page: pageID, req: req, done: true, err: ctx.Err()}
+			return feed.answer(pageMsg{page: pageID, req: req, done: true, err: ctx.Err()})
 		}
 	}
 }

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -11,34 +13,72 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 )
 
-// digestFetchJobs bounds the manifest fetches for the digests on screen.
+// digestFetchJobs bounds the HEAD requests for the digests on screen.
 const digestFetchJobs = 6
+
+// digestDebounce is how long the rows on screen must stay still before
+// their digests are asked for: key repeat scrolls past rows without a
+// request for any of them.
+const digestDebounce = 150 * time.Millisecond
+
+// digestCacheMin is the fewest digests the cache keeps; it keeps 4 screens'
+// worth when that is more. Past the limit, the digests of the tags farthest
+// from the screen are dropped (and asked for again when they come back).
+const digestCacheMin = 1024
 
 // tagsPage lists the tags of a repository, with their digests once known.
 type tagsPage struct {
 	pageBase
-	repo    string
-	list    *list
-	semver  bool
-	digests map[string]string // tag → short digest (safe)
-	pending map[string]bool
+	repo   string
+	list   *list
+	semver bool
+	// digests is a bounded cache: tag → short digest (safe), "?" when the
+	// HEAD failed. pending holds the tags of HEADs in flight, by fetch id.
+	digests map[string]string
+	pending map[string]int
+	// Debounce: win is the window on screen when the last tick was armed,
+	// digestSeq the id of the only tick that may fetch, ticking whether it
+	// is still on its way.
+	win         digestWindow
+	digestSeq   int
+	ticking     bool
+	digestDelay time.Duration
 	// standalone: opened by name, not from the repository list, so the
 	// breadcrumb shows the host too.
 	standalone bool
 	listing
 }
 
-// digestsMsg carries the digests of some tags.
+// digestWindow identifies the rows on screen well enough to tell a scroll,
+// a resize or a re-sort from nothing happening.
+type digestWindow struct {
+	offset, rows, shown int
+	first, last         string
+}
+
+// digestTickMsg fires digestDelay after the window last moved; only the
+// one with the newest seq fetches.
+type digestTickMsg struct {
+	page int
+	seq  int
+}
+
+func (m digestTickMsg) target() int { return m.page }
+
+// digestsMsg carries the digests of some tags: for the listing req, from
+// the fetch with id fetch. Tags whose HEAD was cancelled are left out.
 type digestsMsg struct {
 	page    int
 	req     int
+	fetch   int
 	digests map[string]string
 }
 
 func (m digestsMsg) target() int { return m.page }
 
 func newTagsPage(c *common, repo string) *tagsPage {
-	p := &tagsPage{pageBase: newPageBase(c), repo: repo, digests: map[string]string{}, pending: map[string]bool{}}
+	p := &tagsPage{pageBase: newPageBase(c), repo: repo, digests: map[string]string{}, pending: map[string]int{},
+		digestDelay: digestDebounce}
 	p.list = newList(c, p.id, "filter tags")
 	p.list.extra = func(tag string) string {
 		if d, ok := p.digests[tag]; ok {
@@ -61,7 +101,8 @@ func (p *tagsPage) SetSize(w, h int)   { p.pageBase.SetSize(w, h); p.list.SetSiz
 
 func (p *tagsPage) Init() tea.Cmd {
 	reg, repo := p.c.reg, p.repo
-	p.pending = map[string]bool{}
+	p.pending = map[string]int{}
+	p.win, p.ticking = digestWindow{}, false
 	return p.start(p.ctx, p.id, func(ctx context.Context, y func(registry.Page) error) error {
 		return reg.Tags(ctx, repo, y)
 	})
@@ -77,12 +118,24 @@ func (p *tagsPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if err != nil {
 			return p, tea.Batch(cmd, reportErr(p.id, "list tags of "+p.repo, err, hostOf(p.repo)))
 		}
-		return p, tea.Batch(cmd, p.fetchDigests())
+		return p, tea.Batch(cmd, p.scheduleDigests())
+	case digestTickMsg:
+		if msg.seq != p.digestSeq {
+			return p, nil // the window moved since: a newer tick is on its way
+		}
+		p.ticking = false
+		return p, p.fetchDigests()
 	case digestsMsg:
+		for t, id := range p.pending {
+			if id == msg.fetch {
+				delete(p.pending, t)
+			}
+		}
 		if msg.req == p.req {
 			for t, d := range msg.digests {
 				p.digests[t] = d
 			}
+			p.evictDigests()
 		}
 		return p, nil
 	case refreshMsg:
@@ -104,7 +157,7 @@ func (p *tagsPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				}
 				cmd := p.list.SetLess(less)
 				p.list.cursor, p.list.offset = 0, 0 // a new order starts at its top
-				return p, tea.Batch(cmd, p.fetchDigests())
+				return p, tea.Batch(cmd, p.scheduleDigests())
 			case key.Matches(msg, p.c.keys.Copy):
 				if t := p.list.Selected(); t != "" {
 					return p, copyCmd(p.repo + ":" + t)
@@ -116,30 +169,73 @@ func (p *tagsPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	if open {
 		return p, tea.Batch(cmd, pushPage(newTreePage(p.c, p.repo+":"+p.list.Selected())))
 	}
-	return p, tea.Batch(cmd, p.fetchDigests())
+	return p, tea.Batch(cmd, p.scheduleDigests())
 }
 
-// fetchDigests fetches, in one command, the digests of the tags on screen
-// that are not known yet.
-func (p *tagsPage) fetchDigests() tea.Cmd {
+// window describes the rows on screen.
+func (p *tagsPage) window() digestWindow {
+	l := p.list
+	w := digestWindow{offset: l.offset, rows: l.rows(), shown: len(l.visible)}
+	if l.offset < len(l.visible) {
+		w.first = l.names[l.visible[l.offset]]
+		w.last = l.names[l.visible[min(l.offset+l.rows(), len(l.visible))-1]]
+	}
+	return w
+}
+
+// missing returns the tags on screen whose digest is neither known nor
+// being fetched.
+func (p *tagsPage) missing() []string {
 	var want []string
-	for r := 0; r < p.list.rows(); r++ {
-		i := p.list.offset + r
-		if i >= len(p.list.visible) {
-			break
-		}
-		t := p.list.names[p.list.visible[i]]
-		if _, ok := p.digests[t]; ok || p.pending[t] {
+	l := p.list
+	for i := l.offset; i < min(l.offset+l.rows(), len(l.visible)); i++ {
+		t := l.names[l.visible[i]]
+		if _, ok := p.digests[t]; ok {
 			continue
 		}
-		p.pending[t] = true
+		if _, ok := p.pending[t]; ok {
+			continue
+		}
 		want = append(want, t)
 	}
+	return want
+}
+
+// scheduleDigests is called after anything that may move the rows on
+// screen. When they moved and some digests are missing, it arms a tick
+// digestDelay away; a later move arms a newer one, which makes the earlier
+// stale (debounce). Nothing is fetched here.
+func (p *tagsPage) scheduleDigests() tea.Cmd {
+	w := p.window()
+	if w == p.win && p.ticking {
+		return nil // still; the tick on its way will fetch
+	}
+	p.win = w
+	if len(p.missing()) == 0 {
+		p.ticking = false
+		return nil
+	}
+	p.digestSeq = nextID()
+	p.ticking = true
+	id, seq := p.id, p.digestSeq
+	return tea.Tick(p.digestDelay, func(time.Time) tea.Msg { return digestTickMsg{page: id, seq: seq} })
+}
+
+// fetchDigests asks, with HEAD requests in one command, for the digests of
+// the tags on screen that are not known yet. The page's context cancels
+// them when it is left; the answer is dropped by the root then, and by the
+// page when the listing was refreshed since.
+func (p *tagsPage) fetchDigests() tea.Cmd {
+	want := p.missing()
 	if len(want) == 0 {
 		return nil
 	}
-	ctx, reg, repo, id, req := p.ctx, p.c.reg, p.repo, p.id, p.req
-	return func() tea.Msg {
+	fetch := nextID()
+	for _, t := range want {
+		p.pending[t] = fetch
+	}
+	reg, repo, id, req := p.c.reg, p.repo, p.id, p.req
+	return withRetries(p.ctx, id, func(ctx context.Context) tea.Msg {
 		out := make(map[string]string, len(want))
 		var mu sync.Mutex
 		var wg sync.WaitGroup
@@ -150,10 +246,14 @@ func (p *tagsPage) fetchDigests() tea.Cmd {
 				defer wg.Done()
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				m, err := reg.Get(ctx, repo+":"+t)
+				m, err := reg.Head(ctx, repo+":"+t)
+				if ctx.Err() != nil {
+					return // cancelled: asked again when back on screen
+				}
 				d := "?"
 				if err == nil {
-					d = shortDigest(m.Digest)
+					// A copy: a slice would keep the whole digest alive.
+					d = strings.Clone(shortDigest(m.Digest))
 				}
 				mu.Lock()
 				out[t] = d
@@ -161,8 +261,43 @@ func (p *tagsPage) fetchDigests() tea.Cmd {
 			}(t)
 		}
 		wg.Wait()
-		return digestsMsg{page: id, req: req, digests: out}
+		return digestsMsg{page: id, req: req, fetch: fetch, digests: out}
+	})
+}
+
+// digestCacheLimit is the most digests the cache keeps.
+func (p *tagsPage) digestCacheLimit() int { return max(4*p.list.rows(), digestCacheMin) }
+
+// evictDigests, when the cache is over its limit, keeps the three quarters
+// of the limit nearest the screen (walking outwards from it) and drops the
+// rest, tags filtered out included. The walk stops once enough are kept, so
+// its cost is bounded by the distance to the farthest kept tag.
+func (p *tagsPage) evictDigests() {
+	limit := p.digestCacheLimit()
+	if len(p.digests) <= limit {
+		return
 	}
+	keep := limit * 3 / 4
+	l := p.list
+	kept := make(map[string]string, keep)
+	take := func(i int) {
+		t := l.names[l.visible[i]]
+		if d, ok := p.digests[t]; ok {
+			kept[t] = d
+		}
+	}
+	lo, hi := l.offset-1, l.offset
+	for len(kept) < keep && (lo >= 0 || hi < len(l.visible)) {
+		if hi < len(l.visible) {
+			take(hi)
+			hi++
+		}
+		if lo >= 0 && len(kept) < keep {
+			take(lo)
+			lo--
+		}
+	}
+	p.digests = kept
 }
 
 func (p *tagsPage) View() string {
