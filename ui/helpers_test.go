@@ -265,6 +265,9 @@ type harness struct {
 	m         *Model
 	clipboard string
 	quit      bool
+	// wait is how long a wave of commands may take before the ones still
+	// running count as timers (cmdWait, or realWait against a real registry).
+	wait time.Duration
 }
 
 func newHarness(t testing.TB, f Registry, start string, w, h int, mod ...func(*Options)) *harness {
@@ -279,7 +282,12 @@ func newHarness(t testing.TB, f Registry, start string, w, h int, mod ...func(*O
 		t.Fatal(err)
 	}
 	t.Cleanup(m.Close)
-	hs := &harness{t: t, m: m}
+	hs := &harness{t: t, m: m, wait: cmdWait}
+	if _, real := f.(*registry.Client); real {
+		// Real HTTP under -race on a loaded machine can take far longer
+		// than a fake; timers still end the wave when they fire.
+		hs.wait = realWait
+	}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(m.Init())
 	return hs
@@ -301,7 +309,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		if steps > 1000 {
 			h.t.Fatal("too many commands: a loop?")
 		}
-		msgs := runWave(wave)
+		msgs := runWave(wave, h.wait)
 		wave = nil
 		for len(msgs) > 0 {
 			msg := msgs[0]
@@ -329,14 +337,18 @@ func (h *harness) run(cmd tea.Cmd) {
 	}
 }
 
-// cmdWait is how long a command may take before it counts as a timer.
-const cmdWait = 300 * time.Millisecond
+// cmdWait is how long a command may take before it counts as a timer, with a
+// fake registry; realWait is the same against a real one.
+const (
+	cmdWait  = 300 * time.Millisecond
+	realWait = 5 * time.Second
+)
 
 // runWave runs commands concurrently and returns their messages in order.
-func runWave(cmds []tea.Cmd) []tea.Msg {
+func runWave(cmds []tea.Cmd, wait time.Duration) []tea.Msg {
 	out := make([]tea.Msg, len(cmds))
 	var wg sync.WaitGroup
-	deadline := time.After(cmdWait)
+	deadline := time.After(wait)
 	done := make(chan struct{})
 	var mu sync.Mutex
 	for i, c := range cmds {
