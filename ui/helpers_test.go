@@ -348,6 +348,9 @@ const (
 func runWave(cmds []tea.Cmd, wait time.Duration) []tea.Msg {
 	out := make([]tea.Msg, len(cmds))
 	var wg sync.WaitGroup
+	if wait <= 0 {
+		wait = cmdWait
+	}
 	deadline := time.After(wait)
 	done := make(chan struct{})
 	var mu sync.Mutex
