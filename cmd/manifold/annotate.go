@@ -77,11 +77,7 @@ from the image config is a warning.`,
 			if !entryEdit && len(iann) == 0 {
 				return fmt.Errorf("nothing to change: give --os, --arch, --variant, --os-version, --os-features, --annotation or --index-annotation")
 			}
-			st, err := openStageStore()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			st, c, err := g.stageEnv()
 			if err != nil {
 				return err
 			}
@@ -133,11 +129,7 @@ from the image config is a warning.`,
 // removeEntry drops the entry ref names from a staged list, with its
 // attestations, and says what went.
 func removeEntry(g *globals, list, ref string) error {
-	st, err := openStageStore()
-	if err != nil {
-		return err
-	}
-	c, err := g.client()
+	st, c, err := g.stageEnv()
 	if err != nil {
 		return err
 	}

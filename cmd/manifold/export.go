@@ -28,11 +28,7 @@ Attestation entries are left out (the format has no place for them).`,
   manifold push --spec manifest.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := openStageStore()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			st, c, err := g.stageEnv()
 			if err != nil {
 				return err
 			}

@@ -55,6 +55,20 @@ func openStageStore() (*stagestore.Store, error) {
 	return stagestore.Open()
 }
 
+// stageEnv opens the staged-list store and the registry client, which every
+// command that names a staged list needs.
+func (g *globals) stageEnv() (*stagestore.Store, *registry.Client, error) {
+	st, err := openStageStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := g.client()
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, c, nil
+}
+
 // loadStaged finds a staged list by its name as given, or by the normalised
 // reference it was created for.
 func loadStaged(st *stagestore.Store, c *registry.Client, arg string) (*model.StagedList, error) {
@@ -185,11 +199,7 @@ with --purge or discarded with rm.`,
   manifold staged show localhost:5000/app:v1 --json   # the bytes push would write`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := openStageStore()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			st, c, err := g.stageEnv()
 			if err != nil {
 				return err
 			}
@@ -228,11 +238,7 @@ with --purge or discarded with rm.`,
 		Example: "  manifold staged rm localhost:5000/app:v1",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := openStageStore()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			st, c, err := g.stageEnv()
 			if err != nil {
 				return err
 			}
@@ -256,11 +262,7 @@ with --purge or discarded with rm.`,
 		Example: "  manifold staged mv localhost:5000/app:v1 release-candidate",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := openStageStore()
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			st, c, err := g.stageEnv()
 			if err != nil {
 				return err
 			}
