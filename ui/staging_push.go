@@ -146,7 +146,11 @@ func (p *stagingPage) onPushed(msg stagingPushedMsg) (Page, tea.Cmd) {
 		return nil
 	})
 	p.undo = nil
-	return p, tea.Batch(cmd, stagingOpenTree(p.c, target))
+	cmds := []tea.Cmd{cmd, stagingOpenTree(p.c, target)}
+	if repo, _ := splitRef(target); repo != "" {
+		cmds = append(cmds, tagWritten(repo))
+	}
+	return p, tea.Batch(cmds...)
 }
 
 // stagingOpenTree shows the pushed tag in the tree; tests replace it.
