@@ -25,7 +25,9 @@ func newDemoCmd(g *globals) *cobra.Command {
 	var addr string
 	var serve bool
 	cmd := &cobra.Command{
-		Use:   "demo",
+		Use: "demo",
+		Example: `  manifold demo
+  manifold demo --serve --addr 127.0.0.1:5000   # then: manifold platforms 127.0.0.1:5000/library/golang:1.23`,
 		Short: "Open the browser on a built-in demo registry (no network, no docker)",
 		Long: `demo starts an in-memory registry on a loopback port, fills it with varied
 multi-platform images (Docker lists and OCI indexes, arm variants, Windows

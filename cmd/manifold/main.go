@@ -78,6 +78,12 @@ pushes new lists.
 Run it with no argument to open the registry you used last, with a registry
 host to browse its repositories, with a repository to list its tags, or with a
 reference to open its tree. The subcommands are the same features for scripts.`,
+		Example: `  manifold                              # the registry you used last, or a prompt
+  manifold localhost:5000               # browse its repositories
+  manifold ghcr.io/owner/app            # its tags
+  manifold golang:1.23                  # the tree of a reference
+  manifold demo                         # a seeded in-memory registry, no network
+  manifold inspect golang:1.23 -o json  # the same, for scripts`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
