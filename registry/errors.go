@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"syscall"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
@@ -127,4 +129,20 @@ func readLimited(r io.Reader, limit int64, what string) ([]byte, error) {
 		return nil, &TooLargeError{What: what, Size: -1, Limit: limit}
 	}
 	return b, nil
+}
+
+// networkHint says what to check for the network errors people meet most:
+// nothing listening, a name that does not resolve, a timeout.
+func networkHint(err error, host string) string {
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return " (the name " + host + " does not resolve: check its spelling, or your network and DNS)"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return " (nothing is listening at " + host + ": is the registry running, and is the port right?)"
+	case errors.As(err, &op) && op.Timeout():
+		return " (no answer from " + host + ": check the address, a proxy or a firewall)"
+	}
+	return ""
 }

@@ -199,7 +199,7 @@ func (c *Client) handshake(ctx context.Context, repo name.Repository, auth authn
 		if strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
 			return nil, fmt.Errorf("connect to %s: %w (it serves plain HTTP: to allow that, name it with --insecure-registry %s or MANIFOLD_INSECURE_REGISTRIES)", repo.RegistryStr(), err, repo.RegistryStr())
 		}
-		return nil, fmt.Errorf("connect to %s: %w", repo.RegistryStr(), err)
+		return nil, fmt.Errorf("connect to %s: %w%s", repo.RegistryStr(), err, networkHint(err, repo.RegistryStr()))
 	}
 	if scheme, open := spy.result(); open && auth == authn.Anonymous {
 		c.mu.Lock()

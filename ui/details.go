@@ -142,7 +142,7 @@ func configLines(s *Styles, c *model.Config) []string {
 	var out []string
 	add := func(label, value string) {
 		if value != "" {
-			out = append(out, s.Faint.Render(label+": ")+termsafe.String(value))
+			out = append(out, s.Faint.Render(termsafe.String(label)+": ")+termsafe.String(value)) // label keys come from the registry
 		}
 	}
 	out = append(out, s.Accent.Render("Config"))

@@ -169,15 +169,25 @@ func TestHostileEveryScreen(t *testing.T) {
 		}
 		hs.keys("e")
 		screen("tree expanded")
-		hs.keys("d")
-		screen("tree details")
-		for range 6 {
+		// The details pane is on by default at this width: walk every row
+		// with it open, and require that the config fields (author, labels,
+		// env) were rendered, escaped, on at least one of them.
+		if !hs.m.top().(*treePage).details {
+			hs.keys("d")
+		}
+		var seen string
+		for range 12 {
+			seen += screen("tree details")
 			hs.keys("j")
-			screen("tree moved")
 		}
-		if s := screen("entry details"); !strings.Contains(s, "mallory") && !strings.Contains(s, `evil\x1b[2J`) && !strings.Contains(s, "gnp.exe") {
-			t.Logf("entry details show no config text (config fields not rendered?):\n%s", s)
+		for _, want := range []string{"author: mallory", `label evil\x1b[2J`, "env: PATH=/bin"} {
+			if !strings.Contains(seen, want) {
+				t.Fatalf("details pane never showed %q (config fields not rendered?):\n%s", want, seen)
+			}
 		}
+		hs.keys("d")
+		screen("tree without details")
+		hs.keys("d")
 		hs.keys("v")
 		s = screen("raw")
 		if _, ok := hs.m.top().(*rawPage); !ok {
