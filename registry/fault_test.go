@@ -336,6 +336,9 @@ func TestFaultTokenExpiryReauthenticatesOnce(t *testing.T) {
 		}
 	}
 	t.Logf("expiring tokens: %d issued for one tree", e.proxy.TokensIssued())
+	if e.proxy.TokensRefused() == 0 {
+		t.Fatal("no request was refused for an expired token: the fault never fired")
+	}
 	if n := e.proxy.TokensIssued(); n < 2 {
 		t.Fatalf("%d tokens issued: the expired token was not refreshed", n)
 	}
@@ -350,8 +353,8 @@ func TestFaultTokenExpiryReauthenticatesOnce(t *testing.T) {
 	}
 	wantErr(t, err, "manifest "+e2.ref)
 	t.Logf("tokens refused at once: %d asked for, then %v", e2.proxy.TokensIssued(), err)
-	if n := e2.proxy.TokensIssued(); n != 2 {
-		t.Fatalf("%d tokens asked for, want 2: the first and one re-authentication", n)
+	if n, r := e2.proxy.TokensIssued(), e2.proxy.TokensRefused(); n != 2 || r != 2 {
+		t.Fatalf("%d tokens asked for and %d refused, want 2 and 2: the first and one re-authentication", n, r)
 	}
 }
 
@@ -381,6 +384,9 @@ func TestFaultWrongContentType(t *testing.T) {
 	}
 	if !tr.IsIndex() || len(tr.Entries) != 2 || tr.Entries[1].Image == nil {
 		t.Fatalf("tree under a wrong Content-Type: index %v, entries %d", tr.IsIndex(), len(tr.Entries))
+	}
+	if n := e.proxy.Hits(); n < 3 {
+		t.Fatalf("the wrong Content-Type was served %d times, want the index and both children", n)
 	}
 }
 

@@ -501,7 +501,7 @@ var sensitiveHeaders = map[string]bool{
 }
 
 // sensitiveParams are URL query parameters never logged.
-var sensitiveParams = []string{"token", "access_token", "refresh_token", "password", "client_secret", "x-amz-signature", "x-amz-security-token", "sig", "signature"}
+var sensitiveParams = []string{"token", "access_token", "refresh_token", "password", "client_secret", "x-amz-signature", "x-amz-security-token", "x-amz-credential", "x-goog-signature", "x-goog-credential", "sig", "signature", "key-pair-id", "policy"}
 
 func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
@@ -509,7 +509,7 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	took := time.Since(start).Round(time.Millisecond)
 	if err != nil {
-		t.log(fmt.Sprintf("← %s %s: error after %s: %v", req.Method, RedactURL(req.URL), took, err))
+		t.log(fmt.Sprintf("← %s %s: error after %s: %s", req.Method, RedactURL(req.URL), took, termsafe.String(err.Error())))
 		return nil, err
 	}
 	t.log(fmt.Sprintf("← %s %s %s (%s)%s", termsafe.String(resp.Status), req.Method, RedactURL(req.URL), took, formatHeaders(resp.Header)))
@@ -532,8 +532,15 @@ func formatHeaders(h http.Header) string {
 	var b strings.Builder
 	for _, k := range keys {
 		v := strings.Join(h[k], ", ")
-		if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
+		switch ck := http.CanonicalHeaderKey(k); {
+		case sensitiveHeaders[ck]:
 			v = "[redacted]"
+		case ck == "Location" || ck == "Content-Location":
+			// A blob redirect is often a pre-signed URL whose signature
+			// is a credential.
+			if u, err := url.Parse(v); err == nil {
+				v = RedactURL(u)
+			}
 		}
 		fmt.Fprintf(&b, "\n    %s: %s", termsafe.String(k), termsafe.String(v))
 	}

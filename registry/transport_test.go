@@ -122,6 +122,26 @@ func TestFormatHeadersRedacts(t *testing.T) {
 	}
 }
 
+// A blob redirect's Location is a pre-signed URL: its signature is a
+// credential, so --debug must redact it like a request URL.
+func TestFormatHeadersRedactsSignedLocation(t *testing.T) {
+	for _, loc := range []string{
+		"https://bucket.s3.amazonaws.com/blob?X-Amz-Algorithm=AWS4&X-Amz-Signature=SIGSECRET&X-Amz-Security-Token=SIGSECRET",
+		"https://storage.googleapis.com/b/o?X-Goog-Algorithm=GOOG4&X-Goog-Signature=SIGSECRET",
+		"https://acct.blob.core.windows.net/c/b?sv=2020&sig=SIGSECRET",
+		"https://user:SIGSECRET@cdn.example/blob",
+	} {
+		got := formatHeaders(http.Header{"Location": {loc}})
+		if strings.Contains(got, "SIGSECRET") || !strings.Contains(got, "Location: https://") || !strings.Contains(got, "redacted") {
+			t.Errorf("formatHeaders(Location: %s) =\n%s", loc, got)
+		}
+	}
+	// A Location that is not a URL is still sanitised, not dropped.
+	if got := formatHeaders(http.Header{"Location": {"\x1b[2J/v2/x"}}); strings.Contains(got, "\x1b") || !strings.Contains(got, "/v2/x") {
+		t.Errorf("formatHeaders(bad Location) = %q", got)
+	}
+}
+
 // statusServer answers code for the first n requests, then 200.
 func statusServer(t *testing.T, code int, n int32, header http.Header) (*httptest.Server, *atomic.Int32) {
 	var count atomic.Int32

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -13,11 +16,15 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/manifold-dev/manifold/internal/faultproxy"
+	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/themes"
 )
 
 // Hostile text a registry could send: OSC 52 clipboard write, OSC 0 title,
@@ -68,7 +75,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 		}
 		img = mutate.Annotations(img, map[string]string{"note": hHostile}).(v1.Image)
 		adds = append(adds, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{
-			Platform:    &v1.Platform{OS: "linux", Architecture: arch},
+			Platform:    &v1.Platform{OS: "linux", Architecture: arch, OSVersion: "1.0" + hCSI, OSFeatures: []string{"f" + hCSI}},
 			Annotations: map[string]string{"org.opencontainers.image.description": hHostile},
 		}})
 	}
@@ -167,6 +174,9 @@ func TestHostileEveryScreen(t *testing.T) {
 		if _, ok := hs.m.top().(*treePage); !ok {
 			t.Fatalf("tree not open: %T\n%s", hs.m.top(), s)
 		}
+		if !strings.Contains(s, `linux/arm64:1.0\x1b[2J\x1b[H`) {
+			t.Fatalf("hostile os.version not shown escaped in the tree:\n%s", s)
+		}
 		hs.keys("e")
 		screen("tree expanded")
 		// The details pane is on by default at this width: walk every row
@@ -205,5 +215,120 @@ func TestHostileEveryScreen(t *testing.T) {
 		}
 		hs.keys("esc")
 		screen("back")
+	}
+}
+
+// TestHostileStagingScreens stages an entry whose annotations are hostile
+// and walks the staging screens: the pane, the entry and index annotation
+// dialogs, the platform form and the push review.
+func TestHostileStagingScreens(t *testing.T) {
+	env := newHostileEnv(t)
+	st, err := stagestore.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldOpen, oldAny := openStageStore, openStageStoreIfAny
+	openStageStore = func() (StageStore, error) { return st, nil }
+	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
+	stagingBlink = false
+	t.Cleanup(func() { openStageStore, openStageStoreIfAny, stagingBlink = oldOpen, oldAny, true })
+
+	for _, colour := range []bool{false, true} {
+		hs := newHarness(t, env.client, env.host+"/app:v1", 100, 40, func(o *Options) { o.NoColor = !colour })
+		screen := func(what string) string {
+			t.Helper()
+			assertScreenSafe(t, what, hs.m.View().Content)
+			return hs.screen()
+		}
+		tp, ok := hs.m.top().(*treePage)
+		if !ok || tp.tree == nil {
+			t.Fatalf("start page %T:\n%s", hs.m.top(), hs.screen())
+		}
+		for i := 0; i < 6 && (tp.selected() == nil || tp.selected().entry == nil); i++ {
+			hs.keys("j")
+		}
+		if tp.selected() == nil || tp.selected().entry == nil {
+			t.Fatalf("no entry row:\n%s", hs.screen())
+		}
+		hs.keys("a")
+		sp, ok := hs.m.top().(*stagingPage)
+		if !ok {
+			t.Fatalf("a did not open staging: %T\n%s", hs.m.top(), hs.screen())
+		}
+		if sp.cur == nil {
+			screen("new list")
+			sp.input.SetValue(env.host + "/app:multi")
+			hs.keys("enter")
+		}
+		if sp.cur == nil || len(sp.cur.Entries) == 0 || sp.cur.Entries[0].Annotations["org.opencontainers.image.description"] != hHostile {
+			t.Fatalf("staged %+v\n%s", sp.cur, hs.screen())
+		}
+		staged, _ := json.Marshal(sp.cur)
+		screen("staging pane")
+		hs.keys("A")
+		if s := screen("entry annotations"); !strings.Contains(s, `org.opencontainers.image.description=\x1b]52;c;`) {
+			t.Fatalf("entry annotation dialog does not show the hostile value escaped:\n%s", s)
+		}
+		hs.keys("esc")
+		hs.keys("e")
+		screen("platform form")
+		hs.keys("esc")
+		hs.keys("I")
+		screen("index annotations")
+		hs.keys("esc")
+		hs.keys("P")
+		screen("push review")
+		hs.keys("esc")
+		screen("after review")
+		if now, _ := json.Marshal(sp.cur); string(now) != string(staged) {
+			t.Fatalf("walking the screens changed the staged list:\n%s\n%s", staged, now)
+		}
+		// Fresh start for the colour pass.
+		if err := st.Discard(env.host + "/app:multi"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestHostileLoginScreen: a 401 whose error body and a login failure whose
+// text are hostile reach the login prompt and the status line escaped.
+func TestHostileLoginScreen(t *testing.T) {
+	f := newFake()
+	f.errs["localhost:5000/app:1.0"] = &transport.Error{StatusCode: http.StatusUnauthorized,
+		Errors: []transport.Diagnostic{{Code: transport.UnauthorizedErrorCode, Message: "denied" + hHostile}}}
+	hs := newHarness(t, f, "localhost:5000/app:1.0", 100, 30, func(o *Options) {
+		o.Login = func(host, user, secret string) (Registry, error) {
+			return nil, errors.New("registry said: " + hHostile)
+		}
+	})
+	if _, ok := hs.m.top().(*loginPage); !ok {
+		t.Fatalf("a 401 should open the login prompt, at %T", hs.m.top())
+	}
+	assertScreenSafe(t, "login", hs.m.View().Content)
+	hs.typeText("bob")
+	hs.keys("tab")
+	hs.typeText("pw-s3cret")
+	hs.keys("enter")
+	out := hs.m.View().Content
+	assertScreenSafe(t, "login failed", out)
+	if s := hs.screen(); !strings.Contains(s, `Login failed: registry said: \x1b]52;c;`) || strings.Contains(s, "pw-s3cret") {
+		t.Fatalf("login failure not shown escaped, or the password shown:\n%s", s)
+	}
+}
+
+// TestHostileAttestationDigest: the digest an attestation names is an
+// annotation, so a registry can put anything in it; the staging pane and
+// the tree's short digests show it escaped, and never cut a character in
+// half.
+func TestHostileAttestationDigest(t *testing.T) {
+	c := &common{ctx: context.Background(), styles: NewStyles(themes.Dark), keys: DefaultKeyMap(), opts: &Options{}}
+	for _, bad := range []string{"sha256:" + hCSI + hOSC52, "sha256:\x07" + hTitle + "aaaaaaaaaaaa", "sha256:éééééééééééé", "x:\u202e12345678901234"} {
+		l := goldenList()
+		l.Entries[1].Annotations[model.AnnotationReferenceDigest] = bad
+		p := newStagingPage(c)
+		p.SetSize(100, 20)
+		p.setList(l)
+		assertScreenSafe(t, "staging pane with a hostile attestation digest", p.View())
+		assertScreenSafe(t, "shortDigest", shortDigest(bad))
 	}
 }

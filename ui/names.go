@@ -81,11 +81,12 @@ func splitRef(ref string) (repo, id string) {
 
 // shortDigest shows the first 12 hex digits of a digest.
 func shortDigest(d string) string {
-	d = termsafe.String(d)
+	// Cut first, then escape: escaping first could cut an escape or a
+	// multi-byte character in half.
 	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
-		return d[i+1 : i+13]
+		d = d[i+1 : i+13]
 	}
-	return d
+	return termsafe.String(d)
 }
 
 // humanSize formats bytes as B, kB, MB, GB (decimal, as registries show).

@@ -125,7 +125,7 @@ func (p *stagingPage) entriesView() string {
 		note := termsafe.String(e.Source)
 		if e.IsAttestation() {
 			plat = fmt.Sprintf("%-28s", "  ↳ attestation")
-			note = "for " + stagingShort(e.Annotations[model.AnnotationReferenceDigest])
+			note = "for " + termsafe.String(stagingShort(e.Annotations[model.AnnotationReferenceDigest])) // an annotation: registry text
 		} else if len(e.Annotations) > 0 {
 			note += "  (" + plural(len(e.Annotations), "annotation", "annotations") + ")"
 		}

@@ -47,6 +47,13 @@ func escapeEnv(t *testing.T) (*faultproxy.Proxy, string, string, []byte) {
 	reg := testregistry.Start(t, testregistry.Options{Wrap: p.Wrap})
 	ref := reg.Ref("app:v1")
 
+	// The amd64 entry's platform carries hostile os.version and os.features.
+	platform := func(arch string) *v1.Platform {
+		if arch == "amd64" {
+			return &v1.Platform{OS: "linux", Architecture: arch, OSVersion: "1.0" + csi, OSFeatures: []string{"f" + osc52}}
+		}
+		return &v1.Platform{OS: "linux", Architecture: arch}
+	}
 	var adds []mutate.IndexAddendum
 	for _, arch := range []string{"amd64", "arm64"} {
 		img, err := random.Image(128, 1)
@@ -69,7 +76,7 @@ func escapeEnv(t *testing.T) (*faultproxy.Proxy, string, string, []byte) {
 		}
 		img = mutate.Annotations(img, map[string]string{"note": hostile}).(v1.Image)
 		adds = append(adds, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{
-			Platform:    &v1.Platform{OS: "linux", Architecture: arch},
+			Platform:    platform(arch),
 			Annotations: map[string]string{"org.opencontainers.image.description": hostile},
 		}})
 	}
@@ -110,7 +117,26 @@ func assertNoControl(t *testing.T, what, out string) {
 }
 
 func TestEscapeTableOutputs(t *testing.T) {
-	_, _, ref, _ := escapeEnv(t)
+	_, host, ref, raw := escapeEnv(t)
+	var idx struct {
+		Manifests []struct {
+			Digest string `json:"digest"`
+		} `json:"manifests"`
+	}
+	if err := json.Unmarshal(raw, &idx); err != nil || len(idx.Manifests) == 0 {
+		t.Fatalf("index: %v", err)
+	}
+	// One image by digest: with --all its config (labels, env) is printed.
+	img := host + "/app@" + idx.Manifests[0].Digest
+	code, out, errs := runCLI("inspect", img, "--all")
+	if code != 0 {
+		t.Fatalf("inspect %s: exit %d: %s", img, code, errs)
+	}
+	assertNoControl(t, "inspect image (stdout)", out)
+	assertNoControl(t, "inspect image (stderr)", errs)
+	if !strings.Contains(out, `evil\x1b[2J\x1b[H=\x1b]52;c;`) {
+		t.Fatalf("inspect image: hostile label not shown escaped:\n%s", out)
+	}
 	for _, args := range [][]string{
 		{"inspect", ref},
 		{"inspect", ref, "--all"},
@@ -128,6 +154,9 @@ func TestEscapeTableOutputs(t *testing.T) {
 		// The hostile text is shown, escaped, not dropped.
 		if strings.Contains(strings.Join(args, " "), "inspect") && !strings.Contains(out, `\x1b]0;owned`) {
 			t.Fatalf("%s: escaped title annotation not shown:\n%s", what, out)
+		}
+		if args[0] == "platforms" && !strings.Contains(out, `linux/amd64:1.0\x1b[2J\x1b[H`) {
+			t.Fatalf("%s: hostile os.version not shown escaped:\n%s", what, out)
 		}
 	}
 }
@@ -160,23 +189,34 @@ func TestEscapeTagAndRepoLists(t *testing.T) {
 
 func TestEscapeErrorBodies(t *testing.T) {
 	p, _, ref, _ := escapeEnv(t)
-	// A registry error whose message is hostile reaches stderr escaped.
-	p.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Manifests, MediaType: "application/json",
-		Body: []byte(`{"errors":[{"code":"DENIED","message":"` + jsonEscape(hostile) + `"}]}`)})
+	body := []byte(`{"errors":[{"code":"DENIED","message":"denied` + jsonEscape(hostile) + `"}]}`)
+	// A registry error whose message is hostile reaches stderr escaped,
+	// on every command that reads a manifest.
+	for _, args := range [][]string{{"inspect", ref}, {"platforms", ref}, {"resolve", ref, "--platform", "linux/arm64"}} {
+		p.Set(faultproxy.Fault{Kind: faultproxy.Status, Code: http.StatusForbidden, Match: faultproxy.Manifests, Body: body})
+		hits := p.Hits()
+		code, out, errs := runCLI(args...)
+		what := strings.Join(args, " ")
+		if code == 0 {
+			t.Fatalf("%s: 403 on the manifest, exit 0: %s", what, out)
+		}
+		if p.Hits() == hits {
+			t.Fatalf("%s: the fault never fired", what)
+		}
+		assertNoControl(t, what+" 403 (stderr)", errs)
+		assertNoControl(t, what+" 403 (stdout)", out)
+		if !strings.Contains(errs, `denied\x1b]52;c;`) {
+			t.Fatalf("%s: the registry's message is not shown escaped:\n%s", what, errs)
+		}
+	}
+	// A 200 whose body is not a manifest at all: an error, escaped too.
+	p.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Manifests, MediaType: "application/vnd.oci.image.index.v1+json", Body: body})
 	code, out, errs := runCLI("inspect", ref)
 	if code == 0 {
-		// Replace answers 200: the body is an invalid manifest, which is an error too.
-		t.Logf("inspect of a garbage body exited 0: %s", out)
+		t.Fatalf("inspect of an error body served as an index: exit 0: %s", out)
 	}
-	assertNoControl(t, "inspect error (stderr)", errs)
-	assertNoControl(t, "inspect error (stdout)", out)
-
-	p.Set(faultproxy.Fault{Kind: faultproxy.Status, Code: http.StatusForbidden, Match: faultproxy.Manifests})
-	code, _, errs = runCLI("platforms", ref)
-	if code == 0 {
-		t.Fatal("403 on the manifest: exit 0")
-	}
-	assertNoControl(t, "platforms 403 (stderr)", errs)
+	assertNoControl(t, "inspect garbage (stderr)", errs)
+	assertNoControl(t, "inspect garbage (stdout)", out)
 }
 
 func jsonEscape(s string) string {

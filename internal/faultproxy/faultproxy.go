@@ -72,8 +72,8 @@ type Fault struct {
 	Delay      time.Duration // SlowHeaders, Slowloris
 	Code       int           // Status
 	RetryAfter string        // TooMany
-	Body       []byte        // Replace
-	MediaType  string        // Replace
+	Body       []byte        // Replace; Status (the error body, when set)
+	MediaType  string        // Replace, Status
 	Size       int64         // Huge
 	Chunked    bool          // Huge
 	LieLength  int64         // Huge
@@ -98,13 +98,14 @@ func Path(suffix string) func(*http.Request) bool {
 
 // Proxy injects faults in front of a handler.
 type Proxy struct {
-	mu     sync.Mutex
-	fault  *Fault
-	used   int
-	hits   int
-	seen   int
-	tok    *tokenAuth
-	tokens int
+	mu      sync.Mutex
+	fault   *Fault
+	used    int
+	hits    int
+	seen    int
+	tok     *tokenAuth
+	tokens  int
+	expired int
 }
 
 // New returns a Proxy that passes everything through until Set.
@@ -149,6 +150,14 @@ func (p *Proxy) RequireToken(user, password string, uses int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.tok = &tokenAuth{user: user, password: password, uses: uses, left: map[string]int{}}
+}
+
+// TokensRefused returns how many requests were refused because their
+// token had expired: proof that the expiry fault fired.
+func (p *Proxy) TokensRefused() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.expired
 }
 
 // TokensIssued returns how many tokens the token endpoint handed out.
@@ -270,6 +279,7 @@ func (p *Proxy) authorize(w http.ResponseWriter, r *http.Request) bool {
 	}
 	if p.tok.uses != 0 {
 		if left <= 0 {
+			p.expired++
 			w.Header().Set("WWW-Authenticate", challenge+`,error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "token expired")
 			return false
@@ -327,6 +337,16 @@ func serveFault(f Fault, next http.Handler, w http.ResponseWriter, r *http.Reque
 			}
 		}
 	case Status:
+		if f.Body != nil { // the registry's own (perhaps hostile) error body
+			mt := f.MediaType
+			if mt == "" {
+				mt = "application/json"
+			}
+			w.Header().Set("Content-Type", mt)
+			w.WriteHeader(f.Code)
+			_, _ = w.Write(f.Body)
+			break
+		}
 		writeError(w, f.Code, "UNKNOWN", fmt.Sprintf("injected %d", f.Code))
 	case TooMany:
 		if f.RetryAfter != "" {
