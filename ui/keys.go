@@ -1,6 +1,9 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
 
 // KeyMap is every key binding of the UI. Pages pick the ones they use for
 // their help; the root handles the global ones.
@@ -52,4 +55,25 @@ func DefaultKeyMap() *KeyMap {
 		Stage:       b([]string{"a"}, "a", "stage"),
 		OpenStaging: b([]string{"S"}, "S", "staged"),
 	}
+}
+
+// moveCursor applies the movement keys (up, down, page up/down, top, bottom)
+// to cursor over count rows, page rows at a time. moved is false when msg is
+// not a movement key. The caller clamps the result.
+func (k *KeyMap) moveCursor(msg tea.KeyPressMsg, cursor, page, count int) (next int, moved bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return cursor - 1, true
+	case key.Matches(msg, k.Down):
+		return cursor + 1, true
+	case key.Matches(msg, k.PageUp):
+		return cursor - page, true
+	case key.Matches(msg, k.PageDown):
+		return cursor + page, true
+	case key.Matches(msg, k.Top):
+		return 0, true
+	case key.Matches(msg, k.Bottom):
+		return count - 1, true
+	}
+	return cursor, false
 }

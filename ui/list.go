@@ -247,6 +247,11 @@ func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 				return c, false
 			}
 		}
+		if c, moved := k.moveCursor(msg, l.cursor, l.rows(), len(l.visible)); moved {
+			l.cursor = c
+			l.clamp()
+			return nil, false
+		}
 		switch {
 		case key.Matches(msg, k.Filter):
 			l.filtering = true
@@ -256,18 +261,6 @@ func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 			l.filter.SetValue("")
 			l.pattern = ""
 			return l.refilter(l.Selected()), false
-		case key.Matches(msg, k.Up):
-			l.cursor--
-		case key.Matches(msg, k.Down):
-			l.cursor++
-		case key.Matches(msg, k.PageUp):
-			l.cursor -= l.rows()
-		case key.Matches(msg, k.PageDown):
-			l.cursor += l.rows()
-		case key.Matches(msg, k.Top):
-			l.cursor = 0
-		case key.Matches(msg, k.Bottom):
-			l.cursor = len(l.visible) - 1
 		case key.Matches(msg, k.Open):
 			return nil, l.Selected() != ""
 		}

@@ -169,21 +169,14 @@ func (p *treePage) toggle(n *node) {
 func (p *treePage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.keys
 	n := p.selected()
+	if c, moved := k.moveCursor(msg, p.cursor, p.bodyRows(), len(p.rows)); moved {
+		p.cursor = c
+		p.clamp()
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.Refresh):
 		return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.ref), false))
-	case key.Matches(msg, k.Up):
-		p.cursor--
-	case key.Matches(msg, k.Down):
-		p.cursor++
-	case key.Matches(msg, k.PageUp):
-		p.cursor -= p.bodyRows()
-	case key.Matches(msg, k.PageDown):
-		p.cursor += p.bodyRows()
-	case key.Matches(msg, k.Top):
-		p.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		p.cursor = len(p.rows) - 1
 	case key.Matches(msg, k.Details):
 		p.details = !p.details
 	case n == nil:
