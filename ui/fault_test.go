@@ -44,32 +44,7 @@ func snapshotDir(t *testing.T, dir string) map[string]string {
 // moves, esc goes back), nothing staged changes, and once the fault clears
 // r brings the tree back.
 func TestFaultsKeepTheUIAlive(t *testing.T) {
-	env := newHostileEnv(t)
-	ref := env.host + "/app:v1"
-
-	// A staged list in a store of its own, which no fault may touch.
-	st, err := stagestore.OpenDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Create(&model.StagedList{Name: "keep", Target: env.host + "/app:multi", Entries: []model.StagedEntry{{
-		Source: ref, Repository: env.host + "/app", Digest: "sha256:" + strings.Repeat("a", 64),
-		MediaType: model.MediaTypeOCIManifest, Size: 100, Platform: &model.Platform{OS: "linux", Architecture: "amd64"},
-	}}}); err != nil {
-		t.Fatal(err)
-	}
-	old, oldAny := openStageStore, openStageStoreIfAny
-	openStageStore = func() (StageStore, error) { return st, nil }
-	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
-	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
-	staged := snapshotDir(t, st.Dir())
-
-	// Short timeouts so that slow faults end within the harness's wait.
-	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain(),
-		Timeouts: registry.Timeouts{Header: 150 * time.Millisecond, Stall: 150 * time.Millisecond, Backoff: time.Millisecond, MaxWait: 50 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env, ref, st, staged, c := newFaultEnv(t)
 	faults := []struct {
 		name  string
 		fault faultproxy.Fault
@@ -210,29 +185,7 @@ func TestScrollingHugeTagListKeepsHeapFlat(t *testing.T) {
 // it), explained on screen, leaves the UI answering keys and the staged
 // lists untouched, and clears with r.
 func TestMoreFaultsKeepTheUIAlive(t *testing.T) {
-	env := newHostileEnv(t)
-	ref := env.host + "/app:v1"
-	st, err := stagestore.OpenDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Create(&model.StagedList{Name: "keep", Target: env.host + "/app:multi", Entries: []model.StagedEntry{{
-		Source: ref, Repository: env.host + "/app", Digest: "sha256:" + strings.Repeat("a", 64),
-		MediaType: model.MediaTypeOCIManifest, Size: 100, Platform: &model.Platform{OS: "linux", Architecture: "amd64"},
-	}}}); err != nil {
-		t.Fatal(err)
-	}
-	old, oldAny := openStageStore, openStageStoreIfAny
-	openStageStore = func() (StageStore, error) { return st, nil }
-	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
-	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
-	staged := snapshotDir(t, st.Dir())
-
-	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain(),
-		Timeouts: registry.Timeouts{Header: 150 * time.Millisecond, Stall: 150 * time.Millisecond, Backoff: time.Millisecond, MaxWait: 50 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env, ref, st, staged, c := newFaultEnv(t)
 	hs := newHarness(t, c, ref, 240, 30)
 	if !strings.Contains(hs.screen(), "linux/arm64") {
 		t.Fatalf("tree not shown:\n%s", hs.screen())
@@ -338,4 +291,35 @@ func TestMoreFaultsKeepTheUIAlive(t *testing.T) {
 			t.Fatalf("esc after a refused connection did not go back to the tree:\n%s", s)
 		}
 	})
+}
+
+// newFaultEnv is a registry behind the fault proxy with app:v1 (ref), a
+// staged list in a store of its own that no fault may touch (st, and its
+// snapshot staged), and a client with short timeouts so that slow faults end
+// within the harness's wait.
+func newFaultEnv(t *testing.T) (env *hostileEnv, ref string, st *stagestore.Store, staged map[string]string, c *registry.Client) {
+	t.Helper()
+	env = newHostileEnv(t)
+	ref = env.host + "/app:v1"
+	st, err := stagestore.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Create(&model.StagedList{Name: "keep", Target: env.host + "/app:multi", Entries: []model.StagedEntry{{
+		Source: ref, Repository: env.host + "/app", Digest: "sha256:" + strings.Repeat("a", 64),
+		MediaType: model.MediaTypeOCIManifest, Size: 100, Platform: &model.Platform{OS: "linux", Architecture: "amd64"},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	old, oldAny := openStageStore, openStageStoreIfAny
+	openStageStore = func() (StageStore, error) { return st, nil }
+	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
+	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
+	staged = snapshotDir(t, st.Dir())
+	c, err = registry.New(registry.Options{Keychain: authn.NewMultiKeychain(),
+		Timeouts: registry.Timeouts{Header: 150 * time.Millisecond, Stall: 150 * time.Millisecond, Backoff: time.Millisecond, MaxWait: 50 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env, ref, st, staged, c
 }
