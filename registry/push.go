@@ -185,14 +185,12 @@ func (e *CrossRegistryError) Error() string {
 }
 
 // TagMovedError stops a push whose target tag no longer holds the digest
-// the list was staged from. Tree is what the tag holds now (nil when the
-// tag was deleted) and Diff what the push would change against it.
+// the list was staged from. What the tag holds now, and the diff against
+// it, is the verbs layer's (verbs.Push attaches them).
 type TagMovedError struct {
 	Tag     string
 	Base    string
 	Current string
-	Tree    *model.Tree
-	Diff    model.ListDiff
 }
 
 func (e *TagMovedError) Error() string {
@@ -273,8 +271,8 @@ func (c *Client) HeadDigest(ctx context.Context, ref string) (string, error) {
 }
 
 // CheckTag compares what the list's target tag holds with the list's Base,
-// and returns a *TagMovedError, with the tag's current tree and the diff
-// against it, when they differ (unless the tag already holds the list).
+// and returns a *TagMovedError when they differ (unless the tag already
+// holds the list).
 func (c *Client) CheckTag(ctx context.Context, l *model.StagedList) error {
 	cur, err := c.HeadDigest(ctx, l.Target)
 	if err != nil {
@@ -288,14 +286,7 @@ func (c *Client) CheckTag(ctx context.Context, l *model.StagedList) error {
 		// failed after writing it.
 		return nil
 	}
-	moved := &TagMovedError{Tag: l.Target, Base: l.Base, Current: cur}
-	if cur != "" {
-		if t, err := c.Tree(ctx, l.Target+"@"+cur, TreeOptions{}); err == nil {
-			moved.Tree = t
-		}
-	}
-	moved.Diff = model.Diff(moved.Tree, l)
-	return moved
+	return &TagMovedError{Tag: l.Target, Base: l.Base, Current: cur}
 }
 
 // Push writes a staged list: it copies children into the target repository

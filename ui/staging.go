@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/verbs"
 )
 
 // StageStore keeps staged lists; *stagestore.Store satisfies it.
@@ -30,9 +30,7 @@ type StageStore interface {
 // *registry.Client satisfies it. A Registry that is not a Pusher can stage
 // but not push.
 type Pusher interface {
-	HeadDigest(ctx context.Context, ref string) (string, error)
-	PlanPush(l *model.StagedList, tags []string) (*registry.PushPlan, error)
-	Push(ctx context.Context, l *model.StagedList, opts registry.PushOptions) (*registry.PushResult, error)
+	verbs.Pusher
 }
 
 var _ Pusher = (*registry.Client)(nil)
@@ -646,8 +644,8 @@ func splitTags(s string) []string {
 // createList starts a list for target: from what the tag holds when it is
 // an index (amend), else empty; pending entries are added.
 func (p *stagingPage) createList(target string) tea.Cmd {
-	reg, st := p.c.reg, p.store
-	pusher, _ := reg.(Pusher)
+	st := p.store
+	pusher, _ := p.c.reg.(Pusher)
 	pending := p.pending
 	p.pending = nil
 	p.loading = true
@@ -668,22 +666,13 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 		l := &model.StagedList{Name: target, Target: target}
 		note := "new list " + termsafe.String(target)
 		if pusher != nil {
-			base, err := pusher.HeadDigest(ctx, target)
+			s, err := verbs.StartFromTag(ctx, pusher, target, target, true)
 			if err != nil {
 				return fail(err)
 			}
-			l.Base = base
-			if base != "" {
-				t, err := reg.Tree(ctx, target+"@"+base, registry.TreeOptions{All: true})
-				if err != nil {
-					return fail(err)
-				}
-				if t.IsIndex() {
-					if l, err = model.StagedFromTree(target, target, t); err != nil {
-						return fail(err)
-					}
-					note = fmt.Sprintf("amending %s: %s from the tag", termsafe.String(target), plural(len(l.Entries), "entry", "entries"))
-				}
+			l = s.List
+			if s.Kept {
+				note = fmt.Sprintf("amending %s: %s from the tag", termsafe.String(target), plural(len(l.Entries), "entry", "entries"))
 			}
 		}
 		n, skipped := l.AddReport(pending...)

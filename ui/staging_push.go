@@ -9,6 +9,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/verbs"
 )
 
 // review0 opens the push confirmation, unless validation blocks the push.
@@ -27,29 +28,18 @@ func (p *stagingPage) review0() tea.Cmd {
 func (p *stagingPage) reviewPush(tags []string) tea.Cmd {
 	p.dialog = dialogPushLoading
 	p.req = nextID()
-	reg := p.c.reg
-	pusher := reg.(Pusher)
+	pusher := p.c.reg.(Pusher)
 	l := p.cur.Clone()
 	ctx, id, req := p.ctx, p.id, p.req
 	return func() tea.Msg {
-		plan, err := pusher.PlanPush(l, tags)
+		rv, err := verbs.ReviewPush(ctx, pusher, l, tags)
 		if err != nil {
 			return stagingReviewMsg{page: id, req: req, err: err}
 		}
-		cur, err := pusher.HeadDigest(ctx, l.Target)
-		if err != nil {
-			return stagingReviewMsg{page: id, req: req, err: err}
-		}
-		var t *model.Tree
-		if cur != "" {
-			if t, err = reg.Tree(ctx, l.Target+"@"+cur, registry.TreeOptions{}); err != nil {
-				return stagingReviewMsg{page: id, req: req, err: err}
-			}
-		}
-		r := &pushReview{plan: plan, current: cur, diff: model.Diff(t, l), tags: tags}
-		if cur != l.Base {
+		r := &pushReview{plan: rv.Plan, current: rv.Now.Digest, diff: rv.Diff, tags: tags}
+		if rv.Moved {
 			r.warning = fmt.Sprintf("the tag moved since the list was staged (%s → %s): the diff is against what it holds now",
-				orNew(l.Base), orNew(cur))
+				orNew(l.Base), orNew(rv.Now.Digest))
 		}
 		return stagingReviewMsg{page: id, req: req, review: r}
 	}

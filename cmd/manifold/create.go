@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/verbs"
 )
 
 func init() { subcommands = append(subcommands, newCreateCmd) }
@@ -86,21 +87,16 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 			case !errors.Is(err, stagestore.ErrNotFound):
 				return err
 			default:
-				base, err := c.HeadDigest(ctx, target.Name())
+				s, err := verbs.StartFromTag(ctx, c, listName, target.Name(), amend)
 				if err != nil {
 					return err
 				}
-				if amend && base != "" {
-					t, err := c.Tree(ctx, target.Name()+"@"+base, registry.TreeOptions{All: true})
-					if err != nil {
-						return err
-					}
-					if l, err = model.StagedFromTree(listName, target.Name(), t); err != nil {
-						return err
-					}
-					fmt.Fprintf(g.stderr, "amending %s: %d entries from %s\n", termsafe.String(target.Name()), len(l.Entries), shortDigest(base))
-				} else {
-					l = &model.StagedList{Name: listName, Target: target.Name(), Base: base}
+				if amend && s.Now.Exists() && !s.Kept {
+					return fmt.Errorf("%s is a single image, not a list: create a new list instead of amending", termsafe.String(target.Name()))
+				}
+				l = s.List
+				if s.Kept {
+					fmt.Fprintf(g.stderr, "amending %s: %d entries from %s\n", termsafe.String(target.Name()), len(l.Entries), shortDigest(s.Now.Digest))
 				}
 			}
 			if cmd.Flags().Changed("media-type") {

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -16,8 +20,8 @@ func goListDeps(t *testing.T, pkg string) []string {
 	return strings.Fields(string(out))
 }
 
-// The dependency arrows run one way (cmd → ui → model, cmd/ui → registry →
-// model), and the reference registry used by the tests never reaches the
+// The dependency arrows run one way (cmd → ui → model, cmd/ui → verbs →
+// registry → model; verbs may use internal/stagestore), and the reference registry used by the tests never reaches the
 // shipped binary.
 func TestDependencyRules(t *testing.T) {
 	if testing.Short() {
@@ -31,6 +35,7 @@ func TestDependencyRules(t *testing.T) {
 		{"../../model", []string{"net/http", "charm.land/", "github.com/google/go-containerregistry/pkg/v1/remote", "manifold/registry", "manifold/ui"}},
 		{"../../registry", []string{"charm.land/", "manifold/ui", "github.com/distribution/distribution"}},
 		{"../../ui", []string{"github.com/distribution/distribution", "manifold/cmd"}},
+		{"../../verbs", []string{"charm.land/", "manifold/ui", "manifold/cmd", "github.com/distribution/distribution", "internal/testregistry"}},
 	}
 	for _, r := range rules {
 		for _, dep := range goListDeps(t, r.pkg) {
@@ -39,6 +44,51 @@ func TestDependencyRules(t *testing.T) {
 					t.Errorf("%s depends on %s (forbidden: %s)", r.pkg, dep, f)
 				}
 			}
+		}
+	}
+}
+
+// The verbs are written once, in package verbs: the front ends (and the
+// registry adapter under them) call verbs.Compare, verbs.StartFromTag and
+// friends instead of keeping their own "what does the tag hold now, and the
+// diff against it" or "start a list from the tag".
+func TestVerbsAreNotDuplicated(t *testing.T) {
+	// The functions only the verbs layer calls.
+	verbOnly := map[string]string{
+		"model.Diff":           "verbs.Compare",
+		"model.StagedFromTree": "verbs.StartFromTag",
+	}
+	for _, dir := range []string{".", "../../ui", "../../registry"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) == 0 {
+			t.Fatalf("no Go files in %s", dir)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			fset := token.NewFileSet()
+			af, err := parser.ParseFile(fset, f, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(af, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				id, ok := sel.X.(*ast.Ident)
+				if !ok {
+					return true
+				}
+				if use, bad := verbOnly[id.Name+"."+sel.Sel.Name]; bad {
+					t.Errorf("%s: %s.%s is the verbs layer's: call %s", fset.Position(sel.Pos()), id.Name, sel.Sel.Name, use)
+				}
+				return true
+			})
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/verbs"
 )
 
 func init() { subcommands = append(subcommands, newPushCmd) }
@@ -191,12 +192,14 @@ func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore
 		}
 		opts.AllowCrossRegistry = true
 	}
-	res, err := c.Push(ctx, l, opts)
-	var moved *registry.TagMovedError
+	res, err := verbs.Push(ctx, c, l, opts)
+	var moved *verbs.TagMovedError
 	if errors.As(err, &moved) {
 		fmt.Fprintln(g.stderr, termsafe.String(moved.Error()))
-		fmt.Fprintf(g.stderr, "pushing now would change %s like this:\n", termsafe.String(moved.Tag))
-		printDiff(g.stderr, moved.Diff)
+		if moved.Comparison != nil {
+			fmt.Fprintf(g.stderr, "pushing now would change %s like this:\n", termsafe.String(moved.Tag))
+			printDiff(g.stderr, moved.Comparison.Diff)
+		}
 		if !f.yes && !editConfirm(g, "push anyway?") {
 			return &exitError{code: exitTagMoved, msg: "not pushed: the tag moved (use --force to push anyway, or create --amend to start again from it)"}
 		}
@@ -242,23 +245,16 @@ func dryRun(ctx context.Context, g *globals, c *registry.Client, l *model.Staged
 	for _, ch := range plan.Children {
 		fmt.Fprintf(g.stderr, "child %s %s: %s\n", termsafe.String(ch.Entry.PlatformString()), shortDigest(ch.Entry.Digest), ch.Action)
 	}
-	cur, err := c.HeadDigest(ctx, l.Target)
+	cmp, err := verbs.Compare(ctx, c, l)
 	if err != nil {
 		fmt.Fprintf(g.stderr, "cannot compare with the tag now: %s\n", termsafe.String(err.Error()))
 		return nil
 	}
-	if cur != l.Base {
-		fmt.Fprintf(g.stderr, "warning: %s moved since the list was staged (%s → %s): push will stop unless --force\n", termsafe.String(l.Target), shortDigest(l.Base), shortDigest(cur))
-	}
-	var t *model.Tree
-	if cur != "" {
-		if t, err = c.Tree(ctx, l.Target+"@"+cur, registry.TreeOptions{}); err != nil {
-			fmt.Fprintf(g.stderr, "cannot read the tag now: %s\n", termsafe.String(err.Error()))
-			return nil
-		}
+	if cmp.Moved {
+		fmt.Fprintf(g.stderr, "warning: %s moved since the list was staged (%s → %s): push will stop unless --force\n", termsafe.String(l.Target), shortDigest(l.Base), shortDigest(cmp.Now.Digest))
 	}
 	fmt.Fprintln(g.stderr, "diff:")
-	printDiff(g.stderr, model.Diff(t, l))
+	printDiff(g.stderr, cmp.Diff)
 	return nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/verbs"
 )
 
 func init() { subcommands = append(subcommands, newStagedCmd) }
@@ -218,12 +219,12 @@ with --purge or discarded with rm.`,
 			printStaged(g.stdout, l)
 			printFindings(g.stdout, l.Validate())
 			if showDiff {
-				d, err := currentDiff(cmd, c, l)
+				cmp, err := verbs.Compare(cmd.Context(), c, l)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(g.stdout, "diff against %s now:\n", termsafe.String(l.Target))
-				printDiff(g.stdout, d)
+				printDiff(g.stdout, cmp.Diff)
 			}
 			return nil
 		},
@@ -303,21 +304,4 @@ func stagedList(g *globals) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", termsafe.String(s.Name), termsafe.String(s.Target), s.Entries, s.Updated.Local().Format(time.DateTime))
 	}
 	return tw.Flush()
-}
-
-// currentDiff fetches what the list's target tag holds now and diffs the
-// list against it.
-func currentDiff(cmd *cobra.Command, c *registry.Client, l *model.StagedList) (model.ListDiff, error) {
-	cur, err := c.HeadDigest(cmd.Context(), l.Target)
-	if err != nil {
-		return model.ListDiff{}, err
-	}
-	if cur == "" {
-		return model.Diff(nil, l), nil
-	}
-	t, err := c.Tree(cmd.Context(), l.Target+"@"+cur, registry.TreeOptions{})
-	if err != nil {
-		return model.ListDiff{}, err
-	}
-	return model.Diff(t, l), nil
 }
