@@ -7,12 +7,23 @@ import (
 	"time"
 )
 
+// WantKind says where a fetcher gets a Want from.
+type WantKind int
+
+const (
+	// WantManifest is a manifest, fetched from /manifests/<digest>.
+	WantManifest WantKind = iota
+	// WantBlob is a small blob (a config), fetched from /blobs/<digest>.
+	WantBlob
+	// WantReferrers is the list of artifacts that refer to the digest:
+	// the referrers API, its tag schema fallback and cosign's tags.
+	WantReferrers
+)
+
 // Want says what a fetcher must get next to complete a tree.
 type Want struct {
 	Descriptor
-	// Blob is true for config blobs (fetched from /blobs/), false for
-	// manifests (fetched from /manifests/).
-	Blob bool
+	Kind WantKind
 }
 
 // Needed walks the tree rooted at rootDigest through the store and returns the
@@ -60,23 +71,12 @@ func Needed(rootDigest string, store Store, configs bool) []Want {
 			cd := im.ConfigDescriptor
 			if _, have := store[cd.Digest]; !have && !seen[cd.Digest] && isConfigMediaType(cd.MediaType) {
 				seen[cd.Digest] = true
-				out = append(out, Want{Descriptor: cd, Blob: true})
+				out = append(out, Want{Descriptor: cd, Kind: WantBlob})
 			}
 		}
 	}
 	walk(rootDigest, 0)
 	return out
-}
-
-func isManifestLike(mt string) bool {
-	return IsIndexMediaType(mt) || IsManifestMediaType(mt) || mt == ""
-}
-
-// isConfigMediaType reports whether a config blob is an image config worth
-// fetching (artifact configs, such as attestation or signature configs, are
-// not parsed as image configs but are still fetched when they are JSON).
-func isConfigMediaType(mt string) bool {
-	return mt == MediaTypeDockerConfig || mt == MediaTypeOCIConfig || mt == "application/vnd.in-toto+json" || mt == ""
 }
 
 // Build assembles the tree of a reference from fetched content. It never

@@ -184,7 +184,7 @@ func TestNeededSkipsDuplicatesAndUnknownTypes(t *testing.T) {
 	layer := Descriptor{MediaType: "application/vnd.oci.image.layer.v1.tar", Digest: fxDigest([]byte("l")), Size: 1}
 	root := fx.index(MediaTypeOCIIndex, nil, a, dup, layer)
 	w := Needed(root.Digest, Store{root.Digest: fx.s[root.Digest]}, false)
-	if len(w) != 1 || w[0].Digest != a.Digest || w[0].Blob {
+	if len(w) != 1 || w[0].Digest != a.Digest || w[0].Kind != WantManifest {
 		t.Errorf("Needed = %+v, want only %s once", w, a.Digest)
 	}
 }

@@ -191,7 +191,7 @@ func Diff(current *Tree, l *StagedList) ListDiff {
 		return d
 	}
 	if mt := l.EffectiveMediaType(); mt != current.MediaType {
-		d.MediaType = mediaTypeName(current.MediaType) + " → " + mediaTypeName(mt)
+		d.MediaType = MediaTypeName(current.MediaType) + " → " + MediaTypeName(mt)
 	}
 	newAnn := l.Annotations
 	if l.EffectiveMediaType() == MediaTypeDockerList {
@@ -314,18 +314,4 @@ func annotationChanges(old, new map[string]string) []string {
 		}
 	}
 	return out
-}
-
-func mediaTypeName(mt string) string {
-	switch mt {
-	case MediaTypeDockerList:
-		return "Docker list"
-	case MediaTypeOCIIndex:
-		return "OCI index"
-	case MediaTypeDockerManifest:
-		return "Docker image"
-	case MediaTypeOCIManifest:
-		return "OCI image"
-	}
-	return mt
 }

@@ -162,7 +162,7 @@ func FuzzBuild(f *testing.F) {
 					t.Fatalf("Needed asked again for %s", w.Digest)
 				}
 				switch {
-				case w.Blob:
+				case w.Kind == WantBlob:
 					store[w.Digest] = Content{MediaType: w.MediaType, Raw: config}
 				case !gaveChild:
 					gaveChild = true

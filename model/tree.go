@@ -8,41 +8,12 @@ import (
 	"time"
 )
 
-// Media types manifold understands. Unknown media types are kept, not rejected.
-const (
-	MediaTypeDockerList     = "application/vnd.docker.distribution.manifest.list.v2+json"
-	MediaTypeDockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
-	MediaTypeDockerConfig   = "application/vnd.docker.container.image.v1+json"
-	MediaTypeOCIIndex       = "application/vnd.oci.image.index.v1+json"
-	MediaTypeOCIManifest    = "application/vnd.oci.image.manifest.v1+json"
-	MediaTypeOCIConfig      = "application/vnd.oci.image.config.v1+json"
-	MediaTypeSchema1        = "application/vnd.docker.distribution.manifest.v1+json"
-	MediaTypeSchema1Signed  = "application/vnd.docker.distribution.manifest.v1+prettyjws"
-)
-
-// Annotation keys used by BuildKit to tie an attestation manifest to its image.
-const (
-	AnnotationReferenceType   = "vnd.docker.reference.type"
-	AnnotationReferenceDigest = "vnd.docker.reference.digest"
-	ReferenceTypeAttestation  = "attestation-manifest"
-)
-
 // MaxManifestSize is the largest manifest or config manifold will read (the
 // OCI distribution spec's floor, and distribution's PUT cap).
 const MaxManifestSize = 4 << 20
 
 // MaxDepth bounds how deep nested indexes are followed.
 const MaxDepth = 4
-
-// IsIndexMediaType reports whether mt is a manifest list or image index.
-func IsIndexMediaType(mt string) bool {
-	return mt == MediaTypeDockerList || mt == MediaTypeOCIIndex
-}
-
-// IsManifestMediaType reports whether mt is a single-image manifest.
-func IsManifestMediaType(mt string) bool {
-	return mt == MediaTypeDockerManifest || mt == MediaTypeOCIManifest
-}
 
 // Descriptor points at content by digest.
 type Descriptor struct {

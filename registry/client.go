@@ -456,15 +456,18 @@ func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []mod
 			}
 			defer func() { <-sem }()
 			var res model.Content
-			if w.Blob {
+			switch w.Kind {
+			case model.WantBlob:
 				raw, err := c.blob(ctx, repo, w.Digest)
 				res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err}
-			} else {
+			case model.WantManifest:
 				m, err := c.get(ctx, repo.Digest(w.Digest))
 				res = model.Content{Err: err}
 				if err == nil {
 					res = model.Content{MediaType: m.MediaType, Raw: m.Raw}
 				}
+			default:
+				res = model.Content{Err: fmt.Errorf("fetch %s: unknown kind of want %d", w.Digest, w.Kind)}
 			}
 			if notFound(res.Err) {
 				res = model.Content{MediaType: w.MediaType, NotFound: true}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
 )
 
 // Kind is what an argument names.
@@ -104,32 +105,8 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
 }
 
-// shortMediaType names the common media types briefly.
-func shortMediaType(mt string) string {
-	switch mt {
-	case "application/vnd.docker.distribution.manifest.list.v2+json":
-		return "docker list"
-	case "application/vnd.oci.image.index.v1+json":
-		return "oci index"
-	case "application/vnd.docker.distribution.manifest.v2+json":
-		return "docker manifest"
-	case "application/vnd.oci.image.manifest.v1+json":
-		return "oci manifest"
-	case "application/vnd.docker.container.image.v1+json":
-		return "docker config"
-	case "application/vnd.oci.image.config.v1+json":
-		return "oci config"
-	case "application/vnd.docker.image.rootfs.diff.tar.gzip", "application/vnd.oci.image.layer.v1.tar+gzip":
-		return "tar+gzip"
-	case "application/vnd.oci.image.layer.v1.tar+zstd":
-		return "tar+zstd"
-	case "application/vnd.oci.image.layer.v1.tar":
-		return "tar"
-	case "application/vnd.in-toto+json":
-		return "in-toto"
-	}
-	return termsafe.String(mt)
-}
+// shortMediaType is the vocabulary's short name for a media type, sanitized.
+func shortMediaType(mt string) string { return termsafe.String(model.MediaTypeName(mt)) }
 
 // copyMsg reports a copy to the clipboard.
 func copyCmd(s string) tea.Cmd {

@@ -41,12 +41,12 @@ func TestEndToEnd(t *testing.T) {
 	key("down")
 	key("down")
 	key("enter") // expand linux/amd64
-	waitFor("oci manifest")
+	waitFor("OCI manifest")
 	key("down")
 	key("v") // raw JSON of the manifest
 	waitFor("Raw JSON", `"layers"`)
 	key("esc")
-	waitFor("oci manifest  " + amd64) // the tree is back
+	waitFor("OCI manifest  " + amd64) // the tree is back
 	key("q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	final := tm.FinalModel(t).(*Model)

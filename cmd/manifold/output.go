@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
 )
 
 // Output helpers shared by the read-path commands (inspect, platforms,
@@ -175,17 +176,5 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
 
-// mediaTypeName is a short name for the manifest media types.
-func mediaTypeName(mt string) string {
-	switch mt {
-	case "application/vnd.docker.distribution.manifest.list.v2+json":
-		return "Docker list"
-	case "application/vnd.docker.distribution.manifest.v2+json":
-		return "Docker v2"
-	case "application/vnd.oci.image.index.v1+json":
-		return "OCI index"
-	case "application/vnd.oci.image.manifest.v1+json":
-		return "OCI manifest"
-	}
-	return termsafe.String(mt)
-}
+// mediaTypeName is the vocabulary's short name for a media type, sanitized.
+func mediaTypeName(mt string) string { return termsafe.String(model.MediaTypeName(mt)) }
