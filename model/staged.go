@@ -1,8 +1,6 @@
 package model
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -31,6 +29,15 @@ type StagedList struct {
 	Base string `json:"base,omitempty"`
 	// Updated is when the list last changed.
 	Updated time.Time `json:"updated,omitzero"`
+	// ArtifactType and Subject are the index's own artifactType and subject
+	// (OCI only), kept from the index the list was started from.
+	ArtifactType string          `json:"artifactType,omitempty"`
+	Subject      json.RawMessage `json:"subject,omitempty"`
+	// Extra holds the index's fields manifold does not model, as a JSON
+	// object in the order they were read; they are written back unchanged.
+	// It also holds the annotations as read, so that unchanged annotations
+	// keep their order.
+	Extra json.RawMessage `json:"extra,omitempty"`
 }
 
 // StagedEntry is one descriptor of a staged list and where its content
@@ -52,6 +59,11 @@ type StagedEntry struct {
 	// Annotations are the descriptor's annotations.
 	Annotations  map[string]string `json:"annotations,omitempty"`
 	ArtifactType string            `json:"artifactType,omitempty"`
+	// Descriptor is the descriptor as it was read from the index the entry
+	// came from, when it came from one. Its fields that manifold does not
+	// model (urls, data, unknown ones) are written back, and an entry that
+	// was not edited is written back exactly as read.
+	Descriptor json.RawMessage `json:"descriptor,omitempty"`
 }
 
 // Ref returns repository@digest, the pinned reference of the entry.
@@ -76,6 +88,14 @@ func (e StagedEntry) PlatformString() string {
 func (l *StagedList) Clone() *StagedList {
 	c := *l
 	c.Annotations = cloneMap(l.Annotations)
+	c.Subject = append(json.RawMessage(nil), l.Subject...)
+	c.Extra = append(json.RawMessage(nil), l.Extra...)
+	if len(c.Subject) == 0 {
+		c.Subject = nil
+	}
+	if len(c.Extra) == 0 {
+		c.Extra = nil
+	}
 	c.Entries = make([]StagedEntry, len(l.Entries))
 	for i, e := range l.Entries {
 		c.Entries[i] = e.clone()
@@ -88,6 +108,9 @@ func (e StagedEntry) clone() StagedEntry {
 	c.Platform = clonePlatform(e.Platform)
 	c.ConfigPlatform = clonePlatform(e.ConfigPlatform)
 	c.Annotations = cloneMap(e.Annotations)
+	if len(e.Descriptor) > 0 {
+		c.Descriptor = append(json.RawMessage(nil), e.Descriptor...)
+	}
 	return c
 }
 
@@ -125,7 +148,7 @@ func (l *StagedList) EffectiveMediaType() string {
 	if l.MediaType != "" {
 		return l.MediaType
 	}
-	if len(l.Annotations) > 0 {
+	if len(l.Annotations) > 0 || l.ArtifactType != "" || len(l.Subject) > 0 {
 		return MediaTypeOCIIndex
 	}
 	for _, e := range l.Entries {
@@ -148,76 +171,6 @@ func ParseMediaTypeFlag(s string) (string, error) {
 		return MediaTypeDockerList, nil
 	}
 	return "", fmt.Errorf("unknown media type %q: use oci, docker or auto", s)
-}
-
-// renderDescriptor fixes the field order of a rendered descriptor.
-type renderDescriptor struct {
-	MediaType    string            `json:"mediaType"`
-	Digest       string            `json:"digest"`
-	Size         int64             `json:"size"`
-	Platform     *renderPlatform   `json:"platform,omitempty"`
-	Annotations  map[string]string `json:"annotations,omitempty"`
-	ArtifactType string            `json:"artifactType,omitempty"`
-}
-
-type renderPlatform struct {
-	Architecture string   `json:"architecture"`
-	OS           string   `json:"os"`
-	OSVersion    string   `json:"os.version,omitempty"`
-	OSFeatures   []string `json:"os.features,omitempty"`
-	Variant      string   `json:"variant,omitempty"`
-	Features     []string `json:"features,omitempty"`
-}
-
-type renderIndex struct {
-	SchemaVersion int                `json:"schemaVersion"`
-	MediaType     string             `json:"mediaType"`
-	Manifests     []renderDescriptor `json:"manifests"`
-	Annotations   map[string]string  `json:"annotations,omitempty"`
-}
-
-// Render returns the bytes of the list as it is pushed and their digest. The
-// output depends only on the list: entries keep their order and map keys are
-// sorted. A Docker list carries no annotations or artifact types.
-func (l *StagedList) Render() (raw []byte, digest string, err error) {
-	mt := l.EffectiveMediaType()
-	if !IsIndexMediaType(mt) {
-		return nil, "", fmt.Errorf("media type %q is not a list or index", mt)
-	}
-	oci := mt == MediaTypeOCIIndex
-	idx := renderIndex{SchemaVersion: 2, MediaType: mt, Manifests: make([]renderDescriptor, 0, len(l.Entries))}
-	if oci && len(l.Annotations) > 0 {
-		idx.Annotations = l.Annotations
-	}
-	for i, e := range l.Entries {
-		if err := ValidateDigest(e.Digest); err != nil {
-			return nil, "", fmt.Errorf("entry %d (%s): %w", i+1, e.Source, err)
-		}
-		if e.Size <= 0 {
-			return nil, "", fmt.Errorf("entry %d (%s): size %d is not positive", i+1, e.Source, e.Size)
-		}
-		d := renderDescriptor{MediaType: e.MediaType, Digest: e.Digest, Size: e.Size}
-		if e.Platform != nil {
-			p := e.Platform
-			d.Platform = &renderPlatform{
-				Architecture: p.Architecture, OS: p.OS, OSVersion: p.OSVersion, Variant: p.Variant,
-				OSFeatures: nonEmpty(p.OSFeatures), Features: nonEmpty(p.Features),
-			}
-		}
-		if oci {
-			if len(e.Annotations) > 0 {
-				d.Annotations = e.Annotations
-			}
-			d.ArtifactType = e.ArtifactType
-		}
-		idx.Manifests = append(idx.Manifests, d)
-	}
-	raw, err = json.MarshalIndent(idx, "", "   ")
-	if err != nil {
-		return nil, "", fmt.Errorf("render list: %w", err)
-	}
-	sum := sha256.Sum256(raw)
-	return raw, "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
 func nonEmpty(s []string) []string {
@@ -249,12 +202,22 @@ func EntryFromImage(source, repository string, im *Image) (StagedEntry, error) {
 // EntryFromIndexEntry makes a staged entry of an index entry, keeping its
 // descriptor's platform and annotations.
 func EntryFromIndexEntry(repository string, ie *Entry) StagedEntry {
+	return entryFromIndexEntry(repository, ie, nil)
+}
+
+// entryFromIndexEntry is EntryFromIndexEntry keeping the descriptor as it
+// was written in the index (raw), so its unmodelled fields survive.
+func entryFromIndexEntry(repository string, ie *Entry, raw json.RawMessage) StagedEntry {
 	e := StagedEntry{
 		Source: repository + "@" + ie.Digest, Repository: repository,
 		Digest: ie.Digest, MediaType: ie.MediaType, Size: ie.Size,
 		Platform:     clonePlatform(ie.Platform),
 		Annotations:  cloneMap(ie.Annotations),
 		ArtifactType: ie.ArtifactType,
+		Descriptor:   append(json.RawMessage(nil), raw...),
+	}
+	if len(e.Descriptor) == 0 {
+		e.Descriptor = nil
 	}
 	if ie.Image != nil && ie.Image.Config != nil && !ie.IsAttestation() {
 		p := ie.Image.Config.Platform()
@@ -294,10 +257,7 @@ func EntriesFromTree(source string, t *Tree, pick func(*Entry) bool) ([]StagedEn
 // of nested indexes are taken as whole nested indexes.
 func ExpandIndex(t *Tree, pick func(*Entry) bool) []StagedEntry {
 	var out []StagedEntry
-	byDigest := map[string]*Entry{}
-	for _, e := range t.Entries {
-		byDigest[e.Digest] = e
-	}
+	raws := treeDescriptors(t)
 	taken := map[string]bool{}
 	for _, e := range t.Entries {
 		if e.IsAttestation() {
@@ -310,13 +270,13 @@ func ExpandIndex(t *Tree, pick func(*Entry) bool) []StagedEntry {
 			continue
 		}
 		taken[e.Digest] = true
-		out = append(out, EntryFromIndexEntry(t.Repository, e))
+		out = append(out, entryFromIndexEntry(t.Repository, e, raws[e]))
 		for _, a := range attestationsOf(t.Entries, e) {
 			if taken[a.Digest] {
 				continue
 			}
 			taken[a.Digest] = true
-			out = append(out, EntryFromIndexEntry(t.Repository, a))
+			out = append(out, entryFromIndexEntry(t.Repository, a, raws[a]))
 		}
 	}
 	return out
@@ -349,10 +309,33 @@ func StagedFromTree(name, target string, t *Tree) (*StagedList, error) {
 		return nil, fmt.Errorf("%s is a single image, not a list: create a new list instead of amending", target)
 	}
 	l := &StagedList{Name: name, Target: target, MediaType: t.MediaType, Annotations: cloneMap(t.Annotations), Base: t.Digest}
+	l.ArtifactType, l.Subject, l.Extra = indexFields(t.Raw)
+	raws := treeDescriptors(t)
 	for _, e := range t.Entries {
-		l.Entries = append(l.Entries, EntryFromIndexEntry(t.Repository, e))
+		l.Entries = append(l.Entries, entryFromIndexEntry(t.Repository, e, raws[e]))
 	}
 	return l, nil
+}
+
+// treeDescriptors pairs the entries of an index tree with their descriptors
+// as written in the index's bytes. It is empty when the bytes do not match
+// the entries (a tree built without them).
+func treeDescriptors(t *Tree) map[*Entry]json.RawMessage {
+	out := map[*Entry]json.RawMessage{}
+	raws := rawDescriptors(t.Raw)
+	if len(raws) != len(t.Entries) {
+		return out
+	}
+	for i, e := range t.Entries {
+		var d struct {
+			Digest string `json:"digest"`
+		}
+		if json.Unmarshal(raws[i], &d) != nil || d.Digest != e.Digest {
+			return map[*Entry]json.RawMessage{}
+		}
+		out[e] = raws[i]
+	}
+	return out
 }
 
 // Add appends entries, skipping any whose digest is already in the list.

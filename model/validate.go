@@ -145,6 +145,9 @@ func (l *StagedList) Validate() []Finding {
 	if mt == MediaTypeDockerList && len(l.Annotations) > 0 {
 		add(Warning, -1, "dropped-annotations", "a Docker manifest list has no annotations: the index annotations %s are dropped (push as OCI to keep them)", keysOf(l.Annotations))
 	}
+	if dropped := l.droppedIndexFields(); mt == MediaTypeDockerList && len(dropped) > 0 {
+		add(Warning, -1, "dropped-index-fields", "a Docker manifest list cannot carry the index's %s: they are dropped (push as OCI to keep them)", strings.Join(dropped, " and "))
+	}
 	seenPlat := map[string]int{}
 	seenDigest := map[string]int{}
 	images := map[string]bool{}
@@ -166,8 +169,14 @@ func (l *StagedList) Validate() []Finding {
 			add(Warning, i, "nested-index", "%s is itself an index: most clients do not follow nested indexes; take its entries instead (each image keeps its attestations)", e.Source)
 		}
 		if mt == MediaTypeDockerList {
-			if len(e.Annotations) > 0 || e.ArtifactType != "" {
+			if len(e.Annotations) > 0 {
 				add(Warning, i, "dropped-annotations", "a Docker manifest list drops descriptor annotations %s: push as OCI to keep them", keysOf(e.Annotations))
+			}
+			if drops := e.descriptorDrops(); e.ArtifactType != "" || len(drops) > 0 {
+				if e.ArtifactType != "" {
+					drops = append([]string{"artifactType"}, drops...)
+				}
+				add(Warning, i, "dropped-fields", "a Docker manifest list drops the descriptor's %s: push as OCI to keep them", strings.Join(drops, " and "))
 			}
 			if e.MediaType == MediaTypeOCIManifest || e.MediaType == MediaTypeOCIIndex {
 				add(Warning, i, "docker-list-oci-child", "a Docker manifest list refers to an OCI manifest: some clients reject the mix; push as OCI")

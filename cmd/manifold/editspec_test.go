@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// rawIndex is an index PUT exactly as given, the way podman, buildah or a
+// hand-written file put it.
+type rawIndex struct {
+	raw []byte
+	mt  types.MediaType
+}
+
+func (r rawIndex) RawManifest() ([]byte, error)        { return r.raw, nil }
+func (r rawIndex) MediaType() (types.MediaType, error) { return r.mt, nil }
+
+func putRawIndex(t *testing.T, ref string, mt types.MediaType, raw string) {
+	t.Helper()
+	if err := remote.Put(mustRef(t, ref), rawIndex{[]byte(raw), mt}); err != nil {
+		t.Fatalf("put %s: %v\n%s", ref, err, raw)
+	}
+}
+
+func rawManifestOf(t *testing.T, ref string) []byte {
+	t.Helper()
+	d, err := remote.Get(mustRef(t, ref))
+	if err != nil {
+		t.Fatalf("get %s: %v", ref, err)
+	}
+	return d.Manifest
+}
+
+func descOf(t *testing.T, img v1.Image) string {
+	t.Helper()
+	m, err := img.RawManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, _ := img.MediaType()
+	return fmt.Sprintf(`"mediaType":%q,"digest":%q,"size":%d`, mt, dig(t, img), len(m))
+}
+
+func jsonFields(t *testing.T, raw []byte) map[string]json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("%v\n%s", err, raw)
+	}
+	return m
+}
+
+func compactJSON(t *testing.T, raw []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatalf("%v\n%s", err, raw)
+	}
+	return b.String()
+}
+
+// TestAmendRoundTripsPodmanAndBuildahLists writes lists the way podman and
+// buildah write them (compact JSON, annotations before platform,
+// os.features, urls, artifactType, subject, unknown fields), amends each
+// with one image and pushes: every untouched entry and the index's own
+// fields are equal to before, field by field.
+func TestAmendRoundTripsPodmanAndBuildahLists(t *testing.T) {
+	host := editEnv(t)
+	amd := writeImage(t, host+"/app:amd64", v1.Platform{OS: "linux", Architecture: "amd64"}, true)
+	win := writeImage(t, host+"/app:win", v1.Platform{OS: "windows", Architecture: "amd64", OSVersion: "10.0.17763.5576"}, true)
+	subj := writeImage(t, host+"/app:subject", v1.Platform{OS: "linux", Architecture: "amd64"}, true)
+	writeImage(t, host+"/src:arm64", v1.Platform{OS: "linux", Architecture: "arm64"}, true)
+	dockerAmd := writeImage(t, host+"/app:damd64", v1.Platform{OS: "linux", Architecture: "amd64"}, false)
+	writeImage(t, host+"/src:ds390x", v1.Platform{OS: "linux", Architecture: "s390x"}, false)
+	cases := []struct {
+		name, tag, add string
+		mt             types.MediaType
+		raw            string
+	}{
+		{"podman", "podman", "arm64", types.OCIImageIndex,
+			`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","artifactType":"application/vnd.example.set","manifests":[` +
+				`{` + descOf(t, amd) + `,"annotations":{"z.last":"1","a.first":"2"},"platform":{"architecture":"amd64","os":"linux","os.features":["sse4"]},"urls":["https://mirror.example/amd"],"x-vendor":{"k":[1,2]}},` +
+				`{` + descOf(t, win) + `,"platform":{"architecture":"amd64","os":"windows","os.version":"10.0.17763.5576","os.features":["win32k"]},"data":"e30="}` +
+				`],"subject":{` + descOf(t, subj) + `},"annotations":{"org.opencontainers.image.created":"2024-05-01T10:00:00Z","io.podman.b":"x"},"io.podman.extra":true}`},
+		{"buildah-docker", "buildah", "ds390x", types.DockerManifestList,
+			"{\n    \"schemaVersion\": 2,\n    \"mediaType\": \"application/vnd.docker.distribution.manifest.list.v2+json\",\n    \"manifests\": [\n        {" +
+				descOf(t, dockerAmd) + `,"platform":{"os":"linux","architecture":"amd64","features":["sse4"]},"urls":["https://mirror.example/d"]}` +
+				"\n    ]\n}\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			list := host + "/app:" + c.tag
+			putRawIndex(t, list, c.mt, c.raw)
+			before := rawManifestOf(t, list)
+			mustMF(t, "create", list, host+"/src:"+c.add, "--amend")
+			mustMF(t, "push", list)
+			after := rawManifestOf(t, list)
+			bf, af := jsonFields(t, before), jsonFields(t, after)
+			for k, v := range bf {
+				if k == "manifests" {
+					continue
+				}
+				if compactJSON(t, af[k]) != compactJSON(t, v) {
+					t.Errorf("index field %s: before %s, after %s", k, v, af[k])
+				}
+			}
+			if len(af) != len(bf) {
+				t.Errorf("index fields: before %d, after %d:\n%s", len(bf), len(af), after)
+			}
+			var bm, am []json.RawMessage
+			json.Unmarshal(bf["manifests"], &bm)
+			json.Unmarshal(af["manifests"], &am)
+			if len(am) != len(bm)+1 {
+				t.Fatalf("%d entries after amending %d with one:\n%s", len(am), len(bm), after)
+			}
+			for i := range bm {
+				if compactJSON(t, am[i]) != compactJSON(t, bm[i]) {
+					t.Errorf("entry %d:\nbefore %s\nafter  %s", i+1, compactJSON(t, bm[i]), compactJSON(t, am[i]))
+				}
+			}
+			if !strings.Contains(compactJSON(t, am[len(bm)]), `"os":"linux"`) {
+				t.Errorf("added entry: %s", am[len(bm)])
+			}
+		})
+	}
+}

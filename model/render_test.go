@@ -1,0 +1,266 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	// docker's own encoder: `docker manifest push` builds its list with
+	// these types (docker/cli vendors distribution v2.8). Test-only.
+	"github.com/docker/distribution"
+	"github.com/docker/distribution/manifest/manifestlist"
+	digest "github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go"
+	v1 "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+func hexDigest(n int) string { return fmt.Sprintf("sha256:%064x", n) }
+
+// renderEntries are the entries `docker manifest create` + `annotate` would
+// hold for a Linux + Windows list: platforms as read from the configs, with
+// a variant, an os.version and os.features set by annotate.
+func renderEntries() []StagedEntry {
+	return []StagedEntry{
+		{Digest: hexDigest(1), MediaType: MediaTypeDockerManifest, Size: 528, Platform: &Platform{OS: "linux", Architecture: "amd64"}},
+		{Digest: hexDigest(2), MediaType: MediaTypeDockerManifest, Size: 1052, Platform: &Platform{OS: "linux", Architecture: "arm", Variant: "v7"}},
+		{Digest: hexDigest(3), MediaType: MediaTypeDockerManifest, Size: 743, Platform: &Platform{OS: "linux", Architecture: "arm64", Variant: "v8"}},
+		{Digest: hexDigest(4), MediaType: MediaTypeDockerManifest, Size: 2931, Platform: &Platform{OS: "windows", Architecture: "amd64", OSVersion: "10.0.20348.2113", OSFeatures: []string{"win32k"}}},
+		{Digest: hexDigest(5), MediaType: MediaTypeOCIManifest, Size: 1600, Platform: &Platform{OS: "linux", Architecture: "s390x"}},
+	}
+}
+
+// dockerBytes is what docker's encoder writes for the entries.
+func dockerBytes(t *testing.T, entries []StagedEntry) []byte {
+	t.Helper()
+	var descs []manifestlist.ManifestDescriptor
+	for _, e := range entries {
+		p := e.Platform
+		descs = append(descs, manifestlist.ManifestDescriptor{
+			Descriptor: distribution.Descriptor{MediaType: e.MediaType, Size: e.Size, Digest: digest.Digest(e.Digest)},
+			Platform: manifestlist.PlatformSpec{Architecture: p.Architecture, OS: p.OS, OSVersion: p.OSVersion,
+				OSFeatures: p.OSFeatures, Variant: p.Variant, Features: p.Features},
+		})
+	}
+	dl, err := manifestlist.FromDescriptors(descs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, raw, err := dl.Payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func TestDockerListIsByteForByteWhatDockerWrites(t *testing.T) {
+	entries := renderEntries()
+	l := &StagedList{Name: "x", Target: "r/x:1", MediaType: MediaTypeDockerList, Entries: entries}
+	got, dg, err := l.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dockerBytes(t, entries)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("manifold wrote\n%s\ndocker writes\n%s", got, want)
+	}
+	if dg != string(digest.FromBytes(want)) {
+		t.Fatalf("digest %s, docker's bytes hash to %s", dg, digest.FromBytes(want))
+	}
+	// features are carried too, in the encoder's place.
+	entries[0].Platform.Features = []string{"sse4"}
+	l.Entries = entries
+	got, _, _ = l.Render()
+	if want := dockerBytes(t, entries); !bytes.Equal(got, want) {
+		t.Fatalf("with features: manifold wrote\n%s\ndocker writes\n%s", got, want)
+	}
+	// An automatic Docker list (all children Docker) is the same bytes.
+	auto := &StagedList{Name: "x", Target: "r/x:1", Entries: renderEntries()[:4]}
+	got, _, _ = auto.Render()
+	if want := dockerBytes(t, renderEntries()[:4]); !bytes.Equal(got, want) {
+		t.Fatalf("auto: manifold wrote\n%s\ndocker writes\n%s", got, want)
+	}
+}
+
+// ociIndexBytes is the index as the image-spec's own Go types write it,
+// indented as manifold indents.
+func ociIndexBytes(t *testing.T, idx v1.Index) []byte {
+	t.Helper()
+	raw, err := json.MarshalIndent(idx, "", "   ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func TestOCIIndexFollowsTheImageSpecFieldOrder(t *testing.T) {
+	subject := v1.Descriptor{MediaType: v1.MediaTypeImageManifest, Digest: digest.Digest(hexDigest(9)), Size: 99}
+	subjectRaw, _ := json.Marshal(subject)
+	l := &StagedList{Name: "x", Target: "r/x:1", MediaType: MediaTypeOCIIndex,
+		ArtifactType: "application/vnd.example.bundle", Subject: subjectRaw,
+		Annotations: map[string]string{"org.opencontainers.image.source": "https://git.example/app", "a": "1"}}
+	idx := v1.Index{Versioned: ocispec.Versioned{SchemaVersion: 2}, MediaType: v1.MediaTypeImageIndex,
+		ArtifactType: l.ArtifactType, Subject: &subject, Annotations: l.Annotations}
+	for i, e := range renderEntries() {
+		e.MediaType = MediaTypeOCIManifest
+		if i == 1 {
+			e.Annotations = map[string]string{"org.opencontainers.image.title": "arm", "z": "last"}
+		}
+		if i == 2 {
+			e.ArtifactType = "application/vnd.example.thing"
+		}
+		l.Entries = append(l.Entries, e)
+		p := e.Platform
+		idx.Manifests = append(idx.Manifests, v1.Descriptor{MediaType: e.MediaType, Digest: digest.Digest(e.Digest), Size: e.Size,
+			Annotations: e.Annotations, ArtifactType: e.ArtifactType,
+			Platform: &v1.Platform{Architecture: p.Architecture, OS: p.OS, OSVersion: p.OSVersion, OSFeatures: p.OSFeatures, Variant: p.Variant}})
+	}
+	got, _, err := l.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ociIndexBytes(t, idx); !bytes.Equal(got, want) {
+		t.Fatalf("manifold wrote\n%s\nimage-spec types write\n%s", got, want)
+	}
+}
+
+// podmanIndex is an index as podman and buildah write it: compact JSON,
+// annotations before platform, os.features, urls and data on entries, an
+// unknown field, and the index's artifactType, subject and an unknown field.
+func podmanIndex(f *fxStore) ([]byte, []Descriptor) {
+	amd := f.image(MediaTypeOCIManifest, nil, Platform{OS: "linux", Architecture: "amd64"})
+	win := f.image(MediaTypeOCIManifest, nil, Platform{OS: "windows", Architecture: "amd64", OSVersion: "10.0.17763.1"})
+	un := f.image(MediaTypeOCIManifest, nil, Platform{OS: "linux", Architecture: "arm64"})
+	raw := `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","artifactType":"application/vnd.example.set",` +
+		`"manifests":[` +
+		`{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"` + amd.Digest + `","size":` + fmt.Sprint(amd.Size) +
+		`,"annotations":{"z.last":"1","a.first":"2"},"platform":{"architecture":"amd64","os":"linux","os.features":["sse4"]},"urls":["https://mirror.example/amd"],"x-vendor":{"k":[1,2]}},` +
+		`{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"` + win.Digest + `","size":` + fmt.Sprint(win.Size) +
+		`,"platform":{"architecture":"amd64","os":"windows","os.version":"10.0.17763.1","os.features":["win32k"]},"data":"e30="},` +
+		`{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"` + un.Digest + `","size":` + fmt.Sprint(un.Size) +
+		`,"annotations":{"org.opencontainers.image.ref.name":"arm"},"platform":{"architecture":"arm64","os":"linux","variant":"v8"}}` +
+		`],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"` + hexDigest(7) + `","size":7},` +
+		`"annotations":{"org.opencontainers.image.created":"2024-05-01T10:00:00Z"},"io.podman.extra":true}`
+	return []byte(raw), []Descriptor{amd, win, un}
+}
+
+func TestAmendKeepsWhatManifoldDoesNotModel(t *testing.T) {
+	f := newFxStore(t)
+	raw, _ := podmanIndex(f)
+	root := f.putRaw(MediaTypeOCIIndex, raw)
+	tree, err := Build("r/app:1", "r/app", root.Digest, f.s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := StagedFromTree("r/app:1", "r/app:1", tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Unedited, the list is the index it was read from, field for field.
+	got, _, err := l.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameJSON(t, got, raw)
+
+	// Add one entry, as create --amend does.
+	extra := f.image(MediaTypeOCIManifest, nil, Platform{OS: "linux", Architecture: "ppc64le"})
+	l.Add(StagedEntry{Source: "r/app:ppc", Repository: "r/app", Digest: extra.Digest, MediaType: extra.MediaType, Size: extra.Size,
+		Platform: &Platform{OS: "linux", Architecture: "ppc64le"}})
+	got, _, err = l.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, after := topFields(t, raw), topFields(t, got)
+	for k, v := range before {
+		if k == "manifests" {
+			continue
+		}
+		if !bytes.Equal(compact(t, after[k]), compact(t, v)) {
+			t.Errorf("index field %s: before %s, after %s", k, v, after[k])
+		}
+	}
+	var bm, am []json.RawMessage
+	json.Unmarshal(before["manifests"], &bm)
+	json.Unmarshal(after["manifests"], &am)
+	if len(am) != len(bm)+1 {
+		t.Fatalf("%d entries after adding one to %d", len(am), len(bm))
+	}
+	for i := range bm {
+		// Byte for byte: field order and annotation order as given.
+		if !bytes.Equal(compact(t, am[i]), compact(t, bm[i])) {
+			t.Errorf("entry %d changed:\nbefore %s\nafter  %s", i, bm[i], am[i])
+		}
+	}
+
+	// Editing one entry keeps its unmodelled fields; the others stay as read.
+	if err := l.Annotate(0, PlatformEdit{Variant: "v3"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ = l.Render()
+	after = topFields(t, got)
+	json.Unmarshal(after["manifests"], &am)
+	e0 := topFields(t, am[0])
+	for _, k := range []string{"urls", "x-vendor", "annotations"} {
+		if !bytes.Equal(compact(t, e0[k]), compact(t, topFields(t, bm[0])[k])) {
+			t.Errorf("edited entry lost %s: %s", k, am[0])
+		}
+	}
+	if pl := string(compact(t, e0["platform"])); !strings.Contains(pl, `"variant":"v3"`) || !strings.Contains(pl, `"os.features":["sse4"]`) {
+		t.Errorf("edited platform: %s", e0["platform"])
+	}
+	if !bytes.Equal(compact(t, am[1]), compact(t, bm[1])) {
+		t.Errorf("entry 2 changed when entry 1 was edited: %s", am[1])
+	}
+
+	// As a Docker list the index's artifactType and subject, and the entries'
+	// annotations and data, cannot be carried: validation says so.
+	l.MediaType = MediaTypeDockerList
+	codes := map[string]bool{}
+	for _, fd := range l.Validate() {
+		codes[fd.Code] = true
+	}
+	for _, c := range []string{"dropped-index-fields", "dropped-annotations"} {
+		if !codes[c] {
+			t.Errorf("Docker list of a podman index: no %s finding in %v", c, l.Validate())
+		}
+	}
+	got, _, _ = l.Render()
+	for _, gone := range []string{"subject", "artifactType", "annotations", `"data"`} {
+		if strings.Contains(string(got), gone) {
+			t.Errorf("Docker list carries %s:\n%s", gone, got)
+		}
+	}
+	if !strings.Contains(string(got), "urls") || !strings.Contains(string(got), "io.podman.extra") {
+		t.Errorf("Docker list lost urls or unknown fields:\n%s", got)
+	}
+}
+
+func topFields(t *testing.T, raw []byte) map[string]json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("%v: %s", err, raw)
+	}
+	return m
+}
+
+func compact(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	if raw == nil {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatalf("%v: %s", err, raw)
+	}
+	return b.Bytes()
+}
+
+func assertSameJSON(t *testing.T, got, want []byte) {
+	t.Helper()
+	if !bytes.Equal(compact(t, got), compact(t, want)) {
+		t.Fatalf("got\n%s\nwant\n%s", compact(t, got), compact(t, want))
+	}
+}
