@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/containerd/platforms"
 )
 
 // Resolution is the entry a host pulls from a tree.
@@ -18,6 +16,25 @@ type Resolution struct {
 	Digest    string
 	MediaType string
 	Platform  Platform
+	// Rule names the rule the chosen entry matched by (a Rule* constant).
+	Rule string
+	// Why is one sentence: what the host pulls and by which rule, the
+	// runner-up, or for no match the nearest entry and why it cannot run.
+	Why string
+	// Candidates are every platform entry, ranked: the ones the host can
+	// run, best first, then the ones it cannot, nearest first.
+	Candidates []Candidate
+}
+
+// Candidate is an entry as the host's runtime ranks it.
+type Candidate struct {
+	Entry    *Entry // nil for a single-platform image
+	Digest   string
+	Platform Platform
+	Match    bool   // the host can run it
+	Rule     string // a Rule* constant
+	Reason   string // why it matches, or why it cannot run
+	declared bool   // the platform is the descriptor's, not the config's
 }
 
 // Candidates returns the entries a host could pull from, in index order:
@@ -59,17 +76,18 @@ func candidatePlatform(e *Entry) (p Platform, declared, ok bool) {
 	return Platform{}, false, false
 }
 
-// Resolve answers which entry a host pulls, with containerd's rules:
-// platforms.Only(host) filters the entries and orders them, the first best
-// match in index order wins, and an attestation is never chosen. As in
-// containerd's images.Manifest, entries whose descriptor has no platform
-// come after every entry that has one and are matched by their config.
+// Resolve answers which entry a host pulls, with the rules the host's own
+// runtime uses (HostRules): the best match wins, ties keep index order, and
+// an attestation is never chosen. As in containerd's images.Manifest,
+// entries whose descriptor has no platform come after every entry that has
+// one and are matched by their config. The resolution explains itself: Why,
+// and every candidate ranked with its reason.
 func Resolve(t *Tree, host Platform) (*Resolution, error) {
 	if err := checkHostVariant(host); err != nil {
 		return nil, fmt.Errorf("host %s: %w", host, err)
 	}
 	r := &Resolution{Host: host}
-	m := platforms.Only(host.Spec())
+	m := HostRules(host)
 	if !t.IsIndex() {
 		// A single manifest is pulled by every host whose platform matches
 		// its config; without a config we cannot tell, so we say so.
@@ -77,39 +95,66 @@ func Resolve(t *Tree, host Platform) (*Resolution, error) {
 			return nil, fmt.Errorf("%s is a single-platform image and its config was not fetched", t.Reference)
 		}
 		p := t.Image.Config.Platform()
-		if !m.Match(p.Spec()) {
+		c := Candidate{Digest: t.Digest, Platform: p, Match: m.Match(p.Spec())}
+		c.Rule, c.Reason = explain(host, p, c.Match)
+		r.Candidates = []Candidate{c}
+		if !c.Match {
+			r.Why = fmt.Sprintf("%s cannot run this single-platform image: %s", host, c.Reason)
 			return r, nil
 		}
-		r.Digest, r.MediaType, r.Platform = t.Digest, t.MediaType, p
+		r.Digest, r.MediaType, r.Platform, r.Rule = t.Digest, t.MediaType, p, c.Rule
 		r.Reference = t.Repository + "@" + t.Digest
+		r.Why = fmt.Sprintf("%s pulls the single-platform image %s: %s", host, p, c.Reason)
 		return r, nil
 	}
-	type cand struct {
-		e        *Entry
-		p        Platform
-		declared bool
-	}
-	var matched []cand
+	var matched, rest []Candidate
 	for _, e := range Candidates(t) {
 		p, declared, _ := candidatePlatform(e)
-		if m.Match(p.Spec()) {
-			matched = append(matched, cand{e, p, declared})
+		c := Candidate{Entry: e, Digest: e.Digest, Platform: p, Match: m.Match(p.Spec()), declared: declared}
+		c.Rule, c.Reason = explain(host, p, c.Match)
+		if !declared {
+			c.Reason += " (no platform in the index: matched by its config)"
 		}
-	}
-	if len(matched) == 0 {
-		return r, nil
+		if c.Match {
+			matched = append(matched, c)
+		} else {
+			rest = append(rest, c)
+		}
 	}
 	sort.SliceStable(matched, func(i, j int) bool {
 		if matched[i].declared != matched[j].declared {
 			return matched[i].declared
 		}
-		return m.Less(matched[i].p.Spec(), matched[j].p.Spec())
+		return m.Less(matched[i].Platform.Spec(), matched[j].Platform.Spec())
 	})
+	sort.SliceStable(rest, func(i, j int) bool { return nearness(host, rest[i].Platform) < nearness(host, rest[j].Platform) })
+	r.Candidates = append(matched, rest...)
+	if len(matched) == 0 {
+		r.Why = noMatchWhy(host, rest)
+		return r, nil
+	}
 	c := matched[0]
-	r.Entry = c.e
-	r.Digest, r.MediaType, r.Platform = c.e.Digest, c.e.MediaType, c.p
-	r.Reference = t.Repository + "@" + c.e.Digest
+	r.Entry = c.Entry
+	r.Digest, r.MediaType, r.Platform, r.Rule = c.Entry.Digest, c.Entry.MediaType, c.Platform, c.Rule
+	r.Reference = t.Repository + "@" + c.Entry.Digest
+	r.Why = fmt.Sprintf("%s pulls %s (%s): %s.", host, c.Platform, short(c.Digest), c.Reason)
+	if len(matched) > 1 {
+		ru := matched[1]
+		r.Why += fmt.Sprintf(" Runner-up: %s (%s), %s.", ru.Platform, short(ru.Digest), ru.Reason)
+	} else {
+		r.Why += " No other entry fits."
+	}
 	return r, nil
+}
+
+// noMatchWhy says that nothing fits, naming the nearest entry and why it
+// cannot run.
+func noMatchWhy(host Platform, rest []Candidate) string {
+	if len(rest) == 0 {
+		return fmt.Sprintf("no entry fits %s: the list has no platform entries", host)
+	}
+	n := rest[0]
+	return fmt.Sprintf("no entry fits %s; nearest is %s (%s): %s", host, n.Platform, short(n.Digest), n.Reason)
 }
 
 // PlatformList returns the platforms of the tree's non-attestation entries in

@@ -79,11 +79,29 @@ func listTree(t *testing.T, list []string) *Tree {
 	return tr
 }
 
-// referenceResolve is containerd's answer computed directly with the
-// library: filter with platforms.Only(host).Match, stable-sort with Less,
-// first wins. Attestations are left out. It returns the entry index or -1.
+// windowsOracle is platforms.Default() on a Windows machine
+// (windowsMatchComparer in platform_windows_compat.go), written out from the
+// library's source for this test: match with platforms.NewMatcher(host), and
+// among matches the greater os.version string ranks first.
+type windowsOracle struct{ platforms.Matcher }
+
+func (o windowsOracle) Less(a, b specs.Platform) bool {
+	ma, mb := o.Match(a), o.Match(b)
+	if ma && mb {
+		return a.OSVersion > b.OSVersion
+	}
+	return ma && !mb
+}
+
+// referenceResolve is the host runtime's answer computed directly with the
+// library: filter with platforms.Only(host).Match (a Linux host) or the
+// Windows host comparer (a Windows host), stable-sort with Less, first wins.
+// Attestations are left out. It returns the entry index or -1.
 func referenceResolve(tr *Tree, host specs.Platform) int {
-	m := platforms.Only(host)
+	var m platforms.MatchComparer = platforms.Only(host)
+	if host.OS == "windows" {
+		m = windowsOracle{platforms.NewMatcher(host)}
+	}
 	var idx []int
 	for i, e := range tr.Entries {
 		if e.Annotations[AnnotationReferenceType] == ReferenceTypeAttestation {
@@ -212,10 +230,11 @@ func TestResolveHandKnown(t *testing.T) {
 		{[]string{"windows/amd64:10.0.20348.2113", "windows/amd64:10.0.26100.2033"}, "windows/amd64:10.0.17763", "", -1},
 		{[]string{"windows/amd64:10.0.17763.5329", "windows/amd64:10.0.26100.2033"}, "windows(10.0.20348)/amd64", "", -1},
 		{[]string{"windows/amd64:10.0.17763.5329", "windows/amd64:10.0.26100.2033"}, "windows(10.0.26100)/amd64", "windows/amd64:10.0.26100.2033", 1},
-		// Both builds run on a 26100 host: containerd's Only keeps index
-		// order among equally good matches (on a non-Windows client).
+		// Both builds run on a 26100 host. containerd's Only would keep index
+		// order among them; a Windows host's runtime takes the
+		// highest compatible os.version whatever the order.
 		{[]string{"windows/amd64:10.0.26100.2033", "windows/amd64:10.0.20348.2113"}, "windows/amd64:10.0.26100", "windows/amd64:10.0.26100.2033", 0},
-		{[]string{"windows/amd64:10.0.20348.2113", "windows/amd64:10.0.26100.2033"}, "windows/amd64:10.0.26100", "windows/amd64:10.0.20348.2113", 0},
+		{[]string{"windows/amd64:10.0.20348.2113", "windows/amd64:10.0.26100.2033"}, "windows/amd64:10.0.26100", "windows/amd64:10.0.26100.2033", 1},
 		{[]string{"linux/amd64", "windows/amd64:10.0.17763.5329"}, "windows/amd64", "windows/amd64:10.0.17763.5329", 1},
 		{[]string{"windows/amd64:10.0.17763.5329"}, "linux/amd64", "", -1},
 	}

@@ -250,19 +250,18 @@ func windowsTree() *model.Tree {
 	return t
 }
 
-// TestResolveExplainsFirstCompatibleBuild: an ltsc2025 host pulls the
-// 20348 entry (containerd's Only() keeps index order among compatible
-// builds) although a 26100 entry exists; the matrix says why, and only then.
-func TestResolveExplainsFirstCompatibleBuild(t *testing.T) {
-	const note = "containerd's Only() takes the first compatible build in index order"
+// TestResolveMatrixExplainsAndRemovesHosts: an ltsc2025 host pulls the
+// 26100 entry (the highest compatible build, as containerd on Windows and
+// docker do), the WHY column says by which rule, and x removes a host.
+func TestResolveMatrixExplainsAndRemovesHosts(t *testing.T) {
 	f := newFake()
-	hs := newHarness(t, f, "localhost:5000/win:ltsc", 100, 30)
+	hs := newHarness(t, f, "localhost:5000/win:ltsc", 200, 30)
 	hs.keys("m")
 	mp := hs.m.top().(*resolvePage)
 	want := map[string]string{
 		"windows/amd64:10.0.17763": "10.0.17763.6532",
 		"windows/amd64:10.0.20348": "10.0.20348.2849",
-		"windows/amd64:10.0.26100": "10.0.20348.2849", // containerd's choice, kept
+		"windows/amd64:10.0.26100": "10.0.26100.2314",
 	}
 	for _, r := range mp.rows {
 		w, ok := want[r.label]
@@ -272,53 +271,44 @@ func TestResolveExplainsFirstCompatibleBuild(t *testing.T) {
 		if r.result == nil || r.result.Entry == nil || r.result.Platform.OSVersion != w {
 			t.Fatalf("%s pulls %+v, want %s", r.label, r.result, w)
 		}
-		if r.firstCompat != (r.label == "windows/amd64:10.0.26100") {
-			t.Errorf("%s: firstCompat %v", r.label, r.firstCompat)
-		}
 	}
-	s := hs.screen()
-	if !strings.Contains(s, note) {
-		t.Fatalf("no note:\n%s", s)
+	if !strings.Contains(hs.screen(), "WHY") {
+		t.Fatalf("no WHY column:\n%s", hs.screen())
 	}
+	var row string
 	for _, l := range hs.lines() {
-		if strings.HasPrefix(l, "windows/amd64:10.0.26100 ") && !strings.Contains(l, "*") {
-			t.Errorf("the row is not marked: %q", l)
+		if strings.HasPrefix(l, "windows/amd64:10.0.26100 ") {
+			row = l
 		}
-		if strings.HasPrefix(l, "windows/amd64:10.0.20348 ") && strings.Contains(l, "*") {
-			t.Errorf("an exact match is marked: %q", l)
+		if strings.HasPrefix(l, "linux/arm64 ") && !strings.Contains(l, "nearest linux/amd64: built for amd64; the host is arm64") {
+			t.Errorf("a linux host's no-match row does not name the nearest entry: %q", l)
 		}
 	}
-	// Clicks still land on the row under the pointer with the note shown.
-	hs.send(tea.MouseClickMsg{X: 3, Y: 6, Button: tea.MouseLeft})
-	if l := hs.lines()[6]; !strings.HasPrefix(l, mp.rows[mp.cursor].label+" ") {
-		t.Errorf("click on %q selected %q", l, mp.rows[mp.cursor].label)
+	if !strings.Contains(row, "exact build 26100 (ltsc2025)") {
+		t.Errorf("ltsc2025 row: %q", row)
 	}
-	// No exact-build entry (only 20348 in the list): no note.
-	hs2 := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
-	hs2.keys("m")
-	if strings.Contains(hs2.screen(), note) {
-		t.Fatalf("note without an exact-build entry:\n%s", hs2.screen())
+	// x removes the host under the cursor; the rest stay.
+	n := len(mp.rows)
+	first := mp.rows[0].label
+	hs.keys("x")
+	if len(mp.rows) != n-1 || mp.rows[0].label == first {
+		t.Fatalf("x left %d rows, first %s", len(mp.rows), mp.rows[0].label)
 	}
-	// The note fits every size, and the rows above it keep their place.
-	for _, size := range [][2]int{{40, 12}, {80, 24}, {200, 60}} {
-		hs := newHarness(t, f, "localhost:5000/win:ltsc", size[0], size[1])
-		hs.keys("m", "G")
-		ls := hs.lines()
-		if len(ls) > size[1] {
-			t.Errorf("%v: %d lines", size, len(ls))
-		}
-		found := false
-		for _, l := range ls {
-			if len([]rune(l)) > size[0] {
-				t.Errorf("%v: %q too wide", size, l)
-			}
-			found = found || strings.Contains(l, "containerd's Only()")
-		}
-		if !found {
-			t.Errorf("%v: note not shown:\n%s", size, hs.screen())
-		}
-		if !strings.Contains(hs.screen(), "this machine") && size[0] >= 80 {
-			t.Errorf("%v: the last row is hidden behind the note:\n%s", size, hs.screen())
-		}
+	for range n {
+		hs.keys("x")
+	}
+	if len(mp.rows) != 0 || !strings.Contains(hs.screen(), "No hosts: a adds one.") {
+		t.Fatalf("all removed: %d rows\n%s", len(mp.rows), hs.screen())
+	}
+	hs.keys("a")
+	hs.typeText("windows/amd64:10.0.22621")
+	hs.keys("enter")
+	if len(mp.rows) != 1 || mp.rows[0].result.Platform.OSVersion != "10.0.20348.2849" {
+		t.Fatalf("added 22621 host: %+v", mp.rows)
+	}
+	// Narrow: the reason of the row under the cursor goes under the rows.
+	hs.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	if !strings.Contains(hs.screen(), "why: Windows build compatibility") {
+		t.Errorf("narrow matrix without the reason:\n%s", hs.screen())
 	}
 }

@@ -8,12 +8,12 @@ import (
 // KeyMap is every key binding of the UI. Pages pick the ones they use for
 // their help; the root handles the global ones.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Open, Expand, Collapse, ExpandAll       key.Binding
-	Back, Quit, Help, Refresh, Copy, Goto   key.Binding
-	Filter, ApplyFilter, ClearFilter, Sort  key.Binding
-	Raw, Matrix, AddHost, Details           key.Binding
-	Submit, Cancel, NextField               key.Binding
+	Up, Down, PageUp, PageDown, Top, Bottom   key.Binding
+	Open, Expand, Collapse, ExpandAll         key.Binding
+	Back, Quit, Help, Refresh, Copy, Goto     key.Binding
+	Filter, ApplyFilter, ClearFilter, Sort    key.Binding
+	Raw, Matrix, AddHost, RemoveHost, Details key.Binding
+	Submit, Cancel, NextField                 key.Binding
 	// Stage stages what is under the cursor (tree and tags screens) and
 	// OpenStaging opens the staging pane; the root handles both.
 	Stage, OpenStaging key.Binding
@@ -48,6 +48,7 @@ func DefaultKeyMap() *KeyMap {
 		Raw:         b([]string{"v"}, "v", "raw"),
 		Matrix:      b([]string{"m"}, "m", "resolve"),
 		AddHost:     b([]string{"a"}, "a", "add host"),
+		RemoveHost:  b([]string{"x", "delete"}, "x", "remove host"),
 		Details:     b([]string{"d"}, "d", "toggle details"),
 		Submit:      b([]string{"enter"}, "enter", "submit"),
 		Cancel:      b([]string{"esc"}, "esc", "cancel"),

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/containerd/platforms"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
@@ -24,7 +25,8 @@ var defaultHosts = []matrixHost{
 	{"linux/386", "32-bit x86"},
 	{"linux/arm/v5", ""}, {"linux/arm/v6", "Raspberry Pi 1/Zero"}, {"linux/arm/v7", "armhf"}, {"linux/arm/v8", "aarch32"},
 	{"linux/arm64", "aarch64"}, {"linux/ppc64le", ""}, {"linux/s390x", ""}, {"linux/riscv64", ""},
-	{"windows/amd64:10.0.17763", "ltsc2019"}, {"windows/amd64:10.0.20348", "ltsc2022"}, {"windows/amd64:10.0.26100", "ltsc2025"},
+	{"windows/amd64:10.0.17763", "ltsc2019"}, {"windows/amd64:10.0.20348", "ltsc2022"},
+	{"windows/amd64:10.0.22621", "Windows 11 22H2"}, {"windows/amd64:10.0.26100", "ltsc2025"}, {"windows/amd64:10.0.26200", "Windows 11 25H2"},
 }
 
 // matrixRow is a host and what it pulls.
@@ -34,13 +36,44 @@ type matrixRow struct {
 	note   string
 	result *model.Resolution
 	err    string
-	// firstCompat: a windows host pulls another build than its own
-	// although the list has an entry of its build (containerd's Only()
-	// takes the first compatible build in index order).
-	firstCompat bool
 }
 
-// resolvePage shows which entry each host would pull.
+// reason is the row's explanation column: the rule the chosen entry
+// matched by, or for no match why the nearest entry cannot run.
+func (r matrixRow) reason() string {
+	switch {
+	case r.err != "":
+		return ""
+	case r.result == nil:
+		return ""
+	case r.result.Digest != "":
+		for _, c := range r.result.Candidates {
+			if c.Match {
+				return c.Reason
+			}
+		}
+	case len(r.result.Candidates) > 0:
+		c := r.result.Candidates[0]
+		return "nearest " + c.Platform.String() + ": " + c.Reason
+	}
+	return "no platform entries"
+}
+
+// rule is the short form of reason: the rule's name, "no match: " the rule
+// the nearest entry fails by.
+func (r matrixRow) rule() string {
+	switch {
+	case r.result == nil:
+		return ""
+	case r.result.Digest != "":
+		return r.result.Rule
+	case len(r.result.Candidates) > 0:
+		return "no match: " + r.result.Candidates[0].Rule
+	}
+	return "no entries"
+}
+
+// resolvePage shows which entry each host would pull, and why.
 type resolvePage struct {
 	pageBase
 	tree   *model.Tree
@@ -77,7 +110,7 @@ func newResolvePage(c *common, t *model.Tree) *resolvePage {
 	return p
 }
 
-// resolve asks model.Resolve (containerd's rules) what host pulls.
+// resolve asks model.Resolve (the host runtime's rules) what host pulls.
 func (p *resolvePage) resolve(host model.Platform, label, note string) matrixRow {
 	r := matrixRow{host: host, label: label, note: note}
 	res, err := model.Resolve(p.tree, host)
@@ -85,51 +118,19 @@ func (p *resolvePage) resolve(host model.Platform, label, note string) matrixRow
 		r.err = err.Error()
 	} else {
 		r.result = res
-		r.firstCompat = firstCompatible(p.tree, host, res)
 	}
 	return r
 }
 
-// firstCompatNote explains a row marked firstCompat.
-const firstCompatNote = "containerd's Only() takes the first compatible build in index order"
-
-// firstCompatible reports whether a windows host pulls an entry of another
-// build than its own although the list has a compatible entry of its build:
-// among compatible builds platforms.Only() keeps index order, it does not
-// prefer the exact one. That is containerd's rule and stays; the matrix
-// only says so.
-func firstCompatible(t *model.Tree, host model.Platform, res *model.Resolution) bool {
-	if res == nil || res.Entry == nil || host.OS != "windows" || res.Platform.OS != "windows" {
-		return false
+// removeRow drops the host under the cursor from the matrix.
+func (p *resolvePage) removeRow() tea.Cmd {
+	if p.cursor < 0 || p.cursor >= len(p.rows) {
+		return nil
 	}
-	want := windowsBuild(host.OSVersion)
-	if want == "" || windowsBuild(res.Platform.OSVersion) == want {
-		return false
-	}
-	m := platforms.Only(host.Spec())
-	for _, e := range model.Candidates(t) {
-		var ep model.Platform
-		switch {
-		case e.Platform != nil:
-			ep = *e.Platform
-		case e.Image != nil && e.Image.Config != nil:
-			ep = e.Image.Config.Platform()
-		}
-		if windowsBuild(ep.OSVersion) == want && m.Match(ep.Spec()) {
-			return true
-		}
-	}
-	return false
-}
-
-// windowsBuild is major.minor.build of a windows os.version ("10.0.26100"
-// of "10.0.26100.2314"), or "" when it has fewer parts.
-func windowsBuild(v string) string {
-	parts := strings.SplitN(v, ".", 4)
-	if len(parts) < 3 {
-		return ""
-	}
-	return strings.Join(parts[:3], ".")
+	label := p.rows[p.cursor].label
+	p.rows = append(p.rows[:p.cursor:p.cursor], p.rows[p.cursor+1:]...)
+	p.clamp()
+	return setStatus("removed host "+termsafe.String(label)+" (a adds one)", false)
 }
 
 func (p *resolvePage) Crumb() string      { return "resolve" }
@@ -167,22 +168,9 @@ func (p *resolvePage) headRows() int {
 	return 2
 }
 
-// hasNote: a row is marked firstCompat, and a line under the rows says why.
-func (p *resolvePage) hasNote() bool {
-	for _, r := range p.rows {
-		if r.firstCompat {
-			return true
-		}
-	}
-	return false
-}
-
 func (p *resolvePage) bodyRows() int {
-	n := p.height - p.headRows()
-	if p.hasNote() {
-		n--
-	}
-	return max(n, 1)
+	// One line under the rows is kept for the reason of the selected row.
+	return max(p.height-p.headRows()-1, 1)
 }
 
 func (p *resolvePage) clamp() {
@@ -239,6 +227,8 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		switch {
 		case key.Matches(msg, k.Refresh):
 			return p, tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
+		case key.Matches(msg, k.RemoveHost):
+			return p, p.removeRow()
 		case key.Matches(msg, k.AddHost):
 			p.adding = true
 			p.clamp()
@@ -278,61 +268,85 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 
 func (p *resolvePage) View() string {
 	s := p.c.styles
-	lines := []string{fit(s.Title.Render("Resolve matrix")+s.Faint.Render("  which entry each host pulls (containerd rules)"), p.width)}
+	lines := []string{fit(s.Title.Render("Resolve matrix")+s.Faint.Render("  which entry each host pulls, and why (the host runtime's rules)"), p.width)}
 	if p.adding {
 		lines = append(lines, fit(p.input.View(), p.width))
 	}
-	hostW, noteW := 26, 20
-	if p.width < 80 {
-		hostW, noteW = min(24, p.width/2), 0
+	hostW, noteW, pullW := 26, 18, 44
+	withDigest := p.width >= 110
+	if p.width < 130 {
+		noteW = 0
 	}
-	lines = append(lines, fit(s.Faint.Render(padRight("HOST", hostW)+padRight("", noteW)+"PULLS"), p.width))
+	if !withDigest {
+		pullW = 32
+	}
+	if p.width < 80 {
+		hostW, pullW = min(24, p.width/2), 0
+	}
+	head := padRight("HOST", hostW) + padRight("", noteW)
+	if pullW > 0 {
+		head += padRight("PULLS", pullW) + "WHY"
+	} else {
+		head += "PULLS"
+	}
+	lines = append(lines, fit(s.Faint.Render(head), p.width))
+	if len(p.rows) == 0 {
+		lines = append(lines, fit(s.Faint.Render("No hosts: a adds one."), p.width))
+	}
 	for r := 0; r < p.bodyRows(); r++ {
 		i := p.offset + r
 		if i >= len(p.rows) {
 			break
 		}
 		row := p.rows[i]
-		host := padRight(termsafe.String(row.label), hostW-1) + " "
-		note, mark := "", ""
-		if row.firstCompat {
-			// Points at the note under the rows: in the note column,
-			// or in front of the result when that column is hidden.
-			mark = s.Warn.Render("*")
-		}
+		line := padRight(termsafe.String(row.label), hostW-1) + " "
 		if noteW > 0 {
-			note = s.Faint.Render(termsafe.String(row.note))
-			if mark != "" {
-				note += " " + mark
-			}
-			note, mark = padRight(note, noteW-1)+" ", ""
+			line += padRight(s.Faint.Render(termsafe.String(row.note)), noteW-1) + " "
 		}
-		var res string
-		switch {
-		case row.err != "":
-			res = s.Warn.Render("? " + termsafe.String(firstLine(row.err)))
-		case row.result == nil || row.result.Digest == "":
-			res = s.Error.Render("none")
-		default:
-			res = s.OK.Render("✓ ") + s.Platform.Render(termsafe.String(row.result.Platform.String())) + "  " + s.Digest.Render(shortDigest(row.result.Digest))
-			if e := row.result.Entry; e != nil && (e.Missing || e.Err != "") {
-				// containerd would pick it, and the pull would fail.
-				res = s.Error.Render("✗ ") + s.Platform.Render(termsafe.String(row.result.Platform.String())) + "  " + s.Digest.Render(shortDigest(row.result.Digest)) + s.Error.Render("  pull fails: "+entryProblem(e))
+		res := p.pulls(row, withDigest)
+		if pullW > 0 {
+			why := termsafe.String(row.reason())
+			if hostW+noteW+pullW+lipgloss.Width(why) > p.width {
+				why = termsafe.String(row.rule()) // the full reason goes under the rows
 			}
-			if mark != "" {
-				res = mark + " " + res
-			}
+			line += padRight(res, pullW-1) + " " + s.Faint.Render(why)
+		} else {
+			line += res
 		}
-		line := host + note + res
 		if i == p.cursor {
 			line = s.Selected.Render(padRight(ansiStrip(line), p.width))
 		}
 		lines = append(lines, fit(line, p.width))
 	}
-	if p.hasNote() {
-		lines = append(lines, fit(s.Warn.Render("*")+s.Faint.Render(" "+firstCompatNote), p.width))
+	if p.cursor < len(p.rows) {
+		// The reason of the row under the cursor goes under the rows when
+		// its column cannot hold it.
+		why := termsafe.String(p.rows[p.cursor].reason())
+		if why != "" && (pullW == 0 || hostW+noteW+pullW+lipgloss.Width(why) > p.width) {
+			lines = append(lines, fit(s.Faint.Render("why: "+why), p.width))
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// pulls is the PULLS cell of a row.
+func (p *resolvePage) pulls(row matrixRow, withDigest bool) string {
+	s := p.c.styles
+	switch {
+	case row.err != "":
+		return s.Warn.Render("? " + termsafe.String(firstLine(row.err)))
+	case row.result == nil || row.result.Digest == "":
+		return s.Error.Render("none")
+	}
+	plat := s.Platform.Render(termsafe.String(row.result.Platform.String()))
+	if withDigest {
+		plat += " " + s.Digest.Render(shortDigest(row.result.Digest))
+	}
+	if e := row.result.Entry; e != nil && (e.Missing || e.Err != "") {
+		// containerd would pick it, and the pull would fail.
+		return s.Error.Render("✗ ") + plat + s.Error.Render("  pull fails: "+entryProblem(e))
+	}
+	return s.OK.Render("✓ ") + plat
 }
 
 func (p *resolvePage) ShortHelp() []key.Binding {
@@ -340,12 +354,12 @@ func (p *resolvePage) ShortHelp() []key.Binding {
 	if p.adding {
 		return []key.Binding{k.Submit, k.Cancel}
 	}
-	return []key.Binding{k.AddHost, k.Copy, k.Refresh, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.AddHost, k.RemoveHost, k.Copy, k.Refresh, k.Back, k.Help, k.Quit}
 }
 
 func (p *resolvePage) FullHelp() [][]key.Binding {
 	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.AddHost, k.Copy, k.Refresh}, {k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.AddHost, k.RemoveHost, k.Copy, k.Refresh}, {k.Back, k.Help, k.Quit}}
 }
 
 // entryProblem says briefly why an entry cannot be pulled.

@@ -231,7 +231,10 @@ func specOf(t *testing.T, s string) specs.Platform {
 }
 
 func containerdChoice(t *testing.T, entries []fixtures.Entry, host specs.Platform) int {
-	m := platforms.Only(host)
+	var m platforms.MatchComparer = platforms.Only(host)
+	if host.OS == "windows" {
+		m = containerdWindowsHost{platforms.NewMatcher(host)} // a Windows host's own comparer
+	}
 	var idx []int
 	for i, e := range entries {
 		if e.AttestationFor == "" && m.Match(specOf(t, e.Platform)) {

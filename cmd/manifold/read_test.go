@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -396,8 +397,15 @@ func TestResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := digestFor("linux/arm/v7")
-	if r != (resolveJSON{Reference: fx.repo + "@" + d, Digest: d, MediaType: string(types.OCIManifestSchema1), Platform: "linux/arm/v7", Host: "linux/arm/v8"}) {
+	cands := r.Candidates
+	r.Candidates, r.Why = nil, ""
+	if !reflect.DeepEqual(r, resolveJSON{Reference: fx.repo + "@" + d, Digest: d, MediaType: string(types.OCIManifestSchema1), Platform: "linux/arm/v7", Host: "linux/arm/v8", Rule: model.RuleARMFallback}) {
 		t.Errorf("resolve -o json = %+v", r)
+	}
+	// Ranked: v7 then v6 (both run, the fallback order), then the entries
+	// it cannot run; attestations are no candidates.
+	if len(cands) != 6 || cands[0].Digest != d || cands[1].Platform != "linux/arm/v6" || !cands[1].Match || cands[2].Match {
+		t.Errorf("candidates %+v", cands)
 	}
 
 	// No match: exit 1, nothing on stdout, the platforms there are on stderr.
