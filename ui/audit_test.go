@@ -278,26 +278,27 @@ func TestSaveOfferSaysWhereInFull(t *testing.T) {
 	t.Fatal("no login-save screen")
 }
 
-// TestWideFooterShowsCopyAndSort: from 100 columns the footer of the tree
-// offers y (copy) and the tag list s (sort) and y; at 80 they give way to
-// the stage keys, and the footer never loses q quit.
+// TestWideFooterShowsCopyAndSort: the footer of the tree offers y (copy)
+// and the tag list s (sort) and y when there is room; narrower, they give
+// way to the more important keys, and the footer never loses ? help and
+// q quit nor grows wider than the terminal.
 func TestWideFooterShowsCopyAndSort(t *testing.T) {
 	for _, c := range []struct {
 		start string
-		from  map[string]int // key help → the narrowest width that shows it
+		wide  []string // in the footer at 200 columns, not at 60
 	}{
-		{"localhost:5000/app:1.0", map[string]int{"y copy ref": 100}},
-		{"localhost:5000/app", map[string]int{"s sort name/semver": 100, "y copy ref": 110}},
+		{"localhost:5000/app:1.0", []string{"y copy ref"}},
+		{"localhost:5000/app", []string{"s sort name/semver", "y copy ref"}},
 	} {
-		for _, w := range []int{80, 99, 100, 109, 110, 120, 200} {
+		for _, w := range []int{40, 60, 80, 99, 100, 109, 110, 120, 200} {
 			hs := newHarness(t, newFake(), c.start, w, 24)
 			ls := hs.lines()
 			footer := ls[len(ls)-1]
-			if !strings.HasSuffix(strings.TrimSpace(footer), "q quit") || ansi.StringWidth(footer) > w {
+			if !strings.HasSuffix(strings.TrimSpace(footer), "? help • q quit") || ansi.StringWidth(footer) > w {
 				t.Errorf("%s at %d: footer %q", c.start, w, footer)
 			}
-			for want, from := range c.from {
-				if got := strings.Contains(footer, want); got != (w >= from) {
+			for _, want := range c.wide {
+				if got := strings.Contains(footer, want); (w == 200 && !got) || (w == 60 && got) {
 					t.Errorf("%s at %d: %q in the footer: %v", c.start, w, want, got)
 				}
 			}

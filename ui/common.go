@@ -44,3 +44,6 @@ func (p *pageBase) SetSize(w, h int)   { p.width, p.height = w, h }
 func (p *pageBase) InputFocused() bool { return false }
 func (p *pageBase) MouseEnabled() bool { return true }
 func (p *pageBase) Busy() bool         { return false }
+
+// Where: no registry or repository of its own.
+func (p *pageBase) Where() (host, repo string) { return "", "" }

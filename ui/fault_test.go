@@ -282,7 +282,7 @@ func TestMoreFaultsKeepTheUIAlive(t *testing.T) {
 	})
 	t.Run("connection refused", func(t *testing.T) {
 		bad := faultproxy.RefusedAddr(t) + "/app:v1"
-		hs.keys("g")
+		hs.keys(":")
 		hs.typeText(bad)
 		hs.keys("enter")
 		check(t, "connection refused", func() bool { return true }, "Connection refused", "is the registry running")

@@ -167,7 +167,7 @@ func TestHostileEveryScreen(t *testing.T) {
 		env.proxy.Clear()
 		env.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Catalog, Body: repos, MediaType: "application/json"})
 
-		hs.keys("g")
+		hs.keys(":")
 		hs.typeText(env.host + "/app:v1")
 		hs.keys("enter")
 		s = screen("tree")

@@ -8,9 +8,11 @@ import (
 // KeyMap is every key binding of the UI. Pages pick the ones they use for
 // their help; the root handles the global ones.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, Top, Bottom   key.Binding
-	Open, Expand, Collapse, ExpandAll         key.Binding
-	Back, Quit, Help, Refresh, Copy, Goto     key.Binding
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open, Expand, Collapse, ExpandAll       key.Binding
+	Back, Quit, Help, Refresh, Copy, Goto   key.Binding
+	// TopChord is the first g of gg (top); the root waits for the second.
+	TopChord                                  key.Binding
 	Filter, ApplyFilter, ClearFilter, Sort    key.Binding
 	Raw, Matrix, AddHost, RemoveHost, Details key.Binding
 	Submit, Cancel, NextField                 key.Binding
@@ -29,7 +31,8 @@ func DefaultKeyMap() *KeyMap {
 		Down:        b([]string{"down", "j"}, "↓/j", "down"),
 		PageUp:      b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
 		PageDown:    b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
-		Top:         b([]string{"home"}, "home", "top"),
+		Top:         b([]string{"home"}, "gg/home", "top"),
+		TopChord:    key.NewBinding(key.WithKeys("g")),
 		Bottom:      b([]string{"end", "G"}, "end/G", "bottom"),
 		Open:        b([]string{"enter"}, "enter", "open"),
 		Expand:      b([]string{"enter", "space", "right", "l"}, "→/l", "expand"),
@@ -40,7 +43,7 @@ func DefaultKeyMap() *KeyMap {
 		Help:        b([]string{"?"}, "?", "help"),
 		Refresh:     b([]string{"r"}, "r", "refresh"),
 		Copy:        b([]string{"y"}, "y", "copy ref"),
-		Goto:        b([]string{":", "g"}, ":/g", "open reference"),
+		Goto:        b([]string{":"}, ":", "open reference"),
 		Filter:      b([]string{"/"}, "/", "filter"),
 		ApplyFilter: b([]string{"enter"}, "enter", "keep filter"),
 		ClearFilter: b([]string{"esc"}, "esc", "clear filter"),

@@ -392,14 +392,21 @@ func padRight(s string, width int) string {
 	return s
 }
 
-func (l *list) ShortHelp() []key.Binding {
+// keys are the list's own keys; its Update handles them. While the filter
+// field has focus every other key is typed into it, q included.
+func (l *list) keys() []Key {
 	k := l.c.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter}
-}
-
-// filterHelp is the footer while the filter field has focus: every other
-// key is typed into it, q included.
-func (l *list) filterHelp() []key.Binding {
-	k := l.c.keys
-	return []key.Binding{k.ApplyFilter, k.ClearFilter, k.Up, k.Down}
+	if l.filtering {
+		return []Key{
+			{Binding: k.ApplyFilter, Group: groupView, Footer: 1},
+			{Binding: k.ClearFilter, Group: groupView, Footer: 1},
+			{Binding: k.Up, Group: groupMove, Footer: 2},
+			{Binding: k.Down, Group: groupMove, Footer: 2},
+		}
+	}
+	return append(keysOf(groupMove, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom),
+		Key{Binding: k.Open, Group: groupView, Footer: 1},
+		Key{Binding: k.Filter, Group: groupView, Footer: 2},
+		Key{Binding: k.ClearFilter, Group: groupView, When: func() bool { return l.pattern != "" }},
+	)
 }

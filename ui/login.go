@@ -190,15 +190,17 @@ func (p *loginPage) View() string {
 	return joinLines(lines)
 }
 
-func (p *loginPage) ShortHelp() []key.Binding {
+// Keys: the form has every key; its Update handles these.
+func (p *loginPage) Keys() []Key {
 	k := p.c.keys
 	if p.saving {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")),
-			key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "don't save")),
+		return []Key{
+			{Binding: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")), Group: groupAct, Footer: 1},
+			{Binding: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "don't save")), Group: groupAct, Footer: 1},
 		}
 	}
-	return []key.Binding{k.NextField, k.Submit, k.Cancel}
+	return []Key{{Binding: k.NextField, Group: groupMove, Footer: 1}, {Binding: k.Submit, Group: groupAct, Footer: 1}, {Binding: k.Cancel, Group: groupAct, Footer: 1}}
 }
 
-func (p *loginPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+// servesPage: the login prompt sits over the page whose request failed.
+func (p *loginPage) servesPage() int { return p.failed }

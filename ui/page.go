@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -19,8 +18,12 @@ type Page interface {
 	// View renders exactly the body area set by SetSize.
 	View() string
 	SetSize(w, h int)
-	ShortHelp() []key.Binding
-	FullHelp() [][]key.Binding
+	// Keys are the page's keys as data (keydefs.go): the root dispatches
+	// them and renders the footer and the help screen from them.
+	Keys() []Key
+	// Where is the registry and the repository the page browses ("" when
+	// it has none): a name typed at : opens relative to them.
+	Where() (host, repo string)
 	// InputFocused is true while a text field has focus: every key goes to
 	// the page, and q does not quit.
 	InputFocused() bool
@@ -31,6 +34,22 @@ type Page interface {
 	// Close cancels the page's requests.
 	Close()
 }
+
+// dialogPage is a page that sits over the page it serves (the login
+// prompt): opening or leaving it keeps the status line, and a second one is
+// not opened on top of it.
+type dialogPage interface {
+	Page
+	servesPage() int
+}
+
+// hiddenCrumb is a page left out of the breadcrumb once another page is
+// open on top of it (the start prompt).
+type hiddenCrumb interface{ hideCrumb() bool }
+
+// tagLister is a page listing repo's tags: it refreshes when manifold
+// writes a tag there.
+type tagLister interface{ listsTagsOf(repo string) bool }
 
 // Messages pages send to the root.
 type (

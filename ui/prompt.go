@@ -62,12 +62,16 @@ func (p *promptPage) View() string {
 	return joinLines(lines)
 }
 
-func (p *promptPage) ShortHelp() []key.Binding {
-	k := p.c.keys
-	return []key.Binding{k.Submit, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit"))}
+// Keys: the field has every key; its Update handles these.
+func (p *promptPage) Keys() []Key {
+	return []Key{
+		{Binding: p.c.keys.Submit, Group: groupAct, Footer: 1},
+		{Binding: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")), Group: groupApp, Footer: 1},
+	}
 }
 
-func (p *promptPage) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+// hideCrumb: the start prompt leaves the breadcrumb once a page is open.
+func (p *promptPage) hideCrumb() bool { return true }
 
 // openTarget returns the page for what s names. A bare tag or digest typed
 // while a repository is open (repo != "") opens in that repository.

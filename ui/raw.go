@@ -147,11 +147,8 @@ func (p *rawPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case refreshMsg:
 		return p, p.refresh()
 	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, p.c.keys.Copy):
-			return p, tea.Batch(tea.SetClipboard(string(p.raw)), setStatus("Copied the JSON", false))
-		case key.Matches(msg, p.c.keys.Refresh) && p.ref != "":
-			return p, tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
+		if k, ok := matchKey(p.Keys(), msg); ok && k.Run != nil {
+			return p, k.Run(msg)
 		}
 	}
 	var cmd tea.Cmd
@@ -173,14 +170,18 @@ func (p *rawPage) View() string {
 
 func percent(f float64) string { return fmt.Sprintf("%d%%", int(f*100+0.5)) }
 
-func (p *rawPage) ShortHelp() []key.Binding {
+// Keys: the viewport scrolls (its own keys), y copies the JSON, r fetches
+// it again.
+func (p *rawPage) Keys() []Key {
 	k := p.c.keys
-	return []key.Binding{k.Up, k.Down, copyJSON, k.Refresh, k.Back, k.Help, k.Quit} // pgdn: full help
-}
-
-func (p *rawPage) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {copyJSON, k.Refresh}, {k.Back, k.Help, k.Quit}}
+	return append(keysOf(groupMove, k.Up, k.Down, k.PageUp, k.PageDown),
+		Key{Binding: copyJSON, Group: groupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(tea.SetClipboard(string(p.raw)), setStatus("Copied the JSON", false))
+		}},
+		Key{Binding: k.Refresh, Group: groupAct, Footer: 3, When: func() bool { return p.ref != "" }, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
+		}},
+	)
 }
 
 // copyJSON is y on the raw screen.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
@@ -97,9 +96,8 @@ func (p *reposPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.list.Reset()
 		return p, p.Init()
 	case tea.KeyPressMsg:
-		if !p.list.filtering && key.Matches(msg, p.c.keys.Refresh) {
-			p.list.Reset()
-			return p, tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.registry), false))
+		if k, ok := matchKey(p.Keys(), msg); ok && k.Run != nil {
+			return p, k.Run(msg)
 		}
 	}
 	cmd, open := p.list.Update(msg)
@@ -119,22 +117,22 @@ func (p *reposPage) View() string {
 	return p.list.View(title)
 }
 
-func (p *reposPage) ShortHelp() []key.Binding {
-	k := p.c.keys
+// Keys: the list's and refresh.
+func (p *reposPage) Keys() []Key {
 	if p.list.filtering {
-		return p.list.filterHelp()
+		return p.list.keys()
 	}
-	return []key.Binding{k.Open, k.Filter, k.Goto, k.Refresh, k.Back, k.Help, k.Quit}
+	return append(p.list.keys(), Key{Binding: p.c.keys.Refresh, Group: groupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
+		p.list.Reset()
+		return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.registry), false))
+	}})
 }
 
-func (p *reposPage) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Filter, k.ClearFilter, k.Goto},
-		{k.Refresh, k.Back, k.Help, k.Quit},
-	}
-}
+// Filtered is true while a list's filter narrows it (esc clears it first).
+func (p *reposPage) Filtered() bool { return p.list.pattern != "" }
+
+// Where: the registry.
+func (p *reposPage) Where() (string, string) { return p.registry, "" }
 
 // countLabel says how many names are loaded, shown and whether more come.
 func countLabel(l *list, loading bool, one, many string) string {

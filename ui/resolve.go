@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -185,7 +184,6 @@ func (p *resolvePage) clamp() {
 }
 
 func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
-	k := p.c.keys
 	switch msg := msg.(type) {
 	case treeMsg:
 		if msg.req != p.req {
@@ -224,32 +222,7 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			p.input, cmd = p.input.Update(msg)
 			return p, cmd
 		}
-		switch {
-		case key.Matches(msg, k.Refresh):
-			return p, tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
-		case key.Matches(msg, k.RemoveHost):
-			return p, p.removeRow()
-		case key.Matches(msg, k.AddHost):
-			p.adding = true
-			p.clamp()
-			return p, p.input.Focus()
-		case key.Matches(msg, k.Up):
-			p.cursor--
-		case key.Matches(msg, k.Down):
-			p.cursor++
-		case key.Matches(msg, k.Top):
-			p.cursor = 0
-		case key.Matches(msg, k.Bottom):
-			p.cursor = len(p.rows) - 1
-		case key.Matches(msg, k.Copy):
-			if p.cursor < len(p.rows) {
-				if r := p.rows[p.cursor].result; r != nil && r.Reference != "" {
-					return p, copyCmd(r.Reference)
-				}
-			}
-			return p, setStatus("This host pulls nothing: nothing to copy.", false)
-		}
-		p.clamp()
+		return p, runKey(p.Keys(), msg)
 	case tea.MouseWheelMsg:
 		if msg.Button == tea.MouseWheelUp {
 			p.cursor -= 3
@@ -349,18 +322,41 @@ func (p *resolvePage) pulls(row matrixRow, withDigest bool) string {
 	return s.OK.Render("✓ ") + plat
 }
 
-func (p *resolvePage) ShortHelp() []key.Binding {
+// Keys: the matrix's keys; while a host is typed, the field's.
+func (p *resolvePage) Keys() []Key {
 	k := p.c.keys
 	if p.adding {
-		return []key.Binding{k.Submit, k.Cancel}
+		return []Key{{Binding: k.Submit, Group: groupAct, Footer: 1}, {Binding: k.Cancel, Group: groupAct, Footer: 1}}
 	}
-	return []key.Binding{k.AddHost, k.RemoveHost, k.Copy, k.Refresh, k.Back, k.Help, k.Quit}
+	keys := moveKeys(k, func(msg tea.KeyPressMsg) tea.Cmd {
+		p.cursor, _ = k.moveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
+		p.clamp()
+		return nil
+	})
+	return append(keys,
+		Key{Binding: k.AddHost, Group: groupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
+			p.adding = true
+			p.clamp()
+			return p.input.Focus()
+		}},
+		Key{Binding: k.RemoveHost, Group: groupAct, Footer: 2, When: func() bool { return len(p.rows) > 0 },
+			Run: func(tea.KeyPressMsg) tea.Cmd { return p.removeRow() }},
+		Key{Binding: k.Copy, Group: groupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
+			if p.cursor < len(p.rows) {
+				if r := p.rows[p.cursor].result; r != nil && r.Reference != "" {
+					return copyCmd(r.Reference)
+				}
+			}
+			return setStatus("This host pulls nothing: nothing to copy.", false)
+		}},
+		Key{Binding: k.Refresh, Group: groupAct, Footer: 4, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
+		}},
+	)
 }
 
-func (p *resolvePage) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.AddHost, k.RemoveHost, k.Copy, k.Refresh}, {k.Back, k.Help, k.Quit}}
-}
+// Where: the registry and repository of the tree resolved.
+func (p *resolvePage) Where() (string, string) { return hostOf(p.tree.Repository), "" }
 
 // entryProblem says briefly why an entry cannot be pulled.
 func entryProblem(e *model.Entry) string {

@@ -37,6 +37,9 @@ type Model struct {
 	gotoInput  textinput.Model
 	gotoActive bool
 
+	// pendingG: g was pressed; a second g goes to the top (gg).
+	pendingG bool
+
 	themeFixed bool
 	quitting   bool
 }
@@ -192,7 +195,7 @@ func (m *Model) footerHeight() int {
 	if !m.fullHelp {
 		return 1
 	}
-	n := strings.Count(m.help.FullHelpView(m.top().FullHelp()), "\n") + 1
+	n := strings.Count(m.help.FullHelpView(m.fullHelpColumns()), "\n") + 1
 	return min(n, m.c.height/2)
 }
 

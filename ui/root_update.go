@@ -3,48 +3,31 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
-// handleKey: the goto field, then a focused text field, then global keys,
-// then the page.
+// handleKey: the goto field, then a focused text field, then the global
+// keys, then the page's keys (root_keys.go), then the page's Update.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.c.keys
 	if msg.String() == "ctrl+c" {
 		return m.quit()
 	}
 	if m.gotoActive {
 		return m.handleGoto(msg)
 	}
-	top := m.top()
-	if top.InputFocused() {
+	if m.top().InputFocused() {
+		m.pendingG = false
 		return m.updateTop(msg)
 	}
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m.quit()
-	case key.Matches(msg, k.Help):
-		m.fullHelp = !m.fullHelp
-		m.layout()
-		return nil
-	case key.Matches(msg, k.Goto):
-		m.gotoActive = true
-		m.gotoInput.SetValue("")
-		return m.gotoInput.Focus()
-	case key.Matches(msg, k.Back):
-		if f, ok := top.(interface{ Filtered() bool }); ok && f.Filtered() && msg.String() == "esc" {
-			return m.updateTop(msg) // esc clears the filter first
+	if m.pendingG {
+		// gg: the second g goes to the top, as home does.
+		m.pendingG = false
+		if msg.String() == "g" {
+			msg = tea.KeyPressMsg{Code: tea.KeyHome}
 		}
-		if m.fullHelp {
-			m.fullHelp = false
-			m.layout()
-			return nil
-		}
-		return m.pop()
 	}
-	if cmd := stagingKeyCmd(m.c, top, msg); cmd != nil {
-		return cmd // a stages, S opens the staging pane (staging_add.go)
+	if cmd, ok := m.dispatchKey(msg); ok {
+		return cmd
 	}
 	return m.updateTop(msg)
 }
@@ -81,28 +64,14 @@ func (m *Model) handleGoto(msg tea.KeyPressMsg) tea.Cmd {
 
 // currentRepo is the repository the top page shows, if any.
 func (m *Model) currentRepo() string {
-	switch p := m.top().(type) {
-	case *tagsPage:
-		return p.repo
-	case *treePage:
-		return p.repo
-	}
-	return ""
+	_, repo := m.top().Where()
+	return repo
 }
 
 // currentHost is the registry the top page browses, if any.
 func (m *Model) currentHost() string {
-	switch p := m.top().(type) {
-	case *reposPage:
-		return p.registry
-	case *tagsPage:
-		return hostOf(p.repo)
-	case *treePage:
-		return hostOf(p.repo)
-	case *resolvePage:
-		return hostOf(p.tree.Repository)
-	}
-	return ""
+	host, _ := m.top().Where()
+	return host
 }
 
 // relativeTo puts host in front of a name typed without one, so that
@@ -167,7 +136,7 @@ func (m *Model) handleNav(msg tea.Msg) tea.Cmd {
 		text, login := explain(msg.what, msg.err)
 		m.status, m.statusErr = text, true
 		if login && m.c.opts.Login != nil && msg.host != "" {
-			if _, open := m.top().(*loginPage); !open {
+			if _, open := m.top().(dialogPage); !open {
 				return m.push(newLoginPage(m.c, msg.host, msg.page))
 			}
 		}
@@ -176,7 +145,7 @@ func (m *Model) handleNav(msg tea.Msg) tea.Cmd {
 		m.status, m.statusErr = "Logged in.", false
 		var cmds []tea.Cmd
 		if !msg.keep {
-			if _, ok := m.top().(*loginPage); ok {
+			if _, ok := m.top().(dialogPage); ok {
 				cmds = append(cmds, m.pop())
 			}
 		}
@@ -194,7 +163,7 @@ func (m *Model) push(p Page) tea.Cmd {
 	m.stack = append(m.stack, p)
 	w, h := m.bodySize()
 	p.SetSize(w, h)
-	if _, ok := p.(*loginPage); !ok {
+	if _, ok := p.(dialogPage); !ok {
 		m.status, m.statusErr = "", false
 	}
 	return p.Init()
@@ -209,7 +178,7 @@ func (m *Model) pop() tea.Cmd {
 	top := m.top()
 	top.Close()
 	m.stack = m.stack[:len(m.stack)-1]
-	if _, ok := top.(*loginPage); !ok {
+	if _, ok := top.(dialogPage); !ok {
 		m.status, m.statusErr = "", false
 	}
 	m.layout()
@@ -224,9 +193,3 @@ func (m *Model) quit() tea.Cmd {
 	m.cancel()
 	return tea.Quit
 }
-
-// Filtered is true while a list's filter narrows it (esc clears it first).
-func (p *reposPage) Filtered() bool { return p.list.pattern != "" }
-
-// Filtered is true while a list's filter narrows it (esc clears it first).
-func (p *tagsPage) Filtered() bool { return p.list.pattern != "" }

@@ -52,9 +52,9 @@ func (m *Model) render() string {
 			// Every key goes to the field (q included): say how to leave it.
 			f = m.help.ShortHelpView([]key.Binding{m.c.keys.Submit, m.c.keys.Cancel})
 		case m.fullHelp:
-			f = m.help.FullHelpView(m.top().FullHelp())
+			f = m.help.FullHelpView(m.fullHelpColumns())
 		default:
-			f = m.help.ShortHelpView(m.top().ShortHelp())
+			f = m.help.ShortHelpView(m.shortHelp())
 		}
 		fl := strings.Split(f, "\n")
 		for i := 0; i < fh; i++ {
@@ -80,12 +80,12 @@ func (m *Model) crumbs() []string {
 	out := []string{"manifold"}
 	host := ""
 	for i, p := range m.stack {
-		if _, ok := p.(*promptPage); ok && len(m.stack) > 1 {
+		if h, ok := p.(hiddenCrumb); ok && h.hideCrumb() && len(m.stack) > 1 {
 			continue
 		}
 		c := p.Crumb()
-		if r, ok := p.(*reposPage); ok && i == 0 {
-			host = termsafe.String(r.registry)
+		if h, repo := p.Where(); i == 0 && repo == "" && h != "" {
+			host = termsafe.String(h) // a registry's repository list
 		} else if host != "" {
 			// Names opened by hand in the registry being browsed need
 			// not repeat its host.

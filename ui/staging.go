@@ -68,7 +68,7 @@ func defaultStagingKeys() stagingKeys {
 		Open:          b([]string{"enter"}, "enter", "open list"),
 		New:           b([]string{"n"}, "n", "new list"),
 		Remove:        b([]string{"x", "delete"}, "x", "remove entry"),
-		Discard:       b([]string{"x", "delete"}, "x", "discard list"),
+		Discard:       b([]string{"D"}, "D", "discard list"),
 		Rename:        b([]string{"R"}, "R", "rename"),
 		Edit:          b([]string{"e"}, "e", "edit platform"),
 		Annotate:      b([]string{"A"}, "A", "annotate entry"),
@@ -505,7 +505,7 @@ func (p *stagingPage) onListsKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, p.keys.Open):
 		if sel.Err != nil {
-			return setStatus("unreadable: "+termsafe.String(sel.Err.Error())+" (x discards it)", true)
+			return setStatus("unreadable: "+termsafe.String(sel.Err.Error())+" (D discards it)", true)
 		}
 		st, id, req := p.store, p.id, p.req
 		return func() tea.Msg {
@@ -718,20 +718,45 @@ func stagingShort(d string) string {
 	return d
 }
 
-func (p *stagingPage) ShortHelp() []key.Binding {
-	k := p.c.keys
-	if p.cur == nil {
-		return []key.Binding{p.keys.Open, p.keys.New, p.keys.Discard, p.keys.Rename, k.Back}
+// Keys: the pane's keys in its current mode (the lists, one list's
+// entries, a dialog). onKey handles them.
+func (p *stagingPage) Keys() []Key {
+	k, sk := p.c.keys, p.keys
+	if p.InputFocused() {
+		return []Key{{Binding: k.Submit, Group: groupAct, Footer: 1}, {Binding: k.Cancel, Group: groupAct, Footer: 1}}
 	}
-	return []key.Binding{p.keys.Edit, p.keys.Annotate, p.keys.Remove, p.keys.Undo, p.keys.Push, p.keys.Lists, k.Back}
+	switch p.dialog {
+	case dialogDiscard:
+		return []Key{{Binding: sk.Confirm, Group: groupAct, Footer: 1}, {Binding: anyOtherKey, Group: groupAct, Footer: 1}}
+	case dialogPushConfirm:
+		return []Key{{Binding: sk.Confirm, Group: groupAct, Footer: 1}, {Binding: sk.Tags, Group: groupAct, Footer: 1}, {Binding: k.Cancel, Group: groupAct, Footer: 1}}
+	case dialogPushLoading:
+		return []Key{{Binding: k.Cancel, Group: groupAct, Footer: 1}}
+	case dialogPushing:
+		return nil
+	}
+	lists := func() bool { return p.cur == nil }
+	entries := func() bool { return p.cur != nil }
+	return []Key{
+		{Binding: k.Up, Group: groupMove}, {Binding: k.Down, Group: groupMove},
+		{Binding: k.Top, Group: groupMove}, {Binding: k.Bottom, Group: groupMove},
+		{Binding: sk.Open, Group: groupView, Footer: 1, When: lists},
+		{Binding: sk.New, Group: groupAct, Footer: 2},
+		{Binding: sk.Discard, Group: groupAct, Footer: 3, When: lists},
+		{Binding: sk.Rename, Group: groupAct, Footer: 4, When: lists},
+		{Binding: sk.Edit, Group: groupAct, Footer: 1, When: entries},
+		{Binding: sk.Annotate, Group: groupAct, Footer: 3, When: entries},
+		{Binding: sk.IndexAnnotate, Group: groupAct, When: entries},
+		{Binding: sk.Remove, Group: groupAct, Footer: 2, When: entries},
+		{Binding: sk.Undo, Group: groupAct, Footer: 4, When: entries},
+		{Binding: sk.MediaType, Group: groupAct, When: entries},
+		{Binding: sk.Push, Group: groupAct, Footer: 1, When: entries},
+		{Binding: sk.Lists, Group: groupView, Footer: 5, When: entries},
+	}
 }
 
-func (p *stagingPage) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom},
-		{p.keys.Edit, p.keys.Annotate, p.keys.IndexAnnotate, p.keys.Remove, p.keys.Undo, p.keys.MediaType},
-		{p.keys.New, p.keys.Lists, p.keys.Open, p.keys.Discard, p.keys.Rename},
-		{p.keys.Push, k.Back, k.Help},
-	}
-}
+// anyOtherKey is the help of a question that any other key answers no.
+// (any key but y answers; n is the one shown).
+var anyOtherKey = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep it"))
+
+func (p *stagingPage) isStagingPane() {}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
@@ -21,34 +20,6 @@ type Stageable interface {
 	// cursor (nil: the whole reference). ok is false when nothing stageable
 	// is under the cursor.
 	StageTarget() (ref string, t *model.Tree, e *model.Entry, ok bool)
-}
-
-// stagingKeyCmd is the root's hook: it returns a command for the staging
-// keys (KeyMap.Stage, KeyMap.OpenStaging; neither writes to a registry)
-// pressed on page top, or nil when the key is not one of them (or the
-// page has input focus, or nothing is under the cursor).
-func stagingKeyCmd(c *common, top Page, msg tea.KeyPressMsg) tea.Cmd {
-	if top == nil || top.InputFocused() {
-		return nil
-	}
-	if _, isStaging := top.(*stagingPage); isStaging {
-		return nil
-	}
-	switch {
-	case key.Matches(msg, c.keys.OpenStaging):
-		return pushPage(newStagingPage(c))
-	case key.Matches(msg, c.keys.Stage):
-		s, ok := top.(Stageable)
-		if !ok {
-			return nil
-		}
-		ref, t, e, ok := s.StageTarget()
-		if !ok {
-			return nil
-		}
-		return stageAdd(c, ref, t, e)
-	}
-	return nil
 }
 
 // stageAdd adds the reference (or one entry of its index, with its

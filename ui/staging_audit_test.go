@@ -190,7 +190,7 @@ func TestStagingEditKeys(t *testing.T) {
 		t.Fatalf("after u: %+v", l.Entries)
 	}
 
-	// To the lists: R renames, x asks, n keeps, x y discards.
+	// To the lists: R renames, D asks, n keeps, D y discards.
 	p = env.key(p, "L")
 	if sp.cur != nil {
 		t.Fatal("L did not show the lists")
@@ -201,12 +201,12 @@ func TestStagingEditKeys(t *testing.T) {
 	if _, err := env.store.Load("release"); err != nil {
 		t.Fatalf("rename: %v (status %q)", err, env.lastStatus())
 	}
-	p = env.key(p, "x")
+	p = env.key(p, "D")
 	p = env.key(p, "n")
 	if _, err := env.store.Load("release"); err != nil || !strings.Contains(env.lastStatus(), "not discarded") {
 		t.Fatalf("n discarded the list: %v %q", err, env.lastStatus())
 	}
-	p = env.key(p, "x")
+	p = env.key(p, "D")
 	env.key(p, "y")
 	if ls, _ := env.store.List(); len(ls) != 0 {
 		t.Fatalf("x y left %+v", ls)

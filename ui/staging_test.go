@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -443,18 +442,22 @@ func TestStageEntriesPicksTheImageOfAnAttestation(t *testing.T) {
 
 func TestStagingKeyCmd(t *testing.T) {
 	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
-	if stagingKeyCmd(c, newStagingPage(c), press("S")) != nil {
+	on := func(p Page, k string) (tea.Cmd, bool) {
+		m := &Model{c: c, stack: []Page{p}}
+		return m.dispatchKey(press(k))
+	}
+	if _, ok := on(newStagingPage(c), "S"); ok {
 		t.Fatal("S on the staging pane opened another")
 	}
-	if cmd := stagingKeyCmd(c, &plainPage{}, press("S")); cmd == nil {
+	if cmd, ok := on(&plainPage{}, "S"); !ok || cmd == nil {
 		t.Fatal("S does not open the staging pane")
 	} else if _, ok := cmd().(pushPageMsg); !ok {
 		t.Fatal("S does not push a page")
 	}
-	if stagingKeyCmd(c, &plainPage{}, press("a")) != nil {
+	if _, ok := on(&plainPage{}, "a"); ok {
 		t.Fatal("a on a page that cannot stage did something")
 	}
-	if stagingKeyCmd(c, &plainPage{}, press("x")) != nil {
+	if _, ok := on(&plainPage{}, "x"); ok {
 		t.Fatal("an unrelated key was taken")
 	}
 }
@@ -466,8 +469,7 @@ func (*plainPage) Crumb() string                    { return "" }
 func (*plainPage) Init() tea.Cmd                    { return nil }
 func (p *plainPage) Update(tea.Msg) (Page, tea.Cmd) { return p, nil }
 func (*plainPage) View() string                     { return "" }
-func (*plainPage) ShortHelp() []key.Binding         { return nil }
-func (*plainPage) FullHelp() [][]key.Binding        { return nil }
+func (*plainPage) Keys() []Key                      { return nil }
 
 func TestStagingStartupOffersStagedLists(t *testing.T) {
 	env := newStagingEnv(t)

@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
@@ -143,26 +142,8 @@ func (p *tagsPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.digests = map[string]string{}
 		return p, p.Init()
 	case tea.KeyPressMsg:
-		if !p.list.filtering {
-			switch {
-			case key.Matches(msg, p.c.keys.Refresh):
-				p.list.Reset()
-				p.digests = map[string]string{}
-				return p, tea.Batch(p.Init(), setStatus("refreshing tags of "+termsafe.String(p.repo), false))
-			case key.Matches(msg, p.c.keys.Sort):
-				p.semver = !p.semver
-				less := nameLess
-				if p.semver {
-					less = semverLess
-				}
-				cmd := p.list.SetLess(less)
-				p.list.cursor, p.list.offset = 0, 0 // a new order starts at its top
-				return p, tea.Batch(cmd, p.scheduleDigests())
-			case key.Matches(msg, p.c.keys.Copy):
-				if t := p.list.Selected(); t != "" {
-					return p, copyCmd(p.repo + ":" + t)
-				}
-			}
+		if k, ok := matchKey(p.Keys(), msg); ok && k.Run != nil {
+			return p, k.Run(msg)
 		}
 	}
 	cmd, open := p.list.Update(msg)
@@ -310,28 +291,37 @@ func (p *tagsPage) View() string {
 	return p.list.View(title)
 }
 
-func (p *tagsPage) ShortHelp() []key.Binding {
-	k := p.c.keys
+// Keys: the list's, sort, copy and refresh.
+func (p *tagsPage) Keys() []Key {
 	if p.list.filtering {
-		return p.list.filterHelp()
+		return p.list.keys()
 	}
-	// At 80 columns s (sort) and y (copy) are in the full help only: the
-	// stage keys need the room. Wider terminals show them.
-	switch {
-	case p.width >= 110:
-		return []key.Binding{k.Open, k.Filter, k.Sort, k.Copy, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
-	case p.width >= 100:
-		return []key.Binding{k.Open, k.Filter, k.Sort, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
-	}
-	return []key.Binding{k.Open, k.Stage, k.OpenStaging, k.Filter, k.Back, k.Help, k.Quit}
+	k := p.c.keys
+	return append(p.list.keys(),
+		Key{Binding: k.Sort, Group: groupView, Footer: 5, Run: p.toggleSort},
+		Key{Binding: k.Copy, Group: groupAct, Footer: 6, When: func() bool { return p.list.Selected() != "" },
+			Run: func(tea.KeyPressMsg) tea.Cmd { return copyCmd(p.repo + ":" + p.list.Selected()) }},
+		Key{Binding: k.Refresh, Group: groupAct, Footer: 7, Run: func(tea.KeyPressMsg) tea.Cmd {
+			p.list.Reset()
+			p.digests = map[string]string{}
+			return tea.Batch(p.Init(), setStatus("refreshing tags of "+termsafe.String(p.repo), false))
+		}},
+	)
 }
 
-func (p *tagsPage) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Filter, k.ClearFilter, k.Sort, k.Copy},
-		{k.Stage, k.OpenStaging, k.Goto, k.Refresh},
-		{k.Back, k.Help, k.Quit},
+func (p *tagsPage) toggleSort(tea.KeyPressMsg) tea.Cmd {
+	p.semver = !p.semver
+	less := nameLess
+	if p.semver {
+		less = semverLess
 	}
+	cmd := p.list.SetLess(less)
+	p.list.cursor, p.list.offset = 0, 0 // a new order starts at its top
+	return tea.Batch(cmd, p.scheduleDigests())
 }
+
+// Filtered is true while a list's filter narrows it (esc clears it first).
+func (p *tagsPage) Filtered() bool { return p.list.pattern != "" }
+
+// Where: the repository and its registry.
+func (p *tagsPage) Where() (string, string) { return hostOf(p.repo), p.repo }

@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
@@ -132,7 +131,7 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case refreshMsg:
 		return p, p.Init()
 	case tea.KeyPressMsg:
-		return p, p.handleKey(msg)
+		return p, runKey(p.Keys(), msg)
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -166,75 +165,101 @@ func (p *treePage) toggle(n *node) {
 	p.reflow(n.key)
 }
 
-func (p *treePage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+// Keys: the tree screen's keys. The row keys apply when a row is selected.
+func (p *treePage) Keys() []Key {
 	k := p.c.keys
-	n := p.selected()
-	if c, moved := k.moveCursor(msg, p.cursor, p.bodyRows(), len(p.rows)); moved {
-		p.cursor = c
+	row := func() bool { return p.selected() != nil }
+	keys := moveKeys(k, func(msg tea.KeyPressMsg) tea.Cmd {
+		p.cursor, _ = k.moveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
 		p.clamp()
 		return nil
-	}
+	})
+	return append(keys,
+		Key{Binding: k.Expand, Group: groupView, Footer: 1, When: row, Run: p.expand},
+		Key{Binding: k.Collapse, Group: groupView, When: row, Run: p.collapse},
+		Key{Binding: k.ExpandAll, Group: groupView, When: row, Run: p.expandAll},
+		Key{Binding: k.Details, Group: groupView, Run: func(tea.KeyPressMsg) tea.Cmd { p.details = !p.details; return nil }},
+		Key{Binding: k.Raw, Group: groupView, Footer: 2, When: row, Run: p.openRaw},
+		Key{Binding: k.Matrix, Group: groupView, Footer: 2, When: row, Run: p.openMatrix},
+		Key{Binding: k.Copy, Group: groupAct, Footer: 5, When: row, Run: p.copyRow},
+		Key{Binding: k.Refresh, Group: groupAct, Footer: 6, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.ref), false))
+		}},
+	)
+}
+
+func (p *treePage) expand(msg tea.KeyPressMsg) tea.Cmd {
+	n := p.selected()
 	switch {
-	case key.Matches(msg, k.Refresh):
-		return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.ref), false))
-	case key.Matches(msg, k.Details):
-		p.details = !p.details
-	case n == nil:
-		return nil
-	case key.Matches(msg, k.Expand):
-		if n.expandable() && !p.expanded[n.key] {
-			p.expanded[n.key] = true
-			p.reflow(n.key)
-		} else if msg.String() == "enter" || msg.String() == "space" {
-			p.toggle(n)
-		} else if n.expandable() {
-			p.cursor++ // already open: step into it
-		}
-	case key.Matches(msg, k.Collapse):
-		if n.expandable() && p.expanded[n.key] {
-			p.expanded[n.key] = false
-			p.reflow(n.key)
-		} else if n.parent != nil {
-			p.reflow(n.parent.key)
-			for i, r := range p.rows {
-				if r == n.parent {
-					p.cursor = i
-				}
-			}
-		}
-	case key.Matches(msg, k.ExpandAll):
-		var walk func(*node)
-		walk = func(x *node) {
-			if x.expandable() && x.kind != nodeLayer {
-				p.expanded[x.key] = true
-			}
-			for _, c := range x.children {
-				walk(c)
-			}
-		}
-		walk(n)
+	case n.expandable() && !p.expanded[n.key]:
+		p.expanded[n.key] = true
 		p.reflow(n.key)
-	case key.Matches(msg, k.Copy):
-		s := pinned(n, p.repo)
-		if s == "" {
-			return setStatus("Nothing to copy on this row.", false)
-		}
-		return copyCmd(s)
-	case key.Matches(msg, k.Raw):
-		title, raw := rawJSON(n)
-		rp := newRawPage(p.c, title, raw)
-		rp.ref, rp.node = p.ref, n.key // r fetches the tree again
-		return pushPage(rp)
-	case key.Matches(msg, k.Matrix):
-		if p.tree == nil {
-			return setStatus("The tree is still loading.", false)
-		}
-		rp := newResolvePage(p.c, p.tree)
-		rp.ref = p.ref // r fetches the tree again
-		return pushPage(rp)
+	case msg.String() == "enter" || msg.String() == "space":
+		p.toggle(n)
+	case n.expandable():
+		p.cursor++ // already open: step into it
 	}
 	p.clamp()
 	return nil
+}
+
+func (p *treePage) collapse(tea.KeyPressMsg) tea.Cmd {
+	n := p.selected()
+	if n.expandable() && p.expanded[n.key] {
+		p.expanded[n.key] = false
+		p.reflow(n.key)
+	} else if n.parent != nil {
+		p.reflow(n.parent.key)
+		for i, r := range p.rows {
+			if r == n.parent {
+				p.cursor = i
+			}
+		}
+	}
+	p.clamp()
+	return nil
+}
+
+func (p *treePage) expandAll(tea.KeyPressMsg) tea.Cmd {
+	n := p.selected()
+	var walk func(*node)
+	walk = func(x *node) {
+		if x.expandable() && x.kind != nodeLayer {
+			p.expanded[x.key] = true
+		}
+		for _, c := range x.children {
+			walk(c)
+		}
+	}
+	walk(n)
+	p.reflow(n.key)
+	p.clamp()
+	return nil
+}
+
+func (p *treePage) copyRow(tea.KeyPressMsg) tea.Cmd {
+	s := pinned(p.selected(), p.repo)
+	if s == "" {
+		return setStatus("Nothing to copy on this row.", false)
+	}
+	return copyCmd(s)
+}
+
+func (p *treePage) openRaw(tea.KeyPressMsg) tea.Cmd {
+	n := p.selected()
+	title, raw := rawJSON(n)
+	rp := newRawPage(p.c, title, raw)
+	rp.ref, rp.node = p.ref, n.key // r fetches the tree again
+	return pushPage(rp)
+}
+
+func (p *treePage) openMatrix(tea.KeyPressMsg) tea.Cmd {
+	if p.tree == nil {
+		return setStatus("The tree is still loading.", false)
+	}
+	rp := newResolvePage(p.c, p.tree)
+	rp.ref = p.ref // r fetches the tree again
+	return pushPage(rp)
 }
 
 func (p *treePage) treeWidth() int {
@@ -390,22 +415,5 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 	return parts, dim
 }
 
-func (p *treePage) ShortHelp() []key.Binding {
-	k := p.c.keys
-	// At 80 columns y (copy) is in the full help only: the stage keys
-	// need the room. Wider terminals show it.
-	if p.width >= 100 {
-		return []key.Binding{k.Expand, k.Raw, k.Matrix, k.Copy, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
-	}
-	return []key.Binding{k.Expand, k.Raw, k.Matrix, k.Stage, k.OpenStaging, k.Back, k.Help, k.Quit}
-}
-
-func (p *treePage) FullHelp() [][]key.Binding {
-	k := p.c.keys
-	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Expand, k.Collapse, k.ExpandAll, k.Details},
-		{k.Raw, k.Matrix, k.Copy, k.Goto, k.Stage, k.OpenStaging},
-		{k.Refresh, k.Back, k.Help, k.Quit},
-	}
-}
+// Where: the tree's registry and repository.
+func (p *treePage) Where() (string, string) { return hostOf(p.repo), p.repo }

@@ -430,7 +430,7 @@ func TestResolveMatrixAddHost(t *testing.T) {
 
 func TestGotoOpensReferenceAndBareTag(t *testing.T) {
 	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
-	hs.keys("g")
+	hs.keys(":")
 	hs.typeText("1.0")
 	hs.keys("enter")
 	tr, ok := hs.m.top().(*treePage)

@@ -18,16 +18,18 @@ func tagWritten(repo string) tea.Cmd {
 func (m *Model) handleTagWritten(msg tagWrittenMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, p := range m.stack {
-		tp, ok := p.(*tagsPage)
-		if !ok || !sameRepo(tp.repo, msg.repo) {
+		tl, ok := p.(tagLister)
+		if !ok || !tl.listsTagsOf(msg.repo) {
 			continue
 		}
-		np, cmd := tp.Update(refreshMsg{})
+		np, cmd := p.Update(refreshMsg{})
 		m.replace(np)
 		cmds = append(cmds, cmd)
 	}
 	return tea.Batch(cmds...)
 }
+
+func (p *tagsPage) listsTagsOf(repo string) bool { return sameRepo(p.repo, repo) }
 
 // sameRepo compares repositories as the registry sees them
 // ("docker.io/library/x" is "index.docker.io/library/x").

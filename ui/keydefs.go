@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"slices"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Key is one key of a screen, declared as data (as lazygit and k9s do):
+// the root dispatches it, the footer and the help screen are rendered from
+// it, the README's key table is generated from it, and a test checks that
+// no key means two things on one screen or is shadowed by a global key.
+type Key struct {
+	Binding key.Binding
+	// Group is the help screen's column: groupMove, groupView, groupAct or
+	// groupApp.
+	Group string
+	// Footer ranks the key in the one-line footer: 1 is kept longest; 0
+	// shows it in the full help only. On a narrow terminal the highest
+	// ranks are dropped first; ? help and q quit always stay.
+	Footer int
+	// When reports whether the key applies in the page's current state;
+	// nil is always. A key that does not apply is neither dispatched nor
+	// shown.
+	When func() bool
+	// Run handles the key. Nil: the page's own Update handles it (the
+	// movement keys of a list component, a modal dialog's answers).
+	Run func(tea.KeyPressMsg) tea.Cmd
+}
+
+// Help groups, in the order of the help screen's columns.
+const (
+	groupMove = "move"
+	groupView = "view"
+	groupAct  = "act"
+	groupApp  = "app"
+)
+
+var groupOrder = []string{groupMove, groupView, groupAct, groupApp}
+
+// enabled reports whether k applies now.
+func (k Key) enabled() bool { return k.When == nil || k.When() }
+
+// matchKey returns the first enabled key of keys that msg presses.
+func matchKey(keys []Key, msg tea.KeyPressMsg) (Key, bool) {
+	for _, k := range keys {
+		if k.enabled() && key.Matches(msg, k.Binding) {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// enabledKeys filters keys to the ones that apply now.
+func enabledKeys(keys []Key) []Key {
+	out := make([]Key, 0, len(keys))
+	for _, k := range keys {
+		if k.enabled() && k.Binding.Enabled() {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// footerKeys picks the footer's bindings from the page's keys and the
+// global ones: in declaration order (page first), dropping the highest
+// ranks until fits says the line fits. essential keys always stay.
+func footerKeys(page, global []Key, essential []key.Binding, fits func([]key.Binding) bool) []key.Binding {
+	var cand []Key
+	for _, k := range enabledKeys(append(slices.Clip(page), global...)) {
+		if k.Binding.Help().Key != "" && (k.Footer > 0 || isEssential(k.Binding, essential)) {
+			cand = append(cand, k)
+		}
+	}
+	bindings := func() []key.Binding {
+		out := make([]key.Binding, 0, len(cand))
+		for _, k := range cand {
+			out = append(out, k.Binding)
+		}
+		return out
+	}
+	for {
+		b := bindings()
+		if fits(b) {
+			return b
+		}
+		worst := -1
+		for i, k := range cand {
+			if isEssential(k.Binding, essential) {
+				continue
+			}
+			if worst < 0 || k.Footer >= cand[worst].Footer {
+				worst = i
+			}
+		}
+		if worst < 0 {
+			return b
+		}
+		cand = slices.Delete(cand, worst, worst+1)
+	}
+}
+
+func isEssential(b key.Binding, essential []key.Binding) bool {
+	for _, e := range essential {
+		if slices.Equal(e.Keys(), b.Keys()) && e.Help() == b.Help() {
+			return true
+		}
+	}
+	return false
+}
+
+// helpColumns groups the page's and the global keys into the help screen's
+// columns. Keys that do not apply now are left out; a binding listed by the
+// page and the root is shown once.
+func helpColumns(page, global []Key) [][]key.Binding {
+	cols := make([][]key.Binding, len(groupOrder))
+	seen := map[string]bool{}
+	for _, k := range enabledKeys(append(slices.Clip(page), global...)) {
+		id := k.Binding.Help().Key + "\x00" + k.Binding.Help().Desc
+		if seen[id] || k.Binding.Help().Key == "" {
+			continue
+		}
+		seen[id] = true
+		i := slices.Index(groupOrder, k.Group)
+		if i < 0 {
+			i = len(groupOrder) - 1
+		}
+		cols[i] = append(cols[i], k.Binding)
+	}
+	out := cols[:0]
+	for _, c := range cols {
+		if len(c) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// keysOf wraps bindings that the page's Update handles itself (Run nil).
+func keysOf(group string, bs ...key.Binding) []Key {
+	out := make([]Key, len(bs))
+	for i, b := range bs {
+		out[i] = Key{Binding: b, Group: group}
+	}
+	return out
+}
+
+// runKey runs the first enabled key of keys that msg presses; a page's
+// Update calls it for the key presses the root passes on.
+func runKey(keys []Key, msg tea.KeyPressMsg) tea.Cmd {
+	if k, ok := matchKey(keys, msg); ok && k.Run != nil {
+		return k.Run(msg)
+	}
+	return nil
+}
+
+// moveKeys are the cursor keys, handled by run.
+func moveKeys(k *KeyMap, run func(tea.KeyPressMsg) tea.Cmd) []Key {
+	out := make([]Key, 0, 6)
+	for _, b := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom} {
+		out = append(out, Key{Binding: b, Group: groupMove, Run: run})
+	}
+	return out
+}

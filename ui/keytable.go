@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/themes"
+)
+
+// KeyTable renders every screen's keys, and the global ones, as the
+// Markdown table in the README: the same Key data the footer and the help
+// screen are drawn from (TestREADMEKeyTable keeps them equal).
+func KeyTable() string {
+	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	tree := &model.Tree{Repository: "localhost/x", MediaType: model.MediaTypeOCIIndex}
+	staged := newStagingPage(c)
+	staging := func() []Key {
+		ks := staged.Keys()
+		staged.cur = &model.StagedList{}
+		defer func() { staged.cur = nil }()
+		return append(ks, staged.Keys()...)
+	}
+	stage := Key{Binding: c.keys.Stage}
+	screens := []struct {
+		name string
+		keys []Key
+	}{
+		{"repositories", newReposPage(c, "localhost").Keys()},
+		{"tags", append(newTagsPage(c, "localhost/x").Keys(), stage)},   // a tagsPage is Stageable
+		{"tree", append(newTreePage(c, "localhost/x:1").Keys(), stage)}, // so is a treePage
+		{"raw JSON", newRawPage(c, "x", nil).Keys()},
+		{"resolve matrix", newResolvePage(c, tree).Keys()},
+		{"staging", staging()},
+	}
+	root := &Model{c: c, stack: []Page{newReposPage(c, "localhost")}}
+	type row struct {
+		key, desc string
+		where     []string
+	}
+	var rows []*row
+	index := map[string]*row{}
+	add := func(where string, keys []Key) {
+		for _, k := range keys {
+			h := k.Binding.Help()
+			if h.Key == "" {
+				continue
+			}
+			id := h.Key + "\x00" + h.Desc
+			r := index[id]
+			if r == nil {
+				r = &row{key: h.Key, desc: h.Desc}
+				index[id] = r
+				rows = append(rows, r)
+			}
+			if !slices.Contains(r.where, where) {
+				r.where = append(r.where, where)
+			}
+		}
+	}
+	var global []Key
+	for _, k := range root.globalKeys() {
+		if k.Binding.Help() != c.keys.Stage.Help() {
+			global = append(global, k)
+		}
+	}
+	add("every screen", global)
+	for _, s := range screens {
+		add(s.name, s.keys)
+	}
+	var b strings.Builder
+	b.WriteString("| key | what it does | where |\n|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", strings.ReplaceAll(r.key, "|", "\\|"), r.desc, strings.Join(r.where, ", "))
+	}
+	return b.String()
+}

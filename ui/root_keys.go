@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// globalKeys are the root's keys, declared like a page's. They are tried
+// before the page's, so a page key bound to one of these while it applies
+// would never run (TestNoPageKeyShadowed).
+func (m *Model) globalKeys() []Key {
+	k := m.c.keys
+	top := m.top()
+	stageable := func() bool {
+		_, isPane := top.(stagingPane)
+		s, ok := top.(Stageable)
+		if !ok || isPane {
+			return false
+		}
+		_, _, _, ok = s.StageTarget()
+		return ok
+	}
+	filtered := func() bool {
+		f, ok := top.(interface{ Filtered() bool })
+		return ok && f.Filtered()
+	}
+	return []Key{
+		{Binding: k.Stage, Group: groupAct, Footer: 3, When: stageable, Run: func(tea.KeyPressMsg) tea.Cmd {
+			ref, t, e, _ := top.(Stageable).StageTarget()
+			return stageAdd(m.c, ref, t, e)
+		}},
+		{Binding: k.OpenStaging, Group: groupApp, Footer: 4, When: func() bool { _, isPane := top.(stagingPane); return !isPane },
+			Run: func(tea.KeyPressMsg) tea.Cmd { return pushPage(newStagingPage(m.c)) }},
+		{Binding: k.Goto, Group: groupApp, Run: func(tea.KeyPressMsg) tea.Cmd {
+			m.gotoActive = true
+			m.gotoInput.SetValue("")
+			return m.gotoInput.Focus()
+		}},
+		{Binding: k.TopChord, Group: groupMove, Run: func(tea.KeyPressMsg) tea.Cmd {
+			m.pendingG = true
+			return nil
+		}},
+		// esc clears a list's filter first: the page's ClearFilter applies then.
+		{Binding: k.Back, Group: groupApp, Footer: 2, When: func() bool { return !filtered() }, Run: func(tea.KeyPressMsg) tea.Cmd {
+			if m.fullHelp {
+				m.fullHelp = false
+				m.layout()
+				return nil
+			}
+			return m.pop()
+		}},
+		{Binding: k.Help, Group: groupApp, Run: func(tea.KeyPressMsg) tea.Cmd {
+			m.fullHelp = !m.fullHelp
+			m.layout()
+			return nil
+		}},
+		{Binding: k.Quit, Group: groupApp, Run: func(tea.KeyPressMsg) tea.Cmd { return m.quit() }},
+	}
+}
+
+// stagingPane is implemented by the staging pane: S does not open a second
+// one on top, and a does not stage from it.
+type stagingPane interface{ isStagingPane() }
+
+// essentialKeys stay in the footer at any width.
+func (m *Model) essentialKeys() []key.Binding { return []key.Binding{m.c.keys.Help, m.c.keys.Quit} }
+
+// shortHelp is the footer line: the page's keys and the global ones that
+// fit in the terminal's width, least important dropped first.
+func (m *Model) shortHelp() []key.Binding {
+	h := help.New()
+	h.Styles = m.help.Styles
+	h.ShortSeparator = m.help.ShortSeparator
+	fits := func(b []key.Binding) bool {
+		return lipgloss.Width(h.ShortHelpView(b)) <= m.c.width
+	}
+	if m.top().InputFocused() {
+		// Every key goes to the field, q included: only the page's keys.
+		return footerKeys(m.top().Keys(), nil, nil, fits)
+	}
+	return footerKeys(m.top().Keys(), m.globalKeys(), m.essentialKeys(), fits)
+}
+
+// fullHelp is the help screen's columns.
+func (m *Model) fullHelpColumns() [][]key.Binding {
+	if m.top().InputFocused() {
+		return helpColumns(m.top().Keys(), nil)
+	}
+	return helpColumns(m.top().Keys(), m.globalKeys())
+}
+
+// dispatchKey runs the global key msg presses; handled is false when it
+// is none, and the page's Update gets msg (which runs the page's Keys).
+func (m *Model) dispatchKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if k, ok := matchKey(m.globalKeys(), msg); ok {
+		return k.Run(msg), true
+	}
+	return nil, false
+}
