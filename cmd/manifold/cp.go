@@ -215,4 +215,3 @@ func shortDigestText(d string) string {
 	}
 	return d
 }
-

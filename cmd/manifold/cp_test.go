@@ -88,3 +88,27 @@ func TestCpRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// tag across registries is cp without filtering: the same plan, the same
+// question, and the same digest at the end.
+func TestTagAcrossRegistriesIsACopy(t *testing.T) {
+	src := editEnv(t)
+	dst := testregistry.Start(t, testregistry.Options{})
+	set, err := fixtures.Push(context.Background(), src, fixtures.Only(fixtures.OCIAttest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := set[fixtures.OCIAttest]
+	code, out, errs := mf(t, "tag", f.Ref(src), dst.Ref("app:v1"))
+	if code == 0 || !strings.Contains(errs, "pass --yes") || !strings.Contains(out, "TO TRANSFER") {
+		t.Fatalf("tag across registries without --yes: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, _ := mf(t, "inspect", dst.Ref("app:v1")); code == 0 {
+		t.Fatal("refused tag wrote the target")
+	}
+	fakeTerminal(t, "y\n")
+	out = mustMF(t, "tag", f.Ref(src), dst.Ref("app:v1"))
+	if !strings.Contains(out, "@"+f.Digest) {
+		t.Fatalf("tag after yes: %s", out)
+	}
+}
