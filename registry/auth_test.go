@@ -3,15 +3,20 @@ package registry
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/manifold-dev/manifold/internal/faultproxy"
 	"github.com/manifold-dev/manifold/internal/testregistry"
@@ -146,17 +151,24 @@ func TestSessionKeychainRetriesWithTypedCredentials(t *testing.T) {
 		t.Fatal("error holds the password")
 	}
 	kc.Set(reg.Host, "alice", "typed-in")
-	if !kc.Has(reg.Host) {
-		t.Fatal("Has after Set = false")
-	}
 	// A fresh client (as the UI makes after a login) with the session keychain.
 	c, _ = New(Options{Keychain: kc})
 	if _, err := c.Get(ctx, reg.Ref("app:v1")); err != nil {
 		t.Fatalf("with typed-in credentials: %v", err)
 	}
+	issued := p.TokensIssued()
+	if issued == 0 {
+		t.Fatal("the pull succeeded without the token endpoint checking the typed-in credentials")
+	}
+	// Forgotten (refused) credentials are no longer sent: a fresh client is
+	// anonymous again and the token endpoint hands out nothing more.
 	kc.Forget(reg.Host)
-	if kc.Has(reg.Host) {
-		t.Fatal("Forget kept the credentials")
+	c, _ = New(Options{Keychain: kc})
+	if _, err := c.Get(ctx, reg.Ref("app:v1")); err == nil {
+		t.Fatal("after Forget the pull still used the typed-in credentials")
+	}
+	if p.TokensIssued() != issued {
+		t.Fatalf("after Forget the token endpoint issued %d more tokens", p.TokensIssued()-issued)
 	}
 	if files, _ := os.ReadDir(os.Getenv("DOCKER_CONFIG")); len(files) != 0 {
 		t.Fatalf("session credentials were written to disk: %v", files)
@@ -171,4 +183,94 @@ func seedIndexThroughProxy(t *testing.T, p *faultproxy.Proxy, reg *testregistry.
 	p.RequireToken("", "", 0)
 	seedIndex(t, reg.Ref("app:v1"), "linux/amd64")
 	p.RequireToken("alice", "typed-in", 0)
+}
+
+// Credentials typed in for one registry are never handed to another: the
+// keychain resolves any other host (another port of the same address, the
+// bare name, Docker Hub) to the next keychain, here anonymous.
+func TestSessionKeychainScopesCredentialsToTheirHost(t *testing.T) {
+	kc := NewSessionKeychain(authn.NewMultiKeychain())
+	kc.Set("registry.example.com:5000", "alice", "typed-in")
+	kc.Set("docker.io", "bob", "hub-secret")
+	for host, want := range map[string]authn.AuthConfig{
+		"registry.example.com:5000": {Username: "alice", Password: "typed-in"},
+		"registry.example.com:5001": {},
+		"registry.example.com":      {},
+		"other.example.com:5000":    {},
+		"index.docker.io":           {Username: "bob", Password: "hub-secret"},
+		"ghcr.io":                   {},
+	} {
+		reg, err := name.NewRegistry(host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := kc.Resolve(reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Authorization()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Username != want.Username || got.Password != want.Password {
+			t.Errorf("%s resolves to %q/%q, want %q/%q", host, got.Username, got.Password, want.Username, want.Password)
+		}
+		if want.Username == "" && a != authn.Anonymous {
+			t.Errorf("%s resolves to %T, want anonymous", host, a)
+		}
+	}
+}
+
+// On the wire: after a login to registry A, a pull from registry B (which
+// happens to accept the same user and password) goes out anonymous and is
+// refused, and B never sees an Authorization header.
+func TestSessionCredentialsNeverSentToAnotherRegistry(t *testing.T) {
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	a := testregistry.Start(t, testregistry.Options{Htpasswd: map[string]string{"alice": "typed-in"}})
+	var mu sync.Mutex
+	var sentToB []string
+	b := testregistry.Start(t, testregistry.Options{Htpasswd: map[string]string{"alice": "typed-in"},
+		Wrap: func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if h := r.Header.Get("Authorization"); h != "" {
+					mu.Lock()
+					sentToB = append(sentToB, r.Method+" "+r.URL.Path)
+					mu.Unlock()
+				}
+				next.ServeHTTP(w, r)
+			})
+		}})
+	seed := authn.FromConfig(authn.AuthConfig{Username: "alice", Password: "typed-in"})
+	for _, r := range []*testregistry.Registry{a, b} {
+		ref, _ := name.ParseReference(r.Ref("app:v1"))
+		img, err := random.Image(64, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := remote.Write(ref, img, remote.WithAuth(seed)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	sentToB = nil // the seeding itself authenticated
+	mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	kc := NewSessionKeychain(authn.NewMultiKeychain())
+	kc.Set(a.Host, "alice", "typed-in")
+	c, err := New(Options{Keychain: kc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Get(ctx, a.Ref("app:v1")); err != nil {
+		t.Fatalf("registry A with its typed-in credentials: %v", err)
+	}
+	if _, err := c.Get(ctx, b.Ref("app:v1")); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("registry B with A's credentials: %v, want ErrUnauthorized", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sentToB) != 0 {
+		t.Fatalf("credentials sent to registry B: %v", sentToB)
+	}
 }

@@ -514,3 +514,44 @@ func TestDeleteRefusedByTheRegistry(t *testing.T) {
 		t.Fatal("the manifest is gone")
 	}
 }
+
+// A registry that reports another digest for the tag after the PUT (it
+// rewrote the index, or another writer raced the push) fails the push:
+// the user is told the tag does not hold what was pushed, never "pushed".
+func TestPushFailsWhenTheTagReadsBackAnotherDigest(t *testing.T) {
+	var written atomic.Bool
+	var other atomic.Value // the digest the lying registry reports
+	host := startPushRegistry(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			tagURL := strings.HasSuffix(r.URL.Path, "/app/manifests/v1")
+			if tagURL && r.Method == http.MethodPut {
+				next.ServeHTTP(w, r)
+				written.Store(true)
+				return
+			}
+			if tagURL && written.Load() && (r.Method == http.MethodHead || r.Method == http.MethodGet) {
+				w.Header().Set("Content-Type", string(types.OCIImageIndex))
+				w.Header().Set("Docker-Content-Digest", other.Load().(string))
+				w.Header().Set("Content-Length", "100")
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	c := newTestClient(t, nil)
+	l, want := fixture(t, host, c)
+	other.Store(want["linux/amd64"])
+	_, pushed, _ := l.Render()
+	res, err := c.Push(context.Background(), l, PushOptions{})
+	var ve *VerifyError
+	if !errors.As(err, &ve) {
+		t.Fatalf("push = %+v, %v; want a *VerifyError", res, err)
+	}
+	if ve.Tag != host+"/app:v1" || ve.Want != pushed || ve.Got != want["linux/amd64"] {
+		t.Fatalf("VerifyError %+v: want tag %s, want %s, got %s", ve, host+"/app:v1", pushed, want["linux/amd64"])
+	}
+	if !written.Load() {
+		t.Fatal("the index was never PUT")
+	}
+}

@@ -268,9 +268,7 @@ func TestRoundTrips(t *testing.T) {
 	}
 	// The ping is the handshake, which finishes in the background once the
 	// optimistic anonymous HEAD has answered: wait for it.
-	for end := time.Now().Add(5 * time.Second); cnt.Total() < 2 && time.Now().Before(end); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	cnt.Await(2, 10*time.Second)
 	if cnt.Total() != 2 || cnt.Count("GET /v2/") != 1 {
 		t.Errorf("no cache dir: %v, want ping + HEAD", cnt.Log())
 	}
@@ -981,12 +979,17 @@ func TestTLSVerifiedByName(t *testing.T) {
 func TestCancelListingsAndGet(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
+	hanging := make(chan struct{}, 8) // a request reached the registry and hangs
 	hang := func(r *http.Request) bool {
 		return r.URL.Query().Get("last") != "" || strings.Contains(r.URL.Path, "/manifests/")
 	}
 	r, set := seeded(t, testregistry.Options{Wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			if req.Method == http.MethodGet && hang(req) {
+				select {
+				case hanging <- struct{}{}:
+				default:
+				}
 				select {
 				case <-release:
 				case <-req.Context().Done():
@@ -1015,6 +1018,9 @@ func TestCancelListingsAndGet(t *testing.T) {
 			return err
 		},
 	} {
+		for len(hanging) > 0 { // signals of the call before
+			<-hanging
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		first := make(chan struct{}, 1)
 		errc := make(chan error, 1)
@@ -1028,7 +1034,15 @@ func TestCancelListingsAndGet(t *testing.T) {
 			cancel()
 			t.Fatalf("%s: first page never arrived", name)
 		}
-		time.Sleep(50 * time.Millisecond) // let the hanging request reach the registry
+		select {
+		case <-hanging: // the hanging request reached the registry
+		case err := <-errc:
+			cancel()
+			t.Fatalf("%s returned before hanging: %v", name, err)
+		case <-time.After(10 * time.Second):
+			cancel()
+			t.Fatalf("%s: the hanging request never reached the registry", name)
+		}
 		cancel()
 		select {
 		case err := <-errc:

@@ -16,6 +16,8 @@ type Counter struct {
 	mu    sync.Mutex
 	kinds map[string]int
 	log   []string
+	// seen is closed (and replaced) each time a request is counted.
+	seen chan struct{}
 }
 
 // Wrap is an Options.Wrap.
@@ -28,6 +30,10 @@ func (c *Counter) Wrap(next http.Handler) http.Handler {
 		k := Kind(r)
 		c.kinds[k]++
 		c.log = append(c.log, k+" "+r.URL.Path)
+		if c.seen != nil {
+			close(c.seen)
+			c.seen = nil
+		}
 		c.mu.Unlock()
 		if c.Delay > 0 {
 			select {
@@ -89,4 +95,29 @@ func (c *Counter) Reset() {
 	defer c.mu.Unlock()
 	c.kinds = nil
 	c.log = nil
+}
+
+// Await waits until at least n requests were seen since the last Reset, or
+// until timeout, and reports whether they were: tests wait on the requests
+// themselves, never on a sleep.
+func (c *Counter) Await(n int, timeout time.Duration) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		c.mu.Lock()
+		if len(c.log) >= n {
+			c.mu.Unlock()
+			return true
+		}
+		if c.seen == nil {
+			c.seen = make(chan struct{})
+		}
+		seen := c.seen
+		c.mu.Unlock()
+		select {
+		case <-seen:
+		case <-deadline.C:
+			return c.Total() >= n
+		}
+	}
 }
