@@ -40,7 +40,19 @@ type Store struct {
 	dir string
 	// now is the clock, replaceable in tests.
 	now func() time.Time
+	// disk makes writes durable and atomic; replaceable in tests.
+	disk disk
 }
+
+// disk holds the calls whose order makes a write durable and atomic, so
+// tests can count the fsyncs and crash a writer at a chosen point.
+type disk struct {
+	write  func(f *os.File, data []byte) (int, error)
+	sync   func(f *os.File) error
+	rename func(from, to string) error
+}
+
+var osDisk = disk{write: (*os.File).Write, sync: (*os.File).Sync, rename: os.Rename}
 
 // DefaultDir is $MANIFOLD_DATA_DIR/staged, else $XDG_DATA_HOME/manifold/staged,
 // else ~/.local/share/manifold/staged.
@@ -73,7 +85,7 @@ func OpenDir(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create staging directory: %w", err)
 	}
-	return &Store{dir: dir, now: time.Now}, nil
+	return &Store{dir: dir, now: time.Now, disk: osDisk}, nil
 }
 
 // Dir is the directory the store lives in.
@@ -180,7 +192,7 @@ func (s *Store) save(l *model.StagedList) error {
 	if err != nil {
 		return fmt.Errorf("encode staged list %s: %w", l.Name, err)
 	}
-	return writeAtomic(s.dir, s.path(l.Name), append(raw, '\n'))
+	return s.disk.writeAtomic(s.dir, s.path(l.Name), append(raw, '\n'))
 }
 
 // Create saves l, failing with ErrExists when the name is taken.
@@ -327,13 +339,13 @@ func (s *Store) remove(name string) error {
 	if err != nil {
 		return fmt.Errorf("discard staged list %s: %w", name, err)
 	}
-	return syncDir(s.dir)
+	return s.disk.syncDir(s.dir)
 }
 
 // writeAtomic writes data to path so that a reader sees the old file or the
 // new one, never a part: temp file in the same directory, fsync, rename,
 // fsync of the directory.
-func writeAtomic(dir, path string, data []byte) (err error) {
+func (d disk) writeAtomic(dir, path string, data []byte) (err error) {
 	tmp, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return fmt.Errorf("save staged list: %w", err)
@@ -344,28 +356,28 @@ func writeAtomic(dir, path string, data []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	if _, err = d.write(tmp, data); err != nil {
 		return fmt.Errorf("save staged list: %w", err)
 	}
-	if err = tmp.Sync(); err != nil {
+	if err = d.sync(tmp); err != nil {
 		return fmt.Errorf("save staged list: fsync: %w", err)
 	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("save staged list: %w", err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = d.rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("save staged list: %w", err)
 	}
-	return syncDir(dir)
+	return d.syncDir(dir)
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
+func (d disk) syncDir(dir string) error {
+	f, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("fsync staging directory: %w", err)
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
+	defer f.Close()
+	if err := d.sync(f); err != nil {
 		return fmt.Errorf("fsync staging directory: %w", err)
 	}
 	return nil

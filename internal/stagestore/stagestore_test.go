@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/manifold-dev/manifold/model"
 )
@@ -170,42 +169,131 @@ func TestDefaultDir(t *testing.T) {
 	}
 }
 
-// TestKilledWriterLosesNothing re-runs this test binary as a writer that
-// appends entries as fast as it can, kills it with SIGKILL at varying
-// moments, and checks that the list on disk always loads and only grows.
-func TestKilledWriterLosesNothing(t *testing.T) {
-	if dir := os.Getenv("STAGESTORE_WRITER_DIR"); dir != "" {
-		s, _ := OpenDir(dir)
-		for i := 0; ; i++ {
-			s.Update("n", func(l *model.StagedList) error { l.Add(entry(i + 1_000_000*os.Getpid())); return nil })
+// crashPoints are the moments a writer can die in; the crash test kills a
+// writer at each.
+var crashPoints = map[string]func(d *disk){
+	// Half the new file is written, then the process dies.
+	"mid-write": func(d *disk) {
+		d.write = func(f *os.File, data []byte) (int, error) {
+			n, _ := f.Write(data[:len(data)/2])
+			f.Sync()
+			os.Exit(3)
+			return n, nil
 		}
-	}
-	if testing.Short() {
-		t.Skip("spawns processes")
-	}
-	dir := t.TempDir()
-	s, _ := OpenDir(dir)
-	s.Save(&model.StagedList{Name: "n"})
-	last := 0
-	for round := 0; round < 5; round++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestKilledWriterLosesNothing$")
-		cmd.Env = append(os.Environ(), "STAGESTORE_WRITER_DIR="+dir)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+	},
+	// Everything is written and synced; the process dies before the rename.
+	"before-rename": func(d *disk) {
+		d.rename = func(string, string) error { os.Exit(3); return nil }
+	},
+	// The rename happened; the process dies before the directory is synced.
+	"after-rename": func(d *disk) {
+		d.rename = func(from, to string) error {
+			if err := os.Rename(from, to); err != nil {
+				return err
+			}
+			os.Exit(3)
+			return nil
 		}
-		time.Sleep(time.Duration(20+round*15) * time.Millisecond)
-		cmd.Process.Kill()
-		cmd.Wait()
-		l, err := s.Load("n")
-		if err != nil {
-			t.Fatalf("round %d: list unreadable after kill: %v", round, err)
-		}
-		if len(l.Entries) < last {
-			t.Fatalf("round %d: list shrank from %d to %d", round, last, len(l.Entries))
-		}
-		last = len(l.Entries)
+	},
+}
+
+// TestCrashedWriterLosesNothing re-runs this test binary as a writer that
+// adds one entry to a saved list and dies (exit, no deferred cleanup, as a
+// SIGKILL) at a chosen point of the write. The list on disk must load with
+// the old entries (before the rename) or the new ones (after it), never a
+// part, and the store must stay usable.
+func TestCrashedWriterLosesNothing(t *testing.T) {
+	if point := os.Getenv("STAGESTORE_CRASH_AT"); point != "" {
+		s, _ := OpenDir(os.Getenv("STAGESTORE_CRASH_DIR"))
+		crashPoints[point](&s.disk)
+		s.Update("n", func(l *model.StagedList) error { l.Add(entry(99)); return nil })
+		os.Exit(0) // the crash point was never reached
 	}
-	if last == 0 {
-		t.Fatal("the writer never wrote: the test proved nothing")
+	for point, want := range map[string]int{"mid-write": 2, "before-rename": 2, "after-rename": 3} {
+		t.Run(point, func(t *testing.T) {
+			dir := t.TempDir()
+			s, _ := OpenDir(dir)
+			if err := s.Save(&model.StagedList{Name: "n", Entries: []model.StagedEntry{entry(1), entry(2)}}); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashedWriterLosesNothing$")
+			cmd.Env = append(os.Environ(), "STAGESTORE_CRASH_DIR="+dir, "STAGESTORE_CRASH_AT="+point)
+			err := cmd.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+				t.Fatalf("the writer did not die at %s: %v", point, err)
+			}
+			l, err := s.Load("n")
+			if err != nil {
+				t.Fatalf("list unreadable after a crash %s: %v", point, err)
+			}
+			if len(l.Entries) != want {
+				t.Fatalf("after a crash %s the list has %d entries, want %d", point, len(l.Entries), want)
+			}
+			sums, err := s.List()
+			if err != nil || len(sums) != 1 || sums[0].Err != nil || sums[0].Entries != want {
+				t.Fatalf("List after the crash: %+v, %v (a left-over temp file must not show)", sums, err)
+			}
+			// The dead writer's lock is gone: the next edit lands.
+			if l, err := s.Update("n", func(l *model.StagedList) error { l.Add(entry(7)); return nil }); err != nil || len(l.Entries) != want+1 {
+				t.Fatalf("edit after the crash: %v", err)
+			}
+		})
 	}
+}
+
+// TestWritesAreSyncedAroundTheRename: a save fsyncs the new file before it
+// is renamed over the old one (else a power cut can leave an empty file
+// under the name) and the directory after (else the rename can be lost); a
+// discard fsyncs the directory.
+func TestWritesAreSyncedAroundTheRename(t *testing.T) {
+	s, err := OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []string
+	s.disk = disk{
+		write: func(f *os.File, data []byte) (int, error) {
+			events = append(events, "write "+kind(s, f.Name()))
+			return f.Write(data)
+		},
+		sync: func(f *os.File) error {
+			events = append(events, "sync "+kind(s, f.Name()))
+			return f.Sync()
+		},
+		rename: func(from, to string) error {
+			events = append(events, "rename "+kind(s, from)+" to "+kind(s, to))
+			return os.Rename(from, to)
+		},
+	}
+	if err := s.Save(&model.StagedList{Name: "n", Entries: []model.StagedEntry{entry(1)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update("n", func(l *model.StagedList) error { l.Add(entry(2)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	save := "write temp,sync temp,rename temp to list,sync dir"
+	if got := strings.Join(events, ","); got != save+","+save {
+		t.Fatalf("disk calls of a save and an update:\n%s\nwant each to be %s", got, save)
+	}
+	events = nil
+	if err := s.Discard("n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(events, ","); got != "sync dir" {
+		t.Fatalf("disk calls of a discard: %s, want sync dir", got)
+	}
+}
+
+// kind names a path of the store for TestWritesAreSyncedAroundTheRename.
+func kind(s *Store, path string) string {
+	switch {
+	case filepath.Clean(path) == filepath.Clean(s.dir):
+		return "dir"
+	case strings.HasPrefix(filepath.Base(path), ".tmp-"):
+		return "temp"
+	case path == s.path("n"):
+		return "list"
+	}
+	return path
 }
