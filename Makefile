@@ -3,7 +3,7 @@ BIN := bin/manifold
 PKGS := ./...
 FUZZTIME ?= 30s
 
-.PHONY: build test vet lint bench load demo fuzz screenshots clean
+.PHONY: build test vet lint bench load demo fuzz mutate screenshots clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/manifold
@@ -32,6 +32,14 @@ demo: build
 
 fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
+
+# mutate: the hand-made mutations of scripts/mutations.txt, one at a time,
+# against the tests of the package they belong to; prints the score per
+# package and the survivors. Not run in CI (minutes, not seconds).
+#   make mutate MUTATE_PKGS=registry,internal/stagestore
+#   make mutate MUTATE_ARGS='-only auth-host-scope -v'
+mutate:
+	$(GO) run ./scripts/mutate $(if $(MUTATE_PKGS),-pkg $(MUTATE_PKGS)) $(MUTATE_ARGS)
 
 screenshots: build
 	./scripts/screenshots.sh
