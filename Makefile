@@ -1,12 +1,15 @@
 GO ?= go
 BIN := bin/manifold
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+LDFLAGS := -X github.com/manifold-dev/manifold/internal/version.version=$(VERSION) -X github.com/manifold-dev/manifold/internal/version.commit=$(COMMIT)
 PKGS := ./...
 FUZZTIME ?= 30s
 
 .PHONY: build test vet lint bench load demo fuzz mutate screenshots clean
 
 build:
-	$(GO) build -o $(BIN) ./cmd/manifold
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/manifold
 
 vet:
 	$(GO) vet $(PKGS)

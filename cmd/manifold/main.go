@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/internal/version"
 	"github.com/manifold-dev/manifold/registry"
 )
 
@@ -47,9 +48,10 @@ func (g *globals) client() (*registry.Client, error) {
 // clientOptions are the registry options every client shares.
 func (g *globals) clientOptions() registry.Options {
 	return registry.Options{
-		Insecure: g.insecure,
-		CAFile:   g.caFile,
-		CacheDir: defaultCacheDir(),
+		Insecure:  g.insecure,
+		CAFile:    g.caFile,
+		CacheDir:  defaultCacheDir(),
+		UserAgent: version.UserAgent(),
 	}
 }
 
@@ -86,7 +88,9 @@ reference to open its tree. The subcommands are the same features for scripts.`,
   manifold inspect golang:1.23 -o json  # the same, for scripts`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version.Get().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringArrayVar(&g.insecure, "insecure-registry", nil, "reach this registry host over plain HTTP (repeatable; localhost is always plain HTTP)")
 	root.PersistentFlags().StringVar(&g.caFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "log registry requests to stderr (Authorization headers are redacted)")
