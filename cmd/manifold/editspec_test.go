@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
@@ -130,4 +133,119 @@ func TestAmendRoundTripsPodmanAndBuildahLists(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeImageWithConfig writes an image whose config declares p in full
+// (os.features included).
+func writeImageWithConfig(t *testing.T, ref string, p v1.Platform) v1.Image {
+	t.Helper()
+	img := writeImage(t, ref, p, false)
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.OSFeatures) == 0 {
+		return img
+	}
+	cf = cf.DeepCopy()
+	cf.OSFeatures = p.OSFeatures
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(mustRef(t, ref), img); err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestSpecMergesTheConfigAsManifestToolDoes: a Linux + Windows spec whose
+// Windows entry gives no osversion and whose arm entry gives no variant
+// pushes the very bytes create + annotate push for the same intent: the
+// left-out fields come from the image configs.
+func TestSpecMergesTheConfigAsManifestToolDoes(t *testing.T) {
+	host := editEnv(t)
+	refs := []string{host + "/src:amd64", host + "/src:armv7", host + "/src:win"}
+	writeImageWithConfig(t, refs[0], v1.Platform{OS: "linux", Architecture: "amd64"})
+	writeImageWithConfig(t, refs[1], v1.Platform{OS: "linux", Architecture: "arm", Variant: "v7"})
+	writeImageWithConfig(t, refs[2], v1.Platform{OS: "windows", Architecture: "amd64", OSVersion: "10.0.20348.2113", OSFeatures: []string{"win32k"}})
+	list := host + "/app:v1"
+	mustMF(t, append([]string{"create", list}, refs...)...)
+	mustMF(t, "annotate", list, refs[0], "--features", "sse4")
+	mustMF(t, "push", list)
+	viaCreate := rawManifestOf(t, list)
+
+	spec := `image: ` + host + `/app:spec
+manifests:
+  - image: ` + refs[0] + `
+    platform:
+      architecture: amd64
+      os: linux
+      features: [sse4]
+  - image: ` + refs[1] + `
+    platform:
+      architecture: arm
+      os: linux
+  - image: ` + refs[2] + `
+    platform:
+      architecture: amd64
+      os: windows
+`
+	file := filepath.Join(t.TempDir(), "spec.yaml")
+	os.WriteFile(file, []byte(spec), 0o644)
+	_, errs := mustMFBoth(t, "push", "--spec", file)
+	viaSpec := rawManifestOf(t, host+"/app:spec")
+	if !bytes.Equal(viaSpec, viaCreate) {
+		t.Fatalf("push --spec wrote\n%s\ncreate + annotate wrote\n%s", viaSpec, viaCreate)
+	}
+	for _, want := range []string{`"variant": "v7"`, `"os.version": "10.0.20348.2113"`, `"win32k"`} {
+		if !strings.Contains(string(viaSpec), want) {
+			t.Fatalf("spec push lost %s:\n%s", want, viaSpec)
+		}
+	}
+	if strings.Contains(errs, "warning") {
+		t.Fatalf("a spec that agrees with the configs warned:\n%s", errs)
+	}
+
+	// A spec that contradicts a config's architecture names both values and
+	// stops, unless --force; a variant contradiction only warns.
+	bad := `image: ` + host + `/app:bad
+manifests:
+  - image: ` + refs[1] + `
+    platform:
+      architecture: arm64
+      os: linux
+  - image: ` + refs[0] + `
+    platform:
+      architecture: amd64
+      os: linux
+      variant: v3
+`
+	os.WriteFile(file, []byte(bad), 0o644)
+	code, _, errs := mf(t, "push", "--spec", file)
+	if code == 0 || !strings.Contains(errs, "architecture arm64 but the image config says arm") || !strings.Contains(errs, "--force") {
+		t.Fatalf("contradicting arch: exit %d\n%s", code, errs)
+	}
+	if _, err := remote.Head(mustRef(t, host+"/app:bad")); err == nil {
+		t.Fatal("a blocked spec was pushed")
+	}
+	_, errs = mustMFBoth(t, "push", "--spec", file, "--force")
+	if !strings.Contains(errs, "linux/amd64/v3") {
+		t.Fatalf("forced push: %s", errs)
+	}
+
+	// A typo in a key names the key meant, not a Go type.
+	os.WriteFile(file, []byte(strings.Replace(spec, "      os: windows\n", "      os: windows\n      osVersion: 10.0.20348.2113\n", 1)), 0o644)
+	code, _, errs = mf(t, "push", "--spec", file)
+	if code == 0 || !strings.Contains(errs, `did you mean "osversion"?`) || strings.Contains(errs, "model.") {
+		t.Fatalf("typo: exit %d\n%s", code, errs)
+	}
+}
+
+func mustMFBoth(t *testing.T, args ...string) (string, string) {
+	t.Helper()
+	code, out, errs := mf(t, args...)
+	if code != 0 {
+		t.Fatalf("manifold %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errs)
+	}
+	return out, errs
 }

@@ -55,7 +55,11 @@ Everything before the final tag writes is by digest, so a push that failed
 half-way can simply be run again. The staged list stays until --purge.
 
 --spec pushes a manifest-tool "push from-spec" YAML file (image, tags,
-manifests[].image, manifests[].platform) without staging it.
+manifests[].image, manifests[].platform) without staging it. As in
+manifest-tool, what a platform leaves out (variant, osversion, osfeatures,
+or os and architecture together) is taken from the image's config, and
+what it gives wins. Where it contradicts the config, push warns naming both
+values; a contradicting os or architecture stops the push unless --force.
 
 --dry-run prints the exact bytes that would be pushed on stdout, and the
 digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
@@ -88,7 +92,7 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 				if err != nil {
 					return err
 				}
-				l, err = listFromSpec(cmd.Context(), c, spec, g.stderr)
+				l, err = listFromSpec(cmd.Context(), c, spec, g.stderr, f.force)
 				if err != nil {
 					return err
 				}
@@ -107,7 +111,7 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.tags, "tag", "t", nil, "also write the index to this tag of the target repository (repeatable)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the bytes and digest that would be pushed; write nothing")
-	fl.BoolVarP(&f.force, "force", "f", false, "push even if the target tag moved since the list was staged")
+	fl.BoolVarP(&f.force, "force", "f", false, "push even if the target tag moved since the list was staged (or a --spec contradicts an image's os or architecture)")
 	fl.BoolVarP(&f.purge, "purge", "p", false, "discard the staged list after a successful push")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "do not ask: copy children from other registries, push over a moved tag")
 	fl.StringVar(&f.spec, "spec", "", "push a manifest-tool from-spec YAML file instead of a staged list")
@@ -115,8 +119,9 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 }
 
 // listFromSpec builds the list a spec describes, pinning each image by
-// digest. Platforms given in the spec replace the config's.
-func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec, warn io.Writer) (*model.StagedList, error) {
+// digest. Platforms are merged over the image config as manifest-tool does;
+// a spec that contradicts a config's os or architecture stops unless force.
+func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec, warn io.Writer, force bool) (*model.StagedList, error) {
 	target, err := c.ParseReference(s.Image)
 	if err != nil {
 		return nil, err
@@ -129,6 +134,7 @@ func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec, warn i
 		return nil, err
 	}
 	l := &model.StagedList{Name: target.Name(), Target: target.Name(), Base: base, Annotations: s.Annotations}
+	blocked := false
 	for _, m := range s.Manifests {
 		t, err := c.Tree(ctx, m.Image, registry.TreeOptions{All: true})
 		if err != nil {
@@ -138,12 +144,17 @@ func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec, warn i
 		if err != nil {
 			return nil, err
 		}
-		if !m.Platform.IsZero() {
-			if len(es) != 1 {
-				return nil, fmt.Errorf("spec image %s is a list: a platform can only be given for a single image", m.Image)
-			}
-			if err := model.ApplySpecPlatform(&es[0], m.Platform); err != nil {
+		if !m.Platform.IsZero() && len(es) != 1 {
+			return nil, fmt.Errorf("spec image %s is a list: a platform can only be given for a single image", m.Image)
+		}
+		if len(es) == 1 && !t.IsIndex() {
+			conflicts, err := model.MergeSpecPlatform(&es[0], m.Platform)
+			if err != nil {
 				return nil, err
+			}
+			for _, cf := range conflicts {
+				fmt.Fprintf(warn, "warning: %s\n", termsafe.String(cf.String()))
+				blocked = blocked || cf.Blocks
 			}
 		}
 		for i := range es {
@@ -159,6 +170,9 @@ func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec, warn i
 		for _, sk := range skipped {
 			fmt.Fprintln(warn, termsafe.String(sk.Message(l)))
 		}
+	}
+	if blocked && !force {
+		return nil, fmt.Errorf("not pushed: the spec contradicts an image config's os or architecture (above): fix the spec, or --force to push it as written")
 	}
 	return l, nil
 }
