@@ -15,7 +15,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/manifold-dev/manifold/model"
 )
@@ -45,6 +44,9 @@ type Options struct {
 	UserAgent string
 	// Timeouts bound each request and its retries (see transport.go).
 	Timeouts Timeouts
+	// Limits bound the bytes, pages and requests taken from a registry
+	// (see limits.go).
+	Limits Limits
 	// OnRetry, when set, is told of each retry on 429 or 5xx and its wait.
 	OnRetry func(RetryEvent)
 	// Debug, when set, receives a log of requests with credentials redacted.
@@ -52,16 +54,15 @@ type Options struct {
 }
 
 // Client talks to registries. It is safe for concurrent use and reuses one
-// authenticated puller per registry, so the auth handshake happens once.
+// authenticated transport per scope, so the auth handshake happens once.
 type Client struct {
 	opts     Options
 	insecure map[string]bool
 
 	cache *diskCache
 
-	mu      sync.Mutex
-	pullers map[string]*remote.Puller
-	scopes  map[string]*scoped // authenticated transports by repository
+	mu     sync.Mutex
+	scopes map[string]*scoped // authenticated transports by repository
 	// openHosts are hosts whose ping answered 200 (no auth), by scheme.
 	openHosts map[string]string
 }
@@ -85,11 +86,11 @@ func New(opts Options) (*Client, error) {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 1000
 	}
+	opts.Limits = opts.Limits.withDefaults()
 	if opts.UserAgent == "" {
 		opts.UserAgent = "manifold"
 	}
-	c := &Client{insecure: map[string]bool{}, pullers: map[string]*remote.Puller{},
-		scopes: map[string]*scoped{}, openHosts: map[string]string{}, cache: newDiskCache(opts.CacheDir)}
+	c := &Client{insecure: map[string]bool{}, scopes: map[string]*scoped{}, openHosts: map[string]string{}, cache: newDiskCache(opts.CacheDir)}
 	hosts := append([]string(nil), opts.Insecure...)
 	if env := os.Getenv(EnvInsecure); env != "" {
 		hosts = append(hosts, strings.Split(env, ",")...)
@@ -217,95 +218,6 @@ func (c *Client) ParseRegistry(reg string) (name.Registry, error) {
 		return name.NewRegistry(reg, opts...)
 	}
 	return r, nil
-}
-
-func (c *Client) puller(host string) (*remote.Puller, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.pullers[host]; ok {
-		return p, nil
-	}
-	p, err := remote.NewPuller(append(ggcrRetryOff(),
-		remote.WithAuthFromKeychain(c.opts.Keychain),
-		remote.WithTransport(c.opts.Transport),
-		remote.WithPageSize(c.opts.PageSize),
-		remote.WithUserAgent(c.opts.UserAgent),
-		remote.WithJobs(c.opts.Concurrency),
-	)...)
-	if err != nil {
-		return nil, err
-	}
-	c.pullers[host] = p
-	return p, nil
-}
-
-// Page is one page of a listing. Yield functions receive pages in order; a
-// non-nil error from yield stops the listing and is returned.
-type Page struct {
-	Names []string
-	// More is true when another page follows.
-	More bool
-}
-
-// Repositories lists the repositories of a registry page by page, following
-// Link headers to the end.
-func (c *Client) Repositories(ctx context.Context, registry string, yield func(Page) error) error {
-	reg, err := c.ParseRegistry(registry)
-	if err != nil {
-		return err
-	}
-	p, err := c.puller(reg.RegistryStr())
-	if err != nil {
-		return err
-	}
-	cat, err := p.Catalogger(ctx, reg)
-	if err != nil {
-		return wrapCatalogErr(registry, err)
-	}
-	for cat.HasNext() {
-		page, err := cat.Next(ctx)
-		if err != nil {
-			return wrapCatalogErr(registry, err)
-		}
-		if err := yield(Page{Names: page.Repos, More: page.Next != ""}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func wrapCatalogErr(registry string, err error) error {
-	if isStatus(err, http.StatusNotFound) || isStatus(err, http.StatusUnauthorized) && strings.Contains(registry, "docker.io") {
-		return fmt.Errorf("%s: %w", registry, ErrNoCatalog)
-	}
-	return wrapStatus("list repositories of "+registry, err)
-}
-
-// Tags lists the tags of a repository page by page, following Link headers
-// to the end. Registries may return tags unsorted.
-func (c *Client) Tags(ctx context.Context, repository string, yield func(Page) error) error {
-	repo, err := c.ParseRepository(repository)
-	if err != nil {
-		return err
-	}
-	p, err := c.puller(repo.RegistryStr())
-	if err != nil {
-		return err
-	}
-	l, err := p.Lister(ctx, repo)
-	if err != nil {
-		return wrapStatus("list tags of "+repository, err)
-	}
-	for l.HasNext() {
-		page, err := l.Next(ctx)
-		if err != nil {
-			return wrapStatus("list tags of "+repository, err)
-		}
-		if err := yield(Page{Names: page.Tags, More: page.Next != ""}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Manifest is a manifest as fetched, verified against its digest.

@@ -98,16 +98,6 @@ func statusError(what string, resp *http.Response) error {
 	return &StatusError{What: what, Status: resp.StatusCode, Err: err}
 }
 
-// wrapStatus wraps err, a go-containerregistry error, so that a registry
-// status answer matches the sentinels.
-func wrapStatus(what string, err error) error {
-	var te *transport.Error
-	if errors.As(err, &te) {
-		return &StatusError{What: what, Status: te.StatusCode, Err: err}
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
 // isStatus reports whether err is a registry error with the given HTTP status.
 func isStatus(err error, code int) bool {
 	var se *StatusError

@@ -52,13 +52,36 @@ func send(rt http.RoundTripper, req *http.Request, follow bool) (*http.Response,
 	return rt.RoundTrip(req)
 }
 
-// do sends a GET or HEAD built by newReq through repo's transport, setting
-// the transport up on first use (see open). When an optimistic
-// (handshake-less) transport meets a 401, it forgets it, does the handshake
-// and sends the request once more.
+// authScope is what one authenticated transport is for: the pull scope of
+// a repository, or the catalog of a registry.
+type authScope struct {
+	reg   name.Registry
+	res   authn.Resource // what credentials are resolved for
+	key   string         // the key of Client.scopes
+	scope string         // the token scope, e.g. "repository:app:pull"
+}
+
+func repoScope(repo name.Repository) authScope {
+	return authScope{reg: repo.Registry, res: repo, key: repo.Name(), scope: repo.Scope(transport.PullScope)}
+}
+
+func catalogScope(reg name.Registry) authScope {
+	return authScope{reg: reg, res: reg, key: reg.RegistryStr() + " catalog", scope: reg.Scope(transport.PullScope)}
+}
+
+// do sends a GET or HEAD built by newReq through repo's transport (see
+// send).
 func (c *Client) do(ctx context.Context, repo name.Repository, newReq func() (*http.Request, error), follow bool) (*http.Response, error) {
+	return c.send(ctx, repoScope(repo), newReq, follow)
+}
+
+// send sends a GET or HEAD built by newReq through the transport of sc,
+// setting it up on first use (see open): the one place a request gets its
+// credentials. When an optimistic (handshake-less) transport meets a 401,
+// it forgets it, does the handshake and sends the request once more.
+func (c *Client) send(ctx context.Context, sc authScope, newReq func() (*http.Request, error), follow bool) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
-		key := repo.Name()
+		key := sc.key
 		c.mu.Lock()
 		s, ok := c.scopes[key]
 		if !ok {
@@ -67,7 +90,7 @@ func (c *Client) do(ctx context.Context, repo name.Repository, newReq func() (*h
 		}
 		c.mu.Unlock()
 		if !ok {
-			resp, err := c.open(ctx, repo, s, newReq, follow)
+			resp, err := c.open(ctx, sc, s, newReq, follow)
 			if resp != nil || err != nil {
 				return resp, err
 			}
@@ -90,7 +113,7 @@ func (c *Client) do(ctx context.Context, repo name.Repository, newReq func() (*h
 			return resp, err
 		}
 		discard(resp)
-		c.forgetOpen(repo, s)
+		c.forgetOpen(sc, s)
 	}
 }
 
@@ -102,25 +125,25 @@ func (c *Client) do(ctx context.Context, repo name.Repository, newReq func() (*h
 // handshake: when that answers 200, an anonymous registry cost no extra
 // round trip, and the response is returned; otherwise open returns nil and
 // the caller sends the request through the handshake's transport.
-func (c *Client) open(ctx context.Context, repo name.Repository, s *scoped, newReq func() (*http.Request, error), follow bool) (_ *http.Response, err error) {
-	host := repo.RegistryStr()
+func (c *Client) open(ctx context.Context, sc authScope, s *scoped, newReq func() (*http.Request, error), follow bool) (_ *http.Response, err error) {
+	host := sc.reg.RegistryStr()
 	done := func(rt http.RoundTripper, optimistic bool, err error) {
 		s.rt, s.optimistic, s.err = rt, optimistic, err
 		if err != nil { // not remembered: the next call tries again
 			c.mu.Lock()
-			delete(c.scopes, repo.Name())
+			delete(c.scopes, sc.key)
 			c.mu.Unlock()
 		}
 		close(s.ready)
 	}
-	auth, err := authn.Resolve(ctx, c.opts.Keychain, repo)
+	auth, err := authn.Resolve(ctx, c.opts.Keychain, sc.res)
 	if err != nil {
 		err = fmt.Errorf("credentials for %s: %w", host, err)
 		done(nil, false, err)
 		return nil, err
 	}
 	if auth != authn.Anonymous {
-		rt, err := c.handshake(ctx, repo, auth)
+		rt, err := c.handshake(ctx, sc, auth)
 		done(rt, false, err)
 		return nil, err
 	}
@@ -146,7 +169,7 @@ func (c *Client) open(ctx context.Context, repo name.Repository, s *scoped, newR
 	}
 	hs := make(chan result, 1)
 	go func() {
-		rt, err := c.handshake(ctx, repo, auth)
+		rt, err := c.handshake(ctx, sc, auth)
 		hs <- result{rt, err}
 	}()
 	// Without credentials, any answer but a 401 (wants a token) or a 400
@@ -178,34 +201,36 @@ func (c *Client) open(ctx context.Context, repo name.Repository, s *scoped, newR
 
 // forgetOpen drops an optimistic transport after a 401: the host wants
 // credentials now, so the next request does the handshake.
-func (c *Client) forgetOpen(repo name.Repository, s *scoped) {
+func (c *Client) forgetOpen(sc authScope, s *scoped) {
+	host := sc.reg.RegistryStr()
 	c.mu.Lock()
-	if c.scopes[repo.Name()] == s {
-		delete(c.scopes, repo.Name())
+	if c.scopes[sc.key] == s {
+		delete(c.scopes, sc.key)
 	}
-	delete(c.openHosts, repo.RegistryStr())
+	delete(c.openHosts, host)
 	c.mu.Unlock()
-	c.cache.forgetHost(repo.RegistryStr())
+	c.cache.forgetHost(host)
 }
 
-// handshake pings the registry and authenticates for repo's pull scope
-// with go-containerregistry's transport. A ping answered 200 (no auth) is
+// handshake pings the registry and authenticates for the scope sc with
+// go-containerregistry's transport. A ping answered 200 (no auth) is
 // remembered so later scopes on the host skip it.
-func (c *Client) handshake(ctx context.Context, repo name.Repository, auth authn.Authenticator) (http.RoundTripper, error) {
+func (c *Client) handshake(ctx context.Context, sc authScope, auth authn.Authenticator) (http.RoundTripper, error) {
+	host := sc.reg.RegistryStr()
 	spy := &pingSpy{inner: c.opts.Transport}
 	rt := transport.NewUserAgent(spy, c.opts.UserAgent)
-	t, err := transport.NewWithContext(ctx, repo.Registry, auth, rt, []string{repo.Scope(transport.PullScope)})
+	t, err := transport.NewWithContext(ctx, sc.reg, auth, rt, []string{sc.scope})
 	if err != nil {
 		if strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
-			return nil, fmt.Errorf("connect to %s: %w (it serves plain HTTP: to allow that, name it with --insecure-registry %s or MANIFOLD_INSECURE_REGISTRIES)", repo.RegistryStr(), err, repo.RegistryStr())
+			return nil, fmt.Errorf("connect to %s: %w (it serves plain HTTP: to allow that, name it with --insecure-registry %s or MANIFOLD_INSECURE_REGISTRIES)", host, err, host)
 		}
-		return nil, fmt.Errorf("connect to %s: %w%s", repo.RegistryStr(), err, networkHint(err, repo.RegistryStr()))
+		return nil, fmt.Errorf("connect to %s: %w%s", host, err, networkHint(err, host))
 	}
 	if scheme, open := spy.result(); open && auth == authn.Anonymous {
 		c.mu.Lock()
-		c.openHosts[repo.RegistryStr()] = scheme
+		c.openHosts[host] = scheme
 		c.mu.Unlock()
-		c.cache.markOpenHost(repo.RegistryStr(), scheme)
+		c.cache.markOpenHost(host, scheme)
 	}
 	return t, nil
 }

@@ -51,26 +51,7 @@ func TestLoadConcurrentTagLists(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	runtime.GC()
-	base := heapInuse()
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			if h := heapInuse(); h > peak.Load() {
-				peak.Store(h)
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	stopSampling := sampleHeap(2 * time.Millisecond)
 
 	first := make([]time.Duration, listings)
 	last := make([]time.Duration, listings)
@@ -93,8 +74,7 @@ func TestLoadConcurrentTagLists(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	close(stop)
-	<-sampled
+	base, p := stopSampling()
 	total := time.Since(start)
 
 	for i := range listings {
@@ -107,13 +87,41 @@ func TestLoadConcurrentTagLists(t *testing.T) {
 	}
 	slices.Sort(first)
 	slices.Sort(last)
-	p := peak.Load()
 	t.Logf("%d concurrent listings of %d tags: total %s", listings, tags, total.Round(time.Millisecond))
 	t.Logf("time to first page: median %s, max %s", first[listings/2].Round(time.Millisecond), first[listings-1].Round(time.Millisecond))
 	t.Logf("time to last page:  median %s, max %s", last[listings/2].Round(time.Millisecond), last[listings-1].Round(time.Millisecond))
 	t.Logf("heap in use: %.1f MiB before, peak %.1f MiB (registry and client in one process)", float64(base)/(1<<20), float64(p)/(1<<20))
 	if p > heapLimit {
 		t.Fatalf("peak heap %.1f MiB above %d MiB", float64(p)/(1<<20), heapLimit>>20)
+	}
+}
+
+// sampleHeap starts sampling the live heap every interval, after a GC; the
+// returned stop ends it and returns the heap at the start and its peak.
+func sampleHeap(interval time.Duration) func() (base, peak uint64) {
+	runtime.GC()
+	base := heapInuse()
+	var max atomic.Uint64
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			if h := heapInuse(); h > max.Load() {
+				max.Store(h)
+			}
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() (uint64, uint64) {
+		close(quit)
+		<-done
+		return base, max.Load()
 	}
 }
 

@@ -31,7 +31,7 @@ func TestDependencyRules(t *testing.T) {
 		pkg       string
 		forbidden []string
 	}{
-		{".", []string{"github.com/distribution/distribution", "github.com/docker/distribution", "internal/testregistry", "internal/faultproxy"}},
+		{".", []string{"github.com/distribution/distribution", "github.com/docker/distribution", "internal/testregistry", "internal/faultproxy", "internal/hostile"}},
 		{"../../model", []string{"github.com/docker/distribution", "net/http", "charm.land/", "github.com/google/go-containerregistry/pkg/v1/remote", "manifold/registry", "manifold/ui"}},
 		{"../../registry", []string{"charm.land/", "manifold/ui", "github.com/distribution/distribution"}},
 		{"../../ui", []string{"github.com/distribution/distribution", "manifold/cmd"}},

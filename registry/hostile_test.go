@@ -1,0 +1,219 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+
+	"github.com/manifold-dev/manifold/internal/hostile"
+)
+
+// Tests against internal/hostile, a registry that attacks: each asserts
+// that the attack fired (what the server counted) and that manifold held
+// (the error, the heap, the request count).
+
+func hostileClient(t *testing.T, opts ...func(*Options)) *Client {
+	t.Helper()
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	o := Options{Keychain: authn.NewMultiKeychain()}
+	for _, f := range opts {
+		f(&o)
+	}
+	c, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// peakHeap runs fn while sampling the live heap and returns how far the
+// peak rose above where it started.
+func peakHeap(t *testing.T, fn func()) uint64 {
+	t.Helper()
+	stop := sampleHeap(time.Millisecond)
+	fn()
+	if base, peak := stop(); peak > base {
+		return peak - base
+	}
+	return 0
+}
+
+func listAll(ctx context.Context, c *Client, catalog bool, target string) (int, error) {
+	n := 0
+	y := func(p Page) error { n += len(p.Names); return nil }
+	if catalog {
+		return n, c.Repositories(ctx, target, y)
+	}
+	return n, c.Tags(ctx, target, y)
+}
+
+// A 1 GiB gzip bomb (about 1 MB on the wire) as a tags page and as a
+// catalog page: cut at the page limit counted after inflating, with the
+// typed error naming the URL and the limit, and the heap far below the bomb.
+func TestHostileGzipBombPage(t *testing.T) {
+	for _, catalog := range []bool{false, true} {
+		t.Run(fmt.Sprintf("catalog=%v", catalog), func(t *testing.T) {
+			s := &hostile.Server{GzipBomb: 1 << 30}
+			host := s.Start(t)
+			c := hostileClient(t)
+			target := host + "/bomb"
+			if catalog {
+				target = host
+			}
+			var err error
+			grew := peakHeap(t, func() { _, err = listAll(deadline(t, time.Minute), c, catalog, target) })
+			var tl *TooLargeError
+			if !errors.As(err, &tl) || tl.Limit != DefaultListPageBytes {
+				t.Fatalf("err = %v, want a *TooLargeError at %d bytes", err, DefaultListPageBytes)
+			}
+			wantErr(t, err, "http://"+host+"/v2/", fmt.Sprint(DefaultListPageBytes))
+			if s.BytesSent() == 0 {
+				t.Fatal("the bomb was never sent")
+			}
+			t.Logf("error: %v; heap grew %d MiB", err, grew>>20)
+			if grew > 128<<20 {
+				t.Fatalf("heap grew %d MiB on a gzip bomb; want < 128 MiB", grew>>20)
+			}
+		})
+	}
+}
+
+// A page whose chunked body never ends is cut at the page limit.
+func TestHostileEndlessPageBody(t *testing.T) {
+	for _, catalog := range []bool{false, true} {
+		t.Run(fmt.Sprintf("catalog=%v", catalog), func(t *testing.T) {
+			s := &hostile.Server{EndlessBody: true}
+			host := s.Start(t)
+			c := hostileClient(t, func(o *Options) { o.Limits.ListPageBytes = 4 << 20 })
+			target := host + "/endless"
+			if catalog {
+				target = host
+			}
+			var err error
+			grew := peakHeap(t, func() { _, err = listAll(deadline(t, time.Minute), c, catalog, target) })
+			if !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("err = %v, want too large", err)
+			}
+			wantErr(t, err, "4194304-byte limit")
+			if s.BytesSent() < 4<<20 {
+				t.Fatalf("server sent %d bytes: the endless body did not fire", s.BytesSent())
+			}
+			if grew > 96<<20 {
+				t.Fatalf("heap grew %d MiB; want < 96 MiB", grew>>20)
+			}
+		})
+	}
+}
+
+// A Link that repeats stops at the first repeat; one whose last= does not
+// move stops at once too; one that is new on every page stops at the page
+// cap, which the error names.
+func TestHostileEndlessLink(t *testing.T) {
+	cases := []struct {
+		mode      hostile.LinkMode
+		cap       int
+		reason    PaginationReason
+		wantPages int
+		words     string
+	}{
+		{hostile.LinkRepeat, 0, ReasonRepeat, 2, "repeats a page already fetched"},
+		{hostile.LinkStuck, 0, ReasonLastStuck, 2, "does not advance"},
+		{hostile.LinkFresh, 50, ReasonPageCap, 50, "more than 50 pages, the list-pages limit"},
+	}
+	for _, tc := range cases {
+		for _, catalog := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%d/catalog=%v", tc.mode, catalog), func(t *testing.T) {
+				s := &hostile.Server{Link: tc.mode}
+				host := s.Start(t)
+				c := hostileClient(t, func(o *Options) { o.Limits.ListPages = tc.cap })
+				target := host + "/loop"
+				if catalog {
+					target = host
+				}
+				names, err := listAll(deadline(t, time.Minute), c, catalog, target)
+				var pe *PaginationError
+				if !errors.As(err, &pe) || pe.Reason != tc.reason || !errors.Is(err, ErrPagination) {
+					t.Fatalf("err = %v, want a pagination error (%d)", err, tc.reason)
+				}
+				wantErr(t, err, tc.words, fmt.Sprintf("stopped after %d pages", tc.wantPages))
+				if names != tc.wantPages {
+					t.Errorf("got %d names, want the %d pages' names", names, tc.wantPages)
+				}
+				// The ping, the pages, and nothing more.
+				if got := s.Requests(); got > int64(tc.wantPages)+1 {
+					t.Errorf("%d requests for %d pages", got, tc.wantPages)
+				}
+			})
+		}
+	}
+}
+
+// The default page cap is 10,000 and is named in the error.
+func TestHostileDefaultPageCapNamed(t *testing.T) {
+	if DefaultListPages != 10_000 {
+		t.Fatalf("DefaultListPages = %d", DefaultListPages)
+	}
+	err := &PaginationError{What: "list tags of x", Pages: 10_000, Reason: ReasonPageCap, Limit: DefaultListPages}
+	wantErr(t, err, "more than 10000 pages")
+}
+
+// A next link to another host is not followed (it would carry the
+// listing, and perhaps credentials, elsewhere).
+func TestHostileLinkToAnotherHost(t *testing.T) {
+	var other atomic.Int64
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { other.Add(1) }))
+	defer elsewhere.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v2/" {
+			return
+		}
+		w.Header().Set("Link", "<"+elsewhere.URL+"/v2/app/tags/list?last=a>; rel=\"next\"")
+		fmt.Fprint(w, `{"tags":["a"]}`)
+	}))
+	defer srv.Close()
+	c := hostileClient(t)
+	_, err := listAll(deadline(t, time.Minute), c, false, strings.TrimPrefix(srv.URL, "http://")+"/app")
+	var pe *PaginationError
+	if !errors.As(err, &pe) || pe.Reason != ReasonOtherHost {
+		t.Fatalf("err = %v, want other host", err)
+	}
+	if other.Load() != 0 {
+		t.Fatal("the other host was asked")
+	}
+}
+
+func TestNextLink(t *testing.T) {
+	base, _ := http.NewRequest("GET", "http://r.example/v2/app/tags/list?n=10", nil)
+	for _, tc := range []struct{ link, want string }{
+		{`</v2/app/tags/list?last=b&n=10>; rel="next"`, "http://r.example/v2/app/tags/list?last=b&n=10"},
+		{`<http://r.example/x>; rel=next`, "http://r.example/x"},
+		{`</prev>; rel="prev", </n2>; rel="next"`, "http://r.example/n2"},
+		{`</v2/x>; rel="last"`, ""},
+		{``, ""},
+		{`garbage`, ""},
+	} {
+		resp := &http.Response{Header: http.Header{}, Request: base}
+		if tc.link != "" {
+			resp.Header.Set("Link", tc.link)
+		}
+		u, err := nextLink(resp)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.link, err)
+		}
+		got := ""
+		if u != nil {
+			got = u.String()
+		}
+		if got != tc.want {
+			t.Errorf("nextLink(%q) = %q, want %q", tc.link, got, tc.want)
+		}
+	}
+}
