@@ -163,18 +163,7 @@ func jsonTerminalSafe(b []byte) []byte {
 }
 
 // humanSize formats a byte count the way docker does (decimal units).
-func humanSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
-}
+func humanSize(n int64) string { return model.FormatSize(n) }
 
 // mediaTypeName is the vocabulary's short name for a media type, sanitized.
 func mediaTypeName(mt string) string { return termsafe.String(model.MediaTypeName(mt)) }
