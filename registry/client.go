@@ -51,6 +51,9 @@ type Options struct {
 	OnRetry func(RetryEvent)
 	// Debug, when set, receives a log of requests with credentials redacted.
 	Debug io.Writer
+	// ReadOnly refuses every write (push, delete, retag, copy) with an
+	// error that errors.Is ErrReadOnly, in the transport (readonly.go).
+	ReadOnly bool
 }
 
 // Client talks to registries. It is safe for concurrent use and reuses one
@@ -105,6 +108,9 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	opts.Transport = &plainHTTPGuard{next: rt, insecure: c.isInsecure}
+	if opts.ReadOnly {
+		opts.Transport = &readOnlyGuard{next: opts.Transport}
+	}
 	c.opts = opts
 	return c, nil
 }

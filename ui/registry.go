@@ -49,4 +49,10 @@ type Options struct {
 	// HostPlatform is "this machine" in the resolve matrix; the containerd
 	// default spec when zero.
 	HostPlatform model.Platform
+	// ReadOnly: the registry client refuses every write; the header says
+	// "readonly" and the write keys say why they do nothing.
+	ReadOnly bool
+	// NoMouse turns mouse reporting off (mouse: false in the config file),
+	// so the terminal's own selection works on every screen.
+	NoMouse bool
 }

@@ -100,7 +100,7 @@ func relativeTo(host, name string) string {
 // handleMouse passes mouse events to the top page with Y relative to its
 // body (below the header); events outside the body are dropped.
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
-	if !m.top().MouseEnabled() {
+	if !m.top().MouseEnabled() || m.c.opts.NoMouse {
 		return nil
 	}
 	mo := msg.Mouse()

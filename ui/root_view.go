@@ -16,7 +16,7 @@ import (
 func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
-	if m.top().MouseEnabled() {
+	if m.top().MouseEnabled() && !m.c.opts.NoMouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
 	v.WindowTitle = "manifold " + m.breadcrumbText()
@@ -114,12 +114,20 @@ func (m *Model) header() string {
 		}
 		return strings.Join(parts, sep)
 	}
+	width, badge := m.c.width, ""
+	if m.c.opts.ReadOnly {
+		badge = s.Warn.Render("readonly")
+		width -= lipgloss.Width(badge) + 1
+	}
 	out := render(cr)
-	for len(cr) > 1 && lipgloss.Width(out) > m.c.width {
+	for len(cr) > 1 && lipgloss.Width(out) > width {
 		cr = cr[1:]
 		out = s.Faint.Render("…") + sep + render(cr)
 	}
-	return fit(out, m.c.width)
+	if badge == "" || width < 1 {
+		return fit(out, m.c.width)
+	}
+	return fit(out, width) + " " + badge
 }
 
 func (m *Model) statusBar() string {

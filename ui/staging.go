@@ -550,6 +550,9 @@ func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, p.keys.IndexAnnotate):
 		return p.openInput(dialogIndexAnnotate, "index annotation key=value (key= removes)", "")
 	case key.Matches(msg, p.keys.Push):
+		if p.c.opts.ReadOnly {
+			return setStatus("readonly: not pushed — manifold was started with --readonly (or readonly: true in the config file)", true)
+		}
 		return p.review0()
 	}
 	if p.cursor >= len(p.cur.Entries) {

@@ -24,6 +24,7 @@ type globals struct {
 	caFile   string
 	debug    bool
 	theme    string
+	readOnly bool
 
 	stdout io.Writer
 	stderr io.Writer
@@ -52,6 +53,7 @@ func (g *globals) clientOptions() registry.Options {
 		CAFile:    g.caFile,
 		CacheDir:  defaultCacheDir(),
 		UserAgent: version.UserAgent(),
+		ReadOnly:  g.readOnly,
 	}
 }
 
@@ -93,6 +95,7 @@ reference to open its tree. The subcommands are the same features for scripts.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringArrayVar(&g.insecure, "insecure-registry", nil, "reach this registry host over plain HTTP (repeatable; localhost is always plain HTTP)")
 	root.PersistentFlags().StringVar(&g.caFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
+	root.PersistentFlags().BoolVar(&g.readOnly, "readonly", false, "refuse every write to a registry (push, tag, rm, cp); reads only")
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "log registry requests to stderr (Authorization headers are redacted)")
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)

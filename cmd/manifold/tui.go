@@ -59,6 +59,7 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 		Theme:    g.theme,
 		NoColor:  os.Getenv("NO_COLOR") != "",
 		OnOpen:   rememberRegistry,
+		ReadOnly: g.readOnly,
 		Login: func(host, user, secret string) (ui.Registry, error) {
 			return g.loginClient(ctx, session, host, user, secret, extra)
 		},
