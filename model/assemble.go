@@ -16,9 +16,24 @@ const (
 	// WantBlob is a small blob (a config), fetched from /blobs/<digest>.
 	WantBlob
 	// WantReferrers is the list of artifacts that refer to the digest:
-	// the referrers API, its tag schema fallback and cosign's tags.
+	// the referrers API, its tag schema fallback and cosign's tags. Its
+	// result is stored under ReferrersKey(digest).
 	WantReferrers
+	// WantLayer is a layer of an attestation or referrer (a statement, a
+	// signature payload, an SBOM), capped at MaxArtifactSize.
+	WantLayer
 )
+
+// Plan says how much of a tree Needed asks for.
+type Plan struct {
+	// Configs asks for image configs, not only manifests.
+	Configs bool
+	// Supply asks for what is attached to the index and each image: the
+	// referrers (API, tag schema, cosign tags), the artifact manifests and
+	// the layers of those and of in-index attestations. The referrer lists
+	// are asked for in the same round as the children.
+	Supply bool
+}
 
 // Want says what a fetcher must get next to complete a tree.
 type Want struct {
@@ -32,8 +47,29 @@ type Want struct {
 // index ends. Callers fetch everything returned at once, add it to the store
 // and call Needed again until it returns nothing: one round per tree level.
 func Needed(rootDigest string, store Store, configs bool) []Want {
+	return NeededFor(rootDigest, store, Plan{Configs: configs})
+}
+
+// NeededFor is Needed with a Plan.
+func NeededFor(rootDigest string, store Store, plan Plan) []Want {
 	var out []Want
 	seen := map[string]bool{}
+	wantKeys := map[string]bool{}
+	want := func(w Want) {
+		key := w.Digest
+		if w.Kind == WantReferrers {
+			key = ReferrersKey(w.Digest)
+		}
+		if !wantKeys[key] {
+			wantKeys[key] = true
+			out = append(out, w)
+		}
+	}
+	var own map[string]bool
+	if plan.Supply {
+		own = ownDigests(rootDigest, store)
+	}
+	configs := plan.Configs
 	var walk func(digest string, depth int)
 	walk = func(digest string, depth int) {
 		if seen[digest] {
@@ -43,6 +79,9 @@ func Needed(rootDigest string, store Store, configs bool) []Want {
 		c, ok := store[digest]
 		if !ok || c.Err != nil || c.NotFound {
 			return
+		}
+		if plan.Supply && depth == 0 {
+			wantSupply(digest, store, own, want)
 		}
 		switch {
 		case IsIndexMediaType(c.MediaType):
@@ -54,10 +93,19 @@ func Needed(rootDigest string, store Store, configs bool) []Want {
 				return
 			}
 			for _, d := range descs {
+				if plan.Supply && isManifestLike(d.MediaType) && ValidateDigest(d.Digest) == nil {
+					if isAttestationDescriptor(d) {
+						if ac, have := store[d.Digest]; have {
+							wantArtifactLayers(d.Digest, ac, store, want)
+						}
+					} else {
+						wantSupply(d.Digest, store, own, want)
+					}
+				}
 				if _, have := store[d.Digest]; !have {
 					if !seen[d.Digest] && isManifestLike(d.MediaType) {
 						seen[d.Digest] = true
-						out = append(out, Want{Descriptor: d})
+						want(Want{Descriptor: d})
 					}
 					continue
 				}
@@ -71,7 +119,7 @@ func Needed(rootDigest string, store Store, configs bool) []Want {
 			cd := im.ConfigDescriptor
 			if _, have := store[cd.Digest]; !have && !seen[cd.Digest] && isConfigMediaType(cd.MediaType) {
 				seen[cd.Digest] = true
-				out = append(out, Want{Descriptor: cd, Kind: WantBlob})
+				want(Want{Descriptor: cd, Kind: WantBlob})
 			}
 		}
 	}
@@ -110,6 +158,9 @@ func Build(reference, repository, rootDigest string, store Store) (*Tree, error)
 		t.Annotations = ann
 		path := map[string]bool{rootDigest: true}
 		t.Entries = buildEntries(descs, store, path, 1)
+		own := ownDigests(rootDigest, store)
+		t.Supply = buildSupply(rootDigest, nil, store, own)
+		attachSupply(t.Entries, store, own)
 	case IsManifestMediaType(root.MediaType):
 		im, err := ParseImage(rootDigest, root.MediaType, root.Raw)
 		if err != nil {
@@ -118,6 +169,7 @@ func Build(reference, repository, rootDigest string, store Store) (*Tree, error)
 		t.Annotations = im.Annotations
 		attachConfig(im, store)
 		t.Image = im
+		t.Supply = buildSupply(rootDigest, nil, store, map[string]bool{rootDigest: true})
 	case root.MediaType == MediaTypeSchema1 || root.MediaType == MediaTypeSchema1Signed:
 		return nil, fmt.Errorf("%s: %w", reference, ErrSchema1)
 	default:

@@ -15,6 +15,9 @@ type Content struct {
 	NotFound bool
 	// Err is any other problem fetching the content.
 	Err error
+	// Referrers is the answer to a WantReferrers (stored under
+	// ReferrersKey), nil for everything else.
+	Referrers *ReferrerList
 }
 
 // Store holds fetched content by digest. Content is addressed by digest, so a

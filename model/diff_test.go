@@ -105,7 +105,7 @@ func TestDiffUnchangedIsEmpty(t *testing.T) {
 
 func TestDiffAttestationsMatchByDigestOnly(t *testing.T) {
 	a := img("a", "linux/amd64")
-	att1, att2 := attest("att1", a.Digest), attest("att2", a.Digest)
+	att1, att2 := stagedAttestation("att1", a.Digest), stagedAttestation("att2", a.Digest)
 	cur := treeOf(MediaTypeOCIIndex, a, att1)
 	l := &StagedList{Entries: []StagedEntry{a, att2}}
 	got := strings.Join(kinds(Diff(cur, l)), ", ")

@@ -196,27 +196,38 @@ func PredicateName(predicateType string) string {
 }
 
 // ArtifactKind classifies an artifact manifest, as oras and cosign write
-// them: by artifactType first, then the config media type, then the layers
-// (with predicate annotations). Layer types alone are weak evidence (oras
-// types a CycloneDX file as a plain tar layer), so they come last.
+// them: by a specific artifactType or config media type first, then the
+// layers (with their predicate annotations). Layer types alone are weak
+// evidence (oras types a CycloneDX file as a plain tar layer), so they come
+// last.
 func ArtifactKind(artifactType, configType string, layers []Descriptor) Kind {
-	best := KindOther
-	consider := func(k Kind) bool {
-		if k.IsSupplyChain() && (best == KindOther || best == KindAttestation) {
-			best = k
+	for _, t := range []string{artifactType, configType} {
+		if k := KindOf(t); k.IsSupplyChain() && k != KindAttestation {
+			return k
 		}
-		return best != KindOther && best != KindAttestation
 	}
-	if consider(KindOf(artifactType)) || consider(KindOf(configType)) {
-		return best
+	// Layers: one specific kind names the artifact; several (a BuildKit
+	// attestation manifest with provenance and an SBOM) make it a plain
+	// attestation, its statements say the rest.
+	best := KindOther
+	for _, t := range []string{artifactType, configType} {
+		if KindOf(t) == KindAttestation {
+			best = KindAttestation
+		}
 	}
 	for _, l := range layers {
 		k := KindOf(l.MediaType)
 		if p := layerPredicate(l); p != "" {
 			k = PredicateKind(p)
 		}
-		if consider(k) {
-			return best
+		switch {
+		case !k.IsSupplyChain() || k == best:
+		case best == KindOther || best == KindAttestation:
+			if k != KindAttestation || best == KindOther {
+				best = k
+			}
+		case k != KindAttestation:
+			return KindAttestation // two specific kinds
 		}
 	}
 	return best

@@ -55,11 +55,14 @@ func TestArtifactKind(t *testing.T) {
 		// cosign attest: DSSE layers with an un-namespaced predicateType.
 		{"cosign .att slsa", "", MediaTypeOCIConfig, []Descriptor{{MediaType: MediaTypeDSSE,
 			Annotations: map[string]string{"predicateType": "https://slsa.dev/provenance/v0.2"}}}, KindProvenance},
-		// BuildKit attestation manifest with provenance and SBOM: the SBOM wins over nothing,
-		// the first specific kind is kept.
+		// BuildKit attestation manifest with provenance and SBOM: an attestation,
+		// its statements say the rest.
 		{"buildkit", "", MediaTypeInToto, []Descriptor{
 			{MediaType: MediaTypeInToto, Annotations: map[string]string{AnnotationPredicateType: "https://spdx.dev/Document"}},
-			{MediaType: MediaTypeInToto, Annotations: map[string]string{AnnotationPredicateType: "https://slsa.dev/provenance/v0.2"}}}, KindSBOM},
+			{MediaType: MediaTypeInToto, Annotations: map[string]string{AnnotationPredicateType: "https://slsa.dev/provenance/v0.2"}}}, KindAttestation},
+		{"buildkit sbom only", "", MediaTypeOCIConfig, []Descriptor{
+			{MediaType: MediaTypeInToto, Annotations: map[string]string{AnnotationPredicateType: "https://spdx.dev/Document"}}}, KindSBOM},
+		{"cosign .att on att config", "", MediaTypeInToto, []Descriptor{{MediaType: MediaTypeDSSE}}, KindAttestation},
 		{"unknown", "application/x-thing", "", []Descriptor{{MediaType: tar}}, KindOther},
 	}
 	for _, c := range cases {

@@ -82,7 +82,7 @@ func TestExportSpecRoundTrip(t *testing.T) {
 	a := img("a", "linux/amd64")
 	w := img("w", "windows/amd64:10.0.20348.1")
 	w.Platform.OSFeatures = []string{"win32k"}
-	l := &StagedList{Target: "localhost:5000/app:v1", Entries: []StagedEntry{a, attest("att", a.Digest), w}}
+	l := &StagedList{Target: "localhost:5000/app:v1", Entries: []StagedEntry{a, stagedAttestation("att", a.Digest), w}}
 	raw, skipped, err := ExportSpec(l, []string{"latest"})
 	if err != nil {
 		t.Fatal(err)

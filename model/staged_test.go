@@ -30,7 +30,7 @@ func img(name, p string) StagedEntry {
 	}
 }
 
-func attest(name, forDigest string) StagedEntry {
+func stagedAttestation(name, forDigest string) StagedEntry {
 	return StagedEntry{
 		Source: "localhost:5000/x@" + dg(name), Repository: "localhost:5000/x",
 		Digest: dg(name), MediaType: MediaTypeOCIManifest, Size: 800,
@@ -167,7 +167,7 @@ func TestAddSkipsDuplicatesAndRemoveTakesAttestations(t *testing.T) {
 	a := img("a", "linux/amd64")
 	b := img("b", "linux/arm64")
 	l := &StagedList{}
-	if n := l.Add(a, attest("att-a", a.Digest), b, a); n != 3 {
+	if n := l.Add(a, stagedAttestation("att-a", a.Digest), b, a); n != 3 {
 		t.Fatalf("added %d, want 3", n)
 	}
 	if n := l.Remove(0); n != 2 {
@@ -209,7 +209,7 @@ func TestAddReportNamesWhatItSkips(t *testing.T) {
 func TestFind(t *testing.T) {
 	a := img("a", "linux/amd64")
 	b := img("b", "linux/arm/v7")
-	l := &StagedList{Name: "x", Entries: []StagedEntry{a, b, attest("att", a.Digest)}}
+	l := &StagedList{Name: "x", Entries: []StagedEntry{a, b, stagedAttestation("att", a.Digest)}}
 	cases := map[string]int{
 		a.Source:                   0,
 		b.Ref():                    1,
@@ -365,7 +365,7 @@ func bigList(n int) *StagedList {
 	for i := 0; i < n; i++ {
 		e := img(fmt.Sprintf("img%d", i), "linux/amd64")
 		e.Platform = &Platform{OS: "linux", Architecture: "amd64", OSVersion: fmt.Sprint(i)}
-		l.Entries = append(l.Entries, e, attest(fmt.Sprintf("att%d", i), e.Digest))
+		l.Entries = append(l.Entries, e, stagedAttestation(fmt.Sprintf("att%d", i), e.Digest))
 	}
 	return l
 }

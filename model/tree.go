@@ -41,6 +41,10 @@ type Tree struct {
 	Entries []*Entry
 	// For a single manifest: the image it describes.
 	Image *Image
+
+	// Supply is what is attached to the top level (the index, or the
+	// single image); nil when it was not looked up.
+	Supply *Supply
 }
 
 // IsIndex reports whether the tree's top level is an index.
@@ -73,6 +77,12 @@ type Entry struct {
 	// Mismatch describes a difference between the descriptor's platform and
 	// the image config's os/arch/variant (the "exec format error" trap).
 	Mismatch string
+
+	// Supply is what is attached to this image (its in-index attestations
+	// and its referrers); nil when it was not looked up.
+	Supply *Supply
+	// Artifact is what an attestation entry's layers say, once decoded.
+	Artifact *Artifact
 }
 
 // IsAttestation reports whether the entry is a BuildKit attestation.

@@ -67,7 +67,7 @@ func TestValidateFindings(t *testing.T) {
 		}, "docker-list-oci-child", Warning},
 		{"nested index", func(l *StagedList) { l.Entries[0].MediaType = MediaTypeOCIIndex }, "nested-index", Warning},
 		{"no platform", func(l *StagedList) { l.Entries[0].Platform = nil }, "no-platform", Warning},
-		{"orphan attestation", func(l *StagedList) { l.Entries = append(l.Entries, attest("att", dg("gone"))) }, "orphan-attestation", Warning},
+		{"orphan attestation", func(l *StagedList) { l.Entries = append(l.Entries, stagedAttestation("att", dg("gone"))) }, "orphan-attestation", Warning},
 		{"bad digest", func(l *StagedList) { l.Entries[0].Digest = "md5:00" }, "bad-digest", Block},
 		{"duplicate digest", func(l *StagedList) { l.Entries = append(l.Entries, l.Entries[0]) }, "duplicate-digest", Warning},
 		{"os.version off windows", func(l *StagedList) { l.Entries[0].Platform.OSVersion = "1" }, "os-version", Warning},
@@ -98,7 +98,7 @@ func TestValidateFindings(t *testing.T) {
 
 func TestValidateAttestationsDoNotDuplicate(t *testing.T) {
 	a, b := img("a", "linux/amd64"), img("b", "linux/arm64")
-	l := &StagedList{Entries: []StagedEntry{a, attest("x", a.Digest), b, attest("y", b.Digest)}}
+	l := &StagedList{Entries: []StagedEntry{a, stagedAttestation("x", a.Digest), b, stagedAttestation("y", b.Digest)}}
 	if fs := l.Validate(); len(fs) != 0 {
 		t.Fatalf("two unknown/unknown attestations flagged: %v", fs)
 	}

@@ -323,6 +323,10 @@ const blobType = "blob"
 type TreeOptions struct {
 	// All fetches every child manifest and config, not only the top level.
 	All bool
+	// Supply also finds what is attached to the index and each image
+	// (referrers API or tag schema, cosign tags, in-index attestations)
+	// and decodes it. The referrer lookups go out with the children.
+	Supply bool
 }
 
 // Tree fetches a reference and builds its tree: the top-level manifest first,
@@ -341,9 +345,10 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 		return nil, err
 	}
 	store := model.Store{m.Digest: {MediaType: m.MediaType, Raw: m.Raw}}
-	if opts.All {
+	if opts.All || opts.Supply {
+		plan := model.Plan{Configs: opts.All, Supply: opts.Supply}
 		for {
-			wants := model.Needed(m.Digest, store, true)
+			wants := model.NeededFor(m.Digest, store, plan)
 			if len(wants) == 0 {
 				break
 			}
@@ -384,6 +389,11 @@ func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []mod
 				if err == nil {
 					res = model.Content{MediaType: m.MediaType, Raw: m.Raw}
 				}
+			case model.WantLayer:
+				raw, err := c.artifactBlob(ctx, repo, w.Digest)
+				res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err}
+			case model.WantReferrers:
+				res = model.Content{Referrers: c.referrers(ctx, repo, w.Digest)}
 			default:
 				res = model.Content{Err: fmt.Errorf("fetch %s: unknown kind of want %d", w.Digest, w.Kind)}
 			}
@@ -395,7 +405,16 @@ func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []mod
 	}
 	wg.Wait()
 	for i, w := range wants {
-		store[w.Digest] = results[i]
+		if w.Kind != model.WantReferrers {
+			store[w.Digest] = results[i]
+			continue
+		}
+		store[model.ReferrersKey(w.Digest)] = results[i]
+		for d, c := range results[i].Referrers.Manifests {
+			if _, have := store[d]; !have {
+				store[d] = c
+			}
+		}
 	}
 }
 

@@ -385,6 +385,26 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 
 // fetchBlob GETs a small blob (a config) by digest, capped and verified.
 func (c *Client) fetchBlob(ctx context.Context, repo name.Repository, digest string) ([]byte, error) {
+	return c.fetchBlobLimit(ctx, repo, digest, model.MaxManifestSize)
+}
+
+// artifactBlob fetches a layer of an attestation or referrer (a
+// statement, a signature payload, an SBOM), capped at
+// model.MaxArtifactSize and verified, from the disk cache when present.
+func (c *Client) artifactBlob(ctx context.Context, repo name.Repository, digest string) ([]byte, error) {
+	if _, raw, ok := c.cache.get(digest); ok {
+		return raw, nil
+	}
+	raw, err := c.fetchBlobLimit(ctx, repo, digest, model.MaxArtifactSize)
+	if err != nil {
+		return nil, err
+	}
+	c.cache.putAsync(digest, blobType, raw)
+	return raw, nil
+}
+
+// fetchBlobLimit GETs a blob by digest, capped at limit and verified.
+func (c *Client) fetchBlobLimit(ctx context.Context, repo name.Repository, digest string, limit int64) ([]byte, error) {
 	what := "blob " + repo.Name() + "@" + digest
 	if err := model.ValidateDigest(digest); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -399,10 +419,10 @@ func (c *Client) fetchBlob(ctx context.Context, repo name.Repository, digest str
 		return nil, statusError("fetch "+what, resp)
 	}
 	defer resp.Body.Close()
-	if resp.ContentLength > model.MaxManifestSize {
-		return nil, &TooLargeError{What: what, Size: resp.ContentLength, Limit: model.MaxManifestSize}
+	if resp.ContentLength > limit {
+		return nil, &TooLargeError{What: what, Size: resp.ContentLength, Limit: limit}
 	}
-	raw, err := readLimited(resp.Body, model.MaxManifestSize, what)
+	raw, err := readLimited(resp.Body, limit, what)
 	if err != nil {
 		return nil, err
 	}

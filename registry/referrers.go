@@ -1,0 +1,245 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/google/go-containerregistry/pkg/name"
+
+	"github.com/manifold-dev/manifold/model"
+)
+
+// Referrer discovery: what is attached to a digest, from every place tools
+// put it (see shared/PROTOCOL.md, "Supply-chain artifacts: where they
+// live"):
+//
+//   - the OCI 1.1 referrers API, GET /v2/<name>/referrers/<digest>, with
+//     Link pagination;
+//   - where that answers 404, the referrers tag schema: tag
+//     <alg>-<hex> holding an index of the referrers' descriptors;
+//   - cosign's tags <alg>-<hex>.sig, .att and .sbom.
+//
+// All lookups for one digest run at once; a tree asks for every digest of
+// a wave at once. Referrer lists are never served from the cache (they
+// change); the manifests they name are, by digest.
+
+// maxReferrerPages bounds how many Link pages of one referrers list are
+// followed.
+const maxReferrerPages = 10
+
+// maxReferrersBody caps one referrers page in bytes (decoded, after any
+// Content-Encoding).
+const maxReferrersBody = 16 << 20
+
+// cosignSuffixes are cosign's tag suffixes and the kind each holds.
+var cosignSuffixes = []struct {
+	suffix string
+	kind   model.Kind
+}{{".sig", model.KindSignature}, {".att", model.KindAttestation}, {".sbom", model.KindSBOM}}
+
+// Referrers finds what is attached to digest in repository: the referrers
+// API or its tag schema fallback, and cosign's tags. The list says which
+// lookups failed (Errs): then "nothing found" means "could not tell". Only
+// a bad repository or digest is an error.
+func (c *Client) Referrers(ctx context.Context, repository, digest string) (*model.ReferrerList, error) {
+	repo, err := c.ParseRepository(repository)
+	if err != nil {
+		return nil, err
+	}
+	if err := model.ValidateDigest(digest); err != nil {
+		return nil, fmt.Errorf("referrers of %s: %w", digest, err)
+	}
+	defer c.cache.wait()
+	return c.referrers(ctx, repo, digest), nil
+}
+
+func (c *Client) referrers(ctx context.Context, repo name.Repository, digest string) *model.ReferrerList {
+	out := &model.ReferrerList{Support: model.SupportUnknown, Manifests: map[string]model.Content{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	wg.Add(1 + len(cosignSuffixes))
+	go func() {
+		defer wg.Done()
+		items, support, truncated, err := c.referrersIndex(ctx, repo, digest)
+		mu.Lock()
+		defer mu.Unlock()
+		out.Support, out.Truncated = support, truncated
+		out.Items = append(items, out.Items...)
+		if err != nil {
+			out.Errs = append(out.Errs, err.Error())
+		}
+	}()
+	for _, cs := range cosignSuffixes {
+		go func() {
+			defer wg.Done()
+			tag := tagSchema(digest) + cs.suffix
+			m, err := c.get(ctx, repo.Tag(tag))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case notFound(err):
+			case err != nil:
+				out.Errs = append(out.Errs, fmt.Sprintf("cosign tag %s: %v", tag, err))
+			default:
+				out.Items = append(out.Items, model.Referrer{
+					Descriptor: model.Descriptor{Digest: m.Digest, MediaType: m.MediaType, Size: m.Size},
+					Source:     model.SourceCosign, Tag: tag, Kind: cs.kind,
+				})
+				out.Manifests[m.Digest] = model.Content{MediaType: m.MediaType, Raw: m.Raw}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// tagSchema is the referrers tag schema's tag for digest: <alg>-<hex>,
+// the algorithm cut to 32 characters and the hex to 64.
+func tagSchema(digest string) string {
+	alg, hex, _ := strings.Cut(digest, ":")
+	if len(alg) > 32 {
+		alg = alg[:32]
+	}
+	if len(hex) > 64 {
+		hex = hex[:64]
+	}
+	return alg + "-" + hex
+}
+
+// referrersIndex asks the referrers API, following Link pages, and falls
+// back to the tag schema when the API is missing (404).
+func (c *Client) referrersIndex(ctx context.Context, repo name.Repository, digest string) ([]model.Referrer, model.Support, bool, error) {
+	what := "referrers of " + repo.Name() + "@" + digest
+	u := c.referrersURL(repo, digest)
+	var items []model.Referrer
+	for page := 0; u != ""; page++ {
+		if page == maxReferrerPages {
+			return items, model.SupportAPI, true, nil
+		}
+		resp, err := c.do(ctx, repo, func() (*http.Request, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+			if err == nil {
+				req.Header.Set("Accept", model.MediaTypeOCIIndex)
+			}
+			return req, err
+		}, false)
+		if err != nil {
+			return items, model.SupportUnknown, false, fmt.Errorf("%s: %w", what, err)
+		}
+		if page == 0 && resp.StatusCode == http.StatusNotFound {
+			discard(resp)
+			items, err := c.referrersTag(ctx, repo, digest)
+			return items, model.SupportTagFallback, false, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return items, model.SupportUnknown, false, statusError(what, resp)
+		}
+		descs, truncated, err := decodeReferrers(resp.Body, model.MaxReferrers-len(items))
+		resp.Body.Close()
+		if err != nil {
+			return items, model.SupportAPI, false, fmt.Errorf("%s: %w", what, err)
+		}
+		for _, d := range descs {
+			items = append(items, model.Referrer{Descriptor: d, Source: model.SourceAPI})
+		}
+		if truncated || len(items) >= model.MaxReferrers {
+			return items, model.SupportAPI, true, nil
+		}
+		next, err := nextLink(resp)
+		if err != nil {
+			return items, model.SupportAPI, false, fmt.Errorf("%s: %w", what, err)
+		}
+		u = ""
+		if next != nil && next.Host == resp.Request.URL.Host {
+			u = next.String() // never follow a page to another host
+		}
+	}
+	return items, model.SupportAPI, false, nil
+}
+
+func (c *Client) referrersURL(repo name.Repository, digest string) string {
+	u := url.URL{Scheme: c.Scheme(repo.RegistryStr()), Host: repo.RegistryStr(), Path: "/v2/" + repo.RepositoryStr() + "/referrers/" + digest}
+	return u.String()
+}
+
+// referrersTag reads the tag schema index of digest; a missing tag means
+// nothing is attached.
+func (c *Client) referrersTag(ctx context.Context, repo name.Repository, digest string) ([]model.Referrer, error) {
+	tag := tagSchema(digest)
+	m, err := c.get(ctx, repo.Tag(tag))
+	switch {
+	case notFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("referrers tag %s: %w", tag, err)
+	case !model.IsIndexMediaType(m.MediaType):
+		return nil, fmt.Errorf("referrers tag %s holds a %s, not an index", tag, model.MediaTypeName(m.MediaType))
+	}
+	descs, _, err := model.ParseIndex(m.MediaType, m.Raw)
+	if err != nil {
+		return nil, fmt.Errorf("referrers tag %s: %w", tag, err)
+	}
+	var items []model.Referrer
+	for i, d := range descs {
+		if i == model.MaxReferrers {
+			break
+		}
+		items = append(items, model.Referrer{Descriptor: d, Source: model.SourceTag, Tag: tag})
+	}
+	return items, nil
+}
+
+// decodeReferrers reads the manifests of a referrers index as a stream and
+// stops after max descriptors, so a list of 100,000 costs no more than the
+// first max. The body is capped at maxReferrersBody.
+func decodeReferrers(body io.Reader, max int) ([]model.Descriptor, bool, error) {
+	lr := &io.LimitedReader{R: body, N: maxReferrersBody + 1}
+	dec := json.NewDecoder(lr)
+	fail := func(err error) ([]model.Descriptor, bool, error) {
+		if lr.N <= 0 {
+			return nil, false, &TooLargeError{What: "referrers list", Size: -1, Limit: maxReferrersBody}
+		}
+		return nil, false, fmt.Errorf("referrers list: %w", err)
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fail(errors.Join(err, errors.New("not a JSON object")))
+	}
+	var out []model.Descriptor
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		if key, _ := t.(string); key != "manifests" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return fail(err)
+			}
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return fail(errors.Join(err, errors.New("manifests is not an array")))
+		}
+		for dec.More() {
+			if len(out) >= max {
+				return out, true, nil
+			}
+			var d model.Descriptor
+			if err := dec.Decode(&d); err != nil {
+				return fail(err)
+			}
+			out = append(out, d)
+		}
+		if _, err := dec.Token(); err != nil {
+			return fail(err)
+		}
+	}
+	return out, false, nil
+}

@@ -1,0 +1,202 @@
+package registry
+
+import (
+	"context"
+	"io"
+	"log"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
+
+	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/model/attest"
+)
+
+// referrersServer starts go-containerregistry's registry with the OCI
+// referrers API enabled.
+func referrersServer(t testing.TB) string {
+	t.Helper()
+	srv := httptest.NewServer(ggcrregistry.New(ggcrregistry.WithReferrersSupport(true), ggcrregistry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+func pushSigned(t testing.TB, host string) (*fixtures.Signed, *fixtures.Signer) {
+	t.Helper()
+	signer, err := fixtures.NewSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := fixtures.PushSigned(context.Background(), host, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, signer
+}
+
+func entryFor(t *testing.T, tr *model.Tree, digest string) *model.Entry {
+	t.Helper()
+	for _, e := range tr.Entries {
+		if e.Digest == digest {
+			return e
+		}
+	}
+	t.Fatalf("no entry %s", digest)
+	return nil
+}
+
+func referrersBy(s *model.Supply, src model.Source) []*model.Referrer {
+	var out []*model.Referrer
+	for _, r := range s.Referrers {
+		if r.Source == src {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// checkSigned asserts what both servers must show for the signed fixture;
+// cdxSource is where the oras-style CycloneDX referrer is found.
+func checkSigned(t *testing.T, tr *model.Tree, s *fixtures.Signed, wantSupport model.Support, cdxSource model.Source) {
+	t.Helper()
+	if tr.Supply == nil {
+		t.Fatal("index: supply not looked up")
+	}
+	if tr.Supply.Support != wantSupport {
+		t.Errorf("support = %s, want %s (errs %v)", tr.Supply.Support, wantSupport, tr.Supply.Errs)
+	}
+	if len(tr.Supply.Errs) != 0 {
+		t.Errorf("index lookups failed: %v", tr.Supply.Errs)
+	}
+	// The index: a cosign signature and a cosign SLSA v1 attestation.
+	cos := referrersBy(tr.Supply, model.SourceCosign)
+	if len(cos) != 2 {
+		t.Fatalf("index cosign referrers = %d, want 2 (.sig, .att)", len(cos))
+	}
+	if tr.Supply.Count(model.KindSignature) != 1 || tr.Supply.Count(model.KindProvenance) != 1 {
+		t.Errorf("index kinds: %d signatures, %d provenance", tr.Supply.Count(model.KindSignature), tr.Supply.Count(model.KindProvenance))
+	}
+	p := tr.Supply.Provenance()
+	if p == nil || p.SLSAVersion != "v1" || p.BuilderID != s.Build.BuilderID || p.Source != s.Build.Source || p.Revision != s.Build.Revision || p.BuiltOn == nil || !p.BuiltOn.Equal(s.Build.Finished) {
+		t.Errorf("index provenance = %+v", p)
+	}
+	sigs := tr.Supply.Signatures()
+	if len(sigs) != 2 { // the .sig payload, and the .att envelope
+		t.Fatalf("index signatures = %d", len(sigs))
+	}
+	for _, plat := range []string{"linux/amd64", "linux/arm64"} {
+		e := entryFor(t, tr, s.Images[plat])
+		if e.Supply == nil {
+			t.Fatalf("%s: supply not looked up", plat)
+		}
+		in := referrersBy(e.Supply, model.SourceIndex)
+		if len(in) != 1 || in[0].Kind != model.KindAttestation || in[0].Artifact == nil || len(in[0].Artifact.Statements) != 2 {
+			t.Fatalf("%s: in-index attestation = %+v", plat, in)
+		}
+		prov := e.Supply.Provenance()
+		if prov == nil || prov.SLSAVersion != "v0.2" || prov.BuilderID != s.Build.BuilderID || prov.Revision != s.Build.Revision || prov.Source != s.Build.Source {
+			t.Errorf("%s: provenance = %+v", plat, prov)
+		}
+		var spdx *attest.SBOM
+		for _, sb := range e.Supply.SBOMs() {
+			if strings.HasPrefix(sb.Format, "SPDX-") {
+				spdx = sb
+			}
+		}
+		if spdx == nil || spdx.Count != s.Packages[plat] || len(spdx.Packages) != s.Packages[plat] || spdx.Packages[0].PURL == "" || spdx.Packages[0].License == "" {
+			t.Errorf("%s: SPDX = %+v", plat, spdx)
+		}
+		if e.Supply.Count(model.KindSignature) != 1 || e.Supply.SignatureState() != "signed (not verified)" {
+			t.Errorf("%s: %d signatures, state %q", plat, e.Supply.Count(model.KindSignature), e.Supply.SignatureState())
+		}
+	}
+	arm := entryFor(t, tr, s.Images["linux/arm64"])
+	var cdx *model.Referrer
+	for _, r := range arm.Supply.Referrers {
+		if r.Digest == s.CycloneDX {
+			cdx = r
+		}
+	}
+	if cdx == nil || cdx.Source != cdxSource || cdx.Kind != model.KindSBOM || cdx.ArtifactType != model.MediaTypeCycloneDX {
+		t.Fatalf("arm64 CycloneDX referrer = %+v", cdx)
+	}
+	if cdx.Artifact == nil || len(cdx.Artifact.SBOMs) != 1 || cdx.Artifact.SBOMs[0].Count != s.CycloneDXPackages || !strings.HasPrefix(cdx.Artifact.SBOMs[0].Format, "CycloneDX") {
+		t.Errorf("CycloneDX decoded = %+v", cdx.Artifact)
+	}
+}
+
+// Distribution has no referrers API: the tag schema (written by
+// go-containerregistry for the oras-style referrer) and cosign's tags.
+func TestSupplyDistribution(t *testing.T) {
+	r := testregistry.Start(t, testregistry.Options{})
+	s, signer := pushSigned(t, r.Host)
+	c := readClient(t, Options{})
+	tr, err := c.Tree(context.Background(), s.Ref(r.Host), TreeOptions{All: true, Supply: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSigned(t, tr, s, model.SupportTagFallback, model.SourceTag)
+	checkVerify(t, tr, signer)
+}
+
+// go-containerregistry's registry with the referrers API.
+func TestSupplyReferrersAPI(t *testing.T) {
+	host := referrersServer(t)
+	s, signer := pushSigned(t, host)
+	c := readClient(t, Options{})
+	tr, err := c.Tree(context.Background(), s.Ref(host), TreeOptions{All: true, Supply: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSigned(t, tr, s, model.SupportAPI, model.SourceAPI)
+	checkVerify(t, tr, signer)
+}
+
+func checkVerify(t *testing.T, tr *model.Tree, signer *fixtures.Signer) {
+	t.Helper()
+	pub, err := attest.LoadPublicKey(signer.PublicPEM())
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := model.Verify(tr, pub)
+	if len(vs) != 4 { // index .sig + .att, one .sig per platform
+		t.Fatalf("verifications = %d: %+v", len(vs), vs)
+	}
+	for _, v := range vs {
+		if v.Verdict != attest.Verified {
+			t.Errorf("%s %s: %s (%s)", v.Where, v.Referrer, v.Verdict, v.Detail)
+		}
+	}
+	other, _ := fixtures.NewSigner()
+	wrong, _ := attest.LoadPublicKey(other.PublicPEM())
+	for _, v := range model.Verify(tr, wrong) {
+		if v.Verdict != attest.WrongKey {
+			t.Errorf("wrong key: %s %s: %s", v.Where, v.Referrer, v.Verdict)
+		}
+	}
+}
+
+// Without Supply, a tree costs what it did: no referrer requests.
+func TestTreeWithoutSupplyAsksNoReferrers(t *testing.T) {
+	var cnt testregistry.Counter
+	r := testregistry.Start(t, testregistry.Options{Wrap: cnt.Wrap})
+	s, _ := pushSigned(t, r.Host)
+	cnt.Reset()
+	c := readClient(t, Options{})
+	tr, err := c.Tree(context.Background(), s.Ref(r.Host), TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Supply != nil {
+		t.Error("supply looked up without TreeOptions.Supply")
+	}
+	for _, l := range cnt.Log() {
+		if strings.Contains(l, "referrers") || strings.Contains(l, "sha256-") {
+			t.Errorf("request without Supply: %s", l)
+		}
+	}
+}
