@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
+
+	"github.com/containerd/platforms"
+	specs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // WantKind says where a fetcher gets a Want from.
@@ -299,16 +303,59 @@ func PlatformMismatch(declared *Platform, cfg *Config) string {
 	if declared == nil || cfg == nil || declared.IsUnknown() {
 		return ""
 	}
-	d := declared.Normalize()
-	c := cfg.Platform().Normalize()
-	if c.OS == "" && c.Architecture == "" {
+	return describeMismatch(*declared, cfg.Platform())
+}
+
+// describeMismatch says what a difference between the platform an index
+// claims and the one the binary is built for means for the hosts that pick
+// the entry. Whether a host of the claimed platform runs the binary is
+// containerd's call (platforms.Only): "exec format error" is said only where
+// it does not, because the architecture differs or the binary needs a
+// higher arm variant than claimed.
+func describeMismatch(declared, binary Platform) string {
+	if binary.OS == "" && binary.Architecture == "" {
 		return ""
 	}
-	if d.OS != c.OS || d.Architecture != c.Architecture || variantOf(d) != variantOf(c) {
-		return fmt.Sprintf("index says %s but the image config says %s: hosts will pull a binary they cannot run (exec format error)",
-			declared.String(), cfg.Platform().String())
+	d, c := declared.Normalize(), binary.Normalize()
+	if d.OS == c.OS && d.Architecture == c.Architecture && variantOf(d) == variantOf(c) {
+		return ""
 	}
-	return ""
+	head := fmt.Sprintf("index says %s but the image config says %s", declared.String(), binary.String())
+	if d.OS != c.OS {
+		return head + fmt.Sprintf(": %s hosts will pull an image built for %s, which they cannot run", d.OS, c.OS)
+	}
+	host := specs.Platform{OS: d.OS, Architecture: d.Architecture, Variant: d.Variant}
+	bin := specs.Platform{OS: c.OS, Architecture: c.Architecture, Variant: c.Variant}
+	if !platforms.Only(host).Match(bin) {
+		switch {
+		case d.Architecture != c.Architecture:
+			return head + ": hosts will pull a binary they cannot run (exec format error)"
+		case d.Architecture == "arm":
+			return head + fmt.Sprintf(": %s hosts will pull a binary that needs %s (exec format error)", armName(d), armName(c))
+		case d.Architecture == "amd64":
+			return head + fmt.Sprintf(": hosts below amd64/%s will pull a binary that needs amd64/%s CPU features; it stops with an illegal instruction (or Go's \"this program can only be run on processors supporting x86-64-%s\")",
+				variantOrBase(c), variantOrBase(c), strings.TrimPrefix(variantOrBase(c), "v"))
+		}
+		return head + fmt.Sprintf(": %s hosts will pull a binary built for %s, which they may not run", declared.String(), binary.String())
+	}
+	// The claimed platform's hosts run the binary: the claim is narrower
+	// than it need be, and hosts that could run it too do not pick it.
+	return head + fmt.Sprintf(": harmless for the hosts that pick it (they can run a %s binary), but %s hosts, which could run it too, will not pick this entry",
+		binary.String(), binary.String())
+}
+
+func armName(p Platform) string { return "arm/" + variantOrBase(p) }
+
+// variantOrBase is the variant, or the architecture's baseline when none is
+// given (arm: v7 as containerd reads it, amd64: v1, arm64: v8).
+func variantOrBase(p Platform) string {
+	if p.Variant != "" {
+		return p.Variant
+	}
+	if p.Architecture == "arm" {
+		return "v7"
+	}
+	return defaultVariant(p.Architecture)
 }
 
 // variantOf treats the default variants as equal to no variant.

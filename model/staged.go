@@ -484,11 +484,19 @@ func PlatformKey(p Platform) string {
 }
 
 // PlatformEdit is a change to an entry's platform; empty fields are left as
-// they are. OSFeatures replaces the list when non-nil.
+// they are. OSFeatures replaces the list when non-nil. ClearVariant and
+// ClearOSVersion remove the variant and the os.version.
 type PlatformEdit struct {
 	OS, Architecture, Variant, OSVersion string
 	OSFeatures                           []string
 	Features                             []string
+	ClearVariant, ClearOSVersion         bool
+}
+
+// IsZero reports whether the edit changes nothing.
+func (e PlatformEdit) IsZero() bool {
+	return e.OS == "" && e.Architecture == "" && e.Variant == "" && e.OSVersion == "" && e.OSFeatures == nil &&
+		e.Features == nil && !e.ClearVariant && !e.ClearOSVersion
 }
 
 // Annotate changes the platform and annotations of entry i. An annotation
@@ -508,8 +516,14 @@ func (l *StagedList) Annotate(i int, edit PlatformEdit, annotations map[string]s
 	if edit.Architecture != "" {
 		p.Architecture = edit.Architecture
 	}
+	if edit.ClearVariant {
+		p.Variant = ""
+	}
 	if edit.Variant != "" {
 		p.Variant = edit.Variant
+	}
+	if edit.ClearOSVersion {
+		p.OSVersion = ""
 	}
 	if edit.OSVersion != "" {
 		p.OSVersion = edit.OSVersion

@@ -211,6 +211,9 @@ func (l *StagedList) Validate() []Finding {
 		if p.OSVersion != "" && n.OS != "windows" {
 			add(Warning, i, "os-version", "os.version %s is only used on windows", p.OSVersion)
 		}
+		if len(p.OSFeatures) > 0 && n.OS != "windows" {
+			add(Warning, i, "os-features", "os.features %s on %s: containerd then picks this entry only on hosts that declare those features (hosts rarely do), and podman ignores them", strings.Join(p.OSFeatures, ","), n.OS)
+		}
 		key := PlatformKey(p)
 		if j, dup := seenPlat[key]; dup {
 			add(Block, i, "duplicate-platform", "duplicate platform %s (also entry %d): a host would only ever pull the first", p.String(), j+1)
@@ -246,7 +249,7 @@ func platformDiffers(declared, cfg Platform) string {
 	if cfg.OS == "" && cfg.Architecture == "" {
 		return ""
 	}
-	if msg := PlatformMismatch(&declared, &Config{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}); msg != "" {
+	if msg := describeMismatch(declared, Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}); msg != "" {
 		return msg
 	}
 	if cfg.OSVersion != "" && declared.OSVersion != cfg.OSVersion {

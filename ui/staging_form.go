@@ -101,7 +101,10 @@ func (f *platformForm) platform() (model.Platform, error) {
 	if p.OS == "" || p.Architecture == "" {
 		return p, fmt.Errorf("a platform needs an os and an architecture")
 	}
-	return p, nil
+	// Spelled as containerd reads it (aarch64 → arm64); a near miss such as
+	// amd46 is refused with the nearest known value.
+	p, _, err := model.NormalizePlatform(p)
+	return p, err
 }
 
 func (f *platformForm) view(s *Styles) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -20,6 +21,7 @@ func newAnnotateCmd(g *globals) *cobra.Command {
 		annotations []string
 		indexAnn    []string
 		remove      bool
+		keepUnknown bool
 	)
 	cmd := &cobra.Command{
 		Use:   "annotate LIST [IMAGE]",
@@ -29,6 +31,12 @@ variant, os.version, os.features) and its descriptor annotations. IMAGE names
 the entry as it was added, by digest (or a unique digest prefix), or by its
 current platform. Fields not given are kept. --annotation key= removes a key.
 
+Spellings are normalised as containerd reads them (aarch64 → arm64,
+x86_64 → amd64, Linux → linux, armhf → arm/v7, --variant 7 → v7) and the
+change is reported. An os or architecture that is close to a known one but
+is none (amd46) is refused with the nearest known value; --force keeps it.
+--variant '' and --os-version '' clear the field, as --os-features '' does.
+
 --remove drops the entry from the list, with the attestations that describe
 it (to fix a duplicate platform, say).
 
@@ -37,8 +45,9 @@ left out. Any annotation makes the list an OCI index unless --media-type
 docker was chosen (validation warns that a Docker list drops them).
 
 Validation runs after every change: a variant that does not fit the
-architecture or a duplicate platform blocks the push; a platform that differs
-from the image config is a warning.`,
+architecture or a duplicate platform blocks the push, and annotate then exits
+1 (the change is saved, so it can be fixed by the next annotate); a platform
+that differs from the image config is a warning.`,
 		Example: `  manifold annotate localhost:5000/app:v1 localhost:5000/app:arm --os linux --arch arm --variant v7
   manifold annotate localhost:5000/app:v1 linux/arm64 --variant v8
   manifold annotate localhost:5000/app:v1 localhost:5000/app:win --os-version 10.0.20348.2113
@@ -53,6 +62,8 @@ from the image config is a warning.`,
 			if cmd.Flags().Changed("features") {
 				edit.Features = splitList(features)
 			}
+			edit.ClearVariant = cmd.Flags().Changed("variant") && edit.Variant == ""
+			edit.ClearOSVersion = cmd.Flags().Changed("os-version") && edit.OSVersion == ""
 			ann, err := model.ParseAnnotations(annotations)
 			if err != nil {
 				return err
@@ -61,7 +72,7 @@ from the image config is a warning.`,
 			if err != nil {
 				return err
 			}
-			entryEdit := edit.OS != "" || edit.Architecture != "" || edit.Variant != "" || edit.OSVersion != "" || edit.OSFeatures != nil || edit.Features != nil || len(ann) > 0
+			entryEdit := !edit.IsZero() || len(ann) > 0
 			if remove && (entryEdit || len(iann) > 0) {
 				return fmt.Errorf("--remove drops the entry: give it alone")
 			}
@@ -93,7 +104,20 @@ from the image config is a warning.`,
 						return err
 					}
 					idx = i
-					if err := l.Annotate(i, edit, ann); err != nil {
+					e, notes, err := model.NormalizeEdit(edit, l.Entries[i].Platform)
+					var unknown *model.UnknownValueError
+					switch {
+					case errors.As(err, &unknown) && keepUnknown:
+						e = edit
+					case unknown != nil:
+						return fmt.Errorf("%w (--force keeps %q as given)", err, unknown.Value)
+					case err != nil:
+						return err
+					}
+					for _, n := range notes {
+						fmt.Fprintf(g.stderr, "normalised %s\n", termsafe.String(n))
+					}
+					if err := l.Annotate(i, e, ann); err != nil {
 						return err
 					}
 				}
@@ -109,8 +133,7 @@ from the image config is a warning.`,
 			} else {
 				fmt.Fprintf(g.stdout, "%s: index annotations updated\n", termsafe.String(l.Name))
 			}
-			printFindings(g.stderr, l.Validate())
-			return nil
+			return reportFindings(g, l)
 		},
 	}
 	f := cmd.Flags()
@@ -123,6 +146,7 @@ from the image config is a warning.`,
 	f.StringArrayVar(&annotations, "annotation", nil, "descriptor annotation key=value (repeatable; key= removes)")
 	f.StringArrayVar(&indexAnn, "index-annotation", nil, "index annotation key=value (repeatable; key= removes)")
 	f.BoolVar(&remove, "remove", false, "drop the entry (and its attestations) from the list")
+	f.BoolVar(&keepUnknown, "force", false, "keep an os or architecture manifold does not know, as given")
 	return cmd
 }
 
@@ -156,7 +180,18 @@ func removeEntry(g *globals, list, ref string) error {
 		fmt.Fprintf(g.stdout, " and %s", plural(n-1, "attestation", "attestations"))
 	}
 	fmt.Fprintf(g.stdout, ": %s left\n", plural(len(l.Entries), "entry", "entries"))
-	printFindings(g.stderr, l.Validate())
+	return reportFindings(g, l)
+}
+
+// reportFindings prints what validation finds in a list just saved, and
+// fails when something blocks its push, so that scripts stop there.
+func reportFindings(g *globals, l *model.StagedList) error {
+	fs := l.Validate()
+	printFindings(g.stderr, fs)
+	if model.Blocking(fs) {
+		return &exitError{code: 1, msg: fmt.Sprintf("%s is saved but cannot be pushed until the errors above are fixed (manifold annotate %s IMAGE …; --remove drops an entry)",
+			termsafe.String(l.Name), termsafe.String(l.Name))}
+	}
 	return nil
 }
 

@@ -133,8 +133,7 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 				return err
 			}
 			fmt.Fprintf(g.stdout, "staged %s: %s (%d added)\n", termsafe.String(l.Name), plural(len(l.Entries), "entry", "entries"), added)
-			printFindings(g.stderr, l.Validate())
-			return nil
+			return reportFindings(g, l)
 		},
 	}
 	cmd.Flags().BoolVarP(&amend, "amend", "a", false, "add to a staged list, or start from what the tag holds now")

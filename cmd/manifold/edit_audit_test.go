@@ -109,11 +109,12 @@ func TestDuplicatePlatformCanBeFixedFromTheCLI(t *testing.T) {
 	other := host + "/src-c:amd64"
 	writeImage(t, other, v1.Platform{OS: "linux", Architecture: "amd64"}, false)
 	list := host + "/app:v1"
-	_, errs := mustMFErr(t, "create", list, refs[0], other, refs[1])
-	if !strings.Contains(errs, "error: entry 2: duplicate platform linux/amd64 (also entry 1)") {
-		t.Fatalf("create did not flag the duplicate:\n%s", errs)
+	// The list is saved, and create exits non-zero: it cannot be pushed.
+	code, _, errs := mf(t, "create", list, refs[0], other, refs[1])
+	if code == 0 || !strings.Contains(errs, "error: entry 2: duplicate platform linux/amd64 (also entry 1)") || !strings.Contains(errs, "is saved but cannot be pushed") {
+		t.Fatalf("create did not flag the duplicate: exit %d\n%s", code, errs)
 	}
-	code, _, errs := mf(t, "push", list)
+	code, _, errs = mf(t, "push", list)
 	if code == 0 || !strings.Contains(errs, "duplicate platform") || !strings.Contains(errs, "--remove") {
 		t.Fatalf("push of a duplicate: %d\n%s", code, errs)
 	}

@@ -192,7 +192,7 @@ manifests:
 `
 	file := filepath.Join(t.TempDir(), "spec.yaml")
 	os.WriteFile(file, []byte(spec), 0o644)
-	_, errs := mustMFBoth(t, "push", "--spec", file)
+	_, errs := mustMFErr(t, "push", "--spec", file)
 	viaSpec := rawManifestOf(t, host+"/app:spec")
 	if !bytes.Equal(viaSpec, viaCreate) {
 		t.Fatalf("push --spec wrote\n%s\ncreate + annotate wrote\n%s", viaSpec, viaCreate)
@@ -228,7 +228,7 @@ manifests:
 	if _, err := remote.Head(mustRef(t, host+"/app:bad")); err == nil {
 		t.Fatal("a blocked spec was pushed")
 	}
-	_, errs = mustMFBoth(t, "push", "--spec", file, "--force")
+	_, errs = mustMFErr(t, "push", "--spec", file, "--force")
 	if !strings.Contains(errs, "linux/amd64/v3") {
 		t.Fatalf("forced push: %s", errs)
 	}
@@ -241,11 +241,52 @@ manifests:
 	}
 }
 
-func mustMFBoth(t *testing.T, args ...string) (string, string) {
-	t.Helper()
-	code, out, errs := mf(t, args...)
-	if code != 0 {
-		t.Fatalf("manifold %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errs)
+// TestAnnotateNormalisesAndFailsOnBlockingErrors: spellings are folded as
+// containerd folds them, near misses are refused with the nearest known
+// value, ” clears a variant or os.version, and a command that leaves the
+// list unpushable exits non-zero.
+func TestAnnotateNormalisesAndFailsOnBlockingErrors(t *testing.T) {
+	host := editEnv(t)
+	refs, _ := threeImages(t, host)
+	list := host + "/app:v1"
+	mustMF(t, append([]string{"create", list}, refs...)...)
+
+	out, errs := mustMFErr(t, "annotate", list, refs[1], "--os", "Linux", "--arch", "aarch64")
+	if !strings.Contains(out, "linux/arm64") || !strings.Contains(errs, "architecture aarch64 → arm64") || !strings.Contains(errs, "os Linux → linux") {
+		t.Fatalf("aarch64:\n%s\n%s", out, errs)
 	}
-	return out, errs
+	out, errs = mustMFErr(t, "annotate", list, refs[1], "--arch", "arm", "--variant", "7")
+	if !strings.Contains(out, "linux/arm/v7") || !strings.Contains(errs, "variant 7 → v7") {
+		t.Fatalf("variant 7:\n%s\n%s", out, errs)
+	}
+	code, _, errs := mf(t, "annotate", list, refs[1], "--arch", "amd46")
+	if code == 0 || !strings.Contains(errs, `unknown architecture "amd46": did you mean amd64?`) {
+		t.Fatalf("amd46: exit %d\n%s", code, errs)
+	}
+	if show := mustMF(t, "staged", "show", list); !strings.Contains(show, "linux/arm/v7") || strings.Contains(show, "amd46") {
+		t.Fatalf("a refused edit changed the list:\n%s", show)
+	}
+	// --variant '' and --os-version '' clear.
+	out = mustMF(t, "annotate", list, refs[1], "--variant", "")
+	if !strings.Contains(out, "linux/arm\n") {
+		t.Fatalf("--variant '': %s", out)
+	}
+	out = mustMF(t, "annotate", list, refs[2], "--os-version", "")
+	if !strings.Contains(out, "windows/amd64\n") {
+		t.Fatalf("--os-version '': %s", out)
+	}
+	// os.features on a Linux entry warn what they do.
+	_, errs = mustMFErr(t, "annotate", list, refs[0], "--os-features", "sse4")
+	if !strings.Contains(errs, "containerd then picks this entry only on hosts that declare") || !strings.Contains(errs, "podman ignores") {
+		t.Fatalf("os.features on linux: %s", errs)
+	}
+	// A duplicate platform is saved but fails the command.
+	code, _, errs = mf(t, "annotate", list, refs[1], "--arch", "amd64", "--os-features", "sse4")
+	if code == 0 || !strings.Contains(errs, "duplicate platform") {
+		t.Fatalf("duplicate: exit %d\n%s", code, errs)
+	}
+	// --force keeps a value manifold does not know.
+	if out := mustMF(t, "annotate", list, refs[1], "--arch", "amd46", "--os-features", "", "--force"); !strings.Contains(out, "linux/amd46") {
+		t.Fatalf("--force: %s", out)
+	}
 }

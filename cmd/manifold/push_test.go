@@ -414,11 +414,11 @@ func TestBlockingFindingStopsPush(t *testing.T) {
 	refs, _ := threeImages(t, host)
 	list := host + "/app:v1"
 	mustMF(t, "create", list, refs[0], refs[1])
-	_, errs := mustMFErr(t, "annotate", list, refs[1], "--arch", "amd64")
-	if !strings.Contains(errs, "duplicate") {
-		t.Fatalf("annotate did not report the duplicate: %s", errs)
+	code, _, errs := mf(t, "annotate", list, refs[1], "--arch", "amd64")
+	if code == 0 || !strings.Contains(errs, "duplicate") {
+		t.Fatalf("annotate did not fail on the duplicate: exit %d %s", code, errs)
 	}
-	code, _, errs := mf(t, "push", list)
+	code, _, errs = mf(t, "push", list)
 	if code == 0 || !strings.Contains(errs, "not pushed") {
 		t.Fatalf("push of a blocked list: %d %s", code, errs)
 	}
