@@ -37,7 +37,7 @@ func (c *Client) BlobExists(ctx context.Context, repository, digest string) (boo
 	if err := model.ValidateDigest(digest); err != nil {
 		return false, fmt.Errorf("blob %s: %w", digest, err)
 	}
-	resp, err := c.do(ctx, repo, func() (*http.Request, error) {
+	resp, err := c.send(func() (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodHead, c.blobURL(repo, digest), nil)
 	}, true)
 	if err != nil {
@@ -65,7 +65,7 @@ func (c *Client) OpenBlob(ctx context.Context, repository, digest string, size i
 	if err := model.ValidateDigest(digest); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	resp, err := c.do(ctx, repo, func() (*http.Request, error) {
+	resp, err := c.send(func() (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, c.blobURL(repo, digest), nil)
 	}, true)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -169,32 +170,44 @@ func (c *diskCache) hostPath(host string) string {
 	return filepath.Join(c.dir, "hosts", hex.EncodeToString(sum[:]))
 }
 
-// openHost reports whether host answered a ping anonymously before, and on
-// which scheme. It is only a hint: a 401 makes the client do the handshake.
-func (c *diskCache) openHost(host string) (scheme string, ok bool) {
+// hostChallenge returns what host asked of clients before (see
+// challenge). It is only a hint: a 401 teaches the handshake anew.
+func (c *diskCache) hostChallenge(host string) (challenge, bool) {
 	if c == nil {
-		return "", false
+		return challenge{}, false
 	}
 	b, err := os.ReadFile(c.hostPath(host))
-	if err != nil {
-		return "", false
+	if err != nil || len(b) > 64<<10 {
+		return challenge{}, false
 	}
-	h, scheme, found := strings.Cut(strings.TrimSpace(string(b)), " ")
-	if !found || h != host || scheme != "http" && scheme != "https" {
-		return "", false
+	var h struct {
+		Host string `json:"host"`
+		challenge
 	}
-	return scheme, true
+	if json.Unmarshal(b, &h) != nil || h.Host != host {
+		return challenge{}, false
+	}
+	switch h.Scheme {
+	case "none", "basic":
+	case "bearer":
+		if h.Realm == "" {
+			return challenge{}, false
+		}
+	default:
+		return challenge{}, false
+	}
+	return h.challenge, true
 }
 
-func (c *diskCache) markOpenHost(host, scheme string) {
-	if c == nil || scheme != "http" && scheme != "https" {
+func (c *diskCache) markHostChallenge(host string, ch challenge) {
+	if c == nil {
 		return
 	}
-	_ = writeAtomic(c.hostPath(host), []byte(host+" "+scheme+"\n"))
-}
-
-func (c *diskCache) forgetHost(host string) {
-	if c != nil {
-		_ = os.Remove(c.hostPath(host))
+	b, err := json.Marshal(struct {
+		Host string `json:"host"`
+		challenge
+	}{host, ch})
+	if err == nil {
+		_ = writeAtomic(c.hostPath(host), append(b, '\n'))
 	}
 }

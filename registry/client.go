@@ -12,9 +12,12 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/manifold-dev/manifold/model"
 )
@@ -54,6 +57,13 @@ type Options struct {
 	// ReadOnly refuses every write (push, delete, retag, copy) with an
 	// error that errors.Is ErrReadOnly, in the transport (readonly.go).
 	ReadOnly bool
+	// AllowTokenRealms names token-server hosts (host or host:port) that
+	// may be on a private address although the registry is not (see
+	// checkRealm). EnvTokenRealms adds to it.
+	AllowTokenRealms []string
+	// OnNotice, when set, is told what the user should know once, e.g.
+	// that a registry's credentials go to a token server on another host.
+	OnNotice func(string)
 }
 
 // Client talks to registries. It is safe for concurrent use and reuses one
@@ -64,10 +74,13 @@ type Client struct {
 
 	cache *diskCache
 
-	mu     sync.Mutex
-	scopes map[string]*scoped // authenticated transports by repository
-	// openHosts are hosts whose ping answered 200 (no auth), by scheme.
-	openHosts map[string]string
+	// hs authenticates every request (handshake.go); ggcr is hs dressed
+	// for go-containerregistry, so that its operations skip their own
+	// handshake.
+	hs   *handshake
+	ggcr http.RoundTripper
+	// session holds credentials given to Login, before the keychain.
+	session *SessionKeychain
 }
 
 // New returns a Client. MANIFOLD_INSECURE_REGISTRIES adds to opts.Insecure.
@@ -93,7 +106,12 @@ func New(opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "manifold"
 	}
-	c := &Client{insecure: map[string]bool{}, scopes: map[string]*scoped{}, openHosts: map[string]string{}, cache: newDiskCache(opts.CacheDir)}
+	c := &Client{insecure: map[string]bool{}, cache: newDiskCache(opts.CacheDir)}
+	if sk, ok := opts.Keychain.(*SessionKeychain); ok {
+		c.session = sk
+	} else {
+		c.session = NewSessionKeychain(opts.Keychain)
+	}
 	hosts := append([]string(nil), opts.Insecure...)
 	if env := os.Getenv(EnvInsecure); env != "" {
 		hosts = append(hosts, strings.Split(env, ",")...)
@@ -112,7 +130,58 @@ func New(opts Options) (*Client, error) {
 		opts.Transport = &readOnlyGuard{next: opts.Transport}
 	}
 	c.opts = opts
+	c.hs = &handshake{next: opts.Transport, realmRT: rt, keychain: c.session, ua: opts.UserAgent,
+		cache: c.cache, scheme: c.Scheme, allowed: allowedRealms(opts.AllowTokenRealms), notice: opts.OnNotice,
+		now: time.Now, hosts: map[string]*hostAuth{}}
+	if c.ggcr, err = ggcrTransport(c.hs); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+func allowedRealms(hosts []string) map[string]bool {
+	out := map[string]bool{}
+	if env := os.Getenv(EnvTokenRealms); env != "" {
+		hosts = append(hosts, strings.Split(env, ",")...)
+	}
+	for _, h := range hosts {
+		if h = strings.TrimSpace(h); h != "" {
+			out[h] = true
+		}
+	}
+	return out
+}
+
+// ggcrTransport wraps rt so that go-containerregistry uses it as it is:
+// its remote package skips its own ping, token and retry layers for a
+// *transport.Wrapper, and a Wrapper is only made by its handshake, so that
+// handshake is run once here against a ping answered in memory.
+func ggcrTransport(rt http.RoundTripper) (http.RoundTripper, error) {
+	shim := &pingShim{next: rt}
+	reg, err := name.NewRegistry("manifold.invalid")
+	if err != nil {
+		return nil, err
+	}
+	w, err := transport.NewWithContext(context.Background(), reg, authn.Anonymous, shim, nil)
+	if err != nil {
+		return nil, fmt.Errorf("set up the registry transport: %w", err)
+	}
+	shim.built.Store(true)
+	return w, nil
+}
+
+// pingShim answers go-containerregistry's set-up ping (to a name that is
+// never dialled) until built, then passes every request on.
+type pingShim struct {
+	next  http.RoundTripper
+	built atomic.Bool
+}
+
+func (p *pingShim) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !p.built.Load() && req.URL.Host == "manifold.invalid" {
+		return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+	}
+	return p.next.RoundTrip(req)
 }
 
 // Transport is the client's HTTP transport: the scheme guard, retries,

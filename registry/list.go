@@ -86,7 +86,7 @@ func (c *Client) Repositories(ctx context.Context, registry string, yield func(P
 	host := reg.RegistryStr()
 	first := &url.URL{Scheme: c.Scheme(host), Host: host, Path: "/v2/_catalog"}
 	what := "list repositories of " + registry
-	err = c.list(ctx, catalogScope(reg), first, what, func(b io.Reader) ([]string, error) {
+	err = c.list(ctx, first, what, func(b io.Reader) ([]string, error) {
 		var page struct {
 			Repositories []string `json:"repositories"`
 		}
@@ -95,6 +95,9 @@ func (c *Client) Repositories(ctx context.Context, registry string, yield func(P
 	}, yield)
 	if isStatus(err, http.StatusNotFound) || isStatus(err, http.StatusUnauthorized) && strings.Contains(registry, "docker.io") {
 		return fmt.Errorf("%s: %w", registry, ErrNoCatalog)
+	}
+	if isStatus(err, http.StatusUnauthorized) || isStatus(err, http.StatusForbidden) {
+		return &CatalogDeniedError{Registry: registry, Err: err}
 	}
 	return err
 }
@@ -108,7 +111,7 @@ func (c *Client) Tags(ctx context.Context, repository string, yield func(Page) e
 	}
 	host := repo.RegistryStr()
 	first := &url.URL{Scheme: c.Scheme(host), Host: host, Path: "/v2/" + repo.RepositoryStr() + "/tags/list"}
-	return c.list(ctx, repoScope(repo), first, "list tags of "+repository, func(b io.Reader) ([]string, error) {
+	return c.list(ctx, first, "list tags of "+repository, func(b io.Reader) ([]string, error) {
 		var page struct {
 			Tags []string `json:"tags"`
 		}
@@ -117,9 +120,9 @@ func (c *Client) Tags(ctx context.Context, repository string, yield func(Page) e
 	}, yield)
 }
 
-// list fetches the pages of a listing from first on, through sc's
-// transport, decoding each with decode and handing it to yield.
-func (c *Client) list(ctx context.Context, sc authScope, first *url.URL, what string, decode func(io.Reader) ([]string, error), yield func(Page) error) error {
+// list fetches the pages of a listing from first on, through the
+// handshake, decoding each with decode and handing it to yield.
+func (c *Client) list(ctx context.Context, first *url.URL, what string, decode func(io.Reader) ([]string, error), yield func(Page) error) error {
 	lim := c.opts.Limits
 	q := first.Query()
 	q.Set("n", strconv.Itoa(c.opts.PageSize))
@@ -136,7 +139,7 @@ func (c *Client) list(ctx context.Context, sc authScope, first *url.URL, what st
 		if last := next.Query().Get("last"); last != "" {
 			seenLast[sha256.Sum256([]byte(last))] = true
 		}
-		names, link, err := c.listPage(ctx, sc, next, what, decode)
+		names, link, err := c.listPage(ctx, next, what, decode)
 		if err != nil {
 			return err
 		}
@@ -172,9 +175,9 @@ func (c *Client) list(ctx context.Context, sc authScope, first *url.URL, what st
 
 // listPage fetches one page: its names and the next page's URL (nil at the
 // end), the body capped at Limits.ListPageBytes.
-func (c *Client) listPage(ctx context.Context, sc authScope, u *url.URL, what string, decode func(io.Reader) ([]string, error)) ([]string, *url.URL, error) {
+func (c *Client) listPage(ctx context.Context, u *url.URL, what string, decode func(io.Reader) ([]string, error)) ([]string, *url.URL, error) {
 	limit := c.opts.Limits.ListPageBytes
-	resp, err := c.send(ctx, sc, func() (*http.Request, error) {
+	resp, err := c.send(func() (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	}, false)
 	if err != nil {

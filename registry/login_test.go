@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -19,11 +20,11 @@ func TestVerifyLoginUsesTheClientTransport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.VerifyLogin(ctx, r.Host, "alice", "wonder"); err != nil {
+	if err := c.VerifyLogin(ctx, r.Host, "", "alice", "wonder"); err != nil {
 		t.Fatalf("good credentials over TLS with --ca-file: %v", err)
 	}
-	err = c.VerifyLogin(ctx, r.Host, "alice", "hunter2")
-	if err == nil || !strings.Contains(err.Error(), "refused these credentials") || strings.Contains(err.Error(), "hunter2") {
+	err = c.VerifyLogin(ctx, r.Host, "", "alice", "hunter2")
+	if !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), r.Host+": incorrect username or password") || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("wrong password: %v", err)
 	}
 
@@ -31,7 +32,7 @@ func TestVerifyLoginUsesTheClientTransport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := bare.VerifyLogin(ctx, r.Host, "alice", "wonder"); err == nil {
+	if err := bare.VerifyLogin(ctx, r.Host, "", "alice", "wonder"); err == nil {
 		t.Fatal("login to a registry with an untrusted certificate succeeded without --ca-file")
 	}
 }

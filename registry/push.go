@@ -250,8 +250,7 @@ func (c *Client) copyPuller() (*remote.Puller, error) {
 
 func (c *Client) writeOptions() []remote.Option {
 	return append(ggcrRetryOff(), // manifold's transport retries GET/HEAD
-		remote.WithAuthFromKeychain(c.opts.Keychain),
-		remote.WithTransport(c.opts.Transport),
+		remote.WithTransport(c.ggcr), // the handshake authenticates
 		remote.WithUserAgent(c.opts.UserAgent),
 		remote.WithJobs(c.opts.Concurrency),
 	)

@@ -62,6 +62,12 @@ func newTestClient(t *testing.T, rt http.RoundTripper) *Client {
 // platform to ref and returns it.
 func pushImage(t *testing.T, ref string, p v1.Platform, oci bool) v1.Image {
 	t.Helper()
+	return pushImageWith(t, ref, p, oci)
+}
+
+// pushImageWith is pushImage through the given remote options.
+func pushImageWith(t *testing.T, ref string, p v1.Platform, oci bool, opts ...remote.Option) v1.Image {
+	t.Helper()
 	img, err := random.Image(256, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +90,7 @@ func pushImage(t *testing.T, ref string, p v1.Platform, oci bool) v1.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := remote.Write(r, img); err != nil {
+	if err := remote.Write(r, img, opts...); err != nil {
 		t.Fatalf("write %s: %v", ref, err)
 	}
 	return img

@@ -211,11 +211,11 @@ func TestRoundTrips(t *testing.T) {
 	checkEntries(t, "cold", tr.Entries, f.Entries)
 	n := len(f.Entries) // 22: 11 images + 11 attestations
 	log := cnt.Log()
-	if cnt.Count("GET /v2/") != 1 || cnt.Count("GET manifest") != 1+n || cnt.Count("GET blob") != n || cnt.Total() != 2+2*n {
-		t.Fatalf("cold: %d requests, want %d (1 ping, 1 index, %d children, %d configs):\n%s", cnt.Total(), 2+2*n, n, n, strings.Join(log, "\n"))
+	if cnt.Count("GET /v2/") != 0 || cnt.Count("GET manifest") != 1+n || cnt.Count("GET blob") != n || cnt.Total() != 1+2*n {
+		t.Fatalf("cold: %d requests, want %d (no ping, 1 index, %d children, %d configs):\n%s", cnt.Total(), 1+2*n, n, n, strings.Join(log, "\n"))
 	}
-	// Phases in order: the index (sent at the same time as the ping, which
-	// may land anywhere), all children, all configs.
+	// Phases in order: the index (an anonymous registry needs no ping:
+	// the first request is the probe), all children, all configs.
 	var phases []string
 	for _, l := range log {
 		if !strings.HasPrefix(l, "GET /v2/ ") {
@@ -261,16 +261,14 @@ func TestRoundTrips(t *testing.T) {
 	if cnt.Total() != 1 || cnt.Count("HEAD manifest") != 1 {
 		t.Errorf("warm, new client: %v, want one HEAD", cnt.Log())
 	}
-	// Without a cache dir every new client pings first.
+	// Without a cache dir a new client needs no ping either: the HEAD
+	// itself learns that the host is open.
 	cnt.Reset()
 	if _, err := readClient(t, Options{}).Head(context.Background(), f.Ref(r.Host)); err != nil {
 		t.Fatal(err)
 	}
-	// The ping is the handshake, which finishes in the background once the
-	// optimistic anonymous HEAD has answered: wait for it.
-	cnt.Await(2, 10*time.Second)
-	if cnt.Total() != 2 || cnt.Count("GET /v2/") != 1 {
-		t.Errorf("no cache dir: %v, want ping + HEAD", cnt.Log())
+	if cnt.Total() != 1 || cnt.Count("GET /v2/") != 0 {
+		t.Errorf("no cache dir: %v, want the HEAD alone", cnt.Log())
 	}
 }
 
@@ -412,7 +410,7 @@ func TestAuthFromDockerConfig(t *testing.T) {
 
 	// A stale "anonymous host" hint is ignored when there are credentials.
 	cache := t.TempDir()
-	newDiskCache(cache).markOpenHost(r.Host, "http")
+	newDiskCache(cache).markHostChallenge(r.Host, challenge{Scheme: "none"})
 	hinted := readClient(t, Options{Keychain: authn.DefaultKeychain, CacheDir: cache})
 	if _, err := hinted.Tree(context.Background(), set[fixtures.DockerList].Ref(r.Host), TreeOptions{All: true}); err != nil {
 		t.Errorf("stale hint, with credentials: %v", err)
@@ -422,8 +420,8 @@ func TestAuthFromDockerConfig(t *testing.T) {
 	if _, err := anonHinted.Get(context.Background(), set[fixtures.DockerList].Ref(r.Host)); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("stale hint, anonymous: %v, want unauthorized", err)
 	}
-	if _, open := newDiskCache(cache).openHost(r.Host); open {
-		t.Error("stale hint kept after a 401")
+	if ch, ok := newDiskCache(cache).hostChallenge(r.Host); !ok || ch.Scheme != "basic" {
+		t.Errorf("stale hint kept after a 401: %+v", ch)
 	}
 
 	t.Setenv("DOCKER_CONFIG", t.TempDir()) // no credentials

@@ -123,7 +123,7 @@ func (c *Client) referrersIndex(ctx context.Context, repo name.Repository, diges
 		if page == maxReferrerPages {
 			return items, model.SupportAPI, true, nil
 		}
-		resp, err := c.do(ctx, repo, func() (*http.Request, error) {
+		resp, err := c.send(func() (*http.Request, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 			if err == nil {
 				req.Header.Set("Accept", model.MediaTypeOCIIndex)

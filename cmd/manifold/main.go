@@ -21,6 +21,7 @@ import (
 // globals are the flags every command shares.
 type globals struct {
 	insecure []string
+	realms   []string
 	caFile   string
 	debug    bool
 	theme    string
@@ -49,11 +50,15 @@ func (g *globals) client() (*registry.Client, error) {
 // clientOptions are the registry options every client shares.
 func (g *globals) clientOptions() registry.Options {
 	return registry.Options{
-		Insecure:  g.insecure,
-		CAFile:    g.caFile,
-		CacheDir:  defaultCacheDir(),
-		UserAgent: version.UserAgent(),
-		ReadOnly:  g.readOnly,
+		Insecure:         g.insecure,
+		AllowTokenRealms: g.realms,
+		CAFile:           g.caFile,
+		CacheDir:         defaultCacheDir(),
+		UserAgent:        version.UserAgent(),
+		ReadOnly:         g.readOnly,
+		OnNotice: func(s string) {
+			fmt.Fprintln(g.stderr, "manifold: "+termsafe.String(s))
+		},
 	}
 }
 
@@ -94,6 +99,7 @@ reference to open its tree. The subcommands are the same features for scripts.`,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringArrayVar(&g.insecure, "insecure-registry", nil, "reach this registry host over plain HTTP (repeatable; localhost is always plain HTTP)")
+	root.PersistentFlags().StringArrayVar(&g.realms, "allow-token-realm", nil, "let this token server host be on a private address although the registry is not (repeatable; also "+registry.EnvTokenRealms+")")
 	root.PersistentFlags().StringVar(&g.caFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
 	root.PersistentFlags().BoolVar(&g.readOnly, "readonly", false, "refuse every write to a registry (push, tag, rm, cp); reads only")
 	root.PersistentFlags().BoolVar(&g.debug, "debug", false, "log registry requests to stderr (Authorization headers are redacted)")

@@ -8,12 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui"
 )
@@ -52,7 +53,6 @@ type tuiOptions struct {
 
 // runTUI opens the UI on start (a registry, repository or reference).
 func runTUI(ctx context.Context, g *globals, client *registry.Client, start string, extra tuiOptions) error {
-	session := registry.NewSessionKeychain(nil) // credentials typed into the login prompt
 	opts := ui.Options{
 		Registry: client,
 		Start:    start,
@@ -61,7 +61,7 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 		OnOpen:   rememberRegistry,
 		ReadOnly: g.readOnly,
 		Login: func(host, user, secret string) (ui.Registry, error) {
-			return g.loginClient(ctx, session, host, user, secret, extra)
+			return login(ctx, client, host, user, secret)
 		},
 		SaveCredentials: registry.SaveCredentials,
 		CredentialStore: registry.CredentialStore,
@@ -78,23 +78,14 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 	return nil
 }
 
-// loginClient checks user/secret against host and returns a client that
-// uses them for host (kept in memory for the session) and the usual keychain
-// for every other registry.
-func (g *globals) loginClient(ctx context.Context, session *registry.SessionKeychain, host, user, secret string, extra tuiOptions) (*registry.Client, error) {
-	opts := g.clientOptions()
-	opts.Keychain, opts.PageSize = session, extra.pageSize
-	c, err := registry.New(opts)
-	if err != nil {
+// login checks user/secret against host through the browser's own client
+// (its --debug log, CAs and plain-HTTP guard) and makes that client use
+// them for host, in memory, for the rest of the session.
+func login(ctx context.Context, client *registry.Client, host, user, secret string) (*registry.Client, error) {
+	if err := client.Login(ctx, host, "", user, secret); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := c.VerifyLogin(ctx, host, user, secret); err != nil {
-		return nil, err
-	}
-	session.Set(host, user, secret)
-	return c, nil
+	return client, nil
 }
 
 func isTerminal(g *globals) bool {
@@ -164,7 +155,23 @@ func rememberRegistry(reg string) {
 // the status line instead.
 func (g *globals) tuiClient() (*registry.Client, func(), error) {
 	opts := g.clientOptions()
-	closeLog := func() {}
+	// Notices (credentials sent to a token server on another host) are
+	// said on stderr once the browser has given the terminal back.
+	var mu sync.Mutex
+	var notices []string
+	opts.OnNotice = func(s string) {
+		mu.Lock()
+		notices = append(notices, s)
+		mu.Unlock()
+	}
+	sayNotices := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, s := range notices {
+			fmt.Fprintln(g.stderr, "manifold: "+termsafe.String(s))
+		}
+	}
+	closeLog := sayNotices
 	if g.debug {
 		dir, err := os.UserCacheDir()
 		if err != nil {
@@ -180,6 +187,7 @@ func (g *globals) tuiClient() (*registry.Client, func(), error) {
 		}
 		opts.Debug = f
 		closeLog = func() {
+			sayNotices()
 			f.Close()
 			fmt.Fprintln(g.stderr, "manifold: debug log written to "+path)
 		}

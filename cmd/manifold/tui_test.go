@@ -71,17 +71,21 @@ func TestLoginIsVerifiedAgainstTheRegistry(t *testing.T) {
 	}))
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
-	g := &globals{}
 	session := registry.NewSessionKeychain(nil)
-	if _, err := g.loginClient(context.Background(), session, host, "bob", "wrong", tuiOptions{}); err == nil || strings.Contains(err.Error(), "wrong") {
-		t.Fatalf("refused credentials: err %v (must fail, without the secret)", err)
+	client, err := registry.New(registry.Options{Keychain: session})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := login(context.Background(), client, host, "bob", "wrong"); err == nil || strings.Contains(err.Error(), "wrong") ||
+		!strings.Contains(err.Error(), "incorrect username or password") {
+		t.Fatalf("refused credentials: err %v (must fail, say so, without the secret)", err)
 	}
 	if session.Has(host) {
 		t.Fatal("refused credentials were kept")
 	}
-	c, err := g.loginClient(context.Background(), session, host, "bob", "s3cret", tuiOptions{})
-	if err != nil || c == nil {
-		t.Fatalf("good credentials: %v", err)
+	c, err := login(context.Background(), client, host, "bob", "s3cret")
+	if err != nil || c != client {
+		t.Fatalf("good credentials: %v (the same client must be kept, %p vs %p)", err, c, client)
 	}
 	if !session.Has(host) {
 		t.Fatal("accepted credentials were not kept for the session")

@@ -49,6 +49,9 @@ type Options struct {
 	Wrap func(http.Handler) http.Handler
 	// CatalogMaxEntries caps _catalog pages (distribution's default is 1000).
 	CatalogMaxEntries int
+	// Token, when set, runs the registry with token auth and a token
+	// server (see TokenAuth); Registry.Tokens is that server.
+	Token *TokenAuth
 }
 
 // Registry is a running test registry. It stops when the test ends.
@@ -64,6 +67,8 @@ type Registry struct {
 	CertPool *x509.CertPool
 	// Server is the underlying httptest server.
 	Server *httptest.Server
+	// Tokens is the token server (nil without Options.Token).
+	Tokens *TokenServer
 }
 
 var quiet sync.Once
@@ -98,6 +103,15 @@ func Start(t testing.TB, opts Options) *Registry {
 		cfg.Auth = configuration.Auth{"htpasswd": configuration.Parameters{"realm": Realm, "path": path}}
 	}
 
+	var tokens *TokenServer
+	if opts.Token != nil {
+		var bundle string
+		tokens, bundle = startTokenServer(t, *opts.Token, dir)
+		cfg.Auth = configuration.Auth{"token": configuration.Parameters{
+			"realm": tokens.Realm, "service": TokenService, "issuer": TokenIssuer, "rootcertbundle": bundle,
+		}}
+	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	app := handlers.NewApp(ctx, cfg)
 	var h http.Handler = app
@@ -122,7 +136,7 @@ func Start(t testing.TB, opts Options) *Registry {
 	if err != nil {
 		t.Fatalf("testregistry: %v", err)
 	}
-	r := &Registry{Host: u.Host, URL: srv.URL, Server: srv}
+	r := &Registry{Host: u.Host, URL: srv.URL, Server: srv, Tokens: tokens}
 	if opts.TLS {
 		cert := srv.Certificate()
 		r.CertPool = x509.NewCertPool()
