@@ -140,7 +140,7 @@ func (l *StagedList) Validate() []Finding {
 	}
 	mt := l.EffectiveMediaType()
 	if len(l.Entries) == 0 {
-		add(Block, -1, "no-entries", "the list has no entries: add images with create or annotate")
+		add(Block, -1, "no-entries", "the list has no entries: add images with manifold create --amend LIST IMAGE..., or a on an image in the TUI")
 	}
 	if mt == MediaTypeDockerList && len(l.Annotations) > 0 {
 		add(Warning, -1, "dropped-annotations", "a Docker manifest list has no annotations: the index annotations %s are dropped (push as OCI to keep them)", keysOf(l.Annotations))

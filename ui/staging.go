@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -18,9 +19,12 @@ import (
 
 // StageStore keeps staged lists; *stagestore.Store satisfies it.
 type StageStore interface {
+	verbs.Store
 	List() ([]stagestore.Summary, error)
-	Load(name string) (*model.StagedList, error)
-	Save(l *model.StagedList) error
+	LoadRev(name string) (*model.StagedList, int64, error)
+	// SaveIf saves only over the revision the pane read: a list another
+	// manifold (the CLI) changed meanwhile is not overwritten.
+	SaveIf(l *model.StagedList, rev int64) (int64, error)
 	Update(name string, fn func(*model.StagedList) error) (*model.StagedList, error)
 	Rename(from, to string) error
 	Discard(name string) error
@@ -136,11 +140,24 @@ type stagingPage struct {
 }
 
 // stagingSaver serialises saves: a save older than the last one written is
-// dropped, so quick edits land in order.
+// dropped, so quick edits land in order. rev is the revision of the open
+// list on disk as this pane last read or wrote it; each save is written
+// only over that revision. After a refused save (another manifold changed
+// the list) stale is set and later saves of edits made on the old list are
+// dropped until the pane shows the list as it is now.
 type stagingSaver struct {
 	mu    sync.Mutex
 	saved int
 	gen   int
+	rev   int64
+	stale bool
+}
+
+// opened records the revision of a list the pane now shows.
+func (sv *stagingSaver) opened(rev int64) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	sv.rev, sv.stale = rev, false
 }
 
 func newStagingPage(c *common) *stagingPage {
@@ -164,6 +181,7 @@ type (
 		store     StageStore
 		lists     []stagestore.Summary
 		open      *model.StagedList
+		openRev   int64
 		initial   bool // from Init: open replaces the open list
 		note      string
 		err       error
@@ -171,10 +189,14 @@ type (
 	stagingSavedMsg struct {
 		page int
 		err  error
+		// changed is set when another manifold changed the list since
+		// the pane read it: the save was refused.
+		changed *stagestore.ChangedError
 	}
 	stagingCreatedMsg struct {
 		page, req int
 		list      *model.StagedList
+		rev       int64
 		note      string
 		err       error
 	}
@@ -239,8 +261,8 @@ func (p *stagingPage) Init() tea.Cmd {
 			openName = newestList(ls)
 		}
 		if openName != "" {
-			if l, err := st.Load(openName); err == nil {
-				msg.open = l
+			if l, rev, err := st.LoadRev(openName); err == nil {
+				msg.open, msg.openRev = l, rev
 			}
 		}
 		return msg
@@ -323,12 +345,36 @@ func (p *stagingPage) save(l *model.StagedList) tea.Cmd {
 	return func() tea.Msg {
 		sv.mu.Lock()
 		defer sv.mu.Unlock()
-		if gen < sv.saved {
+		if gen < sv.saved || sv.stale {
 			return nil
 		}
 		sv.saved = gen
-		return stagingSavedMsg{page: id, err: st.Save(snapshot)}
+		rev, err := st.SaveIf(snapshot, sv.rev)
+		var changed *stagestore.ChangedError
+		if errors.As(err, &changed) {
+			sv.stale = true
+			return stagingSavedMsg{page: id, err: err, changed: changed}
+		}
+		if err == nil {
+			sv.rev = rev
+		}
+		return stagingSavedMsg{page: id, err: err}
 	}
+}
+
+// onChangedElsewhere shows the list as another manifold left it, after a
+// save of this pane's edit was refused: nothing on disk is overwritten,
+// and the user redoes the edit on what is there now.
+func (p *stagingPage) onChangedElsewhere(ch *stagestore.ChangedError) tea.Cmd {
+	p.undo = nil
+	if ch.List == nil {
+		p.setList(nil)
+		p.saver.opened(0)
+		return tea.Batch(p.refreshLists(), setStatus("not saved: "+termsafe.String(ch.Name)+" was discarded by another manifold", true))
+	}
+	p.setList(ch.List)
+	p.saver.opened(ch.Revision)
+	return setStatus("not saved: "+termsafe.String(ch.Name)+" was changed by another manifold (the CLI?); this is the list as it is now, make your edit again", true)
 }
 
 func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
@@ -345,6 +391,7 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.store, p.lists = msg.store, msg.lists
 		if msg.initial {
 			p.setList(msg.open)
+			p.saver.opened(msg.openRev)
 		}
 		p.clampCursor()
 		if msg.note != "" {
@@ -355,6 +402,9 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return p, nil
 	case stagingSavedMsg:
+		if msg.changed != nil {
+			return p, p.onChangedElsewhere(msg.changed)
+		}
 		if msg.err != nil {
 			return p, setStatus("not saved: "+termsafe.String(msg.err.Error()), true)
 		}
@@ -369,6 +419,7 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.undo = nil
 		p.setList(msg.list)
+		p.saver.opened(msg.rev)
 		return p, tea.Batch(setStatus(msg.note, false), p.refreshLists())
 	case stagingReviewMsg:
 		return p.onReview(msg)
@@ -510,8 +561,13 @@ func (p *stagingPage) onListsKey(msg tea.KeyPressMsg) tea.Cmd {
 		st, id, req := p.store, p.id, p.req
 		return func() tea.Msg {
 			// Saving it again makes it the newest: a (stage) adds to it.
-			l, err := st.Update(sel.Name, func(*model.StagedList) error { return nil })
-			return stagingCreatedMsg{page: id, req: req, list: l, note: "opened " + termsafe.String(sel.Name) + ": a on any screen adds to it", err: err}
+			l, rev, err := st.Change(sel.Name, func(l *model.StagedList) (*model.StagedList, error) {
+				if l == nil {
+					return nil, fmt.Errorf("%s: %w", sel.Name, stagestore.ErrNotFound)
+				}
+				return l, nil
+			})
+			return stagingCreatedMsg{page: id, req: req, list: l, rev: rev, note: "opened " + termsafe.String(sel.Name) + ": a on any screen adds to it", err: err}
 		}
 	case key.Matches(msg, p.keys.Discard):
 		p.dialog = dialogDiscard
@@ -659,34 +715,30 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 		if st == nil {
 			return fail(fmt.Errorf("the staging store is not open"))
 		}
-		if l, err := st.Load(target); err == nil {
-			n, skipped := l.AddReport(pending...)
-			if err := st.Save(l); err != nil {
-				return fail(err)
-			}
-			return stagingCreatedMsg{page: id, req: req, list: l, note: fmt.Sprintf("opened %s (%d added%s)", termsafe.String(target), n, alreadyThere(skipped))}
-		}
-		l := &model.StagedList{Name: target, Target: target}
-		note := "new list " + termsafe.String(target)
+		var r verbs.Reader
 		if pusher != nil {
-			s, err := verbs.StartFromTag(ctx, pusher, target, target, true)
-			if err != nil {
-				return fail(err)
-			}
-			l = s.List
-			if s.Kept {
-				note = fmt.Sprintf("amending %s: %s from the tag", termsafe.String(target), plural(len(l.Entries), "entry", "entries"))
-			}
+			r = pusher
 		}
-		n, skipped := l.AddReport(pending...)
-		if n > 0 {
-			note += fmt.Sprintf(", %d added", n)
-		}
-		note += alreadyThere(skipped)
-		if err := st.Save(l); err != nil {
+		res, err := verbs.StageInto(ctx, r, st, target, target, pending, verbs.StageOptions{Amend: true, Keep: true})
+		if err != nil {
 			return fail(err)
 		}
-		return stagingCreatedMsg{page: id, req: req, list: l, note: note}
+		l := res.List
+		var note string
+		switch {
+		case res.Start == nil:
+			note = fmt.Sprintf("opened %s (%d added%s)", termsafe.String(target), res.Added, alreadyThere(res.Skipped))
+		default:
+			note = "new list " + termsafe.String(target)
+			if res.Start.Kept {
+				note = fmt.Sprintf("amending %s: %s from the tag", termsafe.String(target), plural(len(res.Start.List.Entries), "entry", "entries"))
+			}
+			if res.Added > 0 {
+				note += fmt.Sprintf(", %d added", res.Added)
+			}
+			note += alreadyThere(res.Skipped)
+		}
+		return stagingCreatedMsg{page: id, req: req, list: l, rev: res.Revision, note: note}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -59,6 +60,9 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 				}
 				picks = append(picks, pp)
 			}
+			if len(args) < 2 && !amend {
+				return fmt.Errorf("give at least one IMAGE: manifold create LIST IMAGE... (docker refuses an empty list too); --amend LIST starts from what the tag holds")
+			}
 			c, err := g.client()
 			if err != nil {
 				return err
@@ -78,59 +82,38 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 				listName = target.Name()
 			}
 			ctx := cmd.Context()
-			l, err := st.Load(listName)
-			switch {
-			case err == nil && !amend:
-				return fmt.Errorf("%s is already staged: add to it with --amend, or discard it with manifold staged rm", termsafe.String(listName))
-			case err == nil:
-				// Amend the staged list.
-			case !errors.Is(err, stagestore.ErrNotFound):
-				return err
-			default:
-				s, err := verbs.StartFromTag(ctx, c, listName, target.Name(), amend)
-				if err != nil {
-					return err
-				}
-				if amend && s.Now.Exists() && !s.Kept {
-					return fmt.Errorf("%s is a single image, not a list: create a new list instead of amending", termsafe.String(target.Name()))
-				}
-				l = s.List
-				if s.Kept {
-					fmt.Fprintf(g.stderr, "amending %s: %d entries from %s\n", termsafe.String(target.Name()), len(l.Entries), shortDigest(s.Now.Digest))
-				}
-			}
-			if cmd.Flags().Changed("media-type") {
-				l.MediaType = mt
-			}
-			added := 0
+			// Everything from the network is fetched before the list is
+			// touched; the change itself runs under the store's lock, so
+			// parallel creates and amends of one list all land.
+			var entries []model.StagedEntry
 			for _, ref := range args[1:] {
-				t, err := c.Tree(ctx, ref, registry.TreeOptions{All: true})
+				es, err := fetchEntries(ctx, g, c, ref, picks)
 				if err != nil {
 					return err
 				}
-				var pick func(*model.Entry) bool
-				if len(picks) > 0 {
-					pick = func(e *model.Entry) bool { return e.Platform != nil && matchesAny(*e.Platform, picks) }
-				}
-				es, err := model.EntriesFromTree(ref, t, pick)
-				if err != nil {
-					return err
-				}
-				if t.IsIndex() {
-					if pick == nil {
-						fmt.Fprintf(g.stderr, "%s is a list: taking all %s (attestations kept with their image); --platform os/arch takes only one\n", termsafe.String(ref), plural(len(es), "entry", "entries"))
-					} else {
-						fmt.Fprintf(g.stderr, "%s is a list: taking %s for --platform (attestations kept with their image)\n", termsafe.String(ref), plural(len(es), "entry", "entries"))
-					}
-				}
-				n, skipped := l.AddReport(es...)
-				added += n
-				for _, s := range skipped {
-					fmt.Fprintln(g.stderr, termsafe.String(s.Message(l)))
-				}
+				entries = append(entries, es...)
 			}
-			if err := st.Save(l); err != nil {
+			res, err := verbs.StageInto(ctx, c, st, listName, target.Name(), entries, verbs.StageOptions{Amend: amend, Keep: amend, ListOnly: amend,
+				Edit: func(l *model.StagedList) {
+					if cmd.Flags().Changed("media-type") {
+						l.MediaType = mt
+					}
+				}})
+			if errors.Is(err, verbs.ErrNotAList) {
+				return fmt.Errorf("%s is a single image, not a list: create a new list instead of amending", termsafe.String(target.Name()))
+			}
+			if errors.Is(err, stagestore.ErrExists) {
+				return fmt.Errorf("%s is already staged: add to it with --amend, or discard it with manifold staged rm", termsafe.String(listName))
+			}
+			if err != nil {
 				return err
+			}
+			l, added, skipped := res.List, res.Added, res.Skipped
+			if res.Start != nil && res.Start.Kept {
+				fmt.Fprintf(g.stderr, "amending %s: %d entries from %s\n", termsafe.String(target.Name()), len(res.Start.List.Entries), shortDigest(res.Start.Now.Digest))
+			}
+			for _, s := range skipped {
+				fmt.Fprintln(g.stderr, termsafe.String(s.Message(l)))
 			}
 			fmt.Fprintf(g.stdout, "staged %s: %s (%d added)\n", termsafe.String(l.Name), plural(len(l.Entries), "entry", "entries"), added)
 			return reportFindings(g, l)
@@ -141,6 +124,32 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 	cmd.Flags().StringArrayVar(&platforms, "platform", nil, "from an IMAGE that is a list, take only entries for this platform (repeatable)")
 	cmd.Flags().StringVar(&listName, "name", "", "name of the staged list (default: the LIST reference)")
 	return cmd
+}
+
+// fetchEntries reads ref and returns the entries it adds: the image, or
+// the entries of a list (those matching picks when given), each image
+// followed by its attestations.
+func fetchEntries(ctx context.Context, g *globals, c *registry.Client, ref string, picks []model.Platform) ([]model.StagedEntry, error) {
+	t, err := c.Tree(ctx, ref, registry.TreeOptions{All: true})
+	if err != nil {
+		return nil, err
+	}
+	var pick func(*model.Entry) bool
+	if len(picks) > 0 {
+		pick = func(e *model.Entry) bool { return e.Platform != nil && matchesAny(*e.Platform, picks) }
+	}
+	es, err := model.EntriesFromTree(ref, t, pick)
+	if err != nil {
+		return nil, err
+	}
+	if t.IsIndex() {
+		if pick == nil {
+			fmt.Fprintf(g.stderr, "%s is a list: taking all %s (attestations kept with their image); --platform os/arch takes only one\n", termsafe.String(ref), plural(len(es), "entry", "entries"))
+		} else {
+			fmt.Fprintf(g.stderr, "%s is a list: taking %s for --platform (attestations kept with their image)\n", termsafe.String(ref), plural(len(es), "entry", "entries"))
+		}
+	}
+	return es, nil
 }
 
 // matchesAny reports whether p is one of want, compared after

@@ -80,8 +80,9 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 				return err
 			}
 			var (
-				l  *model.StagedList
-				st *stagestore.Store
+				l   *model.StagedList
+				st  *stagestore.Store
+				rev int64
 			)
 			if f.spec != "" {
 				raw, err := os.ReadFile(f.spec)
@@ -101,11 +102,11 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 				if st, err = openStageStore(); err != nil {
 					return err
 				}
-				if l, err = loadStaged(st, c, args[0]); err != nil {
+				if l, rev, err = loadStagedRev(st, c, args[0]); err != nil {
 					return err
 				}
 			}
-			return runPush(cmd.Context(), g, c, st, l, f)
+			return runPush(cmd.Context(), g, c, st, l, rev, f)
 		},
 	}
 	fl := cmd.Flags()
@@ -178,8 +179,10 @@ func listFromSpec(ctx context.Context, c *registry.Client, s *model.Spec, warn i
 }
 
 // runPush pushes l, asking before cross-registry copies and before writing
-// over a moved tag. st is nil for a list that is not staged (--spec).
-func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore.Store, l *model.StagedList, f pushFlags) error {
+// over a moved tag. st is nil for a list that is not staged (--spec); rev is
+// the revision of the staged list that was read, which --purge discards
+// only if nobody changed the list during the push.
+func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore.Store, l *model.StagedList, rev int64, f pushFlags) error {
 	plan, err := c.PlanPush(l, f.tags)
 	if err != nil {
 		return err
@@ -234,7 +237,16 @@ func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore
 		return nil
 	}
 	if f.purge {
-		if err := st.Discard(l.Name); err != nil {
+		err := st.DiscardIf(l.Name, rev)
+		if errors.Is(err, stagestore.ErrChanged) {
+			// The tag holds what was pushed: the kept list amends that.
+			if _, err := st.Update(l.Name, func(s *model.StagedList) error { s.Base = res.Digest; return nil }); err != nil && !errors.Is(err, stagestore.ErrNotFound) {
+				return err
+			}
+			return fmt.Errorf("pushed, but the staged list %s was changed by another manifold during the push, so it is kept: manifold staged show %s --diff shows what is not pushed yet, manifold staged rm %s discards it",
+				termsafe.String(l.Name), termsafe.String(l.Name), termsafe.String(l.Name))
+		}
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(g.stderr, "discarded staged list %s\n", termsafe.String(l.Name))

@@ -73,18 +73,25 @@ func (g *globals) stageEnv() (*stagestore.Store, *registry.Client, error) {
 // loadStaged finds a staged list by its name as given, or by the normalised
 // reference it was created for.
 func loadStaged(st *stagestore.Store, c *registry.Client, arg string) (*model.StagedList, error) {
-	l, err := st.Load(arg)
+	l, _, err := loadStagedRev(st, c, arg)
+	return l, err
+}
+
+// loadStagedRev is loadStaged with the revision read, for a change saved
+// later only if nobody else changed the list (SaveIf, DiscardIf).
+func loadStagedRev(st *stagestore.Store, c *registry.Client, arg string) (*model.StagedList, int64, error) {
+	l, rev, err := st.LoadRev(arg)
 	if err == nil || !errors.Is(err, stagestore.ErrNotFound) {
-		return l, err
+		return l, rev, err
 	}
 	if c != nil {
 		if r, perr := c.ParseReference(arg); perr == nil && r.Name() != arg {
-			if l, err2 := st.Load(r.Name()); err2 == nil {
-				return l, nil
+			if l, rev, err2 := st.LoadRev(r.Name()); err2 == nil {
+				return l, rev, nil
 			}
 		}
 	}
-	return nil, fmt.Errorf("%w (see manifold staged ls)", err)
+	return nil, 0, fmt.Errorf("%w (see manifold staged ls)", err)
 }
 
 // stagedKey returns the store name of a list given as LIST, the same way
