@@ -327,14 +327,18 @@ func (c *Client) get(ctx context.Context, r name.Reference) (*Manifest, error) {
 		// Seen before: one HEAD says whether the cached content still is
 		// what the tag points at. The tag's digest always comes from the
 		// registry, never from the cache.
+		// A HEAD without Docker-Content-Digest leaves the digest
+		// unknown: then the GET by tag below is the answer.
 		h, err := c.fetchManifest(ctx, r, true)
 		if err != nil {
 			return nil, err
 		}
-		if mt, raw, ok := c.cache.get(h.digest); ok && mt != blobType {
-			return &Manifest{Repository: repo.Name(), Digest: h.digest, MediaType: mt, Size: int64(len(raw)), Raw: raw}, nil
+		if h.digest != "" {
+			if mt, raw, ok := c.cache.get(h.digest); ok && mt != blobType {
+				return &Manifest{Repository: repo.Name(), Digest: h.digest, MediaType: mt, Size: int64(len(raw)), Raw: raw}, nil
+			}
+			r = repo.Digest(h.digest)
 		}
-		r = repo.Digest(h.digest)
 	}
 	f, err := c.fetchManifest(ctx, r, false)
 	if err != nil {
@@ -348,7 +352,8 @@ func (c *Client) get(ctx context.Context, r name.Reference) (*Manifest, error) {
 }
 
 // Head asks the registry what a reference points at without fetching it:
-// the digest (Docker-Content-Digest), media type and size. It is never
+// the digest (Docker-Content-Digest), media type and size; when the HEAD
+// answer has no digest, a GET (verified) finds it. It is never
 // answered from the cache.
 func (c *Client) Head(ctx context.Context, ref string) (*Manifest, error) {
 	r, err := c.ParseReference(ref)
@@ -356,6 +361,11 @@ func (c *Client) Head(ctx context.Context, ref string) (*Manifest, error) {
 		return nil, err
 	}
 	f, err := c.fetchManifest(ctx, r, true)
+	if err == nil && f.digest == "" {
+		// Some registries leave Docker-Content-Digest out of HEAD
+		// answers: a GET, verified as usual, says what the tag holds.
+		f, err = c.fetchManifest(ctx, r, false)
+	}
 	if err != nil {
 		return nil, err
 	}

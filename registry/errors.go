@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
 )
 
 // Sentinel errors the UI and CLI test with errors.Is. Errors that come from an
@@ -93,7 +95,7 @@ func statusError(what string, resp *http.Response) error {
 	defer resp.Body.Close()
 	err := transport.CheckError(resp, http.StatusOK)
 	if err == nil {
-		err = fmt.Errorf("unexpected status %s", resp.Status)
+		err = fmt.Errorf("unexpected status %s", termsafe.String(resp.Status))
 	}
 	return &StatusError{What: what, Status: resp.StatusCode, Err: err}
 }

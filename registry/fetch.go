@@ -119,9 +119,8 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 		if byDigest && header != "" && header != id {
 			return nil, &DigestMismatchError{What: what, Want: id, Got: header}
 		}
-		if want == "" {
-			return nil, fmt.Errorf("HEAD %s: the registry sent no Docker-Content-Digest", what)
-		}
+		// want is "" when a tag's HEAD has no Docker-Content-Digest: the
+		// caller falls back to a GET.
 		if ctype == model.MediaTypeSchema1 || ctype == model.MediaTypeSchema1Signed {
 			return nil, fmt.Errorf("%s: %w", what, model.ErrSchema1)
 		}

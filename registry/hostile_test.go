@@ -217,3 +217,70 @@ func TestNextLink(t *testing.T) {
 		}
 	}
 }
+
+// A registry that leaves Docker-Content-Digest out of HEAD answers: a tag
+// seen before (the cache's hint sends a HEAD first) stays readable, by a GET
+// verified as usual, and Head finds the digest the same way.
+func TestHostileHeadWithoutDigest(t *testing.T) {
+	s := &hostile.Server{NoHeadDigest: true}
+	host := s.Start(t)
+	c := hostileClient(t, func(o *Options) { o.CacheDir = t.TempDir() })
+	ctx := deadline(t, time.Minute)
+	ref := host + "/small:v1"
+	first, err := c.Get(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads := s.Heads()
+	again, err := c.Get(ctx, ref) // seen: HEAD first, no digest, then GET
+	if err != nil {
+		t.Fatalf("second read of a tag whose HEAD has no digest: %v", err)
+	}
+	if s.Heads() == heads {
+		t.Fatal("no HEAD was sent: the fault never fired")
+	}
+	if again.Digest != first.Digest || len(again.Raw) == 0 {
+		t.Fatalf("second read: %s (%d bytes), want %s", again.Digest, len(again.Raw), first.Digest)
+	}
+	heads = s.Heads()
+	h, err := c.Head(ctx, ref)
+	if err != nil {
+		t.Fatalf("Head: %v", err)
+	}
+	if s.Heads() == heads || h.Digest != first.Digest {
+		t.Fatalf("Head: digest %s (HEADs %d → %d), want %s", h.Digest, heads, s.Heads(), first.Digest)
+	}
+	tree, err := c.Tree(ctx, ref, TreeOptions{All: true})
+	if err != nil || tree.Digest != first.Digest {
+		t.Fatalf("Tree after: %v", err)
+	}
+}
+
+// A registry error body can neither forge a line nor drive the terminal:
+// JSON messages and raw bodies reach the error text with newlines and
+// escapes shown, whoever parsed them.
+func TestHostileErrorBodyOneLine(t *testing.T) {
+	for _, body := range []string{
+		`{"errors":[{"code":"NAME_UNKNOWN","message":"gone\nmanifold: pushed evil@sha256:00\r\u001b[2J","detail":"x\ny"}]}`,
+		"not json\nmanifold: pushed evil@sha256:00\n\x1b]52;c;aGk=\x07",
+	} {
+		s := &hostile.Server{ErrorBody: []byte(body)}
+		host := s.Start(t)
+		c := hostileClient(t)
+		ctx := deadline(t, time.Minute)
+		_, err := c.Get(ctx, host+"/nothing:v1")
+		if err == nil || !errors.Is(err, ErrNotFound) {
+			t.Fatalf("err = %v, want not found", err)
+		}
+		_, lerr := listAll(ctx, c, false, host+"/nothing")
+		for _, e := range []error{err, lerr} {
+			msg := e.Error()
+			if strings.ContainsAny(msg, "\n\r\x1b\x07") {
+				t.Fatalf("error text holds a raw control character: %q", msg)
+			}
+			if !strings.Contains(msg, `\x0amanifold: pushed`) {
+				t.Fatalf("the registry's message is not shown escaped: %q", msg)
+			}
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
 )
 
 // Listing (tags/list and _catalog) is manifold's own, not
@@ -220,7 +222,7 @@ func nextLink(resp *http.Response) (*url.URL, error) {
 			}
 			u, err := url.Parse(target[1 : len(target)-1])
 			if err != nil {
-				return nil, fmt.Errorf("bad next-page Link %q: %w", sanitizeForError(target), err)
+				return nil, fmt.Errorf("bad next-page Link %s: %w", sanitizeForError(target), err)
 			}
 			return resp.Request.URL.ResolveReference(u), nil
 		}
@@ -244,12 +246,12 @@ func relNext(params string) bool {
 	return false
 }
 
-// sanitizeForError shortens registry text quoted in an error.
+// sanitizeForError shortens and escapes registry text quoted in an error.
 func sanitizeForError(s string) string {
 	if len(s) > 200 {
 		s = s[:200] + "…"
 	}
-	return s
+	return termsafe.String(s)
 }
 
 // capReader reads at most limit bytes from r and fails with a

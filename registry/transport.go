@@ -1,9 +1,11 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -206,8 +208,69 @@ func newTransport(opts Options) (http.RoundTripper, error) {
 	if opts.Debug != nil {
 		rt = &debugTransport{next: rt, w: opts.Debug}
 	}
+	rt = &errorBodyTransport{next: rt}
 	rt = &retryTransport{next: rt, to: to, onRetry: opts.OnRetry, debug: opts.Debug}
 	return &tlsHintTransport{next: rt}, nil
+}
+
+// maxErrorBody caps the error body of a failed request: it is read for
+// diagnostics only.
+const maxErrorBody = 64 << 10
+
+// errorBodyTransport makes the body of every 4xx and 5xx answer safe to
+// quote in an error, whoever reads it (manifold or go-containerregistry):
+// at most maxErrorBody bytes, and every string in it (each JSON string, or
+// the whole body when it is not JSON) with control characters, newlines
+// included, escaped as termsafe does. Registry text in an error can then
+// neither forge a line ("manifold: pushed …") nor drive the terminal.
+type errorBodyTransport struct{ next http.RoundTripper }
+
+func (t *errorBodyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp.StatusCode < 400 || resp.Body == nil || resp.Body == http.NoBody {
+		return resp, err
+	}
+	b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	if rerr != nil && len(b) == 0 {
+		b = []byte(fmt.Sprintf("(error body unreadable: %v)", rerr))
+	}
+	b = safeErrorBody(b)
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.ContentLength = int64(len(b))
+	resp.Header.Del("Content-Length")
+	resp.Header.Del("Content-Encoding")
+	return resp, nil
+}
+
+// safeErrorBody returns b with every string escaped by termsafe.String: as
+// JSON with its strings escaped when b is JSON, else as escaped text.
+func safeErrorBody(b []byte) []byte {
+	var v any
+	if json.Unmarshal(b, &v) == nil {
+		if out, err := json.Marshal(safeJSON(v)); err == nil {
+			return out
+		}
+	}
+	return []byte(termsafe.String(string(b)))
+}
+
+func safeJSON(v any) any {
+	switch x := v.(type) {
+	case string:
+		return termsafe.String(x)
+	case []any:
+		for i := range x {
+			x[i] = safeJSON(x[i])
+		}
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[termsafe.String(k)] = safeJSON(e)
+		}
+		return out
+	}
+	return v
 }
 
 // tlsHintTransport turns certificate verification errors into *TLSError.

@@ -4,19 +4,34 @@
 // and build history that may carry control characters: CSI sequences that
 // move the cursor or recolour the screen, OSC sequences that set the window
 // title or write the clipboard (OSC 52), BEL, and bidi overrides that reorder
-// what the eye reads. termsafe shows every such character as a visible escape
-// (\x1b, \x07, \u202e), so nothing is lost and nothing is executed.
+// what the eye reads; and invisible characters that make two names look the
+// same ("latest" and "latest\u200b"). termsafe shows every such character as
+// a visible escape (\x1b, \x07, \u202e, \u200b, \U000e0041), so nothing is
+// lost, nothing is executed and nothing hides.
+//
+// Which characters are escaped is decided by the Unicode tables of the
+// unicode package, not by a list: every code point that is not graphic
+// (categories Cc, Cf, Co, Cs, Zl, Zp and unassigned Cn), every space but
+// U+0020 (Zs: no-break and other widths), and every default-ignorable code
+// point that is graphic by category (Other_Default_Ignorable_Code_Point:
+// Hangul fillers U+115F, U+1160, U+3164, U+FFA0, the combining grapheme
+// joiner, Khmer inherent vowels; and the variation selectors). The only
+// character added by hand is U+2800 BRAILLE PATTERN BLANK, a So that
+// renders as nothing.
 package termsafe
 
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// String returns s with every control, bidi-control and invalid-UTF-8 byte
-// replaced by a visible escape. Printable text, including wide and combining
-// characters, is kept. Tabs become a single space so layouts hold.
+// String returns s with every control, format, invisible and invalid-UTF-8
+// byte replaced by a visible escape: \xHH for C0, DEL and bytes that are not
+// UTF-8, \uHHHH and \UHHHHHHHH for the rest. Printable text, including wide
+// and combining characters, is kept. Tabs become a single space so layouts
+// hold.
 func String(s string) string {
 	if Safe(s) {
 		return s
@@ -32,9 +47,9 @@ func String(s string) string {
 			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		case isBidiOrInvisible(r):
+		case r > 0xffff && Escaped(r):
+			fmt.Fprintf(&b, `\U%08x`, r)
+		case Escaped(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[i : i+size])
@@ -77,7 +92,7 @@ func Safe(s string) bool {
 			// Check the rest rune by rune; invalid UTF-8 is caught by
 			// ValidString (a literal U+FFFD is printable and kept).
 			for _, r := range s[i:] {
-				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiOrInvisible(r) {
+				if r < 0x20 || r == 0x7f || Escaped(r) {
 					return false
 				}
 			}
@@ -87,21 +102,19 @@ func Safe(s string) bool {
 	return true
 }
 
-// isBidiOrInvisible reports the format characters that reorder or hide text
-// (Trojan Source, CVE-2021-42574) and the line/paragraph separators that some
-// terminals treat as newlines.
-func isBidiOrInvisible(r rune) bool {
+// Escaped reports whether String shows r as an escape rather than as
+// itself: r is not graphic (a control, format, private-use, surrogate,
+// line or paragraph separator, or unassigned code point), a space other than
+// U+0020, or default-ignorable (rendered as nothing). Tab is the exception
+// String turns into a space.
+func Escaped(r rune) bool {
 	switch {
-	case r >= 0x202a && r <= 0x202e: // LRE, RLE, PDF, LRO, RLO
-		return true
-	case r >= 0x2066 && r <= 0x2069: // LRI, RLI, FSI, PDI
-		return true
-	case r == 0x200e || r == 0x200f || r == 0x061c: // LRM, RLM, ALM
-		return true
-	case r == 0x2028 || r == 0x2029: // line and paragraph separators
-		return true
-	case r == 0xfeff: // BOM / zero-width no-break space
+	case r == ' ':
+		return false
+	case r < 0x80:
+		return r < 0x20 || r == 0x7f
+	case !unicode.IsGraphic(r), unicode.Is(unicode.Zs, r):
 		return true
 	}
-	return false
+	return unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) || r == 0x2800
 }

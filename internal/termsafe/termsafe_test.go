@@ -3,6 +3,7 @@ package termsafe
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -40,6 +41,26 @@ func TestString(t *testing.T) {
 		{"combining kept", "e\u0301", "e\u0301"},
 		{"tab becomes space", "a\tb", "a b"},
 		{"backslash kept", `C:\path`, `C:\path`},
+		// Invisible characters, by Unicode category and property.
+		{"zero-width space", "latest\u200b", `latest\u200b`},
+		{"zero-width non-joiner and joiner", "a\u200cb\u200dc", `a\u200cb\u200dc`},
+		{"word joiner", "a\u2060b", `a\u2060b`},
+		{"soft hyphen", "lat\u00adest", `lat\u00adest`},
+		{"Mongolian vowel separator", "a\u180eb", `a\u180eb`},
+		{"Hangul filler", "latest\u3164", `latest\u3164`},
+		{"halfwidth Hangul filler", "latest\uffa0", `latest\uffa0`},
+		{"Hangul choseong filler", "\u115fx", `\u115fx`},
+		{"combining grapheme joiner", "a\u034fb", `a\u034fb`},
+		{"variation selector", "a\ufe0f", `a\ufe0f`},
+		{"tag block", "latest\U000e0041\U000e007f", `latest\U000e0041\U000e007f`},
+		{"unassigned", "a\u0378b", `a\u0378b`},
+		{"unassigned plane 3", "a\U0003fffdb", `a\U0003fffdb`},
+		{"private use", "a\ue000b", `a\ue000b`},
+		{"no-break space", "latest\u00a0", `latest\u00a0`},
+		{"ideographic space", "a\u3000b", `a\u3000b`},
+		{"braille blank", "latest\u2800", `latest\u2800`},
+		{"Arabic number sign (Cf)", "\u0600", `\u0600`},
+		{"interlinear annotation", "\ufff9x\ufffb", `\ufff9x\ufffb`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,6 +112,20 @@ func TestSafeUnchangedAllocationFree(t *testing.T) {
 	}
 }
 
+// hidden reports, from the Unicode tables, what must never reach a
+// terminal as itself: C0 and C1 controls, DEL, format characters, private
+// use, separators other than U+0020, default-ignorable and unassigned code
+// points. It is the property String keeps, written independently of
+// Escaped.
+func hidden(r rune) bool {
+	if r == ' ' {
+		return false
+	}
+	assigned := unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.C)
+	return !assigned || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs, unicode.Z,
+		unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
+}
+
 // checkSafe fails when s holds anything a terminal could act on.
 func checkSafe(t *testing.T, s string) {
 	t.Helper()
@@ -98,7 +133,7 @@ func checkSafe(t *testing.T, s string) {
 		t.Fatalf("output %q is not valid UTF-8", s)
 	}
 	for i, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiOrInvisible(r) {
+		if hidden(r) {
 			t.Fatalf("output %q holds %U at %d", s, r, i)
 		}
 	}
