@@ -110,15 +110,16 @@ func Check(t *Tree, o CheckOptions) []Problem {
 			}
 		}
 	}
-	for _, want := range o.Expect {
-		if !anyEntry(images, func(p Platform) bool { return expectMatches(want, p) }) {
-			add(CodeMissingPlatform, want.String(), "expected %s, and the index has no entry for it (available: %s)", want, platformNames(images))
+	expect := expectations(o.Expect)
+	for _, want := range expect {
+		if !anyEntry(images, want.matches) {
+			add(CodeMissingPlatform, want.p.String(), "expected %s, and the index has no entry for it (available: %s)", want.p, platformNames(images))
 		}
 	}
 	if o.Exact {
 		for _, e := range images {
 			p := entryPlatform(e)
-			if !anyExpected(o.Expect, p) {
+			if !anyExpected(expect, p) {
 				add(CodeUnexpectedPlatform, p.String(), "%s (%s) is not an expected platform", p, short(e.Digest))
 			}
 		}
@@ -133,10 +134,10 @@ func checkSingle(t *Tree, o CheckOptions) []Problem {
 	if t.Image != nil && t.Image.Config != nil {
 		p = t.Image.Config.Platform()
 	}
-	for _, want := range o.Expect {
-		if !expectMatches(want, p) {
-			out = append(out, Problem{Code: CodeMissingPlatform, Platform: want.String(),
-				Message: fmt.Sprintf("expected %s, and %s is a single-platform image of %s", want, t.Reference, p)})
+	for _, want := range expectations(o.Expect) {
+		if !want.matches(p) {
+			out = append(out, Problem{Code: CodeMissingPlatform, Platform: want.p.String(),
+				Message: fmt.Sprintf("expected %s, and %s is a single-platform image of %s", want.p, t.Reference, p)})
 		}
 	}
 	if o.RequireAttestations {
@@ -181,24 +182,38 @@ func anyEntry(es []*Entry, f func(Platform) bool) bool {
 	return false
 }
 
-func anyExpected(expect []Platform, p Platform) bool {
+func anyExpected(expect []expectation, p Platform) bool {
 	for _, w := range expect {
-		if expectMatches(w, p) {
+		if w.matches(p) {
 			return true
 		}
 	}
 	return false
 }
 
-// expectMatches reports whether an entry of platform p satisfies an expected
+// expectation is an expected platform with its containerd matcher.
+type expectation struct {
+	p Platform
+	m platforms.Matcher
+}
+
+func expectations(ps []Platform) []expectation {
+	out := make([]expectation, len(ps))
+	for i, p := range ps {
+		out[i] = expectation{p, platforms.OnlyStrict(p.Spec())}
+	}
+	return out
+}
+
+// matches reports whether an entry of platform p satisfies the expected
 // platform: containerd's strict match (no fallback: an arm/v6 entry is no
 // arm/v7), and for an expectation that names a Windows build, that build.
-func expectMatches(want, p Platform) bool {
-	if p.OS == "" || !platforms.OnlyStrict(want.Spec()).Match(p.Spec()) {
+func (w expectation) matches(p Platform) bool {
+	if p.OS == "" || !w.m.Match(p.Spec()) {
 		return false
 	}
-	if want.OS == "windows" && want.OSVersion != "" {
-		return WindowsBuild(want.OSVersion) == WindowsBuild(p.OSVersion)
+	if w.p.OS == "windows" && w.p.OSVersion != "" {
+		return WindowsBuild(w.p.OSVersion) == WindowsBuild(p.OSVersion)
 	}
 	return true
 }
@@ -211,7 +226,7 @@ func limitFor(ls []SizeLimit, p Platform) (int64, bool) {
 			all, hasAll = l.Bytes, true
 			continue
 		}
-		if expectMatches(l.Platform, p) {
+		if (expectation{l.Platform, platforms.OnlyStrict(l.Platform.Spec())}).matches(p) {
 			return l.Bytes, true
 		}
 	}

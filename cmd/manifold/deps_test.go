@@ -58,6 +58,7 @@ func TestVerbsAreNotDuplicated(t *testing.T) {
 		"model.Diff":           "verbs.Compare",
 		"model.StagedFromTree": "verbs.StartFromTag",
 		"model.Check":          "verbs.Check",
+		"model.DiffRefs":       "verbs.Diff",
 	}
 	for _, dir := range []string{".", "../../ui", "../../registry"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
