@@ -175,7 +175,7 @@ func PlanCopy(ctx context.Context, c *registry.Client, src, dst string, opts Cop
 		TargetTag:    dr.Identifier(),
 		SameRegistry: sr.Context().RegistryStr() == dr.Context().RegistryStr(),
 	}
-	tree, err := c.Tree(ctx, src, registry.TreeOptions{All: true})
+	tree, full, err := sourceTree(ctx, c, src)
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +198,18 @@ func PlanCopy(ctx context.Context, c *registry.Client, src, dst string, opts Cop
 			default:
 				p.DroppedOther++
 			}
+		}
+	}
+	if !full {
+		read := tree.Entries
+		if sel != nil {
+			read = make([]*model.Entry, 0, len(sel.Keep))
+			for _, i := range sel.Keep {
+				read = append(read, tree.Entries[i])
+			}
+		}
+		if err := readChildren(ctx, c, tree.Repository, read, opts.jobs()); err != nil {
+			return nil, err
 		}
 	}
 	closure, err := model.CopyClosure(tree, sel)
@@ -271,6 +283,59 @@ func PlanCopy(ctx context.Context, c *registry.Client, src, dst string, opts Cop
 		return nil, fmt.Errorf("plan copy to %s: %w", p.Target, err)
 	}
 	return p, nil
+}
+
+// sourceTree reads the top level of src. When every entry is an image
+// that declares its platform (what buildx, docker and manifest-tool write),
+// that is all a plan needs to choose entries: readChildren then reads only
+// the child manifests the copy writes, and no configs (they are copied as
+// blobs, never read). Otherwise (nested indexes, entries without a
+// platform, a single image) the whole tree is read, as inspect --all does,
+// and full is set.
+func sourceTree(ctx context.Context, c *registry.Client, src string) (tree *model.Tree, full bool, err error) {
+	tree, err = c.Tree(ctx, src, registry.TreeOptions{})
+	if err != nil {
+		return nil, false, err
+	}
+	partial := tree.IsIndex()
+	for _, e := range tree.Entries {
+		if e.IsIndex() || (!e.IsAttestation() && e.Platform == nil) {
+			partial = false
+		}
+	}
+	if partial {
+		return tree, false, nil
+	}
+	tree, err = c.Tree(ctx, src, registry.TreeOptions{All: true})
+	return tree, true, err
+}
+
+// readChildren reads the image manifests of entries, at most jobs at a
+// time. A child the registry does not have is marked missing (CopyClosure
+// then refuses the copy).
+func readChildren(ctx context.Context, c *registry.Client, repo string, entries []*model.Entry, jobs int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(jobs)
+	for _, e := range entries {
+		g.Go(func() error {
+			m, err := c.Get(gctx, repo+"@"+e.Digest)
+			switch {
+			case errors.Is(err, registry.ErrNotFound):
+				e.Missing = true
+				return nil
+			case err != nil:
+				return fmt.Errorf("read child %s: %w", e.Digest, err)
+			}
+			im, err := model.ParseImage(m.Digest, m.MediaType, m.Raw)
+			if err != nil {
+				e.Err = err.Error()
+				return nil
+			}
+			e.Image = im
+			return nil
+		})
+	}
+	return g.Wait()
 }
 
 func platformOf(t *model.Tree) string {
