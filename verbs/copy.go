@@ -8,11 +8,25 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 )
+
+// CopyClient is what a copy needs of a registry: *registry.Client
+// satisfies it (the TUI reaches it through its own Registry interface).
+type CopyClient interface {
+	Reader
+	ParseReference(ref string) (name.Reference, error)
+	Get(ctx context.Context, ref string) (*registry.Manifest, error)
+	BlobExists(ctx context.Context, repository, digest string) (bool, error)
+	OpenBlob(ctx context.Context, repository, digest string, size int64) (io.ReadCloser, error)
+	Writer(ctx context.Context, repository string, mountFrom ...string) (*registry.Writer, error)
+}
+
+var _ CopyClient = (*registry.Client)(nil)
 
 // CopyOptions choose what a copy takes.
 type CopyOptions struct {
@@ -156,7 +170,7 @@ func (p *CopyPlan) ByPlatform() []PlatformPlan {
 // PlanCopy works out a copy of src to dst: it reads the source tree, picks
 // the requested platforms, and asks the target (HEAD, in parallel) which
 // blobs and manifests it already has. It writes nothing.
-func PlanCopy(ctx context.Context, c *registry.Client, src, dst string, opts CopyOptions) (*CopyPlan, error) {
+func PlanCopy(ctx context.Context, c CopyClient, src, dst string, opts CopyOptions) (*CopyPlan, error) {
 	sr, err := c.ParseReference(src)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", src, err)
@@ -292,7 +306,7 @@ func PlanCopy(ctx context.Context, c *registry.Client, src, dst string, opts Cop
 // blobs, never read). Otherwise (nested indexes, entries without a
 // platform, a single image) the whole tree is read, as inspect --all does,
 // and full is set.
-func sourceTree(ctx context.Context, c *registry.Client, src string) (tree *model.Tree, full bool, err error) {
+func sourceTree(ctx context.Context, c CopyClient, src string) (tree *model.Tree, full bool, err error) {
 	tree, err = c.Tree(ctx, src, registry.TreeOptions{})
 	if err != nil {
 		return nil, false, err
@@ -313,7 +327,7 @@ func sourceTree(ctx context.Context, c *registry.Client, src string) (tree *mode
 // readChildren reads the image manifests of entries, at most jobs at a
 // time. A child the registry does not have is marked missing (CopyClosure
 // then refuses the copy).
-func readChildren(ctx context.Context, c *registry.Client, repo string, entries []*model.Entry, jobs int) error {
+func readChildren(ctx context.Context, c CopyClient, repo string, entries []*model.Entry, jobs int) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(jobs)
 	for _, e := range entries {
@@ -407,7 +421,7 @@ type CopyResult struct {
 // digest, and only then the index by tag, so an interrupted copy never
 // leaves DST pointing at an index with missing children. Running the same
 // plan again skips what is already there. progress may be nil.
-func Copy(ctx context.Context, c *registry.Client, p *CopyPlan, jobs int, progress func(CopyEvent)) (*CopyResult, error) {
+func Copy(ctx context.Context, c CopyClient, p *CopyPlan, jobs int, progress func(CopyEvent)) (*CopyResult, error) {
 	if jobs <= 0 {
 		jobs = 4
 	}
@@ -476,7 +490,7 @@ func Copy(ctx context.Context, c *registry.Client, p *CopyPlan, jobs int, progre
 	return res, nil
 }
 
-func copyBlob(ctx context.Context, c *registry.Client, w *registry.Writer, p *CopyPlan, b *PlannedBlob, emit func(CopyEvent)) (BlobAction, int64, error) {
+func copyBlob(ctx context.Context, c CopyClient, w *registry.Writer, p *CopyPlan, b *PlannedBlob, emit func(CopyEvent)) (BlobAction, int64, error) {
 	upload := ""
 	if b.Action == BlobMount {
 		emit(CopyEvent{Kind: BlobStarted, Digest: b.Digest, Action: BlobMount, Size: b.Size})

@@ -159,59 +159,10 @@ func plainCopyProgress(w io.Writer) func(verbs.CopyEvent) {
 	}
 }
 
-// printCopyPlan shows what a copy will do: the platforms taken, per
-// platform the blobs to mount, copy or skip, the totals, and the digests.
+// printCopyPlan shows what a copy will do (verbs.CopyPlan.Describe: the
+// TUI's copy pane shows the same lines).
 func printCopyPlan(w io.Writer, p *verbs.CopyPlan) {
-	fmt.Fprintf(w, "Copy %s\n  to %s\n", termsafe.String(p.Source), termsafe.String(p.Target))
-	for _, pk := range p.Picks {
-		fmt.Fprintf(w, "  --platform %s takes %s (%s)\n", termsafe.String(pk.Request.String()), termsafe.String(pk.Platform.String()), pk.Digest)
+	for _, l := range p.Describe() {
+		fmt.Fprintln(w, l)
 	}
-	if len(p.Dropped) > 0 {
-		fmt.Fprintf(w, "  left out: %s", termsafe.String(strings.Join(p.Dropped, ", ")))
-		if p.DroppedOther > 0 {
-			fmt.Fprintf(w, " (and %d attestations or other entries)", p.DroppedOther)
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  %-36s %6s %6s %6s %12s\n", "PLATFORM", "COPY", "MOUNT", "SKIP", "TO TRANSFER")
-	for _, r := range p.ByPlatform() {
-		fmt.Fprintf(w, "  %-36s %6d %6d %6d %12s\n", termsafe.String(r.Platform), r.Copy, r.Mount, r.Skip, humanSize(r.CopyBytes))
-	}
-	t := p.Totals()
-	fmt.Fprintf(w, "  %-36s %6d %6d %6d %12s\n", "total (distinct blobs)", t.Copy, t.Mount, t.Skip, humanSize(t.CopyBytes))
-	if t.Foreign > 0 {
-		fmt.Fprintf(w, "  %d foreign layers stay where their urls point\n", t.Foreign)
-	}
-	fmt.Fprintf(w, "  manifests: %d to write, %d already there, then the %s\n", t.Manifests-t.ManifestsExist+1, t.ManifestsExist, kindOfTop(p.MediaType))
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  digest of %s: %s\n", termsafe.String(p.Source), p.SourceDigest)
-	if p.Filtered {
-		fmt.Fprintf(w, "  digest of %s: %s  (changed: the index is rewritten)\n", termsafe.String(p.Target), p.Digest)
-		fmt.Fprintf(w, "  signatures and attestations made on %s do not apply to the new digest\n", shortDigestText(p.SourceDigest))
-	} else {
-		fmt.Fprintf(w, "  digest of %s: %s  (the same: copied byte for byte)\n", termsafe.String(p.Target), p.Digest)
-	}
-	switch p.TargetCurrent {
-	case "":
-		fmt.Fprintf(w, "  %s does not exist yet\n", termsafe.String(p.Target))
-	case p.Digest:
-		fmt.Fprintf(w, "  %s already points at it\n", termsafe.String(p.Target))
-	default:
-		fmt.Fprintf(w, "  %s now points at %s: it will be moved\n", termsafe.String(p.Target), p.TargetCurrent)
-	}
-}
-
-func kindOfTop(mt string) string {
-	if model.IsIndexMediaType(mt) {
-		return "index"
-	}
-	return "manifest"
-}
-
-func shortDigestText(d string) string {
-	if len(d) > 19 {
-		return d[:19] + "…"
-	}
-	return d
 }
