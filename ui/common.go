@@ -15,6 +15,8 @@ type common struct {
 	keys   *KeyMap
 	opts   *Options
 	reg    Registry
+	// copy is the copy running in the background (copypage.go), if any.
+	copy *copyJob
 }
 
 var lastID atomic.Int64

@@ -19,6 +19,8 @@ type KeyMap struct {
 	// Stage stages what is under the cursor (tree and tags screens) and
 	// OpenStaging opens the staging pane; the root handles both.
 	Stage, OpenStaging key.Binding
+	// CopyTo opens the copy pane (copypage.go).
+	CopyTo key.Binding
 }
 
 // DefaultKeyMap returns manifold's key bindings (vim keys and arrows).
@@ -58,6 +60,7 @@ func DefaultKeyMap() *KeyMap {
 		NextField:   b([]string{"tab", "down", "up", "shift+tab"}, "tab", "next field"),
 		Stage:       b([]string{"a"}, "a", "stage"),
 		OpenStaging: b([]string{"S"}, "S", "staged"),
+		CopyTo:      b([]string{"c"}, "c", "copy image to…"),
 	}
 }
 

@@ -129,6 +129,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handleMouse(msg)
 	case retryMsg, retryDoneMsg:
 		cmd = m.handleRetry(msg)
+	case copyJobMsg:
+		cmd = m.handleCopyJob(msg)
 	case tagWrittenMsg:
 		cmd = m.handleTagWritten(msg)
 	case pushPageMsg, popPageMsg, statusMsg, errorMsg, loggedInMsg:

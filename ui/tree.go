@@ -182,6 +182,7 @@ func (p *treePage) Keys() []Key {
 		Key{Binding: k.Raw, Group: groupView, Footer: 2, When: row, Run: p.openRaw},
 		Key{Binding: k.Matrix, Group: groupView, Footer: 2, When: row, Run: p.openMatrix},
 		Key{Binding: k.Copy, Group: groupAct, Footer: 5, When: row, Run: p.copyRow},
+		Key{Binding: k.CopyTo, Group: groupAct, Footer: 7, When: func() bool { return p.tree != nil }, Run: p.openCopy},
 		Key{Binding: k.Refresh, Group: groupAct, Footer: 6, Run: func(tea.KeyPressMsg) tea.Cmd {
 			return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.ref), false))
 		}},
@@ -243,6 +244,20 @@ func (p *treePage) copyRow(tea.KeyPressMsg) tea.Cmd {
 		return setStatus("Nothing to copy on this row.", false)
 	}
 	return copyCmd(s)
+}
+
+// openCopy opens the copy pane for this tree; on a platform entry, the
+// platform field starts with that entry's platform.
+func (p *treePage) openCopy(tea.KeyPressMsg) tea.Cmd {
+	plat := ""
+	if n := p.selected(); n != nil && n.kind == nodeEntry && n.entry != nil && n.entry.Platform != nil && !n.entry.IsAttestation() {
+		plat = n.entry.Platform.String()
+	}
+	ref := p.tree.Repository + "@" + p.tree.Digest
+	if _, id := splitRef(p.ref); id != "" && !strings.HasPrefix(id, "sha256:") {
+		ref = p.ref
+	}
+	return pushPage(newCopyPage(p.c, ref, hostOf(p.repo), plat))
 }
 
 func (p *treePage) openRaw(tea.KeyPressMsg) tea.Cmd {

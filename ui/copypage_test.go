@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+
+	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/verbs"
+)
+
+// c on a tree entry: the pane offers that entry's platform, shows the plan,
+// copies on y in the background, and reports where it went, against a real
+// registry.
+func TestCopyPaneCopiesTwoPlatforms(t *testing.T) {
+	reg := testregistry.Start(t, testregistry.Options{})
+	set, err := fixtures.Push(context.Background(), reg.Host, fixtures.Only(fixtures.Eleven))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := set[fixtures.Eleven]
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := newHarness(t, c, f.Ref(reg.Host), 120, 40)
+	tp, ok := hs.m.top().(*treePage)
+	if !ok || tp.tree == nil {
+		t.Fatalf("start page %T:\n%s", hs.m.top(), hs.screen())
+	}
+	for i := 0; i < 40 && (tp.selected() == nil || tp.selected().entry == nil || tp.selected().entry.Platform == nil || tp.selected().entry.Platform.String() != "linux/arm64"); i++ {
+		hs.keys("j")
+	}
+	hs.keys("c")
+	cp, ok := hs.m.top().(*copyPage)
+	if !ok {
+		t.Fatalf("c opened %T:\n%s", hs.m.top(), hs.screen())
+	}
+	if cp.plats.Value() != "linux/arm64" {
+		t.Fatalf("platform field %q, want the entry's linux/arm64", cp.plats.Value())
+	}
+	// Typing q in the field types it: it does not quit.
+	hs.typeText("arm-q")
+	if hs.quit {
+		t.Fatal("q in the copy form quit")
+	}
+	for range "-q" {
+		hs.keys("backspace")
+	}
+	hs.keys("tab")
+	hs.typeText(",linux/arm/v7")
+	hs.keys("enter")
+	if cp.state != copyReview {
+		t.Fatalf("after enter: state %d, err %v\n%s", cp.state, cp.err, hs.screen())
+	}
+	scr := hs.screen()
+	for _, want := range []string{"--platform linux/arm64 takes linux/arm64", "TO TRANSFER", "changed: the index is rewritten", f.Repo + ":arm"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("plan screen lacks %q:\n%s", want, scr)
+		}
+	}
+	hs.keys("y")
+	j := hs.m.c.copy
+	if j == nil || !j.finished || j.err != nil {
+		t.Fatalf("copy job %+v\n%s", j, hs.screen())
+	}
+	if !strings.Contains(hs.m.status, "copied to "+reg.Host+"/"+f.Repo+":arm") {
+		t.Errorf("status %q", hs.m.status)
+	}
+	d, err := c.HeadDigest(context.Background(), reg.Host+"/"+f.Repo+":arm")
+	if err != nil || d != j.plan.Digest {
+		t.Fatalf("target %q (%v), want %s", d, err, j.plan.Digest)
+	}
+	// esc goes back to browsing.
+	hs.keys("esc")
+	if _, ok := hs.m.top().(*treePage); !ok {
+		t.Fatalf("esc from the pane: %T", hs.m.top())
+	}
+}
+
+// A plan that cannot be made keeps the form, with the reason.
+func TestCopyPaneKeepsTheFormOnABadPlatform(t *testing.T) {
+	reg := testregistry.Start(t, testregistry.Options{})
+	set, err := fixtures.Push(context.Background(), reg.Host, fixtures.Only(fixtures.OCIAttest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := set[fixtures.OCIAttest]
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := newHarness(t, c, f.Ref(reg.Host), 100, 30)
+	hs.keys("c")
+	cp := hs.m.top().(*copyPage)
+	hs.typeText("copy")
+	hs.keys("tab")
+	hs.typeText("windows/amd64")
+	hs.keys("enter")
+	if cp.state != copyForm || cp.err == nil || !strings.Contains(hs.screen(), "windows/amd64") {
+		t.Fatalf("state %d err %v\n%s", cp.state, cp.err, hs.screen())
+	}
+	if cp.target.Value() != "copy" || cp.plats.Value() != "windows/amd64" {
+		t.Fatalf("the form lost what was typed: %q %q", cp.target.Value(), cp.plats.Value())
+	}
+	if d, _ := c.HeadDigest(context.Background(), reg.Host+"/"+f.Repo+":copy"); d != "" {
+		t.Fatal("a failed plan wrote the target")
+	}
+}
+
+// While a copy runs, the user browses: the root keeps the progress in the
+// status line; the end (or a cancel) is reported there too, and a message
+// for a job that was replaced is dropped.
+func TestCopyJobReportsWhileBrowsing(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
+	plan := &verbs.CopyPlan{Target: "localhost:5000/app:copy", TargetRepo: "localhost:5000/app",
+		Blobs: []*verbs.PlannedBlob{{Descriptor: model.Descriptor{Digest: "sha256:" + strings.Repeat("a", 64), Size: 1000}, Action: verbs.BlobCopy}}}
+	ctx, cancel := context.WithCancel(context.Background())
+	j := &copyJob{id: 7, plan: plan, prog: NewCopyProgress(plan, time.Now()), cancel: cancel}
+	hs.m.c.copy = j
+	d := plan.Blobs[0].Digest
+	hs.m.handleCopyJob(copyJobMsg{job: 7, ev: &verbs.CopyEvent{Kind: verbs.BlobStarted, Digest: d, Action: verbs.BlobCopy, Size: 1000}, at: time.Now()})
+	hs.m.handleCopyJob(copyJobMsg{job: 7, ev: &verbs.CopyEvent{Kind: verbs.BlobProgress, Digest: d, Action: verbs.BlobCopy, Size: 1000, Bytes: 500}, at: time.Now()})
+	if !strings.Contains(hs.m.status, "copying to localhost:5000/app:copy: 50%") {
+		t.Fatalf("status while browsing: %q", hs.m.status)
+	}
+	// A late message of another job changes nothing.
+	hs.m.handleCopyJob(copyJobMsg{job: 8, done: &copyResult{err: errors.New("boom")}})
+	if j.finished || strings.Contains(hs.m.status, "boom") {
+		t.Fatalf("another job's end was applied: %q", hs.m.status)
+	}
+	cancel()
+	hs.m.handleCopyJob(copyJobMsg{job: 7, done: &copyResult{err: ctx.Err()}})
+	if !j.finished || !strings.Contains(hs.m.status, "cancelled") || hs.m.statusErr {
+		t.Fatalf("after cancel: finished %v, status %q", j.finished, hs.m.status)
+	}
+}
