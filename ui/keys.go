@@ -60,7 +60,7 @@ func DefaultKeyMap() *KeyMap {
 		NextField:   b([]string{"tab", "down", "up", "shift+tab"}, "tab", "next field"),
 		Stage:       b([]string{"a"}, "a", "stage"),
 		OpenStaging: b([]string{"S"}, "S", "staged"),
-		CopyTo:      b([]string{"c"}, "c", "copy image to…"),
+		CopyTo:      b([]string{"c"}, "c", "copy to…"),
 	}
 }
 
