@@ -1,5 +1,7 @@
 package model
 
+import "github.com/manifold-dev/manifold/model/attest"
+
 // JSONView is the shape of `manifold inspect -o json`: the tree of a
 // reference as a script reads it. Field names follow the OCI descriptor
 // names; platforms are strings in the os/arch[/variant][:os.version] form.
@@ -15,6 +17,13 @@ type JSONView struct {
 	Size        int64             `json:"size"`
 	Annotations map[string]string `json:"annotations"`
 	Manifests   []JSONEntry       `json:"manifests"`
+
+	// With --all: what is attached to the top level, and whether the
+	// registry has the referrers API (api, tag-fallback or unknown).
+	Referrers        []JSONReferrer `json:"referrers,omitempty"`
+	ReferrersSupport Support        `json:"referrersSupport,omitempty"`
+	// ReferrersErrors are lookups that failed ("could not tell").
+	ReferrersErrors []string `json:"referrersErrors,omitempty"`
 
 	// Single-platform image only.
 	Platform    string        `json:"platform,omitempty"`
@@ -47,6 +56,46 @@ type JSONEntry struct {
 	// For a nested index: its annotations and entries.
 	IndexAnnotations map[string]string `json:"indexAnnotations,omitempty"`
 	Manifests        []JSONEntry       `json:"manifests,omitempty"`
+
+	// With --all: what is attached to this image, and for an attestation
+	// entry what its statements say.
+	Referrers       []JSONReferrer  `json:"referrers,omitempty"`
+	ReferrersErrors []string        `json:"referrersErrors,omitempty"`
+	Statements      []JSONStatement `json:"statements,omitempty"`
+}
+
+// JSONReferrer is one artifact attached to an image or index.
+type JSONReferrer struct {
+	Digest       string          `json:"digest"`
+	MediaType    string          `json:"mediaType"`
+	ArtifactType string          `json:"artifactType,omitempty"`
+	Kind         Kind            `json:"kind"`
+	Source       Source          `json:"source"`
+	Tag          string          `json:"tag,omitempty"`
+	Statements   []JSONStatement `json:"statements,omitempty"`
+	Signatures   []JSONSignature `json:"signatures,omitempty"`
+	SBOMs        []*attest.SBOM  `json:"sboms,omitempty"`
+	Error        string          `json:"error,omitempty"`
+	Errors       []string        `json:"errors,omitempty"`
+}
+
+// JSONStatement is a decoded in-toto statement.
+type JSONStatement struct {
+	PredicateType string             `json:"predicateType"`
+	Kind          Kind               `json:"kind"`
+	Provenance    *attest.Provenance `json:"provenance,omitempty"`
+	SBOM          *attest.SBOM       `json:"sbom,omitempty"`
+	Error         string             `json:"error,omitempty"`
+}
+
+// JSONSignature is a cosign signature, not verified.
+type JSONSignature struct {
+	SignedDigest string `json:"signedDigest,omitempty"`
+	Identity     string `json:"identity,omitempty"`
+	Issuer       string `json:"issuer,omitempty"`
+	Keyless      bool   `json:"keyless,omitempty"`
+	Verified     bool   `json:"verified"` // always false: see manifold verify
+	Error        string `json:"error,omitempty"`
 }
 
 // JSONManifest is a single-image manifest.
@@ -71,6 +120,10 @@ func NewJSONView(t *Tree, all bool) *JSONView {
 		Size:        t.Size,
 		Annotations: nonNilMap(t.Annotations),
 		Manifests:   jsonEntries(t.Entries, all),
+	}
+	if all && t.Supply != nil {
+		v.Referrers, v.ReferrersErrors = jsonReferrers(t.Supply), t.Supply.Errs
+		v.ReferrersSupport = t.Supply.Support
 	}
 	if t.Image != nil {
 		if t.Image.Config != nil {
@@ -110,6 +163,12 @@ func jsonEntries(es []*Entry, all bool) []JSONEntry {
 			je.Config = e.Image.Config
 			je.ConfigError = e.Image.ConfigErr
 		}
+		if all && e.Supply != nil {
+			je.Referrers, je.ReferrersErrors = jsonReferrers(e.Supply), e.Supply.Errs
+		}
+		if all && e.Artifact != nil {
+			je.Statements = jsonStatements(e.Artifact.Statements)
+		}
 		if len(e.Children) > 0 || e.NestedRaw != nil {
 			je.IndexAnnotations = e.NestedAnnotations
 			je.Manifests = jsonEntries(e.Children, all)
@@ -140,4 +199,27 @@ func nonNilMap(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
+}
+
+func jsonReferrers(s *Supply) []JSONReferrer {
+	out := []JSONReferrer{}
+	for _, r := range s.Referrers {
+		jr := JSONReferrer{Digest: r.Digest, MediaType: r.MediaType, ArtifactType: r.ArtifactType, Kind: r.Kind, Source: r.Source, Tag: r.Tag, Error: r.Err}
+		if a := r.Artifact; a != nil {
+			jr.Statements, jr.SBOMs, jr.Errors = jsonStatements(a.Statements), a.SBOMs, a.Errs
+			for _, sig := range a.Signatures {
+				jr.Signatures = append(jr.Signatures, JSONSignature{SignedDigest: sig.SignedDigest, Identity: sig.Identity, Issuer: sig.Issuer, Keyless: sig.Keyless, Error: sig.Err})
+			}
+		}
+		out = append(out, jr)
+	}
+	return out
+}
+
+func jsonStatements(sts []*attest.Statement) []JSONStatement {
+	var out []JSONStatement
+	for _, st := range sts {
+		out = append(out, JSONStatement{PredicateType: st.PredicateType, Kind: StatementKind(st), Provenance: st.Provenance, SBOM: st.SBOM, Error: st.PredicateErr})
+	}
+	return out
 }

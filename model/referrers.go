@@ -361,3 +361,42 @@ func attachSupply(entries []*Entry, store Store, own map[string]bool) {
 		attachSupply(e.Children, store, own)
 	}
 }
+
+// Summary describes a Supply in a few short parts, for a table cell or a
+// tree line: the signature state, provenance, SBOM package counts, other
+// attestations and anything that could not be read.
+func (s *Supply) Summary() []string {
+	if s == nil {
+		return nil
+	}
+	parts := []string{s.SignatureState()}
+	if s.Provenance() != nil {
+		parts = append(parts, "provenance")
+	}
+	for _, sb := range s.SBOMs() {
+		parts = append(parts, fmt.Sprintf("SBOM %d %s", sb.Count, plural(sb.Count, "package", "packages")))
+	}
+	if n := s.Count(KindVEX); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d VEX", n))
+	}
+	other := 0
+	for _, r := range s.Referrers {
+		if r.Kind == KindOther || r.Err != "" {
+			other++
+		}
+	}
+	if other > 0 {
+		parts = append(parts, fmt.Sprintf("%d other", other))
+	}
+	if s.Truncated {
+		parts = append(parts, fmt.Sprintf("more than %d referrers: list cut", MaxReferrers))
+	}
+	return parts
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

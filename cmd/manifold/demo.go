@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -32,7 +33,9 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Long: `demo starts an in-memory registry on a loopback port, fills it with varied
 multi-platform images (Docker lists and OCI indexes, arm variants, Windows
 os.version entries, attestations, a nested index, a single-platform image, a
-broken index and a repository with 2,000 tags) and opens the browser on it.
+broken index, a repository with 2,000 tags, and acme/signed: two platforms
+signed with cosign, with provenance and SBOMs; the key is written to a
+temporary file and named on stderr) and opens the browser on it.
 With --serve it only serves the registry and prints its address.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,6 +55,16 @@ With --serve it only serves the registry and prints its address.`,
 			if err := fixtures.Demo(cmd.Context(), host); err != nil {
 				return fmt.Errorf("seed the demo registry: %w", err)
 			}
+			signed, err := fixtures.DemoSigned(cmd.Context(), host)
+			if err != nil {
+				return fmt.Errorf("seed the demo registry: signed image: %w", err)
+			}
+			keyFile, err := writeDemoKey(signed.Public)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "manifold demo: %s is signed and attested; its key is %s\n  manifold verify %s --key %s\n",
+				signed.Ref(host), keyFile, signed.Ref(host), keyFile)
 			if serve || !isTerminal(g) {
 				fmt.Fprintf(g.stdout, "demo registry serving at %s (plain HTTP); press ctrl-c to stop\n", host)
 				<-cmd.Context().Done()
@@ -68,4 +81,18 @@ With --serve it only serves the registry and prints its address.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on")
 	cmd.Flags().BoolVar(&serve, "serve", false, "only serve the demo registry and print its address")
 	return cmd
+}
+
+// writeDemoKey writes the demo's cosign public key to a temporary file,
+// so a user can try manifold verify on the signed demo image.
+func writeDemoKey(pub []byte) (string, error) {
+	f, err := os.CreateTemp("", "manifold-demo-*.pub")
+	if err != nil {
+		return "", fmt.Errorf("demo key: %w", err)
+	}
+	if _, err := f.Write(pub); err != nil {
+		f.Close()
+		return "", fmt.Errorf("demo key: %w", err)
+	}
+	return f.Name(), f.Close()
 }

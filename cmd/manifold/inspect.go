@@ -32,14 +32,22 @@ platform are marked.
 
 --all also fetches every child manifest and image config (all children at
 once, then all configs at once) and adds each image's size, layers and
-creation time.
+creation time. It also finds what is attached to the index and to each image,
+in the same round as the children: in-index attestations, OCI referrers (the
+referrers API, or the sha256-<hex> tag schema where the registry has none) and
+cosign's .sig/.att/.sbom tags, and says what they hold (signatures, SLSA
+provenance, SBOM package counts). Signatures are shown, not verified: see
+manifold verify.
 
 Output formats:
   table  aligned columns for people; coloured only on a terminal, never
          when piped or when NO_COLOR is set (the default)
   json   the tree as JSON: reference, digest, mediaType, annotations and
          manifests (each with digest, mediaType, size, platform,
-         annotations and attestationFor, plus manifest and config with --all)
+         annotations and attestationFor, plus manifest and config with --all;
+         with --all also referrers [{digest, mediaType, artifactType, kind,
+         source}] on the top level and each entry, statements on attestation
+         entries, and referrersSupport: api, tag-fallback or unknown)
   raw    the registry's bytes of the top-level manifest, unchanged
          (--all has no effect)`,
 		Example: `  manifold inspect localhost:5000/app:v1
@@ -85,7 +93,7 @@ Output formats:
 // all. A single-platform image always gets its config too (one request):
 // without it its platform is unknown.
 func fetchTree(ctx context.Context, c *registry.Client, ref string, all bool) (*model.Tree, error) {
-	t, err := c.Tree(ctx, ref, registry.TreeOptions{All: all})
+	t, err := c.Tree(ctx, ref, registry.TreeOptions{All: all, Supply: all})
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +126,10 @@ func writeInspectTable(w io.Writer, t *model.Tree, all bool, st tableStyles) err
 			label = "Annotations"
 		}
 		field(label, termsafe.String(k)+"="+termsafe.String(t.Annotations[k]))
+	}
+	if t.Supply != nil {
+		field("Supply chain", supplySummary(t.Supply, st))
+		field("Referrers", referrersSupportText(t.Supply.Support))
 	}
 	if !t.IsIndex() {
 		writeImageFields(&b, field, t.Image, all, st)
@@ -196,6 +208,9 @@ func entryRow(e *model.Entry, depth int, all bool, platOf map[string]string, st 
 		notes = append(notes, "config: "+termsafe.String(e.Image.ConfigErr))
 		noteStyle = st.warn
 	}
+	if e.Supply != nil {
+		notes = append(notes, strings.Join(e.Supply.Summary(), ", "))
+	}
 	row := []cell{plat, styled(termsafe.String(e.Digest), st.digest), plain(mediaTypeName(e.MediaType))}
 	if all {
 		size, layers, created := "", "", ""
@@ -263,4 +278,24 @@ func sortedAnnotationKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// supplySummary is one line about what is attached, with lookups that
+// failed named.
+func supplySummary(s *model.Supply, st tableStyles) string {
+	line := termsafe.String(strings.Join(s.Summary(), ", "))
+	if len(s.Errs) > 0 {
+		line += st.warn.Render(fmt.Sprintf(" (%d lookups failed: %s)", len(s.Errs), termsafe.String(s.Errs[0])))
+	}
+	return line
+}
+
+func referrersSupportText(s model.Support) string {
+	switch s {
+	case model.SupportAPI:
+		return "OCI referrers API"
+	case model.SupportTagFallback:
+		return "no referrers API: read the sha256-<hex> tag schema"
+	}
+	return "unknown (the referrers lookup failed)"
 }
