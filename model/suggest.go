@@ -51,3 +51,7 @@ func editDistance(a, b string) int {
 	}
 	return d[len(a)][len(b)]
 }
+
+// EditDistance is the optimal string alignment distance of a and b (the
+// measure behind every "did you mean" manifold prints).
+func EditDistance(a, b string) int { return editDistance(a, b) }

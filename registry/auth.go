@@ -173,3 +173,13 @@ func (k *SessionKeychain) Resolve(r authn.Resource) (authn.Authenticator, error)
 	}
 	return k.next.Resolve(r)
 }
+
+// DockerConfigFile is the docker config file manifold reads credentials
+// from: $DOCKER_CONFIG/config.json, else ~/.docker/config.json.
+func DockerConfigFile() string {
+	dir := os.Getenv(config.EnvOverrideConfigDir)
+	if dir == "" {
+		dir = config.Dir()
+	}
+	return filepath.Join(dir, config.ConfigFileName)
+}

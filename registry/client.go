@@ -32,10 +32,16 @@ type Options struct {
 	Insecure []string
 	// CAFile adds a PEM bundle of CAs to the system pool.
 	CAFile string
+	// CAFiles adds PEM bundles of CAs trusted for one host each (host or
+	// host:port → file), on top of the system pool and CAFile.
+	CAFiles map[string]string
 	// Keychain resolves credentials; authn.DefaultKeychain when nil.
 	Keychain authn.Keychain
 	// CacheDir holds content fetched by digest; "" disables the disk cache.
 	CacheDir string
+	// CacheMaxBytes bounds the disk cache: when a client starts, the
+	// entries written longest ago are removed until the rest fit. 0: no bound.
+	CacheMaxBytes int64
 	// Transport is the base HTTP transport; a clone of
 	// http.DefaultTransport keeping Concurrency idle connections when nil.
 	Transport http.RoundTripper
@@ -89,7 +95,7 @@ func New(opts Options) (*Client, error) {
 		opts.Keychain = authn.DefaultKeychain
 	}
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 32
+		opts.Concurrency = DefaultConcurrency
 	}
 	if opts.Transport == nil {
 		// Keep a connection per worker alive between rounds (children,
@@ -100,7 +106,7 @@ func New(opts Options) (*Client, error) {
 		opts.Transport = ht
 	}
 	if opts.PageSize <= 0 {
-		opts.PageSize = 1000
+		opts.PageSize = DefaultPageSize
 	}
 	opts.Limits = opts.Limits.withDefaults()
 	if opts.UserAgent == "" {
@@ -112,6 +118,7 @@ func New(opts Options) (*Client, error) {
 	} else {
 		c.session = NewSessionKeychain(opts.Keychain)
 	}
+	c.cache.prune(opts.CacheMaxBytes)
 	hosts := append([]string(nil), opts.Insecure...)
 	if env := os.Getenv(EnvInsecure); env != "" {
 		hosts = append(hosts, strings.Split(env, ",")...)

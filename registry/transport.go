@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -179,29 +178,9 @@ func ggcrRetryOff() []remote.Option {
 // 5xx, --debug logging, per-request timeouts, then the base transport with
 // the user's extra CAs.
 func newTransport(opts Options) (http.RoundTripper, error) {
-	base := opts.Transport
-	if opts.CAFile != "" {
-		ht, ok := base.(*http.Transport)
-		if !ok {
-			return nil, fmt.Errorf("--ca-file needs the default HTTP transport")
-		}
-		pem, err := os.ReadFile(opts.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("read CA file: %w", err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("CA file %s holds no PEM certificates", opts.CAFile)
-		}
-		ht = ht.Clone()
-		if ht.TLSClientConfig == nil {
-			ht.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		}
-		ht.TLSClientConfig.RootCAs = pool
-		base = ht
+	base, err := withCAs(opts.Transport, opts.CAFile, opts.CAFiles)
+	if err != nil {
+		return nil, err
 	}
 	to := opts.Timeouts.withDefaults()
 	var rt http.RoundTripper = &timeoutTransport{next: base, to: to}

@@ -52,6 +52,13 @@ type Options struct {
 	// ReadOnly: the registry client refuses every write; the header says
 	// "readonly" and the write keys say why they do nothing.
 	ReadOnly bool
+	// ResolveHosts are the resolve matrix's rows (the config file's
+	// resolve-hosts); nil: the built-in rows.
+	ResolveHosts []string
+	// SaveResolveHosts, when set, keeps the rows after a host is added or
+	// removed (it writes resolve-hosts in the config file). Called in a
+	// command, never in Update.
+	SaveResolveHosts func(hosts []string) error
 	// NoMouse turns mouse reporting off (mouse: false in the config file),
 	// so the terminal's own selection works on every screen.
 	NoMouse bool

@@ -94,7 +94,20 @@ func newResolvePage(c *common, t *model.Tree) *resolvePage {
 	ti.Prompt = "host platform: "
 	ti.Placeholder = "linux/arm/v7 or windows/amd64:10.0.20348"
 	p.input = ti
-	for _, h := range defaultHosts {
+	hosts := defaultHosts
+	if c.opts.ResolveHosts != nil {
+		hosts = nil
+		for _, h := range c.opts.ResolveHosts {
+			note := ""
+			for _, d := range defaultHosts {
+				if d.platform == h {
+					note = d.note
+				}
+			}
+			hosts = append(hosts, matrixHost{platform: h, note: note})
+		}
+	}
+	for _, h := range hosts {
 		hp, err := model.ParsePlatform(h.platform)
 		if err != nil {
 			continue
@@ -129,7 +142,28 @@ func (p *resolvePage) removeRow() tea.Cmd {
 	label := p.rows[p.cursor].label
 	p.rows = append(p.rows[:p.cursor:p.cursor], p.rows[p.cursor+1:]...)
 	p.clamp()
-	return setStatus("removed host "+termsafe.String(label)+" (a adds one)", false)
+	return p.saveHosts("removed host " + termsafe.String(label) + " (a adds one)")
+}
+
+// saveHosts keeps the matrix's rows (but this machine's, which is always
+// added) in the config file, when the program was given a way to.
+func (p *resolvePage) saveHosts(done string) tea.Cmd {
+	save := p.c.opts.SaveResolveHosts
+	if save == nil {
+		return setStatus(done, false)
+	}
+	hosts := []string{}
+	for _, r := range p.rows {
+		if r.note != "this machine" {
+			hosts = append(hosts, r.label)
+		}
+	}
+	return func() tea.Msg {
+		if err := save(hosts); err != nil {
+			return statusMsg{text: done + "; not kept: " + termsafe.String(firstLine(err.Error())), err: true}
+		}
+		return statusMsg{text: done + "; kept in the config file"}
+	}
 }
 
 func (p *resolvePage) Crumb() string      { return "resolve" }
@@ -216,7 +250,7 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				p.rows = append(p.rows, p.resolve(hp, v, "added"))
 				p.cursor = len(p.rows) - 1
 				p.clamp()
-				return p, nil
+				return p, p.saveHosts("added host " + termsafe.String(v))
 			}
 			var cmd tea.Cmd
 			p.input, cmd = p.input.Update(msg)

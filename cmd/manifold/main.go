@@ -26,6 +26,8 @@ type globals struct {
 	debug    bool
 	theme    string
 	readOnly bool
+	mouse    bool
+	settings *settings // the config file under the flags (settings.go)
 
 	stdout io.Writer
 	stderr io.Writer
@@ -49,7 +51,7 @@ func (g *globals) client() (*registry.Client, error) {
 
 // clientOptions are the registry options every client shares.
 func (g *globals) clientOptions() registry.Options {
-	return registry.Options{
+	o := registry.Options{
 		Insecure:         g.insecure,
 		AllowTokenRealms: g.realms,
 		CAFile:           g.caFile,
@@ -60,6 +62,8 @@ func (g *globals) clientOptions() registry.Options {
 			fmt.Fprintln(g.stderr, "manifold: "+termsafe.String(s))
 		},
 	}
+	g.settings.apply(&o)
+	return o
 }
 
 // defaultCacheDir is manifold's content cache under the user cache dir, or ""
@@ -98,6 +102,7 @@ reference to open its tree. The subcommands are the same features for scripts.`,
 		Version:       version.Get().String(),
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return g.loadSettings(cmd) }
 	root.PersistentFlags().StringArrayVar(&g.insecure, "insecure-registry", nil, "reach this registry host over plain HTTP (repeatable; localhost is always plain HTTP)")
 	root.PersistentFlags().StringArrayVar(&g.realms, "allow-token-realm", nil, "let this token server host be on a private address although the registry is not (repeatable; also "+registry.EnvTokenRealms+")")
 	root.PersistentFlags().StringVar(&g.caFile, "ca-file", "", "PEM file of extra certificate authorities to trust")

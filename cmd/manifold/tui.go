@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/manifold-dev/manifold/internal/config"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui"
@@ -23,6 +24,7 @@ func init() { rootSetup = setupTUI }
 
 // setupTUI makes the root command open the TUI and adds --theme.
 func setupTUI(g *globals, root *cobra.Command) {
+	root.PersistentFlags().BoolVar(&g.mouse, "mouse", true, "mouse reporting in the TUI (--mouse=false lets the terminal select text everywhere)")
 	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: dark, light, high-contrast, none, a theme file, or NAME for ~/.config/manifold/themes/NAME.yaml (see themes/README.md); default from the terminal background")
 	root.Args = cobra.MaximumNArgs(1)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
@@ -40,7 +42,7 @@ func setupTUI(g *globals, root *cobra.Command) {
 		start := ""
 		if len(args) == 1 {
 			start = args[0]
-		} else {
+		} else if start = g.settings.registry; start == "" {
 			start = lastRegistry()
 		}
 		return runTUI(cmd.Context(), g, client, start, tuiOptions{})
@@ -54,12 +56,17 @@ type tuiOptions struct {
 // runTUI opens the UI on start (a registry, repository or reference).
 func runTUI(ctx context.Context, g *globals, client *registry.Client, start string, extra tuiOptions) error {
 	opts := ui.Options{
-		Registry: client,
-		Start:    start,
-		Theme:    g.theme,
-		NoColor:  os.Getenv("NO_COLOR") != "",
-		OnOpen:   rememberRegistry,
-		ReadOnly: g.readOnly,
+		Registry:     client,
+		Start:        start,
+		Theme:        g.theme,
+		NoColor:      os.Getenv("NO_COLOR") != "",
+		OnOpen:       rememberRegistry,
+		ReadOnly:     g.readOnly,
+		NoMouse:      !g.settings.mouse,
+		ResolveHosts: g.settings.resolveHosts,
+		SaveResolveHosts: func(hosts []string) error {
+			return config.SetResolveHosts(g.settings.path, hosts)
+		},
 		Login: func(host, user, secret string) (ui.Registry, error) {
 			return login(ctx, client, host, user, secret)
 		},

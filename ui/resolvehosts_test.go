@@ -1,0 +1,37 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestResolveHostsFromConfigAreKept: the matrix starts from the config's
+// hosts; adding and removing one saves the rows (without this machine).
+func TestResolveHostsFromConfigAreKept(t *testing.T) {
+	var saved [][]string
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30, func(o *Options) {
+		o.ResolveHosts = []string{"linux/arm64", "linux/riscv64"}
+		o.SaveResolveHosts = func(h []string) error { saved = append(saved, h); return nil }
+	})
+	hs.keys("m")
+	rp, ok := hs.m.top().(*resolvePage)
+	if !ok {
+		t.Fatalf("no matrix: %T", hs.m.top())
+	}
+	if len(rp.rows) != 3 || rp.rows[0].label != "linux/arm64" || rp.rows[1].label != "linux/riscv64" || rp.rows[2].note != "this machine" {
+		t.Fatalf("rows %+v", rp.rows)
+	}
+	if strings.Contains(hs.screen(), "linux/ppc64le") {
+		t.Fatal("built-in rows shown besides the config's")
+	}
+	hs.keys("a")
+	hs.typeText("linux/s390x")
+	hs.keys("enter")
+	hs.keys("home", "x") // removes linux/arm64
+	if len(saved) != 2 || strings.Join(saved[0], ",") != "linux/arm64,linux/riscv64,linux/s390x" || strings.Join(saved[1], ",") != "linux/riscv64,linux/s390x" {
+		t.Fatalf("saved %v", saved)
+	}
+	if !strings.Contains(hs.screen(), "kept in the config file") {
+		t.Fatalf("no word of it:\n%s", hs.screen())
+	}
+}
