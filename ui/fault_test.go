@@ -93,7 +93,11 @@ func TestFaultsKeepTheUIAlive(t *testing.T) {
 			}
 			// The fault clears: r brings the tree back.
 			env.proxy.Clear()
-			time.Sleep(200 * time.Millisecond) // let a fetch the harness gave up on finish
+			// A faulted request the harness gave up on may still be served:
+			// wait for it to end before the refresh.
+			if !env.proxy.Idle(10 * time.Second) {
+				t.Fatalf("after %s a request is still being served", f.name)
+			}
 			hs.keys("r")
 			if s := hs.screen(); !strings.Contains(s, "linux/arm64") || strings.Contains(s, "press r") {
 				t.Fatalf("after %s cleared, r did not restore the tree:\n%s", f.name, s)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -330,7 +329,6 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(10 * time.Millisecond)
 	p := Page(newStagingPage(env.c))
 	p.SetSize(80, 24)
 	p = env.run(p, p.Init())

@@ -106,6 +106,10 @@ type Proxy struct {
 	tok     *tokenAuth
 	tokens  int
 	expired int
+	// inflight counts requests being served; idle is closed (and replaced)
+	// when it drops to zero.
+	inflight int
+	idle     chan struct{}
 }
 
 // New returns a Proxy that passes everything through until Set.
@@ -199,6 +203,8 @@ func RefusedAddr(t testing.TB) string {
 // Wrap is a testregistry.Options.Wrap.
 func (p *Proxy) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.begin()
+		defer p.end()
 		if r.URL.Path == "/token" {
 			p.serveToken(w, r)
 			return
@@ -213,6 +219,48 @@ func (p *Proxy) Wrap(next http.Handler) http.Handler {
 		}
 		serveFault(*f, next, w, r)
 	})
+}
+
+func (p *Proxy) begin() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight++
+}
+
+func (p *Proxy) end() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight--
+	if p.inflight == 0 && p.idle != nil {
+		close(p.idle)
+		p.idle = nil
+	}
+}
+
+// Idle waits until no request is being served (a faulted request the
+// client gave up on has finished on the server side too), or until
+// timeout, and reports whether the proxy is idle. Tests wait on it instead
+// of sleeping.
+func (p *Proxy) Idle(timeout time.Duration) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		p.mu.Lock()
+		if p.inflight == 0 {
+			p.mu.Unlock()
+			return true
+		}
+		if p.idle == nil {
+			p.idle = make(chan struct{})
+		}
+		idle := p.idle
+		p.mu.Unlock()
+		select {
+		case <-idle:
+		case <-deadline.C:
+			return false
+		}
+	}
 }
 
 // take returns the fault for r, counting the hit, or nil.

@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+// A user who typed in the filter of a list keeps what they typed: j and k
+// are letters there (openjdk, kafka), not cursor movement; only the arrows
+// move the cursor while the field has focus.
+func TestTypingJAndKInTheFilterTypesThem(t *testing.T) {
+	f := newFake()
+	f.repos = []string{"acme/web", "library/openjdk", "library/openjdk-slim", "team/kafka"}
+	hs := newHarness(t, f, "localhost:5000", 80, 24)
+	rp := hs.m.top().(*reposPage)
+	hs.keys("/")
+	hs.typeText("jdk")
+	if got := rp.list.filter.Value(); got != "jdk" || rp.list.pattern != "jdk" {
+		t.Fatalf("typed jdk, the filter holds %q (pattern %q)", got, rp.list.pattern)
+	}
+	if rp.list.Shown() != 2 || rp.list.Selected() != "library/openjdk" {
+		t.Fatalf("filter jdk shows %d rows, cursor on %q; want 2, on library/openjdk", rp.list.Shown(), rp.list.Selected())
+	}
+	hs.keys("down")
+	if rp.list.Selected() != "library/openjdk-slim" {
+		t.Fatalf("down while typing: cursor on %q", rp.list.Selected())
+	}
+	hs.keys("backspace", "backspace", "backspace")
+	hs.typeText("kafka")
+	if got := rp.list.filter.Value(); got != "kafka" || rp.list.Shown() != 1 || rp.list.Selected() != "team/kafka" {
+		t.Fatalf("typed kafka: filter %q, %d shown, cursor on %q", got, rp.list.Shown(), rp.list.Selected())
+	}
+	if !strings.Contains(hs.screen(), "/ kafka") {
+		t.Fatalf("the filter field does not show what was typed:\n%s", hs.screen())
+	}
+}
+
+// An error that arrives for a page the user has left is not shown: not in
+// the status line, and it does not open a login prompt.
+func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
+	f := newFake()
+	f.block = make(chan struct{})
+	var logins int
+	hs := newHarness(t, f, "localhost:5000/app", 80, 24, func(o *Options) {
+		o.Login = func(host, user, secret string) (Registry, error) { logins++; return f, nil }
+	})
+	tags := hs.m.top().(*tagsPage)
+	tr := newTreePage(hs.m.c, "localhost:5000/app:1.0")
+	hs.m.push(tr) // its fetch hangs (never run here)
+	hs.keys("esc")
+	if hs.m.top() != Page(tags) {
+		t.Fatalf("esc did not go back: at %T", hs.m.top())
+	}
+	before := hs.screen()
+	hs.run(reportErr(tr.id, "fetch localhost:5000/app:1.0", unauthorized(), "localhost:5000"))
+	if hs.m.status != "" || hs.m.statusErr {
+		t.Fatalf("a late error for a left page was shown: %q", hs.m.status)
+	}
+	if hs.m.top() != Page(tags) || logins != 0 {
+		t.Fatalf("a late 401 for a left page opened %T", hs.m.top())
+	}
+	if hs.screen() != before {
+		t.Fatalf("a late error changed the screen:\n%s", hs.screen())
+	}
+	// The same error for the page on screen is shown, with the login prompt.
+	hs.run(reportErr(tags.id, "list tags of localhost:5000/app", unauthorized(), "localhost:5000"))
+	if !hs.m.statusErr || hs.m.status == "" {
+		t.Fatal("an error for the open page was not shown")
+	}
+	if _, ok := hs.m.top().(*loginPage); !ok {
+		t.Fatalf("a 401 for the open page did not ask to log in: at %T", hs.m.top())
+	}
+}
+
+// A late answer for a page the user left is not delivered to the page
+// below: a filter result computed for the tags page must not replace the
+// repositories list, and a late page of tags must not be added to it.
+func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	rp := hs.m.top().(*reposPage)
+	if rp.list.Shown() != 5 {
+		t.Fatalf("repositories shown: %d, want 5", rp.list.Shown())
+	}
+	hs.keys("enter") // acme/cli
+	tp, ok := hs.m.top().(*tagsPage)
+	if !ok {
+		t.Fatalf("enter opened %T, want the tags page", hs.m.top())
+	}
+	hs.keys("esc")
+	if hs.m.top() != Page(rp) {
+		t.Fatalf("esc did not go back to the repositories: at %T", hs.m.top())
+	}
+	before := hs.screen()
+	// Tagged as the tags page's, with the generation the repositories list
+	// is at, so only the routing can stop it.
+	hs.send(filterMsg{page: tp.id, gen: rp.list.filterGen, visible: []int{0}, matches: map[int][]int{}})
+	hs.send(pageMsg{page: tp.id, req: tp.req, names: []string{"v9-late"}, done: true})
+	if rp.list.Shown() != 5 || rp.list.byName["v9-late"] {
+		t.Fatalf("a late message of the tags page reached the repositories list: %d shown, late tag added %v",
+			rp.list.Shown(), rp.list.byName["v9-late"])
+	}
+	if hs.screen() != before {
+		t.Fatalf("a late message changed the screen:\n%s", hs.screen())
+	}
+}
