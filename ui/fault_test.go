@@ -321,7 +321,7 @@ func newFaultEnv(t *testing.T) (env *hostileEnv, ref string, st *stagestore.Stor
 	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
 	staged = snapshotDir(t, st.Dir())
 	c, err = registry.New(registry.Options{Keychain: authn.NewMultiKeychain(),
-		Timeouts: registry.Timeouts{Header: 150 * time.Millisecond, Stall: 150 * time.Millisecond, Backoff: time.Millisecond, MaxWait: 50 * time.Millisecond}})
+		Timeouts: registry.Timeouts{Header: 500 * time.Millisecond, Stall: 500 * time.Millisecond, Backoff: time.Millisecond, MaxWait: 50 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

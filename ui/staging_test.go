@@ -421,6 +421,29 @@ func TestStagingGolden(t *testing.T) {
 	t.Run("confirm", func(t *testing.T) { golden.RequireEqual(t, []byte(ansi.Strip(p.View()))) })
 }
 
+// TestStagingGoldenStyled keeps one golden per theme with the ANSI styles
+// in (the colour-stripped goldens above cannot see a styling regression:
+// a lost selection highlight, a finding no longer in the error colour).
+func TestStagingGoldenStyled(t *testing.T) {
+	for _, name := range themes.Names() {
+		theme, ok := themes.Builtin(name)
+		if !ok {
+			t.Fatalf("theme %s is not built in", name)
+		}
+		t.Run(name, func(t *testing.T) {
+			c := &common{ctx: context.Background(), styles: NewStyles(theme), keys: DefaultKeyMap(), opts: &Options{}}
+			p := newStagingPage(c)
+			p.SetSize(100, 20)
+			p.setList(goldenList())
+			view := p.View()
+			if name != "none" && view == ansi.Strip(view) {
+				t.Fatalf("theme %s renders no styles at all", name)
+			}
+			golden.RequireEqual(t, []byte(view))
+		})
+	}
+}
+
 func TestStageEntriesPicksTheImageOfAnAttestation(t *testing.T) {
 	d := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
 	img := &model.Entry{Descriptor: model.Descriptor{MediaType: model.MediaTypeOCIManifest, Digest: d("1"), Size: 1, Platform: &model.Platform{OS: "linux", Architecture: "amd64"}}}
