@@ -69,7 +69,7 @@ func (c Change) Platform() string {
 	case c.New != nil:
 		return c.New.PlatformString()
 	case c.Old != nil && c.Old.Platform != nil:
-		return c.Old.Platform.String()
+		return c.Old.Platform.Label()
 	}
 	return "-"
 }
@@ -256,17 +256,14 @@ func compareEntry(od *Descriptor, ne *StagedEntry, docker bool) Change {
 	c := Change{Kind: Unchanged, Old: od, New: ne}
 	op, np := "-", "-"
 	if od.Platform != nil {
-		op = od.Platform.String()
+		op = od.Platform.Label()
 	}
 	if ne.Platform != nil {
-		np = ne.Platform.String()
+		np = ne.Platform.Label()
 	}
-	samePlat := op == np
-	if samePlat && od.Platform != nil && ne.Platform != nil {
-		samePlat = strings.Join(od.Platform.OSFeatures, ",") == strings.Join(ne.Platform.OSFeatures, ",") &&
-			strings.Join(od.Platform.Features, ",") == strings.Join(ne.Platform.Features, ",")
-	}
-	if !samePlat {
+	// Label carries os.features and features: an entry that changes only
+	// those is changed (the push rewrites the index).
+	if op != np {
 		c.Kind = Changed
 		c.Details = append(c.Details, "platform "+op+" → "+np)
 	}

@@ -126,3 +126,44 @@ func TestDiffSingleImageTag(t *testing.T) {
 		t.Fatalf("%+v", d)
 	}
 }
+
+// TestDiffSeesOSFeatures: an entry whose only change is its os.features (or
+// features) is changed, and the diff names them; the push rewrites the index,
+// so the diff must never say "no change".
+func TestDiffSeesOSFeatures(t *testing.T) {
+	win := img("win", "windows/amd64:10.0.17763.1")
+	win.Platform.OSFeatures = []string{"win32k"}
+	amd := img("amd", "linux/amd64")
+	cur := treeOf(MediaTypeDockerList, win, amd)
+	cur.Digest = dg("other")
+
+	dropped := win
+	dropped.Platform = plat("windows/amd64:10.0.17763.1")
+	withFeat := amd
+	withFeat.Platform = plat("linux/amd64")
+	withFeat.Platform.Features = []string{"sse4"}
+	d := Diff(cur, &StagedList{Entries: []StagedEntry{dropped, withFeat}})
+	if d.Empty() {
+		t.Fatalf("os.features dropped, but the diff is empty: %v", d.Lines())
+	}
+	lines := strings.Join(d.Lines(), "\n")
+	if d.Changes[0].Kind != Changed || !strings.Contains(lines, "windows/amd64:10.0.17763.1 (os.features win32k) → windows/amd64:10.0.17763.1") {
+		t.Fatalf("os.features change not shown:\n%s", lines)
+	}
+	if d.Changes[1].Kind != Changed || !strings.Contains(lines, "linux/amd64 → linux/amd64 (features sse4)") {
+		t.Fatalf("features change not shown:\n%s", lines)
+	}
+	if strings.Contains(lines, "no change") {
+		t.Fatalf("says no change:\n%s", lines)
+	}
+	// The same os.features in another order is another index too.
+	w2 := win
+	w2.Platform = plat("windows/amd64:10.0.17763.1")
+	w2.Platform.OSFeatures = []string{"b", "a"}
+	w1 := win
+	w1.Platform = plat("windows/amd64:10.0.17763.1")
+	w1.Platform.OSFeatures = []string{"a", "b"}
+	if d := Diff(treeOf(MediaTypeDockerList, w1), &StagedList{Entries: []StagedEntry{w2}}); d.Changes[0].Kind != Changed {
+		t.Fatalf("reordered os.features: %v", d.Lines())
+	}
+}

@@ -26,7 +26,11 @@ type JSONView struct {
 	ReferrersErrors []string `json:"referrersErrors,omitempty"`
 
 	// Single-platform image only.
-	Platform    string        `json:"platform,omitempty"`
+	Platform string `json:"platform,omitempty"`
+	// OSFeatures and Features are the platform's, which the platform string
+	// does not carry.
+	OSFeatures  []string      `json:"os.features,omitempty"`
+	Features    []string      `json:"features,omitempty"`
 	Manifest    *JSONManifest `json:"manifest,omitempty"`
 	Config      *Config       `json:"config,omitempty"`
 	ConfigError string        `json:"configError,omitempty"`
@@ -38,6 +42,8 @@ type JSONEntry struct {
 	MediaType   string            `json:"mediaType"`
 	Size        int64             `json:"size"`
 	Platform    string            `json:"platform"` // "" when the descriptor has none
+	OSFeatures  []string          `json:"os.features,omitempty"`
+	Features    []string          `json:"features,omitempty"`
 	Annotations map[string]string `json:"annotations"`
 	// AttestationFor is the digest of the image an attestation describes;
 	// null for every other entry.
@@ -128,6 +134,7 @@ func NewJSONView(t *Tree, all bool) *JSONView {
 	if t.Image != nil {
 		if t.Image.Config != nil {
 			v.Platform = t.Image.Config.Platform().String()
+			v.OSFeatures = t.Image.Config.OSFeatures
 		}
 		if all {
 			v.Manifest = jsonManifest(t.Image)
@@ -153,6 +160,7 @@ func jsonEntries(es []*Entry, all bool) []JSONEntry {
 		}
 		if e.Platform != nil {
 			je.Platform = e.Platform.String()
+			je.OSFeatures, je.Features = e.Platform.OSFeatures, e.Platform.Features
 		}
 		if e.AttestationFor != "" {
 			a := e.AttestationFor

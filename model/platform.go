@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,79 @@ func (p Platform) String() string {
 		b.WriteString(p.OSVersion)
 	}
 	return b.String()
+}
+
+// Label is String followed by the os.features and features the platform
+// requires, for display: "windows/amd64:10.0.17763 (os.features win32k)".
+// String alone hides them, although they decide which hosts pick an entry.
+func (p Platform) Label() string {
+	var extra []string
+	if len(p.OSFeatures) > 0 {
+		extra = append(extra, "os.features "+strings.Join(p.OSFeatures, ","))
+	}
+	if len(p.Features) > 0 {
+		extra = append(extra, "features "+strings.Join(p.Features, ","))
+	}
+	if len(extra) == 0 {
+		return p.String()
+	}
+	return p.String() + " (" + strings.Join(extra, "; ") + ")"
+}
+
+// UnknownEntries counts the entries of an index (nested ones included)
+// whose platform is unknown/unknown but which carry no attestation
+// annotations (podman's create --all strips them): they are no platform,
+// and no host picks them.
+func UnknownEntries(t *Tree) int {
+	n := 0
+	var walk func([]*Entry)
+	walk = func(es []*Entry) {
+		for _, e := range es {
+			if !e.IsAttestation() && e.Platform != nil && e.Platform.IsUnknown() {
+				n++
+			}
+			walk(e.Children)
+		}
+	}
+	walk(t.Entries)
+	return n
+}
+
+// hostWithFeatures writes host with os.features added, in containerd's
+// syntax: linux(+sse4)/amd64, windows(10.0.17763+win32k)/amd64.
+func hostWithFeatures(host Platform, feats []string) string {
+	s := host.Spec()
+	s.OSFeatures = append(s.OSFeatures, feats...)
+	sort.Strings(s.OSFeatures)
+	return platforms.FormatAll(s)
+}
+
+// AnnotationNote summarises descriptor annotations for a NOTES column: the
+// pairs themselves when they are short ("org.opencontainers.image.title=app"),
+// else their count. BuildKit's reference annotations, which the attestation
+// note already says, are left out. Keys are sorted; "" for none.
+func AnnotationNote(ann map[string]string) string {
+	keys := make([]string, 0, len(ann))
+	for k := range ann {
+		if k != AnnotationReferenceType && k != AnnotationReferenceDigest {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	sort.Strings(keys)
+	pairs := make([]string, len(keys))
+	for i, k := range keys {
+		pairs[i] = k + "=" + ann[k]
+	}
+	if s := strings.Join(pairs, ", "); len(keys) <= 2 && len(s) <= 60 {
+		return s
+	}
+	if len(keys) == 1 {
+		return "1 annotation"
+	}
+	return fmt.Sprintf("%d annotations", len(keys))
 }
 
 // IsUnknown reports whether the platform is unknown/unknown, as BuildKit marks

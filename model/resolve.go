@@ -173,7 +173,9 @@ func PlatformList(t *Tree) (plats []Platform, attestations int) {
 				walk(e.Children)
 				continue
 			}
-			if p, _, ok := candidatePlatform(e); ok || e.Platform != nil {
+			// unknown/unknown without attestation annotations is no platform
+			// (UnknownEntries counts it).
+			if p, _, ok := candidatePlatform(e); ok {
 				plats = append(plats, p)
 			}
 		}
@@ -189,11 +191,16 @@ func PlatformList(t *Tree) (plats []Platform, attestations int) {
 func NoMatchError(t *Tree, host Platform) error {
 	plats, _ := PlatformList(t)
 	names := make([]string, len(plats))
+	why := ""
 	for i, p := range plats {
-		names[i] = p.String()
+		names[i] = p.Label()
+		if why == "" && lacksFeatures(host, p) {
+			why = fmt.Sprintf(": %s needs os.features %s, which the host does not declare, and containerd picks such an entry only for a host that declares them (give them as %s)",
+				p.String(), strings.Join(p.OSFeatures, ","), hostWithFeatures(host, p.OSFeatures))
+		}
 	}
 	if len(names) == 0 {
-		return fmt.Errorf("%s has no entry for %s, and lists no platforms", t.Reference, host)
+		return fmt.Errorf("%s has no entry for %s, and lists no platforms", t.Reference, host.Label())
 	}
-	return fmt.Errorf("%s has no entry for %s; available: %s", t.Reference, host, strings.Join(names, ", "))
+	return fmt.Errorf("%s has no entry for %s; available: %s%s", t.Reference, host.Label(), strings.Join(names, ", "), why)
 }

@@ -74,13 +74,14 @@ func (e StagedEntry) IsAttestation() bool {
 	return e.Annotations[AnnotationReferenceType] == ReferenceTypeAttestation
 }
 
-// PlatformString is the entry's platform as os/arch[/variant][:os.version],
-// or "-" when it has none.
+// PlatformString is the entry's platform as os/arch[/variant][:os.version]
+// with the os.features and features it requires (Platform.Label), or "-"
+// when it has none.
 func (e StagedEntry) PlatformString() string {
 	if e.Platform == nil {
 		return "-"
 	}
-	return e.Platform.String()
+	return e.Platform.Label()
 }
 
 // Clone returns a deep copy of the list, so edits to the copy never reach

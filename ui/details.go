@@ -62,6 +62,9 @@ func (p *treePage) detailsView(width, height int) string {
 			if len(e.Platform.OSFeatures) > 0 {
 				add("os.features", strings.Join(e.Platform.OSFeatures, ","))
 			}
+			if len(e.Platform.Features) > 0 {
+				add("features", strings.Join(e.Platform.Features, ","))
+			}
 		}
 		desc(e.Descriptor)
 		if e.Missing {

@@ -407,7 +407,7 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 	default:
 		plat := "(no platform)"
 		if e.Platform != nil {
-			plat = e.Platform.String()
+			plat = e.Platform.Label()
 		}
 		parts = []string{s.Platform.Render(termsafe.String(plat)), s.Digest.Render(shortDigest(e.Digest))}
 		if e.Image != nil {

@@ -290,3 +290,66 @@ func TestAnnotateNormalisesAndFailsOnBlockingErrors(t *testing.T) {
 		t.Fatalf("--force: %s", out)
 	}
 }
+
+// TestOSFeaturesAndUnknownEntriesAreShown: os.features are shown wherever a
+// platform is, a host without the features an entry needs is told why
+// nothing matches, inspect's NOTES show entry annotations, and an
+// unknown/unknown entry without attestation annotations is counted apart.
+func TestOSFeaturesAndUnknownEntriesAreShown(t *testing.T) {
+	host := editEnv(t)
+	amd := writeImage(t, host+"/app:amd64", v1.Platform{OS: "linux", Architecture: "amd64"}, true)
+	win := writeImage(t, host+"/app:win", v1.Platform{OS: "windows", Architecture: "amd64", OSVersion: "10.0.17763.1"}, true)
+	un := writeImage(t, host+"/app:un", v1.Platform{OS: "linux", Architecture: "arm64"}, true)
+	list := host + "/app:podman"
+	putRawIndex(t, list, types.OCIImageIndex, `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[`+
+		`{`+descOf(t, amd)+`,"annotations":{"org.opencontainers.image.title":"app"},"platform":{"architecture":"amd64","os":"linux","os.features":["sse4"]}},`+
+		`{`+descOf(t, win)+`,"platform":{"architecture":"amd64","os":"windows","os.version":"10.0.17763.1","os.features":["win32k"]}},`+
+		`{`+descOf(t, un)+`,"platform":{"architecture":"unknown","os":"unknown"}}]}`)
+
+	table := mustMF(t, "inspect", list)
+	for _, want := range []string{"linux/amd64 (os.features sse4)", "windows/amd64:10.0.17763.1 (os.features win32k)", "org.opencontainers.image.title=app"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("inspect table lacks %q:\n%s", want, table)
+		}
+	}
+	var v struct {
+		Manifests []struct {
+			Platform   string   `json:"platform"`
+			OSFeatures []string `json:"os.features"`
+		} `json:"manifests"`
+	}
+	if err := json.Unmarshal([]byte(mustMF(t, "inspect", list, "-o", "json")), &v); err != nil || len(v.Manifests) != 3 ||
+		strings.Join(v.Manifests[0].OSFeatures, ",") != "sse4" || strings.Join(v.Manifests[1].OSFeatures, ",") != "win32k" {
+		t.Errorf("inspect -o json: %+v %v", v, err)
+	}
+
+	plats := mustMF(t, "platforms", list)
+	if !strings.Contains(plats, "- linux/amd64 (os.features sse4)\n") || strings.Contains(plats, "- unknown/unknown") || !strings.Contains(plats, "Unknown entries: 1") {
+		t.Errorf("platforms:\n%s", plats)
+	}
+
+	code, _, errs := mf(t, "resolve", list, "--platform", "linux/amd64")
+	if code == 0 || !strings.Contains(errs, "needs os.features sse4") {
+		t.Errorf("resolve for a host without sse4: exit %d\n%s", code, errs)
+	}
+	var r struct {
+		Digest         string   `json:"digest"`
+		OSFeatures     []string `json:"os.features"`
+		HostOSFeatures []string `json:"hostOSFeatures"`
+		Candidates     []struct {
+			OSFeatures []string `json:"os.features"`
+		} `json:"candidates"`
+	}
+	if err := json.Unmarshal([]byte(mustMF(t, "resolve", list, "--platform", "linux(+sse4)/amd64", "-o", "json")), &r); err != nil ||
+		r.Digest != dig(t, amd) || strings.Join(r.OSFeatures, ",") != "sse4" || strings.Join(r.HostOSFeatures, ",") != "sse4" {
+		t.Errorf("resolve -o json for a host with sse4: %+v %v", r, err)
+	}
+
+	mustMF(t, "create", list, host+"/app:amd64", "--amend", "--name", "edit")
+	// The amd64 image is already entry 1: skipped, and the list is shown as
+	// it is, with its os.features.
+	show := mustMF(t, "staged", "show", "edit")
+	if !strings.Contains(show, "linux/amd64 (os.features sse4)") || !strings.Contains(show, "(os.features win32k)") {
+		t.Errorf("staged show:\n%s", show)
+	}
+}

@@ -176,9 +176,9 @@ func entryRow(e *model.Entry, depth int, all bool, platOf map[string]string, st 
 	plat := styled(indent+"-", st.faint)
 	switch {
 	case e.Platform != nil && e.IsAttestation():
-		plat = styled(indent+termsafe.String(e.Platform.String()), st.faint)
+		plat = styled(indent+termsafe.String(e.Platform.Label()), st.faint)
 	case e.Platform != nil:
-		plat = styled(indent+termsafe.String(e.Platform.String()), st.platform)
+		plat = styled(indent+termsafe.String(e.Platform.Label()), st.platform)
 	case e.IsIndex():
 		plat = styled(indent+"(index)", st.faint)
 	}
@@ -211,6 +211,9 @@ func entryRow(e *model.Entry, depth int, all bool, platOf map[string]string, st 
 	if e.Supply != nil {
 		notes = append(notes, strings.Join(e.Supply.Summary(), ", "))
 	}
+	if a := model.AnnotationNote(e.Annotations); a != "" {
+		notes = append(notes, termsafe.String(a))
+	}
 	row := []cell{plat, styled(termsafe.String(e.Digest), st.digest), plain(mediaTypeName(e.MediaType))}
 	if all {
 		size, layers, created := "", "", ""
@@ -231,7 +234,7 @@ func writeImageFields(b *strings.Builder, field func(label, value string), im *m
 		return
 	}
 	if im.Config != nil {
-		field("Platform", st.platform.Render(termsafe.String(im.Config.Platform().String())))
+		field("Platform", st.platform.Render(termsafe.String(im.Config.Platform().Label())))
 		if im.Config.Created != nil {
 			field("Created", im.Config.Created.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}

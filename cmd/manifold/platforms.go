@@ -21,7 +21,10 @@ func newPlatformsCmd(g *globals) *cobra.Command {
 		Long: `platforms prints an mquery-style summary of a reference: whether it is a
 manifest list, then every platform it supports as os/arch[/variant], with
 :os.version for Windows entries, in index order. Attestation entries
-(unknown/unknown) are left out and counted. For a single-platform image the
+(unknown/unknown) are left out and counted, and so are unknown/unknown
+entries without attestation annotations, which are no platform. Windows
+entries show their os.version, and os.features and features are shown
+after the platform, as they decide which hosts pick an entry. For a single-platform image the
 platform comes from its image config.
 
 Only the top-level manifest is fetched (plus the config of a single image
@@ -86,13 +89,16 @@ func platformsSummary(t *model.Tree) string {
 	plats, atts := model.PlatformList(t)
 	b.WriteString(" * Supported platforms:\n")
 	for _, p := range plats {
-		fmt.Fprintf(&b, "   - %s\n", termsafe.String(p.String()))
+		fmt.Fprintf(&b, "   - %s\n", termsafe.String(p.Label()))
 	}
 	if len(plats) == 0 {
 		b.WriteString("   (none declared)\n")
 	}
 	if atts > 0 {
 		fmt.Fprintf(&b, " * Attestations: %d (not listed)\n", atts)
+	}
+	if n := model.UnknownEntries(t); n > 0 {
+		fmt.Fprintf(&b, " * Unknown entries: %d (unknown/unknown without attestation annotations, as podman's create --all leaves them: no host picks them; not listed)\n", n)
 	}
 	return b.String()
 }

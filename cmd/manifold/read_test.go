@@ -399,7 +399,7 @@ func TestResolve(t *testing.T) {
 	d := digestFor("linux/arm/v7")
 	cands := r.Candidates
 	r.Candidates, r.Why = nil, ""
-	if !reflect.DeepEqual(r, resolveJSON{Reference: fx.repo + "@" + d, Digest: d, MediaType: string(types.OCIManifestSchema1), Platform: "linux/arm/v7", Host: "linux/arm/v8", Rule: model.RuleARMFallback}) {
+	if !reflect.DeepEqual(r, resolveJSON{Reference: fx.repo + "@" + d, Digest: d, MediaType: string(types.OCIManifestSchema1), Platform: "linux/arm/v7", Host: "linux/arm/v8", HostOSFeatures: []string{}, Rule: model.RuleARMFallback}) {
 		t.Errorf("resolve -o json = %+v", r)
 	}
 	// Ranked: v7 then v6 (both run, the fallback order), then the entries

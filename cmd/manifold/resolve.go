@@ -19,8 +19,13 @@ type resolveJSON struct {
 	Digest    string `json:"digest"`
 	MediaType string `json:"mediaType"`
 	Platform  string `json:"platform"` // the chosen entry's platform
-	Host      string `json:"host"`     // the host platform asked for
-	Rule      string `json:"rule,omitempty"`
+	// OSFeatures are the chosen entry's os.features.
+	OSFeatures []string `json:"os.features,omitempty"`
+	Host       string   `json:"host"` // the host platform asked for
+	// HostOSFeatures are the os.features the host declares (linux(+f)/amd64):
+	// an entry that needs others is not picked.
+	HostOSFeatures []string `json:"hostOSFeatures"`
+	Rule           string   `json:"rule,omitempty"`
 	// Why is one sentence: the rule that matched and the runner-up, or
 	// the nearest entry and why it cannot run.
 	Why string `json:"why"`
@@ -31,17 +36,18 @@ type resolveJSON struct {
 
 // candidateJSON is one ranked entry of resolve -o json.
 type candidateJSON struct {
-	Digest   string `json:"digest"`
-	Platform string `json:"platform"`
-	Match    bool   `json:"match"`
-	Rule     string `json:"rule"`
-	Reason   string `json:"reason"`
+	Digest     string   `json:"digest"`
+	Platform   string   `json:"platform"`
+	OSFeatures []string `json:"os.features,omitempty"`
+	Match      bool     `json:"match"`
+	Rule       string   `json:"rule"`
+	Reason     string   `json:"reason"`
 }
 
 func candidatesJSON(cs []model.Candidate) []candidateJSON {
 	out := make([]candidateJSON, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, candidateJSON{Digest: c.Digest, Platform: c.Platform.String(), Match: c.Match, Rule: c.Rule, Reason: c.Reason})
+		out = append(out, candidateJSON{Digest: c.Digest, Platform: c.Platform.String(), OSFeatures: c.Platform.OSFeatures, Match: c.Match, Rule: c.Rule, Reason: c.Reason})
 	}
 	return out
 }
@@ -105,10 +111,10 @@ prints the explanation, then exits 1).`,
 			if format == formatJSON {
 				out := resolveJSON{
 					Reference: r.Reference, Digest: r.Digest, MediaType: r.MediaType,
-					Host: host.String(), Rule: r.Rule, Why: r.Why, Candidates: candidatesJSON(r.Candidates),
+					Host: host.String(), HostOSFeatures: append([]string{}, host.OSFeatures...), Rule: r.Rule, Why: r.Why, Candidates: candidatesJSON(r.Candidates),
 				}
 				if r.Digest != "" {
-					out.Platform = r.Platform.String()
+					out.Platform, out.OSFeatures = r.Platform.String(), r.Platform.OSFeatures
 				}
 				if err := writeJSON(g.stdout, out); err != nil {
 					return err
