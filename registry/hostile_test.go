@@ -284,3 +284,42 @@ func TestHostileErrorBodyOneLine(t *testing.T) {
 		}
 	}
 }
+
+// A body trickled just fast enough for the stall rule is cut by the
+// per-request deadline; a large one by the minimum rate; the error says
+// which rule fired. A body that keeps the rules is read whole.
+func TestHostileTrickleDeadlineAndRate(t *testing.T) {
+	cases := []struct {
+		name string
+		to   Timeouts
+		rule TimeoutRule
+		want string
+	}{
+		{"deadline", Timeouts{Stall: 500 * time.Millisecond, MinBytes: 1, Total: time.Second}, RuleDeadline, "within 1s, the per-request deadline"},
+		{"rate", Timeouts{Stall: 300 * time.Millisecond, MinBytes: 1, LargeBody: 100, MinRate: 1000}, RuleRate, "less than 1000 bytes/s on average, the minimum rate"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &hostile.Server{Trickle: 40}
+			host := s.Start(t)
+			c := hostileClient(t, func(o *Options) { o.Timeouts = tc.to })
+			_, err := c.Get(deadline(t, time.Minute), host+"/small:v1")
+			var te *TimeoutError
+			if !errors.As(err, &te) || te.Rule != tc.rule || !errors.Is(err, ErrTimeout) {
+				t.Fatalf("err = %v, want the %s rule", err, tc.name)
+			}
+			wantErr(t, err, tc.want)
+			if s.BytesSent() == 0 {
+				t.Fatal("nothing was trickled: the fault never fired")
+			}
+		})
+	}
+	s := &hostile.Server{Trickle: 1 << 20}
+	host := s.Start(t)
+	c := hostileClient(t, func(o *Options) {
+		o.Timeouts = Timeouts{Stall: time.Second, MinBytes: 1, Total: time.Minute, LargeBody: 100, MinRate: 10}
+	})
+	if _, err := c.Get(deadline(t, time.Minute), host+"/small:v1"); err != nil {
+		t.Fatalf("a steady body was cut: %v", err)
+	}
+}

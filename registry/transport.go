@@ -34,6 +34,19 @@ type Timeouts struct {
 	Stall time.Duration
 	// MinBytes is the least a body must deliver per Stall window; 1024.
 	MinBytes int64
+	// Total is the deadline of one request, from sending it to the end of
+	// its body, for every body up to LargeBody bytes (manifests, configs,
+	// listing pages, tokens, errors): a body trickled just fast enough to
+	// pass the stall rule is still cut; 2m.
+	Total time.Duration
+	// LargeBody is the announced size (Content-Length) above which a body
+	// is a stream (a layer being copied) that the deadline does not cut;
+	// MinRate bounds it instead; 4 MiB, the largest manifest read.
+	LargeBody int64
+	// MinRate is the least average rate, in bytes per second since the
+	// headers came, that a large body must keep once a Stall window has
+	// passed; 32 KiB/s.
+	MinRate int64
 	// Attempts is the most tries of one GET or HEAD on 429 or 5xx; 4.
 	Attempts int
 	// MaxWait caps one wait between tries. A Retry-After longer than this
@@ -53,6 +66,15 @@ func (t Timeouts) withDefaults() Timeouts {
 	}
 	if t.MinBytes <= 0 {
 		t.MinBytes = 1024
+	}
+	if t.Total <= 0 {
+		t.Total = 2 * time.Minute
+	}
+	if t.LargeBody <= 0 {
+		t.LargeBody = 4 << 20
+	}
+	if t.MinRate <= 0 {
+		t.MinRate = 32 << 10
 	}
 	if t.Attempts <= 0 {
 		t.Attempts = 4
@@ -96,20 +118,43 @@ func WithRetryObserver(ctx context.Context, fn func(RetryEvent)) context.Context
 // ErrTimeout matches every *TimeoutError.
 var ErrTimeout = errors.New("registry timed out")
 
-// TimeoutError says a registry did not answer in time, or stalled while
-// sending a body.
+// TimeoutError says a registry did not answer in time, stalled while
+// sending a body, went past the per-request deadline, or sent a large body
+// slower than the minimum rate. Rule says which fired.
 type TimeoutError struct {
 	Host    string
 	Op      string // "GET /v2/app/manifests/v1"
-	Stalled bool   // true: the body stalled; false: no headers came
+	Rule    TimeoutRule
+	Stalled bool // Rule == RuleStall
 	After   time.Duration
-	Min     int64
+	Min     int64 // bytes per Stall window (RuleStall), bytes per second (RuleRate)
 }
 
+// TimeoutRule names the rule that cut a request.
+type TimeoutRule int
+
+const (
+	// RuleHeader: no response headers within Timeouts.Header.
+	RuleHeader TimeoutRule = iota
+	// RuleStall: fewer than Timeouts.MinBytes in a Timeouts.Stall window.
+	RuleStall
+	// RuleDeadline: the request took longer than Timeouts.Total.
+	RuleDeadline
+	// RuleRate: a large body averaged less than Timeouts.MinRate.
+	RuleRate
+)
+
 func (e *TimeoutError) Error() string {
-	if e.Stalled {
+	switch e.Rule {
+	case RuleStall:
 		return fmt.Sprintf("%s stalled while sending %s: fewer than %d bytes in %s, connection cut (slow or hostile registry; try again)",
 			e.Host, e.Op, e.Min, e.After)
+	case RuleDeadline:
+		return fmt.Sprintf("%s did not finish %s within %s, the per-request deadline: connection cut (slow or hostile registry; try again)",
+			e.Host, e.Op, e.After)
+	case RuleRate:
+		return fmt.Sprintf("%s sent %s at less than %d bytes/s on average, the minimum rate for large bodies: connection cut (slow or hostile registry; try again)",
+			e.Host, e.Op, e.Min)
 	}
 	return fmt.Sprintf("%s did not answer %s within %s (response header timeout; try again)", e.Host, e.Op, e.After)
 }
@@ -394,15 +439,17 @@ type timeoutTransport struct {
 }
 
 func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
 	ctx, cancel := context.WithCancelCause(req.Context())
 	op := req.Method + " " + req.URL.Path
-	headerErr := &TimeoutError{Host: req.URL.Host, Op: op, After: t.to.Header}
+	headerErr := &TimeoutError{Host: req.URL.Host, Op: op, Rule: RuleHeader, After: t.to.Header}
 	fire := func() { cancel(headerErr) }
 	var timer *time.Timer
 	r2 := req.WithContext(ctx)
 	if req.Body == nil || req.Body == http.NoBody {
 		timer = time.AfterFunc(t.to.Header, fire)
 	} else {
+		start = time.Time{} // the deadline starts with the answer
 		// An upload may take long: the wait for headers starts once the
 		// request body has been sent.
 		timer = time.AfterFunc(time.Duration(1<<62), fire)
@@ -441,7 +488,21 @@ func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		cancel: cancel,
 		window: t.to.Stall,
 		min:    t.to.MinBytes,
-		err:    &TimeoutError{Host: req.URL.Host, Op: op, Stalled: true, After: t.to.Stall, Min: t.to.MinBytes},
+		err:    &TimeoutError{Host: req.URL.Host, Op: op, Rule: RuleStall, Stalled: true, After: t.to.Stall, Min: t.to.MinBytes},
+		start:  time.Now(),
+	}
+	if resp.ContentLength > t.to.LargeBody {
+		// A stream: no deadline, but a minimum average rate.
+		b.minRate = t.to.MinRate
+		b.rateErr = &TimeoutError{Host: req.URL.Host, Op: op, Rule: RuleRate, Min: t.to.MinRate}
+	} else {
+		deadlineErr := &TimeoutError{Host: req.URL.Host, Op: op, Rule: RuleDeadline, After: t.to.Total}
+		b.deadlineErr = deadlineErr
+		left := t.to.Total
+		if !start.IsZero() {
+			left -= time.Since(start)
+		}
+		b.deadline = time.AfterFunc(left, func() { cancel(deadlineErr) })
 	}
 	b.timer = time.AfterFunc(b.window, b.tick)
 	resp.Body = b
@@ -481,8 +542,16 @@ type stallBody struct {
 	min    int64
 	err    *TimeoutError
 
+	// A body up to LargeBody has a deadline; a larger one a minimum rate.
+	deadline    *time.Timer
+	deadlineErr *TimeoutError
+	minRate     int64
+	rateErr     *TimeoutError
+	start       time.Time
+
 	timer *time.Timer
-	read  atomic.Int64
+	read  atomic.Int64 // this window
+	total atomic.Int64
 	done  atomic.Bool
 }
 
@@ -494,15 +563,27 @@ func (b *stallBody) tick() {
 		b.cancel(b.err)
 		return
 	}
+	if b.minRate > 0 {
+		if secs := time.Since(b.start).Seconds(); float64(b.total.Load()) < float64(b.minRate)*secs {
+			b.cancel(b.rateErr)
+			return
+		}
+	}
 	b.timer.Reset(b.window)
 }
 
 func (b *stallBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.read.Add(int64(n))
+	b.total.Add(int64(n))
 	if err != nil {
-		if context.Cause(b.ctx) == error(b.err) {
+		switch cause := context.Cause(b.ctx); {
+		case cause == error(b.err):
 			return n, b.err
+		case b.deadlineErr != nil && cause == error(b.deadlineErr):
+			return n, b.deadlineErr
+		case b.rateErr != nil && cause == error(b.rateErr):
+			return n, b.rateErr
 		}
 		if err == io.EOF {
 			b.finish()
@@ -514,6 +595,9 @@ func (b *stallBody) Read(p []byte) (int, error) {
 func (b *stallBody) finish() {
 	if b.done.CompareAndSwap(false, true) {
 		b.timer.Stop()
+		if b.deadline != nil {
+			b.deadline.Stop()
+		}
 	}
 }
 
