@@ -37,6 +37,10 @@ type Plan struct {
 	// the layers of those and of in-index attestations. The referrer lists
 	// are asked for in the same round as the children.
 	Supply bool
+	// MaxChildren, when > 0, caps the child manifests asked for per index:
+	// the first MaxChildren in index order. The others stay descriptors
+	// (entries without their manifests); LeftOut counts them.
+	MaxChildren int
 }
 
 // Want says what a fetcher must get next to complete a tree.
@@ -96,7 +100,13 @@ func NeededFor(rootDigest string, store Store, plan Plan) []Want {
 			if err != nil {
 				return
 			}
+			children := 0
 			for _, d := range descs {
+				if isManifestLike(d.MediaType) {
+					if children++; plan.MaxChildren > 0 && children > plan.MaxChildren {
+						continue
+					}
+				}
 				if plan.Supply && isManifestLike(d.MediaType) && ValidateDigest(d.Digest) == nil {
 					if isAttestationDescriptor(d) {
 						if ac, have := store[d.Digest]; have {
@@ -399,3 +409,39 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// LeftOut counts the child manifests that NeededFor with a MaxChildren of
+// max leaves out, over every index of the tree at rootDigest that was
+// fetched: those past the first max of their index.
+func LeftOut(rootDigest string, store Store, max int) int {
+	if max <= 0 {
+		return 0
+	}
+	n := 0
+	seen := map[string]bool{}
+	var walk func(digest string, depth int)
+	walk = func(digest string, depth int) {
+		c, ok := store[digest]
+		if seen[digest] || !ok || depth > MaxDepth || !IsIndexMediaType(c.MediaType) {
+			return
+		}
+		seen[digest] = true
+		descs, _, err := ParseIndex(c.MediaType, c.Raw)
+		if err != nil {
+			return
+		}
+		children := 0
+		for _, d := range descs {
+			if !isManifestLike(d.MediaType) {
+				continue
+			}
+			if children++; children > max {
+				n++
+				continue
+			}
+			walk(d.Digest, depth+1)
+		}
+	}
+	walk(rootDigest, 0)
+	return n
+}

@@ -41,6 +41,10 @@ type Tree struct {
 	Entries []*Entry
 	// For a single manifest: the image it describes.
 	Image *Image
+	// LeftOut counts the child manifests not fetched because their index
+	// names more than the eager cap (registry Limits.Children): their
+	// entries are the index's descriptors only.
+	LeftOut int
 
 	// Supply is what is attached to the top level (the index, or the
 	// single image); nil when it was not looked up.

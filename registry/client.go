@@ -320,14 +320,18 @@ func (c *Client) Get(ctx context.Context, ref string) (*Manifest, error) {
 		return nil, err
 	}
 	defer c.cache.wait()
-	return c.get(ctx, r)
+	return c.get(ctx, r, c.opts.Limits.ManifestBytes)
 }
 
-func (c *Client) get(ctx context.Context, r name.Reference) (*Manifest, error) {
+// get fetches a manifest of at most limit bytes (see Get).
+func (c *Client) get(ctx context.Context, r name.Reference, limit int64) (*Manifest, error) {
 	repo := r.Context()
 	id, byDigest := identifier(r)
 	if byDigest {
 		if mt, raw, ok := c.cache.get(id); ok && mt != blobType {
+			if int64(len(raw)) > limit {
+				return nil, &TooLargeError{What: "manifest " + r.String(), Size: int64(len(raw)), Limit: limit}
+			}
 			return &Manifest{Repository: repo.Name(), Digest: id, MediaType: mt, Size: int64(len(raw)), Raw: raw}, nil
 		}
 	} else if c.cache.seenTag(r.String()) {
@@ -336,18 +340,18 @@ func (c *Client) get(ctx context.Context, r name.Reference) (*Manifest, error) {
 		// registry, never from the cache.
 		// A HEAD without Docker-Content-Digest leaves the digest
 		// unknown: then the GET by tag below is the answer.
-		h, err := c.fetchManifest(ctx, r, true)
+		h, err := c.fetchManifest(ctx, r, true, limit)
 		if err != nil {
 			return nil, err
 		}
 		if h.digest != "" {
-			if mt, raw, ok := c.cache.get(h.digest); ok && mt != blobType {
+			if mt, raw, ok := c.cache.get(h.digest); ok && mt != blobType && int64(len(raw)) <= limit {
 				return &Manifest{Repository: repo.Name(), Digest: h.digest, MediaType: mt, Size: int64(len(raw)), Raw: raw}, nil
 			}
 			r = repo.Digest(h.digest)
 		}
 	}
-	f, err := c.fetchManifest(ctx, r, false)
+	f, err := c.fetchManifest(ctx, r, false, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -367,11 +371,11 @@ func (c *Client) Head(ctx context.Context, ref string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := c.fetchManifest(ctx, r, true)
+	f, err := c.fetchManifest(ctx, r, true, c.opts.Limits.ManifestBytes)
 	if err == nil && f.digest == "" {
 		// Some registries leave Docker-Content-Digest out of HEAD
 		// answers: a GET, verified as usual, says what the tag holds.
-		f, err = c.fetchManifest(ctx, r, false)
+		f, err = c.fetchManifest(ctx, r, false, c.opts.Limits.ManifestBytes)
 	}
 	if err != nil {
 		return nil, err
@@ -380,21 +384,25 @@ func (c *Client) Head(ctx context.Context, ref string) (*Manifest, error) {
 }
 
 // Blob fetches a small blob (an image config) by digest, capped at
-// model.MaxManifestSize and verified, from the disk cache when present.
+// Limits.ManifestBytes and verified, from the disk cache when present.
 func (c *Client) Blob(ctx context.Context, repository, digest string) ([]byte, error) {
 	repo, err := c.ParseRepository(repository)
 	if err != nil {
 		return nil, err
 	}
 	defer c.cache.wait()
-	return c.blob(ctx, repo, digest)
+	return c.blob(ctx, repo, digest, c.opts.Limits.ManifestBytes)
 }
 
-func (c *Client) blob(ctx context.Context, repo name.Repository, digest string) ([]byte, error) {
+// blob fetches a blob of at most limit bytes (see Blob).
+func (c *Client) blob(ctx context.Context, repo name.Repository, digest string, limit int64) ([]byte, error) {
 	if _, raw, ok := c.cache.get(digest); ok {
+		if int64(len(raw)) > limit {
+			return nil, &TooLargeError{What: "blob " + repo.Name() + "@" + digest, Size: int64(len(raw)), Limit: limit}
+		}
 		return raw, nil
 	}
-	raw, err := c.fetchBlob(ctx, repo, digest)
+	raw, err := c.fetchBlobLimit(ctx, repo, digest, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +421,22 @@ type TreeOptions struct {
 	// (referrers API or tag schema, cosign tags, in-index attestations)
 	// and decodes it. The referrer lookups go out with the children.
 	Supply bool
+	// MaxChildren caps the child manifests fetched per index: 0 means
+	// Limits.Children (256), a negative number no cap. Entries past it
+	// are the index's descriptors only; Tree.LeftOut counts them.
+	MaxChildren int
 }
+
+// treeBudget is what one tree may still keep (Limits.TreeBytes).
+type treeBudget struct {
+	left  atomic.Int64
+	limit int64
+}
+
+// room reports whether the budget has room, before a fetch.
+func (b *treeBudget) room() bool { return b.left.Load() > 0 }
+
+func (b *treeBudget) spend(n int) { b.left.Add(-int64(n)) }
 
 // Tree fetches a reference and builds its tree: the top-level manifest first,
 // then every child manifest at once, then every config at once (one round
@@ -426,30 +449,47 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 	}
 	// Cache writes overlap the next round; all are done when Tree returns.
 	defer c.cache.wait()
-	m, err := c.get(ctx, r)
+	m, err := c.get(ctx, r, c.opts.Limits.ManifestBytes)
 	if err != nil {
 		return nil, err
 	}
 	store := model.Store{m.Digest: {MediaType: m.MediaType, Raw: m.Raw}}
+	maxChildren := opts.MaxChildren
+	switch {
+	case maxChildren == 0:
+		maxChildren = c.opts.Limits.Children
+	case maxChildren < 0:
+		maxChildren = 0
+	}
+	plan := model.Plan{Configs: opts.All, Supply: opts.Supply, MaxChildren: maxChildren}
 	if opts.All || opts.Supply {
-		plan := model.Plan{Configs: opts.All, Supply: opts.Supply}
+		budget := &treeBudget{limit: c.opts.Limits.TreeBytes}
+		budget.left.Store(budget.limit)
 		for {
 			wants := model.NeededFor(m.Digest, store, plan)
 			if len(wants) == 0 {
 				break
 			}
-			c.fetchAll(ctx, r.Context(), wants, store)
+			c.fetchAll(ctx, r.Context(), wants, store, budget)
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("fetch %s: %w", ref, err)
 			}
 		}
 	}
-	return model.Build(ref, m.Repository, m.Digest, store)
+	t, err := model.Build(ref, m.Repository, m.Digest, store)
+	if err == nil && (opts.All || opts.Supply) {
+		t.LeftOut = model.LeftOut(m.Digest, store, plan.MaxChildren)
+	}
+	return t, err
 }
 
 // fetchAll fetches wants concurrently, at most Concurrency at a time, and
-// adds each result (or its error) to store.
-func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []model.Want, store model.Store) {
+// adds each result (or its error) to store. Each child manifest and config
+// is capped at Limits.ChildBytes, and nothing more is fetched once the
+// tree's budget is spent (it can be passed by what is in flight: at most
+// Concurrency × ChildBytes).
+func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []model.Want, store model.Store, budget *treeBudget) {
+	child := c.opts.Limits.ChildBytes
 	results := make([]model.Content, len(wants))
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var wg sync.WaitGroup
@@ -464,13 +504,19 @@ func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []mod
 				return
 			}
 			defer func() { <-sem }()
+			if w.Kind != model.WantReferrers && !budget.room() {
+				results[i] = model.Content{MediaType: w.MediaType, Err: &TooLargeError{
+					What: "the tree of " + repo.Name() + " (not fetched: " + w.Digest + ")", Size: -1, Limit: budget.limit}}
+				return
+			}
 			var res model.Content
+			defer func() { budget.spend(len(res.Raw)) }()
 			switch w.Kind {
 			case model.WantBlob:
-				raw, err := c.blob(ctx, repo, w.Digest)
+				raw, err := c.blob(ctx, repo, w.Digest, child)
 				res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err}
 			case model.WantManifest:
-				m, err := c.get(ctx, repo.Digest(w.Digest))
+				m, err := c.get(ctx, repo.Digest(w.Digest), child)
 				res = model.Content{Err: err}
 				if err == nil {
 					res = model.Content{MediaType: m.MediaType, Raw: m.Raw}

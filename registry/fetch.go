@@ -78,10 +78,10 @@ func identifier(ref name.Reference) (id string, byDigest bool) {
 }
 
 // fetchManifest GETs (or HEADs) a manifest and verifies it: the size is
-// capped at model.MaxManifestSize (Content-Length first, then the read), the
+// capped at limit (Content-Length first, then the read), the
 // bytes must hash to the digest asked for or, for a tag, to
 // Docker-Content-Digest when the registry sends it, and schema 1 is refused.
-func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head bool) (*fetched, error) {
+func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head bool, limit int64) (*fetched, error) {
 	repo := ref.Context()
 	what := "manifest " + ref.String()
 	id, byDigest := identifier(ref)
@@ -112,8 +112,8 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 	if i := strings.IndexByte(ctype, ';'); i >= 0 {
 		ctype = strings.TrimSpace(ctype[:i])
 	}
-	if resp.ContentLength > model.MaxManifestSize {
-		return nil, &TooLargeError{What: what, Size: resp.ContentLength, Limit: model.MaxManifestSize}
+	if resp.ContentLength > limit {
+		return nil, &TooLargeError{What: what, Size: resp.ContentLength, Limit: limit}
 	}
 	if head {
 		if byDigest && header != "" && header != id {
@@ -126,7 +126,7 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 		}
 		return &fetched{digest: want, mediaType: ctype, size: resp.ContentLength}, nil
 	}
-	raw, err := readLimited(resp.Body, model.MaxManifestSize, what)
+	raw, err := readLimited(resp.Body, limit, what)
 	if err != nil {
 		return nil, err
 	}
@@ -139,11 +139,6 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 		return nil, fmt.Errorf("%s: %w", what, model.ErrSchema1)
 	}
 	return &fetched{digest: got, mediaType: mt, size: int64(len(raw)), raw: raw}, nil
-}
-
-// fetchBlob GETs a small blob (a config) by digest, capped and verified.
-func (c *Client) fetchBlob(ctx context.Context, repo name.Repository, digest string) ([]byte, error) {
-	return c.fetchBlobLimit(ctx, repo, digest, model.MaxManifestSize)
 }
 
 // artifactBlob fetches a layer of an attestation or referrer (a

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 
 	"github.com/manifold-dev/manifold/internal/hostile"
+	"github.com/manifold-dev/manifold/model"
 )
 
 // Tests against internal/hostile, a registry that attacks: each asserts
@@ -322,4 +325,123 @@ func TestHostileTrickleDeadlineAndRate(t *testing.T) {
 	if _, err := c.Get(deadline(t, time.Minute), host+"/small:v1"); err != nil {
 		t.Fatalf("a steady body was cut: %v", err)
 	}
+}
+
+// entryErrs counts the entries whose error holds substr, and those with an
+// image.
+func entryErrs(t *model.Tree, substr string) (errs, images int) {
+	for _, e := range t.Entries {
+		if e.Err != "" && strings.Contains(e.Err, substr) {
+			errs++
+		}
+		if e.Image != nil {
+			images++
+		}
+	}
+	return errs, images
+}
+
+// An index of 300 children of 2 MiB each: only the first 256 are asked for
+// (Tree.LeftOut says 44 were left out), each refused past the 1 MiB child
+// limit, announced or chunked; the heap holds no child, and nothing is
+// cached.
+func TestHostileFatIndex(t *testing.T) {
+	for _, chunked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("chunked=%v", chunked), func(t *testing.T) {
+			s := &hostile.Server{Children: 300, ChildSize: 2 << 20, Chunked: chunked}
+			host := s.Start(t)
+			cache := t.TempDir()
+			c := hostileClient(t, func(o *Options) { o.CacheDir = cache })
+			var (
+				tree *model.Tree
+				err  error
+			)
+			grew := peakHeap(t, func() { tree, err = c.Tree(deadline(t, time.Minute), host+"/fat:v1", TreeOptions{All: true}) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tree.Entries) != 300 || tree.LeftOut != 300-DefaultChildren {
+				t.Fatalf("%d entries, %d left out; want 300 and %d", len(tree.Entries), tree.LeftOut, 300-DefaultChildren)
+			}
+			tooBig, images := entryErrs(tree, fmt.Sprintf("%d-byte limit", DefaultChildBytes))
+			if tooBig != DefaultChildren || images != 0 {
+				t.Fatalf("%d children refused as too large, %d images; want %d and 0", tooBig, images, DefaultChildren)
+			}
+			// The ping, the index, the first 256 children.
+			if got := s.Requests(); got > 2+int64(DefaultChildren) {
+				t.Fatalf("%d requests for an index of 300", got)
+			}
+			// At most Concurrency (32) children of 1 MiB in flight.
+			if grew > 64<<20 {
+				t.Fatalf("heap grew %d MiB", grew>>20)
+			}
+			if n := dirSize(t, cache); n > 1<<20 {
+				t.Fatalf("cache holds %d bytes after a fat index", n)
+			}
+			t.Logf("requests %d, heap grew %d MiB, sent %d MiB", s.Requests(), grew>>20, s.BytesSent()>>20)
+		})
+	}
+}
+
+// MaxChildren < 0 asks for every child; a smaller cap for fewer.
+func TestHostileFatIndexMaxChildren(t *testing.T) {
+	s := &hostile.Server{Children: 40, ChildSize: 4 << 10}
+	host := s.Start(t)
+	c := hostileClient(t)
+	ctx := deadline(t, time.Minute)
+	all, err := c.Tree(ctx, host+"/fat:v1", TreeOptions{All: true, MaxChildren: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, images := entryErrs(all, "-"); images != 40 || all.LeftOut != 0 {
+		t.Fatalf("MaxChildren -1: %d images, %d left out", images, all.LeftOut)
+	}
+	some, err := c.Tree(ctx, host+"/fat:v1", TreeOptions{All: true, MaxChildren: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, images := entryErrs(some, "-"); images != 10 || some.LeftOut != 30 {
+		t.Fatalf("MaxChildren 10: %d images, %d left out", images, some.LeftOut)
+	}
+}
+
+// Children under the child limit but over the tree's byte budget: fetching
+// stops once the budget is spent, and the entries say why.
+func TestHostileTreeBudget(t *testing.T) {
+	s := &hostile.Server{Children: 100, ChildSize: 600 << 10}
+	host := s.Start(t)
+	c := hostileClient(t, func(o *Options) { o.Limits.TreeBytes = 4 << 20; o.Concurrency = 4 })
+	tree, err := c.Tree(deadline(t, time.Minute), host+"/fat:v1", TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	over, images := entryErrs(tree, "4194304-byte limit")
+	if over == 0 || images == 0 {
+		t.Fatalf("%d entries over the budget, %d images; want both", over, images)
+	}
+	if kept := int64(images) * (600 << 10); kept > 4<<20+4*DefaultChildBytes {
+		t.Fatalf("kept %d bytes, budget 4 MiB + in flight", kept)
+	}
+	if got := s.Requests(); got >= 100 {
+		t.Fatalf("%d requests: the budget did not stop fetching", got)
+	}
+}
+
+func dirSize(t *testing.T, dir string) int64 {
+	t.Helper()
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

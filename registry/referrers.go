@@ -80,7 +80,7 @@ func (c *Client) referrers(ctx context.Context, repo name.Repository, digest str
 		go func() {
 			defer wg.Done()
 			tag := tagSchema(digest) + cs.suffix
-			m, err := c.get(ctx, repo.Tag(tag))
+			m, err := c.get(ctx, repo.Tag(tag), c.opts.Limits.ManifestBytes)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -173,7 +173,7 @@ func (c *Client) referrersURL(repo name.Repository, digest string) string {
 // nothing is attached.
 func (c *Client) referrersTag(ctx context.Context, repo name.Repository, digest string) ([]model.Referrer, error) {
 	tag := tagSchema(digest)
-	m, err := c.get(ctx, repo.Tag(tag))
+	m, err := c.get(ctx, repo.Tag(tag), c.opts.Limits.ManifestBytes)
 	switch {
 	case notFound(err):
 		return nil, nil

@@ -18,8 +18,9 @@ func init() { subcommands = append(subcommands, newInspectCmd) }
 
 func newInspectCmd(g *globals) *cobra.Command {
 	var (
-		all    bool
-		output string
+		all         bool
+		output      string
+		maxChildren int
 	)
 	cmd := &cobra.Command{
 		Use:   "inspect REF",
@@ -37,7 +38,9 @@ in the same round as the children: in-index attestations, OCI referrers (the
 referrers API, or the sha256-<hex> tag schema where the registry has none) and
 cosign's .sig/.att/.sbom tags, and says what they hold (signatures, SLSA
 provenance, SBOM package counts). Signatures are shown, not verified: see
-manifold verify.
+manifold verify. Of an index that names more than --max-children children
+(256), only the first are fetched: the rest are listed from the index, and
+stderr says how many were left out. --max-children 0 fetches them all.
 
 Output formats:
   table  aligned columns for people; coloured only on a terminal, never
@@ -73,9 +76,13 @@ Output formats:
 				_, err = g.stdout.Write(m.Raw)
 				return err
 			}
-			t, err := fetchTree(ctx, c, args[0], all)
+			t, err := fetchTreeOpts(ctx, c, args[0], registry.TreeOptions{All: all, Supply: all, MaxChildren: maxChildrenOption(maxChildren)})
 			if err != nil {
 				return err
+			}
+			if t.LeftOut > 0 {
+				fmt.Fprintf(g.stderr, "manifold: left out %s past the first %d of their index (fetched on demand in the TUI); to fetch them, run again with --max-children %d, or --max-children 0 for all\n",
+					plural(t.LeftOut, "child manifest", "child manifests"), maxChildren, maxChildren+t.LeftOut)
 			}
 			if format == formatJSON {
 				return writeJSON(g.stdout, model.NewJSONView(t, all))
@@ -86,14 +93,29 @@ Output formats:
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "also fetch every child manifest and image config")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or raw")
+	cmd.Flags().IntVar(&maxChildren, "max-children", registry.DefaultChildren, "with --all, fetch at most this many children per index (0: all)")
 	return cmd
+}
+
+// maxChildrenOption turns --max-children (0: all) into
+// TreeOptions.MaxChildren (negative: no cap).
+func maxChildrenOption(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
 
 // fetchTree fetches the tree of ref: only the top level, or everything with
 // all. A single-platform image always gets its config too (one request):
 // without it its platform is unknown.
 func fetchTree(ctx context.Context, c *registry.Client, ref string, all bool) (*model.Tree, error) {
-	t, err := c.Tree(ctx, ref, registry.TreeOptions{All: all, Supply: all})
+	return fetchTreeOpts(ctx, c, ref, registry.TreeOptions{All: all, Supply: all})
+}
+
+// fetchTreeOpts is fetchTree with every tree option.
+func fetchTreeOpts(ctx context.Context, c *registry.Client, ref string, opts registry.TreeOptions) (*model.Tree, error) {
+	t, err := c.Tree(ctx, ref, opts)
 	if err != nil {
 		return nil, err
 	}

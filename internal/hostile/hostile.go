@@ -240,19 +240,32 @@ func digestOf(b []byte) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// child is the ChildSize-byte image manifest number i: a valid manifest
-// padded with an annotation.
-func (s *Server) child(i int) []byte {
+// child writes the ChildSize-byte image manifest number i (a valid
+// manifest padded with an annotation) to w in pieces, so that serving many
+// costs the server no memory; it stops at the first failed write.
+func (s *Server) child(i int, w func([]byte) bool) {
 	head := fmt.Sprintf(`{"schemaVersion":2,"mediaType":%q,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%064x","size":2},"layers":[],"annotations":{"n":"%d","pad":"`, OCIManifest, i, i)
 	tail := `"}}`
-	pad := s.ChildSize - int64(len(head)+len(tail))
-	if pad < 0 {
-		pad = 0
+	if !w([]byte(head)) {
+		return
 	}
-	b := make([]byte, 0, len(head)+int(pad)+len(tail))
-	b = append(b, head...)
-	b = append(b, bytes.Repeat([]byte("x"), int(pad))...)
-	return append(b, tail...)
+	pad := bytes.Repeat([]byte("x"), 32<<10)
+	for left := s.ChildSize - int64(len(head)+len(tail)); left > 0; {
+		n := min(left, int64(len(pad)))
+		if !w(pad[:n]) {
+			return
+		}
+		left -= n
+	}
+	w([]byte(tail))
+}
+
+// childSize is the length of child i: ChildSize, or its head and tail
+// when ChildSize is smaller.
+func (s *Server) childSize(i int) int64 {
+	var n int64
+	s.child(i, func(b []byte) bool { n += int64(len(b)); return true })
+	return n
 }
 
 func (s *Server) fatIndex() *fatIndex {
@@ -265,12 +278,14 @@ func (s *Server) fatIndex() *fatIndex {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `{"schemaVersion":2,"mediaType":%q,"manifests":[`, OCIIndex)
 	for i := 0; i < s.Children; i++ {
-		d := digestOf(s.child(i))
+		h := sha256.New()
+		s.child(i, func(b []byte) bool { h.Write(b); return true })
+		d := "sha256:" + hex.EncodeToString(h.Sum(nil))
 		f.digests[d] = i
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"mediaType":%q,"digest":%q,"size":%d,"platform":{"os":"linux","architecture":"amd64","variant":"v%d"}}`, OCIManifest, d, s.ChildSize, i)
+		fmt.Fprintf(&b, `{"mediaType":%q,"digest":%q,"size":%d,"platform":{"os":"linux","architecture":"amd64","variant":"v%d"}}`, OCIManifest, d, s.childSize(i), i)
 	}
 	b.WriteString(`]}`)
 	f.raw = b.Bytes()
@@ -298,9 +313,8 @@ func (s *Server) smallImage() *small {
 func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request) {
 	repo, ref, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/v2/"), "/manifests/")
 	var (
-		raw     []byte
-		mt      = OCIManifest
-		chunked bool
+		raw []byte
+		mt  = OCIManifest
 	)
 	switch {
 	case repo == "fat" && s.Children > 0:
@@ -308,7 +322,8 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request) {
 		if ref == "v1" || ref == f.digest {
 			raw, mt = f.raw, OCIIndex
 		} else if i, ok := f.digests[ref]; ok {
-			raw, chunked = s.child(i), s.Chunked
+			s.serveChild(w, r, i, ref)
+			return
 		}
 	case repo == "small":
 		m := s.smallImage()
@@ -324,14 +339,26 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request) {
 	if !(r.Method == http.MethodHead && s.NoHeadDigest) {
 		w.Header().Set("Docker-Content-Digest", digestOf(raw))
 	}
-	if !chunked {
-		w.Header().Set("Content-Length", strconv.Itoa(len(raw)))
-	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(raw)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
 		return
 	}
 	s.send(w, r, raw)
+}
+
+// serveChild streams child i of the fat index, without Content-Length
+// when Chunked is set.
+func (s *Server) serveChild(w http.ResponseWriter, r *http.Request, i int, digest string) {
+	w.Header().Set("Content-Type", OCIManifest)
+	w.Header().Set("Docker-Content-Digest", digest)
+	if !s.Chunked {
+		w.Header().Set("Content-Length", strconv.FormatInt(s.childSize(i), 10))
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		s.child(i, func(b []byte) bool { return s.write(w, b) })
+	}
 }
 
 func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request) {
