@@ -368,8 +368,8 @@ func TestHostileFatIndex(t *testing.T) {
 				t.Fatalf("%d children refused as too large, %d images; want %d and 0", tooBig, images, DefaultChildren)
 			}
 			// The ping, the index, the first 256 children.
-			if got := s.Requests(); got > 2+int64(DefaultChildren) {
-				t.Fatalf("%d requests for an index of 300", got)
+			if got := s.Requests(); got > 2+int64(DefaultChildren) || s.ChildrenServed() != DefaultChildren {
+				t.Fatalf("%d requests, %d children for an index of 300", got, s.ChildrenServed())
 			}
 			// At most Concurrency (32) children of 1 MiB in flight.
 			if grew > 64<<20 {

@@ -68,6 +68,7 @@ type Server struct {
 	bytes    atomic.Int64
 	heads    atomic.Int64
 	mu       sync.Mutex
+	served   map[int]bool // children of the fat index served
 	fat      *fatIndex
 	smallIdx *small
 }
@@ -101,6 +102,14 @@ func (s *Server) Requests() int64 { return s.requests.Load() }
 
 // Heads is how many HEAD requests were served.
 func (s *Server) Heads() int64 { return s.heads.Load() }
+
+// ChildrenServed is how many distinct children of the fat index were
+// asked for.
+func (s *Server) ChildrenServed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.served)
+}
 
 // BytesSent is how many body bytes were written (before any gzip).
 func (s *Server) BytesSent() int64 { return s.bytes.Load() }
@@ -350,6 +359,12 @@ func (s *Server) serveManifest(w http.ResponseWriter, r *http.Request) {
 // serveChild streams child i of the fat index, without Content-Length
 // when Chunked is set.
 func (s *Server) serveChild(w http.ResponseWriter, r *http.Request, i int, digest string) {
+	s.mu.Lock()
+	if s.served == nil {
+		s.served = map[int]bool{}
+	}
+	s.served[i] = true
+	s.mu.Unlock()
 	w.Header().Set("Content-Type", OCIManifest)
 	w.Header().Set("Docker-Content-Digest", digest)
 	if !s.Chunked {
