@@ -1,6 +1,8 @@
 package model
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"sort"
@@ -95,6 +97,9 @@ type ListDiff struct {
 	MediaType string
 	// Annotations lists index annotation changes.
 	Annotations []string
+	// IndexFields lists changes of the index's artifactType and subject
+	// (a Docker list cannot carry them).
+	IndexFields []string
 	Changes     []Change
 	// NotIndex is set when the tag holds a single image, which the list
 	// replaces.
@@ -106,7 +111,7 @@ func (d ListDiff) Empty() bool {
 	if d.Current != "" && d.Current == d.New {
 		return true
 	}
-	if d.Current == "" || d.MediaType != "" || len(d.Annotations) > 0 || d.NotIndex {
+	if d.Current == "" || d.MediaType != "" || len(d.Annotations) > 0 || len(d.IndexFields) > 0 || d.NotIndex {
 		return false
 	}
 	for _, c := range d.Changes {
@@ -150,6 +155,9 @@ func (d ListDiff) Lines() []string {
 	}
 	for _, a := range d.Annotations {
 		out = append(out, "~ index annotation "+a)
+	}
+	for _, f := range d.IndexFields {
+		out = append(out, "~ index "+f)
 	}
 	for _, c := range d.Changes {
 		line := fmt.Sprintf("%s %-24s %s", c.Kind.Symbol(), c.Platform(), short(c.Digest()))
@@ -198,6 +206,7 @@ func Diff(current *Tree, l *StagedList) ListDiff {
 		newAnn = nil
 	}
 	d.Annotations = annotationChanges(current.Annotations, newAnn)
+	d.IndexFields = indexFieldChanges(current.Raw, l)
 
 	old := make([]*Descriptor, len(current.Entries))
 	for i, e := range current.Entries {
@@ -250,6 +259,51 @@ func Diff(current *Tree, l *StagedList) ListDiff {
 		}
 	}
 	return d
+}
+
+// indexFieldChanges says how the index's artifactType and subject change:
+// kept, changed, or dropped because a Docker list cannot carry them.
+func indexFieldChanges(currentRaw []byte, l *StagedList) []string {
+	oldAT, oldSubj, _ := indexFields(currentRaw)
+	newAT, newSubj := l.ArtifactType, string(compactOrEmpty(l.Subject))
+	if l.EffectiveMediaType() == MediaTypeDockerList {
+		newAT, newSubj = "", ""
+	}
+	var out []string
+	show := func(s string) string {
+		if s == "" {
+			return "(none)"
+		}
+		return s
+	}
+	if oldAT != newAT {
+		out = append(out, "artifactType "+show(oldAT)+" → "+show(newAT))
+	}
+	if o := string(compactOrEmpty(oldSubj)); o != newSubj {
+		out = append(out, "subject "+show(subjectDigest(oldSubj))+" → "+show(subjectDigest(json.RawMessage(newSubj))))
+	}
+	return out
+}
+
+func compactOrEmpty(raw json.RawMessage) []byte {
+	var b bytes.Buffer
+	if len(raw) == 0 || json.Compact(&b, raw) != nil {
+		return nil
+	}
+	return b.Bytes()
+}
+
+func subjectDigest(raw json.RawMessage) string {
+	var d struct {
+		Digest string `json:"digest"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &d) != nil {
+		return ""
+	}
+	if d.Digest == "" {
+		return "(no digest)"
+	}
+	return short(d.Digest)
 }
 
 func compareEntry(od *Descriptor, ne *StagedEntry, docker bool) Change {

@@ -264,3 +264,26 @@ func assertSameJSON(t *testing.T, got, want []byte) {
 		t.Fatalf("got\n%s\nwant\n%s", compact(t, got), compact(t, want))
 	}
 }
+
+// TestDiffSaysWhatADockerListDrops: turning a podman index into a Docker
+// list shows the artifactType and subject going in the diff, before the push.
+func TestDiffSaysWhatADockerListDrops(t *testing.T) {
+	f := newFxStore(t)
+	raw, _ := podmanIndex(f)
+	root := f.putRaw(MediaTypeOCIIndex, raw)
+	tree, err := Build("r/app:1", "r/app", root.Digest, f.s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := StagedFromTree("r/app:1", "r/app:1", tree)
+	if d := Diff(tree, l); !d.Empty() || len(d.IndexFields) != 0 {
+		t.Fatalf("unchanged list: %v", d.Lines())
+	}
+	l.MediaType = MediaTypeDockerList
+	lines := strings.Join(Diff(tree, l).Lines(), "\n")
+	for _, want := range []string{"~ index artifactType application/vnd.example.set → (none)", "~ index subject sha256:" + hexDigest(7)[7:19] + " → (none)"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("diff lacks %q:\n%s", want, lines)
+		}
+	}
+}
