@@ -350,8 +350,12 @@ func describeMismatch(declared, binary Platform) string {
 	}
 	// The claimed platform's hosts run the binary: the claim is narrower
 	// than it need be, and hosts that could run it too do not pick it.
-	return head + fmt.Sprintf(": harmless for the hosts that pick it (they can run a %s binary), but %s hosts, which could run it too, will not pick this entry",
-		binary.String(), binary.String())
+	missed := binary.String() + " hosts"
+	if d.Architecture == c.Architecture {
+		missed = fmt.Sprintf("hosts below %s/%s", d.Architecture, variantOrBase(d))
+	}
+	return head + fmt.Sprintf(": harmless for the hosts that pick it (they all run a %s binary), but %s, which could run it too, will not pick this entry",
+		binary.String(), missed)
 }
 
 func armName(p Platform) string { return "arm/" + variantOrBase(p) }

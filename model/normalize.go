@@ -87,6 +87,15 @@ func NormalizeEdit(edit PlatformEdit, current *Platform) (PlatformEdit, []string
 			note("architecture", given, n.Architecture)
 			edit.Architecture = n.Architecture
 		}
+		// A variant left from the old architecture that the new one does not
+		// have goes (arm64's v8 on amd64).
+		if given != "" && edit.Variant == "" && current != nil && current.Variant != "" {
+			if ok, known := VariantFits(n.Architecture, n.Variant); !ok && known {
+				notes = append(notes, fmt.Sprintf("variant %s → (none): it is %s's", current.Variant, current.Architecture))
+				edit.ClearVariant = true
+				return edit, notes, nil
+			}
+		}
 		if n.Variant != variant || edit.Variant != "" {
 			note("variant", orNone(variant), orNone(n.Variant))
 			edit.Variant = n.Variant
