@@ -200,7 +200,7 @@ func TestOneEntryIsSingular(t *testing.T) {
 	openStageStore = func() (StageStore, error) { return st, nil }
 	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
 	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
-	if err := st.Create(&model.StagedList{Name: "localhost:5000/multi:1", Target: "localhost:5000/multi:1"}); err != nil {
+	if err := st.Create(&model.StagedList{Name: "localhost:5000/cli:multi", Target: "localhost:5000/cli:multi"}); err != nil {
 		t.Fatal(err)
 	}
 	hs := newHarness(t, newFake(), "localhost:5000/cli:2.0", 120, 30)

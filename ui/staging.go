@@ -100,6 +100,7 @@ const (
 	dialogPushConfirm
 	dialogPushTags
 	dialogPushing
+	dialogChooseTarget
 )
 
 // pushReview is what the push confirmation shows.
@@ -137,6 +138,12 @@ type stagingPage struct {
 	review  *pushReview
 	pending []model.StagedEntry // entries to add once a new list exists
 	pendSrc string
+	choices []targetChoice // the target chooser's offer
+	choice  int
+	retry   stagingDialog // the dialog a failed create or stage reopens
+	// promptErr is why the last new-list prompt failed, shown wrapped
+	// under the prompt.
+	promptErr string
 }
 
 // stagingSaver serialises saves: a save older than the last one written is
@@ -199,6 +206,9 @@ type (
 		rev       int64
 		note      string
 		err       error
+		// keep are the entries a failed create or stage hands back, so
+		// nothing the user asked for is lost.
+		keep []model.StagedEntry
 	}
 	stagingReviewMsg struct {
 		page, req int
@@ -231,7 +241,7 @@ func (p *stagingPage) Busy() bool {
 func (p *stagingPage) MouseEnabled() bool { return false }
 func (p *stagingPage) InputFocused() bool {
 	switch p.dialog {
-	case dialogNewList, dialogRename, dialogAnnotate, dialogIndexAnnotate, dialogPlatform, dialogPushTags:
+	case dialogNewList, dialogRename, dialogAnnotate, dialogIndexAnnotate, dialogPlatform, dialogPushTags, dialogChooseTarget:
 		return true
 	}
 	return false
@@ -398,7 +408,7 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, setStatus(msg.note, false)
 		}
 		if len(p.pending) > 0 {
-			return p, p.openInput(dialogNewList, "target tag for the new list, e.g. "+suggestTarget(p.pendSrc), suggestTarget(p.pendSrc))
+			return p, p.askTarget()
 		}
 		return p, nil
 	case stagingSavedMsg:
@@ -415,9 +425,22 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.loading = false
 		if msg.err != nil {
+			if len(msg.keep) > 0 {
+				// Ask again, the entries kept and the typed name too.
+				p.pending = msg.keep
+				p.promptErr = termsafe.String(msg.err.Error())
+				if p.retry == dialogNewList {
+					p.dialog = dialogNewList
+					return p, tea.Batch(p.input.Focus(), setStatus("not staged: the entries are kept; fix the name or esc", true))
+				}
+				p.choices = targetChoices(p.lists, p.pendSrc)
+				p.dialog = dialogChooseTarget
+				return p, setStatus("not staged: the entries are kept; choose again or esc", true)
+			}
 			return p, setStatus(termsafe.String(msg.err.Error()), true)
 		}
 		p.undo = nil
+		p.dialog, p.promptErr, p.choices, p.pending = dialogNone, "", nil, nil
 		p.setList(msg.list)
 		p.saver.opened(msg.rev)
 		return p, tea.Batch(setStatus(msg.note, false), p.refreshLists())
@@ -479,6 +502,9 @@ func (p *stagingPage) updateInput(msg tea.Msg) tea.Cmd {
 
 func (p *stagingPage) onKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 	k := p.c.keys
+	if p.dialog == dialogChooseTarget {
+		return p, p.onChooserKey(msg)
+	}
 	if p.InputFocused() {
 		switch {
 		case msg.String() == "esc":
@@ -486,7 +512,11 @@ func (p *stagingPage) onKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 				p.dialog = dialogPushConfirm
 				return p, nil
 			}
-			p.dialog, p.form, p.pending = dialogNone, nil, nil
+			dropped := p.dialog == dialogNewList && len(p.pending) > 0
+			p.dialog, p.form, p.pending, p.promptErr = dialogNone, nil, nil, ""
+			if dropped {
+				return p, setStatus("nothing staged", false)
+			}
 			return p, nil
 		case msg.String() == "enter":
 			return p, p.submit()
@@ -669,10 +699,15 @@ func (p *stagingPage) submit() tea.Cmd {
 			return l.Annotate(i, model.PlatformEdit{}, ann)
 		})
 	case dialogNewList:
-		if val == "" {
-			return setStatus("no target given", true)
+		target, err := resolveListTarget(p.pendSrc, val)
+		if err != nil {
+			// The prompt stays open with what was typed, and the entries.
+			p.dialog = dialogNewList
+			p.promptErr = err.Error()
+			return p.input.Focus()
 		}
-		return p.createList(val)
+		p.retry = dialogNewList
+		return p.createList(target)
 	case dialogRename:
 		if p.cursor >= len(p.lists) || val == "" {
 			return nil
@@ -706,7 +741,6 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 	st := p.store
 	pusher, _ := p.c.reg.(Pusher)
 	pending := p.pending
-	p.pending = nil
 	p.loading = true
 	p.req = nextID()
 	ctx, id, req := p.ctx, p.id, p.req
@@ -721,7 +755,7 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 		}
 		res, err := verbs.StageInto(ctx, r, st, target, target, pending, verbs.StageOptions{Amend: true, Keep: true})
 		if err != nil {
-			return fail(err)
+			return stagingCreatedMsg{page: id, req: req, err: err, keep: pending}
 		}
 		l := res.List
 		var note string

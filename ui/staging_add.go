@@ -23,8 +23,10 @@ type Stageable interface {
 }
 
 // stageAdd adds the reference (or one entry of its index, with its
-// attestations) to the staged list changed last, and saves it. With no list
-// staged yet it opens the staging pane to ask for the new list's target.
+// attestations) to the staged list changed last when that list is for the
+// same repository, and saves it. Otherwise (the newest list is for another
+// repository, or there is none) it opens the staging pane to ask which list:
+// those for this repository, a new one named after it, or any other.
 func stageAdd(c *common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
 	ctx, reg := c.ctx, c.reg
 	return func() tea.Msg {
@@ -49,8 +51,8 @@ func stageAdd(c *common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
 		if err != nil {
 			return fail(err)
 		}
-		name := newestList(ls)
-		if name == "" {
+		name, same := stageTargetFor(ls, ref)
+		if !same {
 			return pushPageMsg{page: newStagingPageWith(c, ref, entries)}
 		}
 		added := 0

@@ -25,7 +25,7 @@ import (
 // add created is flagged in the status line, not found later.
 func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 	env := newStagingEnv(t)
-	own := env.image(t, env.host+"/app:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
+	own := env.image(t, env.host+"/base:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
 	var idx v1.ImageIndex = empty.Index
 	for _, p := range []v1.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64"}, {OS: "linux", Architecture: "s390x"}} {
 		img, _ := random.Image(64, 1)
@@ -39,7 +39,7 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 	if err := remote.WriteIndex(r, idx); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.store.Save(&model.StagedList{Name: "rel", Target: env.host + "/app:v1"}); err != nil {
+	if err := env.store.Save(&model.StagedList{Name: "rel", Target: env.host + "/base:v1"}); err != nil {
 		t.Fatal(err)
 	}
 	writesBefore := len(env.writes())
@@ -60,7 +60,7 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 	}
 	// A single image, then the whole list: two new entries, one already
 	// there, and linux/amd64 twice, which blocks a push.
-	env.run(nil, stageAdd(env.c, env.host+"/app:amd64", nil, nil))
+	env.run(nil, stageAdd(env.c, env.host+"/base:amd64", nil, nil))
 	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, nil))
 	st := env.lastStatus()
 	for _, want := range []string{"staged all 2 entries of the list in rel: 4 entries, 1 already there; a on an entry takes just it; 1 problem: S opens staging to fix"} {

@@ -23,6 +23,8 @@ func (p *stagingPage) View() string {
 	switch p.dialog {
 	case dialogPushLoading, dialogPushConfirm, dialogPushing, dialogPushTags:
 		b.WriteString(p.pushView())
+	case dialogChooseTarget:
+		b.WriteString(p.chooserView())
 	default:
 		if p.cur == nil {
 			b.WriteString(p.listsView())
@@ -56,7 +58,9 @@ func (p *stagingPage) listsView() string {
 		return b.String()
 	}
 	if p.errText != "" {
-		b.WriteString(s.Error.Render(p.errText) + "\n")
+		for _, l := range strings.Split(wrapError(p.errText, p.width-2), "\n") {
+			b.WriteString(s.Error.Render(l) + "\n")
+		}
 	}
 	if len(p.lists) == 0 {
 		b.WriteString(s.Faint.Render("No staged lists. Press n to start one, or a on an image or entry in any screen.") + "\n")
@@ -171,7 +175,17 @@ func (p *stagingPage) dialogLine() string {
 		for _, k := range sortedAnnotationKeys(cur) {
 			b.WriteString(s.Faint.Render("  "+termsafe.String(k)+"="+termsafe.String(cur[k])) + "\n")
 		}
-		b.WriteString(s.Accent.Render(title) + p.input.View() + "\n" + s.Faint.Render("enter apply · esc cancel") + "\n")
+		b.WriteString(s.Accent.Render(title) + p.input.View() + "\n")
+		if p.dialog == dialogNewList && p.promptErr != "" {
+			for _, l := range strings.Split(wrapError(p.promptErr, p.width-2), "\n") {
+				b.WriteString(s.Error.Render(l) + "\n")
+			}
+		}
+		hint := "enter apply · esc cancel"
+		if p.dialog == dialogNewList && len(p.pending) > 0 {
+			hint = "enter stages " + plural(len(p.pending), "entry", "entries") + " into this list · esc stages nothing"
+		}
+		b.WriteString(s.Faint.Render(hint) + "\n")
 		return b.String()
 	case dialogPlatform:
 		return p.form.view(s) + s.Faint.Render("tab next field (or complete) · enter apply · esc cancel") + "\n"

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/registry"
 )
 
@@ -21,6 +22,35 @@ func init() { subcommands = append(subcommands, newDemoCmd) }
 var demoHosts = map[string]bool{}
 
 func isDemoHost(h string) bool { return demoHosts[h] }
+
+// demoIsTerminal and demoRunTUI are replaced by tests.
+var (
+	demoIsTerminal = isTerminal
+	demoRunTUI     = runTUI
+)
+
+// demoDataDir points the staging store at a new temporary directory for
+// the demo, and returns how to remove it and restore the user's.
+func demoDataDir(g *globals) (restore func(), err error) {
+	dir, err := os.MkdirTemp("", "manifold-demo-")
+	if err != nil {
+		return nil, fmt.Errorf("demo data directory: %w", err)
+	}
+	old, had := os.LookupEnv(stagestore.EnvDataDir)
+	if err := os.Setenv(stagestore.EnvDataDir, dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("demo data directory: %w", err)
+	}
+	fmt.Fprintf(g.stderr, "manifold demo: lists staged in the demo are kept in %s and discarded on exit\n", dir)
+	return func() {
+		if had {
+			os.Setenv(stagestore.EnvDataDir, old)
+		} else {
+			os.Unsetenv(stagestore.EnvDataDir)
+		}
+		os.RemoveAll(dir)
+	}, nil
+}
 
 func newDemoCmd(g *globals) *cobra.Command {
 	var addr string
@@ -65,7 +95,7 @@ With --serve it only serves the registry and prints its address.`,
 			}
 			fmt.Fprintf(g.stderr, "manifold demo: %s is signed and attested; its key is %s\n  manifold verify %s --key %s\n",
 				signed.Ref(host), keyFile, signed.Ref(host), keyFile)
-			if serve || !isTerminal(g) {
+			if serve || !demoIsTerminal(g) {
 				fmt.Fprintf(g.stdout, "demo registry serving at %s (plain HTTP); press ctrl-c to stop\n", host)
 				<-cmd.Context().Done()
 				return nil
@@ -75,7 +105,14 @@ With --serve it only serves the registry and prints its address.`,
 			if err != nil {
 				return err
 			}
-			return runTUI(cmd.Context(), g, client, host, tuiOptions{pageSize: pageSize})
+			// Lists staged in the demo live in a data directory of their
+			// own, discarded on exit: they never reach the user's store.
+			restore, err := demoDataDir(g)
+			if err != nil {
+				return err
+			}
+			defer restore()
+			return demoRunTUI(cmd.Context(), g, client, host, tuiOptions{pageSize: pageSize})
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on")
