@@ -278,3 +278,45 @@ func SHA256Digest(b []byte) string {
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
+
+// ReferrersTagIndex is the referrers tag schema's index (an OCI index at tag
+// <alg>-<hex> of the subject) holding descs, in order, each once.
+func ReferrersTagIndex(descs []Descriptor) ([]byte, error) {
+	type entry struct {
+		MediaType    string            `json:"mediaType"`
+		Digest       string            `json:"digest"`
+		Size         int64             `json:"size"`
+		ArtifactType string            `json:"artifactType,omitempty"`
+		Annotations  map[string]string `json:"annotations,omitempty"`
+	}
+	idx := struct {
+		SchemaVersion int     `json:"schemaVersion"`
+		MediaType     string  `json:"mediaType"`
+		Manifests     []entry `json:"manifests"`
+	}{SchemaVersion: 2, MediaType: MediaTypeOCIIndex, Manifests: []entry{}}
+	seen := map[string]bool{}
+	for _, d := range descs {
+		if err := ValidateDigest(d.Digest); err != nil {
+			return nil, err
+		}
+		if seen[d.Digest] {
+			continue
+		}
+		seen[d.Digest] = true
+		idx.Manifests = append(idx.Manifests, entry{d.MediaType, d.Digest, d.Size, d.ArtifactType, d.Annotations})
+	}
+	return json.Marshal(idx)
+}
+
+// ReferrersTag is the referrers tag schema's tag for digest: <alg>-<hex>,
+// the algorithm cut to 32 characters and the hex to 64 (the spec's rule).
+func ReferrersTag(digest string) string {
+	alg, hex, _ := strings.Cut(digest, ":")
+	if len(alg) > 32 {
+		alg = alg[:32]
+	}
+	if len(hex) > 64 {
+		hex = hex[:64]
+	}
+	return alg + "-" + hex
+}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -100,18 +99,8 @@ func (c *Client) referrers(ctx context.Context, repo name.Repository, digest str
 	return out
 }
 
-// tagSchema is the referrers tag schema's tag for digest: <alg>-<hex>,
-// the algorithm cut to 32 characters and the hex to 64.
-func tagSchema(digest string) string {
-	alg, hex, _ := strings.Cut(digest, ":")
-	if len(alg) > 32 {
-		alg = alg[:32]
-	}
-	if len(hex) > 64 {
-		hex = hex[:64]
-	}
-	return alg + "-" + hex
-}
+// tagSchema is the referrers tag schema's tag for digest.
+func tagSchema(digest string) string { return model.ReferrersTag(digest) }
 
 // referrersIndex asks the referrers API, following Link pages, and falls
 // back to the tag schema when the API is missing (404).

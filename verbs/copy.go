@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"golang.org/x/sync/errgroup"
@@ -35,6 +36,9 @@ type CopyOptions struct {
 	Platforms []model.Platform
 	// Jobs bounds the HEADs, mounts and uploads in flight (default 4).
 	Jobs int
+	// Referrers also copies what is attached to each image copied
+	// (copyrefs.go).
+	Referrers bool
 }
 
 func (o CopyOptions) jobs() int {
@@ -92,6 +96,18 @@ type CopyPlan struct {
 
 	// TargetCurrent is what DST points at now ("" when it does not exist).
 	TargetCurrent string
+
+	// Referrers (copyrefs.go): what is copied with --referrers, the tags
+	// written after the index, the target's referrers support, what is
+	// attached to the source index but will not apply to a rewritten
+	// one, and the lookups that failed (then "none" means "could not
+	// tell").
+	WithReferrers bool
+	Referrers     []*ReferrerCopy
+	ReferrerTags  []TagWrite
+	TargetSupport model.Support
+	Stale         []model.Referrer
+	ReferrerGaps  []string
 }
 
 // Totals sums the plan's blobs by action.
@@ -248,12 +264,18 @@ func PlanCopy(ctx context.Context, c CopyClient, src, dst string, opts CopyOptio
 		addBlobs(model.ImageBlobs(tree.Image), platformOf(tree))
 	}
 	for _, m := range closure {
-		p.Manifests = append(p.Manifests, &PlannedManifest{CopyManifest: m})
-		user := m.Platform
 		if m.Attestation {
-			user = "attestation of " + orUnknown(m.Platform)
+			m.Platform = "attestation of " + orUnknown(m.Platform)
 		}
-		addBlobs(m.Blobs, user)
+		p.Manifests = append(p.Manifests, &PlannedManifest{CopyManifest: m})
+	}
+	if opts.Referrers || p.Filtered {
+		if err := planReferrers(ctx, c, p, referrerSubjects(p), opts.Referrers, opts.jobs()); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range p.Manifests {
+		addBlobs(m.Blobs, m.Platform)
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -442,8 +464,13 @@ func Copy(ctx context.Context, c CopyClient, p *CopyPlan, jobs int, progress fun
 	if err != nil {
 		return nil, err
 	}
-	g, gctx := errgroup.WithContext(ctx)
+	// A failed blob stops new ones from starting, but the ones in flight
+	// finish (they are not cancelled): when Copy returns, every blob it
+	// sent is at the target or failed, so a re-run's plan sees it and no
+	// blob is sent twice. Cancelling ctx still stops everything.
+	var g errgroup.Group
 	g.SetLimit(jobs)
+	var failed atomic.Bool
 	var rmu sync.Mutex
 	for _, b := range p.Blobs {
 		if b.Action == BlobSkip || b.Action == BlobForeign {
@@ -453,8 +480,12 @@ func Copy(ctx context.Context, c CopyClient, p *CopyPlan, jobs int, progress fun
 			continue
 		}
 		g.Go(func() error {
-			action, n, err := copyBlob(gctx, c, w, p, b, emit)
+			if failed.Load() {
+				return nil
+			}
+			action, n, err := copyBlob(ctx, c, w, p, b, emit)
 			if err != nil {
+				failed.Store(true)
 				return err
 			}
 			rmu.Lock()
@@ -487,6 +518,9 @@ func Copy(ctx context.Context, c CopyClient, p *CopyPlan, jobs int, progress fun
 		return res, &registry.VerifyError{Tag: p.Target, Want: p.Digest, Got: got}
 	}
 	emit(CopyEvent{Kind: IndexWritten, Ref: p.Target, Digest: p.Digest})
+	if err := writeReferrerTags(ctx, c, w, p, emit); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

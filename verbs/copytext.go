@@ -49,9 +49,39 @@ func (p *CopyPlan) Describe() []string {
 	add("  digest of %s: %s", src, p.SourceDigest)
 	if p.Filtered {
 		add("  digest of %s: %s  (changed: the index is rewritten)", dst, p.Digest)
-		add("  signatures and attestations made on %s do not apply to the new digest", shortDigest(p.SourceDigest))
+		switch {
+		case len(p.Stale) > 0:
+			add("  attached to %s, and no longer matching the new digest:", shortDigest(p.SourceDigest))
+			for _, r := range p.Stale {
+				add("    %s %s (%s)", r.Kind, r.Digest, r.Source)
+			}
+		case p.staleUnknown():
+			add("  could not tell what is attached to %s: signatures made on it would not apply to the new digest", shortDigest(p.SourceDigest))
+		default:
+			add("  nothing is attached to %s: no signature is lost (signatures made on it would not apply to the new digest)", shortDigest(p.SourceDigest))
+		}
 	} else {
 		add("  digest of %s: %s  (the same: copied byte for byte)", dst, p.Digest)
+	}
+	if p.WithReferrers {
+		out = append(out, "")
+		support := string(p.TargetSupport)
+		if support == "" {
+			support = string(model.SupportUnknown)
+		}
+		add("  referrers to copy: %d (the target's referrers support: %s)", len(p.Referrers), support)
+		if p.TargetSupport != model.SupportAPI && p.TargetCurrent == "" {
+			add("    (asked again once the repository exists: a registry with the API gets no tag schema index)")
+		}
+		for _, r := range p.Referrers {
+			add("    %s of %s: %s (%s)", r.Kind, termsafe.String(r.Of), r.Digest, r.Source)
+		}
+		for _, t := range p.ReferrerTags {
+			add("    then tag %s: %s", termsafe.String(t.Tag), termsafe.String(t.Why))
+		}
+	}
+	for _, g := range p.ReferrerGaps {
+		add("  note: %s", termsafe.String(g))
 	}
 	switch p.TargetCurrent {
 	case "":
@@ -69,4 +99,15 @@ func shortDigest(d string) string {
 		return d[:19] + "…"
 	}
 	return d
+}
+
+// staleUnknown: a filtered copy could not list what is attached to the
+// source index.
+func (p *CopyPlan) staleUnknown() bool {
+	for _, g := range p.ReferrerGaps {
+		if strings.HasPrefix(g, "source index:") || strings.Contains(g, "cannot list referrers") {
+			return true
+		}
+	}
+	return false
 }

@@ -20,6 +20,7 @@ func init() { subcommands = append(subcommands, newCpCmd) }
 
 type cpFlags struct {
 	platforms []string
+	referrers bool
 	dryRun    bool
 	yes       bool
 	jobs      int
@@ -45,11 +46,16 @@ manifests the target already has are skipped, and the index is written last,
 only when every child exists at the target: a copy that was interrupted is
 simply run again.
 
+--referrers also copies what is attached to each image copied: signatures,
+SBOMs and attestations found by the OCI referrers API, its tag schema, or
+cosign's sha256-<hex>.sig/.att/.sbom tags. At a target without the referrers
+API they are written in the referrers tag schema.
+
 cp shows its plan and asks before writing (on a terminal); scripts pass --yes.
 --dry-run shows the plan and writes nothing.`,
 		Example: `  manifold cp localhost:5000/app:v1 registry.example.com/app:v1
   manifold cp localhost:5000/app:v1 localhost:5000/mirror/app:v1-arm --platform linux/arm64,linux/arm/v7
-  manifold cp localhost:5000/app:v1 localhost:5001/app:v1 --dry-run
+  manifold cp localhost:5000/app:v1 localhost:5001/app:v1 --referrers --dry-run
   manifold cp localhost:5000/app@sha256:3f5a… localhost:5001/app:v1 --yes --jobs 8 --progress plain`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -58,6 +64,7 @@ cp shows its plan and asks before writing (on a terminal); scripts pass --yes.
 	}
 	fl := cmd.Flags()
 	fl.StringSliceVar(&f.platforms, "platform", nil, "copy only the entry this platform pulls, and its attestations (repeatable, or comma-separated)")
+	fl.BoolVar(&f.referrers, "referrers", false, "also copy the signatures, SBOMs and attestations attached to each image (referrers API, its tag schema, cosign tags)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "show the plan and write nothing")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "do not ask")
 	fl.IntVar(&f.jobs, "jobs", 4, "blobs copied at once")
@@ -90,7 +97,7 @@ func (g *globals) runCopy(ctx context.Context, src, dst string, f cpFlags) error
 	if err != nil {
 		return err
 	}
-	plan, err := verbs.PlanCopy(ctx, c, src, dst, verbs.CopyOptions{Platforms: plats, Jobs: f.jobs})
+	plan, err := verbs.PlanCopy(ctx, c, src, dst, verbs.CopyOptions{Platforms: plats, Jobs: f.jobs, Referrers: f.referrers})
 	if err != nil {
 		return err
 	}

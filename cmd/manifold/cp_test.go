@@ -29,7 +29,7 @@ func TestCpPlanConfirmAndCopy(t *testing.T) {
 		"linux/arm64 ", "attestation of linux/arm/v7",
 		"digest of " + f.Ref(src) + ": " + f.Digest,
 		"changed: the index is rewritten",
-		"do not apply to the new digest",
+		"nothing is attached to sha256:",
 		"does not exist yet",
 	} {
 		if !strings.Contains(out, want) {
