@@ -443,7 +443,11 @@ func (p PlatformDiff) rows() []DiffRow {
 	if p.Change == PlatformSame {
 		return rows
 	}
-	rows = append(rows, DiffRow{Label: "size", Left: sizeOrBlank(p.FromSize, p.From), Right: sizeOrBlank(p.ToSize, p.To) + deltaSuffix(p), Mark: mark(p.SizeDelta != 0)})
+	sizeMark := mark(p.SizeDelta != 0)
+	if p.Change != PlatformChanged {
+		sizeMark = sym
+	}
+	rows = append(rows, DiffRow{Label: "size", Left: sizeOrBlank(p.FromSize, p.From), Right: sizeOrBlank(p.ToSize, p.To) + deltaSuffix(p), Mark: sizeMark})
 	l := p.Layers
 	if p.From != "" && p.To != "" {
 		rows = append(rows, DiffRow{Label: "layers",

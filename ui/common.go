@@ -17,6 +17,8 @@ type common struct {
 	reg    Registry
 	// copy is the copy running in the background (copypage.go), if any.
 	copy *copyJob
+	// mark is the reference marked for a diff (M), "" for none.
+	mark string
 }
 
 var lastID atomic.Int64

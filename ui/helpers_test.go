@@ -249,6 +249,7 @@ func newFake() *fakeRegistry {
 		},
 		trees: map[string]*model.Tree{
 			"localhost:5000/app:1.0":  testTree(5),
+			"localhost:5000/app:1.10": testTree(3), // fewer platforms: the diff screen
 			"localhost:5000/cli:2.0":  singleTree(),
 			"localhost:5000/win:ltsc": windowsTree(),
 		},

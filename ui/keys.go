@@ -15,7 +15,10 @@ type KeyMap struct {
 	TopChord                                  key.Binding
 	Filter, ApplyFilter, ClearFilter, Sort    key.Binding
 	Raw, Matrix, AddHost, RemoveHost, Details key.Binding
-	Submit, Cancel, NextField                 key.Binding
+	// Mark marks the tag or entry under the cursor; DiffMarked opens the
+	// diff of the mark against the one under the cursor.
+	Mark, DiffMarked, ChangesOnly, SwapSides key.Binding
+	Submit, Cancel, NextField                key.Binding
 	// Stage stages what is under the cursor (tree and tags screens) and
 	// OpenStaging opens the staging pane; the root handles both.
 	Stage, OpenStaging key.Binding
@@ -55,6 +58,10 @@ func DefaultKeyMap() *KeyMap {
 		AddHost:     b([]string{"a"}, "a", "add host"),
 		RemoveHost:  b([]string{"x", "delete"}, "x", "remove host"),
 		Details:     b([]string{"d"}, "d", "toggle details"),
+		Mark:        b([]string{"M"}, "M", "mark"),
+		DiffMarked:  b([]string{"D"}, "D", "diff vs mark"),
+		ChangesOnly: b([]string{"c"}, "c", "changes only"),
+		SwapSides:   b([]string{"s"}, "s", "swap sides"),
 		Submit:      b([]string{"enter"}, "enter", "submit"),
 		Cancel:      b([]string{"esc"}, "esc", "cancel"),
 		NextField:   b([]string{"tab", "down", "up", "shift+tab"}, "tab", "next field"),

@@ -207,14 +207,7 @@ func (p *resolvePage) bodyRows() int {
 }
 
 func (p *resolvePage) clamp() {
-	p.cursor = min(max(p.cursor, 0), max(len(p.rows)-1, 0))
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if r := p.bodyRows(); p.cursor >= p.offset+r {
-		p.offset = p.cursor - r + 1
-	}
-	p.offset = max(min(p.offset, len(p.rows)-p.bodyRows()), 0)
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
 }
 
 func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {

@@ -5,6 +5,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
 )
 
 // globalKeys are the root's keys, declared like a page's. They are tried
@@ -33,6 +35,18 @@ func (m *Model) globalKeys() []Key {
 		}},
 		{Binding: k.OpenStaging, Group: groupApp, Footer: 4, When: func() bool { _, isPane := top.(stagingPane); return !isPane },
 			Run: func(tea.KeyPressMsg) tea.Cmd { return pushPage(newStagingPage(m.c)) }},
+		{Binding: k.Mark, Group: groupAct, Footer: 5, When: func() bool { _, ok := markTarget(top); return ok }, Run: func(tea.KeyPressMsg) tea.Cmd {
+			ref, _ := markTarget(top)
+			m.c.mark = ref
+			return setStatus("marked "+termsafe.String(ref)+" · D on another diffs", false)
+		}},
+		{Binding: k.DiffMarked, Group: groupAct, Footer: 4, When: func() bool {
+			ref, ok := markTarget(top)
+			return ok && m.c.mark != "" && ref != m.c.mark
+		}, Run: func(tea.KeyPressMsg) tea.Cmd {
+			ref, _ := markTarget(top)
+			return pushPage(newDiffPage(m.c, m.c.mark, ref))
+		}},
 		{Binding: k.Goto, Group: groupApp, Run: func(tea.KeyPressMsg) tea.Cmd {
 			m.gotoActive = true
 			m.gotoInput.SetValue("")

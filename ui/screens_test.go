@@ -27,6 +27,7 @@ var screens = []struct {
 	{name: "resolve", start: "localhost:5000/app:1.0", keys: []string{"m"}},
 	{name: "resolve-windows", start: "localhost:5000/win:ltsc", keys: []string{"m"}},
 	{name: "help", start: "localhost:5000/app:1.0", keys: []string{"?"}},
+	{name: "diff", start: "localhost:5000/app", keys: []string{"M", "down", "D"}},
 	{name: "goto", start: "localhost:5000/app", keys: []string{":"}, text: "localhost:5000/cli:2.0"},
 	{name: "not-found", start: "localhost:5000/app:nope"},
 	{name: "login", start: "localhost:5000/private:1"},

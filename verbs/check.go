@@ -22,7 +22,7 @@ func (r *CheckResult) OK() bool { return len(r.Problems) == 0 }
 // Check fetches ref with every child and config and runs model.Check on
 // it. An error means the check could not run (network, auth, a missing
 // tag); problems found are in the result.
-func Check(ctx context.Context, r Reader, ref string, o model.CheckOptions) (*CheckResult, error) {
+func Check(ctx context.Context, r TreeReader, ref string, o model.CheckOptions) (*CheckResult, error) {
 	t, err := r.Tree(ctx, ref, registry.TreeOptions{All: true})
 	if err != nil {
 		return nil, err

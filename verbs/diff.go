@@ -31,7 +31,7 @@ const maxSideFetches = 8
 
 // Diff reads both sides at once, with every child and config, and compares
 // them platform by platform (model.DiffRefs).
-func Diff(ctx context.Context, r Reader, from, to Side) (*model.RefDiff, error) {
+func Diff(ctx context.Context, r TreeReader, from, to Side) (*model.RefDiff, error) {
 	var ft, tt *model.Tree
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { ft, err = ReadSide(gctx, r, from); return err })
@@ -43,7 +43,7 @@ func Diff(ctx context.Context, r Reader, from, to Side) (*model.RefDiff, error) 
 }
 
 // ReadSide fetches what a side holds, children and configs included.
-func ReadSide(ctx context.Context, r Reader, s Side) (*model.Tree, error) {
+func ReadSide(ctx context.Context, r TreeReader, s Side) (*model.Tree, error) {
 	if s.Staged != nil {
 		return StagedTree(ctx, r, s.Staged)
 	}
@@ -58,7 +58,7 @@ func ReadSide(ctx context.Context, r Reader, s Side) (*model.Tree, error) {
 // each entry's manifest and config read from the repository it lives in
 // now. An entry that cannot be read becomes a marked entry, as in a tree
 // read from a registry.
-func StagedTree(ctx context.Context, r Reader, l *model.StagedList) (*model.Tree, error) {
+func StagedTree(ctx context.Context, r TreeReader, l *model.StagedList) (*model.Tree, error) {
 	raw, digest, err := l.Render()
 	if err != nil {
 		return nil, fmt.Errorf("render staged list %s: %w", l.Name, err)

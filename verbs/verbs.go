@@ -21,6 +21,12 @@ type Reader interface {
 	// HeadDigest returns the digest ref points at now, asking the
 	// registry, or "" when it does not exist.
 	HeadDigest(ctx context.Context, ref string) (string, error)
+	TreeReader
+}
+
+// TreeReader is what the verbs that only read trees need (diff, check,
+// sizes): the TUI's registry interface satisfies it too.
+type TreeReader interface {
 	Tree(ctx context.Context, ref string, opts registry.TreeOptions) (*model.Tree, error)
 }
 

@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/verbs"
+)
+
+// Markable is a page whose cursor names something a diff compares: a tag
+// of the tag list, or the tree's reference or entry under the cursor. M
+// marks it; D on another opens the diff of the two (the root's keys).
+type Markable interface {
+	MarkTarget() (ref string, ok bool)
+}
+
+// MarkTarget is the entry under the cursor (repository@digest), or the
+// tree's reference on its top row.
+func (p *treePage) MarkTarget() (string, bool) {
+	if p.ref == "" {
+		return "", false
+	}
+	for n := p.selected(); n != nil; n = n.parent {
+		if n.entry != nil {
+			return p.repo + "@" + n.entry.Digest, true
+		}
+	}
+	return p.ref, true
+}
+
+// MarkTarget is the tag under the cursor.
+func (p *tagsPage) MarkTarget() (string, bool) {
+	t := p.list.Selected()
+	if t == "" {
+		return "", false
+	}
+	return p.repo + ":" + t, true
+}
+
+// markTarget is what M would mark on page p.
+func markTarget(p Page) (string, bool) {
+	m, ok := p.(Markable)
+	if !ok {
+		return "", false
+	}
+	return m.MarkTarget()
+}
+
+// diffMsg carries a computed diff.
+type diffMsg struct {
+	page, req int
+	diff      *model.RefDiff
+	err       error
+}
+
+func (m diffMsg) target() int { return m.page }
+
+// diffPage shows two references side by side, platform by platform: the
+// marked one on the left, the one under the cursor on the right.
+type diffPage struct {
+	pageBase
+	from, to string
+	diff     *model.RefDiff
+	rows     []model.DiffRow
+	changes  bool // only rows that changed (and platform headers)
+	cursor   int
+	offset   int
+	req      int
+	loading  bool
+	err      string
+}
+
+func newDiffPage(c *common, from, to string) *diffPage {
+	return &diffPage{pageBase: newPageBase(c), from: from, to: to}
+}
+
+func (p *diffPage) Crumb() string { return "diff" }
+func (p *diffPage) Busy() bool    { return p.loading }
+
+// Where: the right side's repository.
+func (p *diffPage) Where() (string, string) {
+	repo, _ := splitRef(p.to)
+	return hostOf(repo), repo
+}
+
+// Init reads both sides at once (verbs.Diff) in a command.
+func (p *diffPage) Init() tea.Cmd {
+	p.req = nextID()
+	p.loading = true
+	page, req, reg, from, to := p.id, p.req, p.c.reg, p.from, p.to
+	return withRetries(p.ctx, page, func(ctx context.Context) tea.Msg {
+		d, err := verbs.Diff(ctx, reg, verbs.Side{Ref: from}, verbs.Side{Ref: to})
+		return diffMsg{page: page, req: req, diff: d, err: err}
+	})
+}
+
+func (p *diffPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case diffMsg:
+		if msg.req != p.req {
+			return p, nil // an older request
+		}
+		p.loading = false
+		if msg.err != nil {
+			p.err = msg.err.Error()
+			return p, reportErr(p.id, "diff "+p.from+" and "+p.to, msg.err, hostOf(p.to))
+		}
+		p.err = ""
+		p.diff = msg.diff
+		p.layout()
+	case refreshMsg:
+		return p, p.Init()
+	case tea.KeyPressMsg:
+		return p, runKey(p.Keys(), msg)
+	case tea.MouseWheelMsg:
+		if msg.Button == tea.MouseWheelUp {
+			p.cursor -= 3
+		} else if msg.Button == tea.MouseWheelDown {
+			p.cursor += 3
+		}
+		p.clamp()
+	}
+	return p, nil
+}
+
+// layout picks the rows to show.
+func (p *diffPage) layout() {
+	p.rows = p.rows[:0]
+	if p.diff == nil {
+		return
+	}
+	for _, r := range p.diff.Rows() {
+		if r.Label == "reference" && r.Header {
+			continue // the column headers name the sides
+		}
+		if p.changes && r.Mark == " " {
+			continue
+		}
+		p.rows = append(p.rows, r)
+	}
+	p.clamp()
+}
+
+func (p *diffPage) SetSize(w, h int) { p.pageBase.SetSize(w, h); p.clamp() }
+
+// bodyRows: the title, the column header and the summary take three lines.
+func (p *diffPage) bodyRows() int { return max(p.height-3, 1) }
+
+func (p *diffPage) clamp() {
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
+}
+
+func (p *diffPage) Keys() []Key {
+	k := p.c.keys
+	keys := moveKeys(k, func(msg tea.KeyPressMsg) tea.Cmd {
+		p.cursor, _ = k.moveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
+		p.clamp()
+		return nil
+	})
+	return append(keys,
+		Key{Binding: k.ChangesOnly, Group: groupView, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
+			p.changes = !p.changes
+			p.layout()
+			return nil
+		}},
+		Key{Binding: k.SwapSides, Group: groupView, Footer: 2, Run: func(tea.KeyPressMsg) tea.Cmd {
+			p.from, p.to = p.to, p.from
+			return p.Init()
+		}},
+		Key{Binding: k.Refresh, Group: groupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(p.Init(), setStatus("diffing again", false))
+		}},
+	)
+}
+
+// columns are the widths of the label and of each side.
+func (p *diffPage) columns() (labelW, sideW int) {
+	labelW = min(max(p.width/5, 12), 34)
+	sideW = max((p.width-labelW-5)/2, 4)
+	return labelW, sideW
+}
+
+func (p *diffPage) View() string {
+	s := p.c.styles
+	labelW, sideW := p.columns()
+	title := s.Title.Render("Diff") + s.Faint.Render("  platform by platform")
+	if p.changes {
+		title += s.Faint.Render(" · changes only")
+	}
+	lines := []string{fit(title, p.width)}
+	lines = append(lines, fit(s.Faint.Render(padRight("", labelW+3))+s.Bold.Render(padRight("A "+termsafe.String(p.from), sideW))+s.Faint.Render(" │ ")+s.Bold.Render(padRight("B "+termsafe.String(p.to), sideW)), p.width))
+	switch {
+	case p.diff == nil && p.loading:
+		lines = append(lines, s.Faint.Render("reading both sides…"))
+	case p.diff == nil && p.err != "":
+		lines = append(lines, fit(s.Error.Render(termsafe.String(firstLine(p.err))), p.width))
+	}
+	for r := 0; r < p.bodyRows() && p.offset+r < len(p.rows); r++ {
+		i := p.offset + r
+		row := p.rows[i]
+		label := padRight(termsafe.String(row.Label), labelW)
+		if row.Header {
+			label = s.Platform.Render(label)
+		}
+		line := p.markStyle(row.Mark) + " " + label + " " + padRight(termsafe.String(row.Left), sideW) + s.Faint.Render(" │ ") + padRight(termsafe.String(row.Right), sideW)
+		if i == p.cursor {
+			line = s.Selected.Render(padRight(ansiStrip(line), p.width))
+		}
+		lines = append(lines, fit(line, p.width))
+	}
+	if p.diff != nil {
+		a, rm, ch, same := p.diff.Counts()
+		for len(lines) < p.height-1 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, fit(s.Faint.Render(plural(a, "platform added", "platforms added")+", "+plural(rm, "removed", "removed")+", "+plural(ch, "changed", "changed")+", "+plural(same, "the same", "the same")), p.width))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// markStyle colours a row's change marker.
+func (p *diffPage) markStyle(m string) string {
+	s := p.c.styles
+	switch m {
+	case "+":
+		return s.OK.Render(m)
+	case "-", "!":
+		return s.Error.Render(m)
+	case "~":
+		return s.Warn.Render(m)
+	}
+	return " "
+}

@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manifold-dev/manifold/model"
+)
+
+// A new user's path: mark a tag with M, move to another, D opens the diff
+// as two aligned columns; c keeps the changes, s swaps the sides.
+func TestMarkTagAndDiff(t *testing.T) {
+	for _, w := range []int{60, 80, 200} {
+		hs := newHarness(t, newFake(), "localhost:5000/app", w, 30)
+		if strings.Contains(hs.screen(), "D diff vs mark") {
+			t.Fatalf("D offered before anything is marked")
+		}
+		hs.keys("M")
+		if hs.m.c.mark != "localhost:5000/app:1.0" || !strings.Contains(hs.screen(), "marked ") {
+			t.Fatalf("no mark status:\n%s", hs.screen())
+		}
+		hs.keys("D") // on the marked tag itself: nothing
+		if _, ok := hs.m.top().(*diffPage); ok {
+			t.Fatal("D diffed a tag against itself")
+		}
+		hs.keys("down", "D")
+		dp, ok := hs.m.top().(*diffPage)
+		if !ok {
+			t.Fatalf("D did not open the diff:\n%s", hs.screen())
+		}
+		if dp.from != "localhost:5000/app:1.0" || dp.to != "localhost:5000/app:1.10" || dp.diff == nil {
+			t.Fatalf("diff page %s → %s, diff %v, err %q", dp.from, dp.to, dp.diff != nil, dp.err)
+		}
+		s := hs.screen()
+		for _, want := range []string{"A localhost:5000/app:1.0", "B localhost:5000/", "linux/arm/v6", "removed"} {
+			if !strings.Contains(ansi.Strip(s), want) && w >= 80 {
+				t.Errorf("width %d: diff screen lacks %q:\n%s", w, want, s)
+			}
+		}
+		// Two aligned columns, and nothing wider than the terminal.
+		bar := -1
+		for _, l := range hs.lines() {
+			if lw := ansi.StringWidth(l); lw > w {
+				t.Errorf("width %d: line of %d cells: %q", w, lw, l)
+			}
+			if i := strings.Index(l, "│"); i >= 0 {
+				col := ansi.StringWidth(l[:i])
+				if bar >= 0 && col != bar {
+					t.Errorf("width %d: columns not aligned at %d and %d:\n%s", w, bar, col, s)
+					break
+				}
+				bar = col
+			}
+		}
+		if bar < 0 {
+			t.Fatalf("width %d: no columns:\n%s", w, s)
+		}
+		// The removed platforms show on the left only.
+		var armRow string
+		for _, l := range hs.lines() {
+			if strings.Contains(l, "linux/arm/v6") {
+				armRow = l
+			}
+		}
+		if _, right, _ := strings.Cut(armRow, "│"); !strings.Contains(right, "—") || !strings.HasPrefix(strings.TrimSpace(armRow), "-") {
+			t.Errorf("width %d: removed row %q", w, armRow)
+		}
+		all := len(dp.rows)
+		hs.keys("c")
+		if len(dp.rows) >= all || !strings.Contains(hs.screen(), "changes only") {
+			t.Errorf("c kept %d of %d rows", len(dp.rows), all)
+		}
+		hs.keys("s")
+		if dp.from != "localhost:5000/app:1.10" || dp.diff == nil || dp.diff.From.Digest == dp.diff.To.Digest {
+			t.Errorf("s did not swap: %s → %s", dp.from, dp.to)
+		}
+		if _, _, ch, _ := dp.diff.Counts(); ch != 0 {
+			t.Errorf("unchanged images reported changed")
+		}
+		if a, _, _, _ := dp.diff.Counts(); a != 2 {
+			t.Errorf("swapped: %d added, want 2 (arm/v6 and windows)", a)
+		}
+		hs.keys("esc")
+		if _, ok := hs.m.top().(*tagsPage); !ok {
+			t.Errorf("esc did not go back")
+		}
+	}
+}
+
+// An entry of a tree is marked too: the diff of two platforms' images.
+func TestMarkEntryAndDiff(t *testing.T) {
+	f := newFake()
+	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
+	hs.keys("down", "down", "M")
+	tp := hs.m.top().(*treePage)
+	first, _ := tp.MarkTarget()
+	if !strings.HasPrefix(first, "localhost:5000/app@sha256:") {
+		t.Fatalf("marked %q", first)
+	}
+	// The fake serves trees by reference: give it the two entries' images.
+	for _, n := range tp.rows {
+		if n.entry != nil && n.entry.Image != nil {
+			ref := "localhost:5000/app@" + n.entry.Digest
+			f.trees[ref] = &model.Tree{Reference: ref, Repository: "localhost:5000/app", Digest: n.entry.Digest, MediaType: n.entry.MediaType, Image: n.entry.Image}
+		}
+	}
+	hs.keys("down", "down", "D")
+	dp, ok := hs.m.top().(*diffPage)
+	if !ok || dp.from != first || !strings.HasPrefix(dp.to, "localhost:5000/app@sha256:") || dp.diff == nil {
+		t.Fatalf("entry diff: %v %+v", ok, dp)
+	}
+	a, r, _, _ := dp.diff.Counts()
+	if a != 1 || r != 1 {
+		t.Errorf("two platforms' images: %d added %d removed", a, r)
+	}
+}

@@ -1,0 +1,14 @@
+package ui
+
+// clampScroll keeps a cursor within n rows and the window of visible rows
+// (offset, rows high) around it: the clamp every scrolling page shares.
+func clampScroll(cursor, offset, n, rows int) (int, int) {
+	cursor = min(max(cursor, 0), max(n-1, 0))
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+rows {
+		offset = cursor - rows + 1
+	}
+	return cursor, max(min(offset, n-rows), 0)
+}
