@@ -45,7 +45,10 @@ type Options struct {
 	// Transport is the base HTTP transport; a clone of
 	// http.DefaultTransport keeping Concurrency idle connections when nil.
 	Transport http.RoundTripper
-	// Concurrency bounds parallel fetches; 32 when zero.
+	// Concurrency fixes the requests in flight per host when a tree is
+	// fetched; when zero the limit adapts (128 at first, up to 256, halved
+	// when the registry pushes back: see hostLimiter). Pushes copy at most
+	// Concurrency children at a time (32 when zero).
 	Concurrency int
 	// PageSize is the n= of catalog and tag pages; 1000 when zero.
 	PageSize int
@@ -87,6 +90,10 @@ type Client struct {
 	ggcr http.RoundTripper
 	// session holds credentials given to Login, before the keychain.
 	session *SessionKeychain
+
+	fixedConcurrency int // Options.Concurrency as given
+	limMu            sync.Mutex
+	limiters         map[string]*hostLimiter
 }
 
 // New returns a Client. MANIFOLD_INSECURE_REGISTRIES adds to opts.Insecure.
@@ -94,15 +101,19 @@ func New(opts Options) (*Client, error) {
 	if opts.Keychain == nil {
 		opts.Keychain = authn.DefaultKeychain
 	}
+	fixed := opts.Concurrency
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
 	if opts.Transport == nil {
-		// Keep a connection per worker alive between rounds (children,
-		// then configs): the default of 2 would make every round dial,
-		// and over TLS pay a handshake, again.
+		// HTTP/1.1 needs a connection per request in flight: keep them
+		// alive (the default of 2 idle would make every answer's
+		// connection close, and the next request dial and, over TLS,
+		// handshake again). MaxConnsPerHost stays unlimited: the host
+		// limiter bounds them. HTTP/2 registries multiplex on one.
 		ht := http.DefaultTransport.(*http.Transport).Clone()
-		ht.MaxIdleConnsPerHost = opts.Concurrency
+		ht.MaxIdleConnsPerHost = max(fixed, maxConcurrency)
+		ht.MaxIdleConns = max(ht.MaxIdleConns, ht.MaxIdleConnsPerHost)
 		opts.Transport = ht
 	}
 	if opts.PageSize <= 0 {
@@ -112,7 +123,15 @@ func New(opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "manifold"
 	}
-	c := &Client{insecure: map[string]bool{}, cache: newDiskCache(opts.CacheDir)}
+	c := &Client{insecure: map[string]bool{}, cache: newDiskCache(opts.CacheDir), fixedConcurrency: fixed, limiters: map[string]*hostLimiter{}}
+	// A retry (429, 5xx) is the registry pushing back: fewer at a time.
+	userRetry := opts.OnRetry
+	opts.OnRetry = func(ev RetryEvent) {
+		c.limiter(ev.Host).pushBack()
+		if userRetry != nil {
+			userRetry(ev)
+		}
+	}
 	if sk, ok := opts.Keychain.(*SessionKeychain); ok {
 		c.session = sk
 	} else {
@@ -425,7 +444,17 @@ type TreeOptions struct {
 	// Limits.Children (256), a negative number no cap. Entries past it
 	// are the index's descriptors only; Tree.LeftOut counts them.
 	MaxChildren int
+	// Progress, when set, is given the tree as it fills in: once as soon as
+	// the top level has arrived (its entries, with platforms and sizes from
+	// the index), then as children and configs arrive, at most every
+	// ProgressEvery. It runs on the fetching goroutine and must not block
+	// for long; the tree it gets is its own.
+	Progress func(*model.Tree)
 }
+
+// ProgressEvery is the least time between two TreeOptions.Progress calls
+// (after the first).
+const ProgressEvery = 40 * time.Millisecond
 
 // treeBudget is what one tree may still keep (Limits.TreeBytes).
 type treeBudget struct {
@@ -438,16 +467,18 @@ func (b *treeBudget) room() bool { return b.left.Load() > 0 }
 
 func (b *treeBudget) spend(n int) { b.left.Add(-int64(n)) }
 
-// Tree fetches a reference and builds its tree: the top-level manifest first,
-// then every child manifest at once, then every config at once (one round
-// per level, at most Concurrency requests in flight). A missing (404) or
-// broken child becomes a marked entry; only a failing top level is an error.
+// Tree fetches a reference and builds its tree: the top-level manifest
+// first, then everything below it pipelined (see fetchTree): each child
+// manifest is asked for the moment its index arrives and each config the
+// moment its manifest does, with no wait between levels. A missing (404)
+// or broken child becomes a marked entry; only a failing top level is an
+// error.
 func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model.Tree, error) {
 	r, err := c.ParseReference(ref)
 	if err != nil {
 		return nil, err
 	}
-	// Cache writes overlap the next round; all are done when Tree returns.
+	// Cache writes overlap the fetch; all are done when Tree returns.
 	defer c.cache.wait()
 	m, err := c.get(ctx, r, c.opts.Limits.ManifestBytes)
 	if err != nil {
@@ -462,92 +493,35 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 		maxChildren = 0
 	}
 	plan := model.Plan{Configs: opts.All, Supply: opts.Supply, MaxChildren: maxChildren}
+	build := func() (*model.Tree, error) {
+		t, err := model.Build(ref, m.Repository, m.Digest, store)
+		if err == nil && (opts.All || opts.Supply) {
+			t.LeftOut = model.LeftOut(m.Digest, store, plan.MaxChildren)
+		}
+		return t, err
+	}
+	var progress func(final bool)
+	if opts.Progress != nil {
+		var last time.Time
+		progress = func(final bool) {
+			if now := time.Now(); final || now.Sub(last) >= ProgressEvery {
+				last = now
+				if t, err := build(); err == nil {
+					opts.Progress(t)
+				}
+			}
+		}
+		progress(true) // the index's entries, before any child
+	}
 	if opts.All || opts.Supply {
 		budget := &treeBudget{limit: c.opts.Limits.TreeBytes}
 		budget.left.Store(budget.limit)
-		for {
-			wants := model.NeededFor(m.Digest, store, plan)
-			if len(wants) == 0 {
-				break
-			}
-			c.fetchAll(ctx, r.Context(), wants, store, budget)
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("fetch %s: %w", ref, err)
-			}
+		c.fetchTree(ctx, r.Context(), m.Digest, plan, store, budget, progress)
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", ref, err)
 		}
 	}
-	t, err := model.Build(ref, m.Repository, m.Digest, store)
-	if err == nil && (opts.All || opts.Supply) {
-		t.LeftOut = model.LeftOut(m.Digest, store, plan.MaxChildren)
-	}
-	return t, err
-}
-
-// fetchAll fetches wants concurrently, at most Concurrency at a time, and
-// adds each result (or its error) to store. Each child manifest and config
-// is capped at Limits.ChildBytes, and nothing more is fetched once the
-// tree's budget is spent (it can be passed by what is in flight: at most
-// Concurrency × ChildBytes).
-func (c *Client) fetchAll(ctx context.Context, repo name.Repository, wants []model.Want, store model.Store, budget *treeBudget) {
-	child := c.opts.Limits.ChildBytes
-	results := make([]model.Content, len(wants))
-	sem := make(chan struct{}, c.opts.Concurrency)
-	var wg sync.WaitGroup
-	for i, w := range wants {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				results[i] = model.Content{Err: ctx.Err()}
-				return
-			}
-			defer func() { <-sem }()
-			if w.Kind != model.WantReferrers && !budget.room() {
-				results[i] = model.Content{MediaType: w.MediaType, Err: &TooLargeError{
-					What: "the tree of " + repo.Name() + " (not fetched: " + w.Digest + ")", Size: -1, Limit: budget.limit}}
-				return
-			}
-			var res model.Content
-			defer func() { budget.spend(len(res.Raw)) }()
-			switch w.Kind {
-			case model.WantBlob:
-				raw, err := c.blob(ctx, repo, w.Digest, child)
-				res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err}
-			case model.WantManifest:
-				m, err := c.get(ctx, repo.Digest(w.Digest), child)
-				res = model.Content{Err: err}
-				if err == nil {
-					res = model.Content{MediaType: m.MediaType, Raw: m.Raw}
-				}
-			case model.WantLayer:
-				raw, err := c.artifactBlob(ctx, repo, w.Digest)
-				res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err}
-			case model.WantReferrers:
-				res = model.Content{Referrers: c.referrers(ctx, repo, w.Digest)}
-			default:
-				res = model.Content{Err: fmt.Errorf("fetch %s: unknown kind of want %d", w.Digest, w.Kind)}
-			}
-			if notFound(res.Err) {
-				res = model.Content{MediaType: w.MediaType, NotFound: true}
-			}
-			results[i] = res
-		}()
-	}
-	wg.Wait()
-	for i, w := range wants {
-		if w.Kind != model.WantReferrers {
-			store[w.Digest] = results[i]
-			continue
-		}
-		store[model.ReferrersKey(w.Digest)] = results[i]
-		for d, c := range results[i].Referrers.Manifests {
-			if _, have := store[d]; !have {
-				store[d] = c
-			}
-		}
-	}
+	return build()
 }
 
 // checkRepoPath refuses repository paths with an empty component

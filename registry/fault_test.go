@@ -50,6 +50,12 @@ func newFaultEnv(t *testing.T) *faultEnv {
 // seedIndex pushes an index of small random images, one per platform.
 func seedIndex(t testing.TB, ref string, platforms ...string) v1.ImageIndex {
 	t.Helper()
+	return seedIndexWith(t, ref, platforms)
+}
+
+// seedIndexWith is seedIndex through the given remote options.
+func seedIndexWith(t testing.TB, ref string, platforms []string, opts ...remote.Option) v1.ImageIndex {
+	t.Helper()
 	var adds []mutate.IndexAddendum
 	for _, ps := range platforms {
 		img, err := random.Image(64, 1)
@@ -75,7 +81,7 @@ func seedIndex(t testing.TB, ref string, platforms ...string) v1.ImageIndex {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := remote.WriteIndex(r, idx); err != nil {
+	if err := remote.WriteIndex(r, idx, opts...); err != nil {
 		t.Fatalf("seed %s: %v", ref, err)
 	}
 	return idx

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
 
@@ -199,3 +200,215 @@ func hashOf(like string, b []byte) string {
 
 // notFound reports whether err is a 404.
 func notFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// fetchTree fetches everything plan needs below root into store, pipelined:
+// when a manifest arrives, what it names (the configs of an image, the
+// children of a nested index) is requested at once, while the rest are
+// still in flight. There is no barrier between levels, so a cold tree costs
+// one round trip per level along its longest path, not the slowest request
+// of every level. Only the new manifest is walked on arrival (a walk of the
+// whole tree per answer would parse every manifest again: quadratic); when
+// nothing is in flight, one walk from the root picks up anything the local
+// walks could not see (referrers' manifests, attestation layers) and the
+// fetch ends when it names nothing new. Nesting stops at model.MaxDepth as
+// in the root walk. Requests go through the host's adaptive limiter.
+// progress, when set, is called after each answer (it throttles itself).
+// Errors are kept in the store, per entry. Each child manifest and config
+// is capped at Limits.ChildBytes, and nothing more is fetched once the
+// tree's budget is spent (what is in flight can pass it: at most the
+// host's limit × ChildBytes).
+func (c *Client) fetchTree(ctx context.Context, repo name.Repository, root string, plan model.Plan, store model.Store, budget *treeBudget, progress func(final bool)) {
+	type result struct {
+		w     model.Want
+		depth int
+		res   model.Content
+	}
+	lim := c.limiter(repo.RegistryStr())
+	results := make(chan result)
+	asked := map[string]bool{}
+	pending := 0
+	launch := func(wants []model.Want, depth int) {
+		for _, w := range wants {
+			key := w.Digest
+			if w.Kind == model.WantReferrers {
+				key = model.ReferrersKey(w.Digest)
+			}
+			if asked[key] {
+				continue
+			}
+			asked[key] = true
+			pending++
+			go func() {
+				if err := lim.acquire(ctx); err != nil {
+					results <- result{w, depth, model.Content{Err: err}}
+					return
+				}
+				res := c.fetchWant(ctx, repo, w, budget)
+				lim.release(throttled(res.Err))
+				results <- result{w, depth, res}
+			}()
+		}
+	}
+	launch(model.NeededFor(root, store, plan), 1)
+	for pending > 0 {
+		r := <-results
+		pending--
+		if r.w.Kind != model.WantReferrers {
+			store[r.w.Digest] = r.res
+		} else {
+			store[model.ReferrersKey(r.w.Digest)] = r.res
+			for d, content := range r.res.Referrers.Manifests {
+				if _, have := store[d]; !have {
+					store[d] = content
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			continue // drain what is in flight
+		}
+		if r.w.Kind == model.WantManifest && r.res.Err == nil && !r.res.NotFound && r.depth < model.MaxDepth {
+			launch(model.NeededFor(r.w.Digest, store, plan), r.depth+1)
+		}
+		if pending == 0 {
+			launch(model.NeededFor(root, store, plan), 1)
+		}
+		if progress != nil {
+			progress(pending == 0)
+		}
+	}
+}
+
+// fetchWant fetches one thing a plan asked for; a 404 becomes a marked
+// entry.
+func (c *Client) fetchWant(ctx context.Context, repo name.Repository, w model.Want, budget *treeBudget) (res model.Content) {
+	if w.Kind != model.WantReferrers && !budget.room() {
+		return model.Content{MediaType: w.MediaType, Err: &TooLargeError{
+			What: "the tree of " + repo.Name() + " (not fetched: " + w.Digest + ")", Size: -1, Limit: budget.limit}}
+	}
+	defer func() { budget.spend(len(res.Raw)) }()
+	child := c.opts.Limits.ChildBytes
+	switch w.Kind {
+	case model.WantBlob:
+		raw, err := c.blob(ctx, repo, w.Digest, child)
+		res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err}
+	case model.WantManifest:
+		m, err := c.get(ctx, repo.Digest(w.Digest), child)
+		res = model.Content{Err: err}
+		if err == nil {
+			res = model.Content{MediaType: m.MediaType, Raw: m.Raw}
+		}
+	case model.WantLayer:
+		raw, err := c.artifactBlob(ctx, repo, w.Digest)
+		res = model.Content{MediaType: w.MediaType, Raw: raw, Err: err}
+	case model.WantReferrers:
+		res = model.Content{Referrers: c.referrers(ctx, repo, w.Digest)}
+	default:
+		res = model.Content{Err: fmt.Errorf("fetch %s: unknown kind of want %d", w.Digest, w.Kind)}
+	}
+	if notFound(res.Err) {
+		res = model.Content{MediaType: w.MediaType, NotFound: true}
+	}
+	return res
+}
+
+// throttled reports whether err says the registry wants fewer requests.
+func throttled(err error) bool {
+	return errors.Is(err, ErrTooManyRequests) || isStatus(err, http.StatusServiceUnavailable) || errors.Is(err, ErrTimeout)
+}
+
+// Concurrency per host. A tree of 200 platforms holds 400 requests that do
+// not depend on each other; with 32 at a time they queue for seven round
+// trips. The limit starts at startConcurrency (128), grows by one per answer (a
+// doubling per round trip, as TCP's slow start) up to maxConcurrency, and
+// halves when the registry pushes back (429, 503, a timeout, or a retry of
+// one). Options.Concurrency, when set, is a fixed limit instead.
+const (
+	startConcurrency = 128
+	maxConcurrency   = 256
+	minConcurrency   = 4
+)
+
+// hostLimiter bounds the requests in flight to one host.
+type hostLimiter struct {
+	mu      sync.Mutex
+	limit   int
+	max     int
+	adapt   bool
+	inUse   int
+	waiters []chan struct{}
+}
+
+func newHostLimiter(fixed int) *hostLimiter {
+	if fixed > 0 {
+		return &hostLimiter{limit: fixed, max: fixed}
+	}
+	return &hostLimiter{limit: startConcurrency, max: maxConcurrency, adapt: true}
+}
+
+// limiter returns the limiter of host.
+func (c *Client) limiter(host string) *hostLimiter {
+	c.limMu.Lock()
+	defer c.limMu.Unlock()
+	l, ok := c.limiters[host]
+	if !ok {
+		l = newHostLimiter(c.fixedConcurrency)
+		c.limiters[host] = l
+	}
+	return l
+}
+
+func (l *hostLimiter) acquire(ctx context.Context) error {
+	l.mu.Lock()
+	if l.inUse < l.limit {
+		l.inUse++
+		l.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	l.waiters = append(l.waiters, ch)
+	l.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		l.mu.Lock()
+		for i, w := range l.waiters {
+			if w == ch {
+				l.waiters = append(l.waiters[:i], l.waiters[i+1:]...)
+				l.mu.Unlock()
+				return ctx.Err()
+			}
+		}
+		l.mu.Unlock()
+		l.release(false) // granted while giving up: hand it on
+		return ctx.Err()
+	}
+}
+
+func (l *hostLimiter) release(pushedBack bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inUse--
+	if l.adapt {
+		if pushedBack {
+			l.limit = max(minConcurrency, l.limit/2)
+		} else if l.limit < l.max {
+			l.limit++
+		}
+	}
+	for len(l.waiters) > 0 && l.inUse < l.limit {
+		ch := l.waiters[0]
+		l.waiters = l.waiters[1:]
+		l.inUse++
+		close(ch)
+	}
+}
+
+// pushBack halves the limit of a host that asked to wait (a retry).
+func (l *hostLimiter) pushBack() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.adapt {
+		l.limit = max(minConcurrency, l.limit/2)
+	}
+}

@@ -52,6 +52,9 @@ type TokenAuth struct {
 	Catalog []string
 	// Lifetime is each token's exp and expires_in; 5 minutes when zero.
 	Lifetime time.Duration
+	// Delay is slept before each token request is answered (a round
+	// trip); set it later with TokenServer.Delay.
+	Delay time.Duration
 	// Addr is where the token server listens; "127.0.0.2:0" (a loopback
 	// address other than the registry's, as GitLab runs its token server
 	// on another host or port) when empty, else 127.0.0.1 when that
@@ -65,6 +68,9 @@ type TokenServer struct {
 	Realm string
 	// Host is the server's host:port.
 	Host string
+	// Delay is slept before each answer (simulated round-trip time). Set
+	// it before the requests it should slow.
+	Delay time.Duration
 
 	opts TokenAuth
 	key  *ecdsa.PrivateKey
@@ -132,7 +138,7 @@ func startTokenServer(t testing.TB, opts TokenAuth, dir string) (*TokenServer, s
 	if err := os.WriteFile(bundle, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
 		t.Fatalf("testregistry: %v", err)
 	}
-	s := &TokenServer{opts: opts, key: key, kid: token.GetJWKThumbprint(&key.PublicKey)}
+	s := &TokenServer{opts: opts, key: key, kid: token.GetJWKThumbprint(&key.PublicKey), Delay: opts.Delay}
 	if s.opts.Lifetime <= 0 {
 		s.opts.Lifetime = 5 * time.Minute
 	}
@@ -162,6 +168,13 @@ func (s *TokenServer) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/token" || r.Method != http.MethodGet {
 		http.NotFound(w, r)
 		return
+	}
+	if s.Delay > 0 {
+		select {
+		case <-time.After(s.Delay):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	q := r.URL.Query()
 	scopes := q["scope"]
