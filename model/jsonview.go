@@ -4,7 +4,10 @@ import "github.com/manifold-dev/manifold/model/attest"
 
 // JSONView is the shape of `manifold inspect -o json`: the tree of a
 // reference as a script reads it. Field names follow the OCI descriptor
-// names; platforms are strings in the os/arch[/variant][:os.version] form.
+// names. A platform is the registry's object (platform.architecture,
+// platform.os, platform.variant, platform["os.version"], as jq reads an
+// index) with platformString beside it in the os/arch[/variant][:os.version]
+// form that docker and mquery print.
 //
 // For an index, Manifests lists its entries in registry order (a nested
 // index's entries under its own Manifests). For a single-platform image,
@@ -26,9 +29,10 @@ type JSONView struct {
 	ReferrersErrors []string `json:"referrersErrors,omitempty"`
 
 	// Single-platform image only.
-	Platform string `json:"platform,omitempty"`
-	// OSFeatures and Features are the platform's, which the platform string
-	// does not carry.
+	OCIPlatform *Platform `json:"platform,omitempty"`
+	Platform    string    `json:"platformString,omitempty"`
+	// OSFeatures and Features are the platform's (also in platform), which
+	// platformString does not carry.
 	OSFeatures  []string      `json:"os.features,omitempty"`
 	Features    []string      `json:"features,omitempty"`
 	Manifest    *JSONManifest `json:"manifest,omitempty"`
@@ -41,7 +45,8 @@ type JSONEntry struct {
 	Digest      string            `json:"digest"`
 	MediaType   string            `json:"mediaType"`
 	Size        int64             `json:"size"`
-	Platform    string            `json:"platform"` // "" when the descriptor has none
+	OCIPlatform *Platform         `json:"platform"`       // null when the descriptor has none
+	Platform    string            `json:"platformString"` // "" when the descriptor has none
 	OSFeatures  []string          `json:"os.features,omitempty"`
 	Features    []string          `json:"features,omitempty"`
 	Annotations map[string]string `json:"annotations"`
@@ -133,7 +138,8 @@ func NewJSONView(t *Tree, all bool) *JSONView {
 	}
 	if t.Image != nil {
 		if t.Image.Config != nil {
-			v.Platform = t.Image.Config.Platform().String()
+			pl := t.Image.Config.Platform()
+			v.OCIPlatform, v.Platform = &pl, pl.String()
 			v.OSFeatures = t.Image.Config.OSFeatures
 		}
 		if all {
@@ -159,7 +165,8 @@ func jsonEntries(es []*Entry, all bool) []JSONEntry {
 			PlatformMismatch: e.Mismatch,
 		}
 		if e.Platform != nil {
-			je.Platform = e.Platform.String()
+			pl := *e.Platform
+			je.OCIPlatform, je.Platform = &pl, pl.String()
 			je.OSFeatures, je.Features = e.Platform.OSFeatures, e.Platform.Features
 		}
 		if e.AttestationFor != "" {

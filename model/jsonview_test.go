@@ -51,13 +51,18 @@ func TestJSONViewIndex(t *testing.T) {
 		wantPlat := []string{"linux/amd64", "windows/amd64:10.0.20348.2113", "unknown/unknown", "linux/arm64"}
 		for i, x := range ms {
 			e := x.(map[string]any)
-			for _, k := range []string{"digest", "mediaType", "size", "platform", "annotations", "attestationFor"} {
+			for _, k := range []string{"digest", "mediaType", "size", "platform", "platformString", "annotations", "attestationFor"} {
 				if _, ok := e[k]; !ok {
 					t.Errorf("manifests[%d] lacks %q", i, k)
 				}
 			}
-			if e["platform"] != wantPlat[i] {
-				t.Errorf("manifests[%d].platform = %v, want %s", i, e["platform"], wantPlat[i])
+			if e["platformString"] != wantPlat[i] {
+				t.Errorf("manifests[%d].platformString = %v, want %s", i, e["platformString"], wantPlat[i])
+			}
+			// The registry's shape: jq '.manifests[].platform.architecture'.
+			pl, _ := e["platform"].(map[string]any)
+			if want, _ := ParsePlatform(wantPlat[i]); pl["architecture"] != want.Architecture || pl["os"] != want.OS || (want.OSVersion != "" && pl["os.version"] != want.OSVersion) {
+				t.Errorf("manifests[%d].platform = %v, want the object of %s", i, e["platform"], wantPlat[i])
 			}
 			_, hasManifest := e["manifest"]
 			_, hasConfig := e["config"]
@@ -114,7 +119,7 @@ func TestJSONViewNestedAndSingle(t *testing.T) {
 	if ms, ok := m["manifests"].([]any); !ok || len(ms) != 0 {
 		t.Errorf("single image manifests = %#v, want []", m["manifests"])
 	}
-	if m["platform"] != "linux/s390x" || m["manifest"] != nil || m["config"] != nil {
+	if pl, _ := m["platform"].(map[string]any); m["platformString"] != "linux/s390x" || pl["architecture"] != "s390x" || m["manifest"] != nil || m["config"] != nil {
 		t.Errorf("single image without all = %v", m)
 	}
 	full := NewJSONView(tr, true)

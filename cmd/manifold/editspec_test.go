@@ -314,7 +314,7 @@ func TestOSFeaturesAndUnknownEntriesAreShown(t *testing.T) {
 	}
 	var v struct {
 		Manifests []struct {
-			Platform   string   `json:"platform"`
+			Platform   string   `json:"platformString"`
 			OSFeatures []string `json:"os.features"`
 		} `json:"manifests"`
 	}

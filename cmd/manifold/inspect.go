@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	fmtpkg "github.com/manifold-dev/manifold/internal/format"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
@@ -21,6 +22,7 @@ func newInspectCmd(g *globals) *cobra.Command {
 		all         bool
 		output      string
 		maxChildren int
+		ff          *formatFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "inspect REF",
@@ -55,12 +57,17 @@ Output formats:
          (--all has no effect)`,
 		Example: `  manifold inspect localhost:5000/app:v1
   manifold inspect localhost:5000/app:v1 --all
-  manifold inspect docker.io/library/alpine:3.20 -o json | jq -r '.manifests[].platform'
+  manifold inspect docker.io/library/alpine:3.20 -o json | jq -r '.manifests[] | .platform.architecture + " " + .platformString'
+  manifold inspect localhost:5000/app:v1 --format 'table {{.platformString}}\t{{.digest}}\t{{.size}}'
+  manifold inspect localhost:5000/app:v1 --format '{{.digest}}'
   manifold inspect localhost:5000/app@sha256:4f1c… -o raw | sha256sum`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := parseFormat(output, formatTable, formatJSON, formatRaw)
 			if err != nil {
+				return err
+			}
+			if err := ff.parse(output, "table"); err != nil {
 				return err
 			}
 			c, err := g.client()
@@ -87,6 +94,20 @@ Output formats:
 			if format == formatJSON {
 				return writeJSON(g.stdout, model.NewJSONView(t, all))
 			}
+			if ff.custom() {
+				v := model.NewJSONView(t, all)
+				if ff.spec.Kind == fmtpkg.TableTemplate {
+					rows := make([]any, 0, len(v.Manifests))
+					for _, e := range v.Manifests {
+						rows = append(rows, e)
+					}
+					if len(v.Manifests) == 0 {
+						rows = append(rows, v) // a single image: one row
+					}
+					return ff.spec.Rows(g.stdout, rows)
+				}
+				return ff.spec.Object(g.stdout, v)
+			}
 			w := colourWriter(g.stdout)
 			return writeInspectTable(w, t, all, defaultTableStyles())
 		},
@@ -94,6 +115,8 @@ Output formats:
 	cmd.Flags().BoolVar(&all, "all", false, "also fetch every child manifest and image config")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or raw")
 	cmd.Flags().IntVar(&maxChildren, "max-children", registry.DefaultChildren, "with --all, fetch at most this many children per index (0: all)")
+	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.JSONView{})+
+		"\n  a row of 'table TEMPLATE' (one a manifest): "+fmtpkg.Fields(model.JSONEntry{}))
 	return cmd
 }
 

@@ -9,14 +9,67 @@ import (
 
 	"github.com/spf13/cobra"
 
+	fmtpkg "github.com/manifold-dev/manifold/internal/format"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
 )
 
 func init() { subcommands = append(subcommands, newReposCmd, newTagsCmd) }
 
+// repoRow is one repository of `repos --format`.
+type repoRow struct {
+	Name       string `json:"name"`       // the path in the registry
+	Registry   string `json:"registry"`   // as given
+	Repository string `json:"repository"` // registry/name
+}
+
+// tagRow is one tag of `tags --format`.
+type tagRow struct {
+	Name       string `json:"name"`
+	Repository string `json:"repository"`
+	Reference  string `json:"reference"` // repository:name
+}
+
+// namesOut writes pages of names: one a line, or through --format (json
+// and templates streamed page by page, a table template once at the end
+// so its columns line up).
+type namesOut struct {
+	w    *bufio.Writer
+	ff   *formatFlag
+	row  func(name string) any
+	held []any
+}
+
+func (o *namesOut) write(names []string) error {
+	if !o.ff.custom() {
+		return writeNames(o.w, names)
+	}
+	rows := make([]any, len(names))
+	for i, n := range names {
+		rows[i] = o.row(n)
+	}
+	if o.ff.spec.Kind == fmtpkg.TableTemplate {
+		o.held = append(o.held, rows...)
+		return nil
+	}
+	if err := o.ff.spec.Rows(o.w, rows); err != nil {
+		return err
+	}
+	return o.w.Flush()
+}
+
+func (o *namesOut) flush() error {
+	if len(o.held) > 0 || (o.ff.custom() && o.ff.spec.Kind == fmtpkg.TableTemplate) {
+		if err := o.ff.spec.Rows(o.w, o.held); err != nil {
+			return err
+		}
+	}
+	return o.w.Flush()
+}
+
 func newReposCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var ff *formatFlag
+	cmd := &cobra.Command{
 		Use:   "repos REGISTRY",
 		Short: "List the repositories of a registry, one a line",
 		Long: `repos lists the repositories of a registry (its _catalog), one name a line,
@@ -28,27 +81,36 @@ others do not serve it. For those, repos exits 1 and says so; give a
 repository by name to the other commands instead.`,
 		Example: `  manifold repos localhost:5000
   manifold repos registry.example.com | grep ^team/
-  manifold repos localhost:5000 | while read r; do manifold tags "localhost:5000/$r"; done`,
+  manifold repos localhost:5000 | while read r; do manifold tags "localhost:5000/$r"; done
+  manifold repos localhost:5000 --format '{{.repository}}'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := ff.parse("", ""); err != nil {
+				return err
+			}
 			c, err := g.client()
 			if err != nil {
 				return err
 			}
-			w := bufio.NewWriter(g.stdout)
+			out := &namesOut{w: bufio.NewWriter(g.stdout), ff: ff, row: func(n string) any {
+				return repoRow{Name: n, Registry: args[0], Repository: strings.TrimSuffix(args[0], "/") + "/" + n}
+			}}
 			err = c.Repositories(cmd.Context(), args[0], func(p registry.Page) error {
-				return writeNames(w, p.Names)
+				return out.write(p.Names)
 			})
-			if ferr := w.Flush(); err == nil {
+			if ferr := out.flush(); err == nil {
 				err = ferr
 			}
 			return err
 		},
 	}
+	ff = addFormatFlag(cmd, "one row a repository: "+fmtpkg.Fields(repoRow{}))
+	return cmd
 }
 
 func newTagsCmd(g *globals) *cobra.Command {
 	var sortBy string
+	var ff *formatFlag
 	cmd := &cobra.Command{
 		Use:   "tags REPO",
 		Short: "List the tags of a repository, one a line",
@@ -65,9 +127,13 @@ sorted by name; some registries, such as distribution 2.8, do not sort).
           versions (latest, main) come first, by name`,
 		Example: `  manifold tags localhost:5000/app
   manifold tags localhost:5000/app --sort semver | tail -n 1
-  manifold tags docker.io/library/alpine --sort name`,
+  manifold tags docker.io/library/alpine --sort name
+  manifold tags localhost:5000/app --format '{{.reference}}' | xargs -n1 manifold platforms`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := ff.parse("", ""); err != nil {
+				return err
+			}
 			var less func(a, b string) bool
 			switch sortBy {
 			case "", "none":
@@ -82,26 +148,29 @@ sorted by name; some registries, such as distribution 2.8, do not sort).
 			if err != nil {
 				return err
 			}
-			w := bufio.NewWriter(g.stdout)
+			out := &namesOut{w: bufio.NewWriter(g.stdout), ff: ff, row: func(n string) any {
+				return tagRow{Name: n, Repository: args[0], Reference: args[0] + ":" + n}
+			}}
 			var all []string
 			err = c.Tags(cmd.Context(), args[0], func(p registry.Page) error {
 				if less != nil {
 					all = append(all, p.Names...)
 					return nil
 				}
-				return writeNames(w, p.Names)
+				return out.write(p.Names)
 			})
 			if err == nil && less != nil {
 				sort.SliceStable(all, func(i, j int) bool { return less(all[i], all[j]) })
-				err = writeNames(w, all)
+				err = out.write(all)
 			}
-			if ferr := w.Flush(); err == nil {
+			if ferr := out.flush(); err == nil {
 				err = ferr
 			}
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&sortBy, "sort", "none", "order: none (registry order, streamed), name or semver")
+	ff = addFormatFlag(cmd, "one row a tag: "+fmtpkg.Fields(tagRow{}))
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	fmtpkg "github.com/manifold-dev/manifold/internal/format"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
@@ -14,8 +15,55 @@ import (
 
 func init() { subcommands = append(subcommands, newPlatformsCmd) }
 
+// platformRow is one platform of `platforms --format`.
+type platformRow struct {
+	Platform       *model.Platform `json:"platform"`
+	PlatformString string          `json:"platformString"`
+	Digest         string          `json:"digest"`
+	MediaType      string          `json:"mediaType"`
+	Reference      string          `json:"reference"` // repository@digest
+}
+
+func platformRows(t *model.Tree) []any {
+	var rows []any
+	if !t.IsIndex() {
+		if t.Image != nil && t.Image.Config != nil {
+			pl := t.Image.Config.Platform()
+			rows = append(rows, platformRow{&pl, pl.String(), t.Digest, t.MediaType, t.Repository + "@" + t.Digest})
+		}
+		return rows
+	}
+	var walk func([]*model.Entry)
+	walk = func(es []*model.Entry) {
+		for _, e := range es {
+			if e.IsIndex() {
+				walk(e.Children)
+				continue
+			}
+			if e.IsAttestation() {
+				continue
+			}
+			var pl *model.Platform
+			if e.Platform != nil {
+				p := *e.Platform
+				pl = &p
+			} else if e.Image != nil && e.Image.Config != nil {
+				p := e.Image.Config.Platform()
+				pl = &p
+			}
+			if pl == nil {
+				continue
+			}
+			rows = append(rows, platformRow{pl, pl.String(), e.Digest, e.MediaType, t.Repository + "@" + e.Digest})
+		}
+	}
+	walk(t.Entries)
+	return rows
+}
+
 func newPlatformsCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var ff *formatFlag
+	cmd := &cobra.Command{
 		Use:   "platforms REF",
 		Short: "List the platforms a reference supports (mquery style)",
 		Long: `platforms prints an mquery-style summary of a reference: whether it is a
@@ -31,9 +79,14 @@ Only the top-level manifest is fetched (plus the config of a single image
 and, for entries without a platform, their manifests and configs).`,
 		Example: `  manifold platforms localhost:5000/app:v1
   manifold platforms mcr.microsoft.com/windows/nanoserver:ltsc2022
-  manifold platforms localhost:5000/app:v1 | grep -c '^   - linux/'`,
+  manifold platforms localhost:5000/app:v1 | grep -c '^   - linux/'
+  manifold platforms localhost:5000/app:v1 --format '{{.platform.architecture}}'
+  manifold platforms localhost:5000/app:v1 --format 'table {{.platformString}}\t{{.digest}}'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := ff.parse("", ""); err != nil {
+				return err
+			}
 			c, err := g.client()
 			if err != nil {
 				return err
@@ -42,10 +95,15 @@ and, for entries without a platform, their manifests and configs).`,
 			if err != nil {
 				return err
 			}
+			if ff.custom() {
+				return ff.spec.Rows(g.stdout, platformRows(t))
+			}
 			_, err = fmt.Fprint(g.stdout, platformsSummary(t))
 			return err
 		},
 	}
+	ff = addFormatFlag(cmd, "one row a platform (attestations left out): "+fmtpkg.Fields(platformRow{}))
+	return cmd
 }
 
 // fetchForPlatforms fetches what the platform list and resolution need: the

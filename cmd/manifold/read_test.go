@@ -399,6 +399,10 @@ func TestResolve(t *testing.T) {
 	d := digestFor("linux/arm/v7")
 	cands := r.Candidates
 	r.Candidates, r.Why = nil, ""
+	if r.OCIPlatform == nil || r.OCIPlatform.Variant != "v7" || r.OCIHost == nil || r.OCIHost.Variant != "v8" {
+		t.Errorf("resolve -o json platform objects: %+v %+v", r.OCIPlatform, r.OCIHost)
+	}
+	r.OCIPlatform, r.OCIHost = nil, nil
 	if !reflect.DeepEqual(r, resolveJSON{Reference: fx.repo + "@" + d, Digest: d, MediaType: string(types.OCIManifestSchema1), Platform: "linux/arm/v7", Host: "linux/arm/v8", HostOSFeatures: []string{}, Rule: model.RuleARMFallback}) {
 		t.Errorf("resolve -o json = %+v", r)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/containerd/platforms"
 	"github.com/spf13/cobra"
 
+	fmtpkg "github.com/manifold-dev/manifold/internal/format"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 )
@@ -18,10 +19,15 @@ type resolveJSON struct {
 	Reference string `json:"reference"` // repository@digest
 	Digest    string `json:"digest"`
 	MediaType string `json:"mediaType"`
-	Platform  string `json:"platform"` // the chosen entry's platform
+	// The chosen entry's platform, as the registry's object and as
+	// os/arch[/variant][:os.version]; null and "" when nothing matches.
+	OCIPlatform *model.Platform `json:"platform"`
+	Platform    string          `json:"platformString"`
 	// OSFeatures are the chosen entry's os.features.
 	OSFeatures []string `json:"os.features,omitempty"`
-	Host       string   `json:"host"` // the host platform asked for
+	// The host platform asked for, the same two ways.
+	OCIHost *model.Platform `json:"host"`
+	Host    string          `json:"hostString"`
 	// HostOSFeatures are the os.features the host declares (linux(+f)/amd64):
 	// an entry that needs others is not picked.
 	HostOSFeatures []string `json:"hostOSFeatures"`
@@ -36,18 +42,20 @@ type resolveJSON struct {
 
 // candidateJSON is one ranked entry of resolve -o json.
 type candidateJSON struct {
-	Digest     string   `json:"digest"`
-	Platform   string   `json:"platform"`
-	OSFeatures []string `json:"os.features,omitempty"`
-	Match      bool     `json:"match"`
-	Rule       string   `json:"rule"`
-	Reason     string   `json:"reason"`
+	Digest      string          `json:"digest"`
+	OCIPlatform *model.Platform `json:"platform"`
+	Platform    string          `json:"platformString"`
+	OSFeatures  []string        `json:"os.features,omitempty"`
+	Match       bool            `json:"match"`
+	Rule        string          `json:"rule"`
+	Reason      string          `json:"reason"`
 }
 
 func candidatesJSON(cs []model.Candidate) []candidateJSON {
 	out := make([]candidateJSON, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, candidateJSON{Digest: c.Digest, Platform: c.Platform.String(), OSFeatures: c.Platform.OSFeatures, Match: c.Match, Rule: c.Rule, Reason: c.Reason})
+		pl := c.Platform
+		out = append(out, candidateJSON{Digest: c.Digest, OCIPlatform: &pl, Platform: pl.String(), OSFeatures: pl.OSFeatures, Match: c.Match, Rule: c.Rule, Reason: c.Reason})
 	}
 	return out
 }
@@ -57,6 +65,7 @@ func newResolveCmd(g *globals) *cobra.Command {
 		platform string
 		output   string
 		explain  bool
+		ff       *formatFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "resolve REF",
@@ -89,6 +98,9 @@ prints the explanation, then exits 1).`,
 			if err != nil {
 				return err
 			}
+			if err := ff.parse(output, "text"); err != nil {
+				return err
+			}
 			if platform == "" {
 				platform = platforms.DefaultString()
 			}
@@ -108,22 +120,35 @@ prints the explanation, then exits 1).`,
 			if err != nil {
 				return err
 			}
-			if format == formatJSON {
+			if format == formatJSON || ff.custom() {
 				out := resolveJSON{
 					Reference: r.Reference, Digest: r.Digest, MediaType: r.MediaType,
-					Host: host.String(), HostOSFeatures: append([]string{}, host.OSFeatures...), Rule: r.Rule, Why: r.Why, Candidates: candidatesJSON(r.Candidates),
+					OCIHost: &host, Host: host.String(), HostOSFeatures: append([]string{}, host.OSFeatures...), Rule: r.Rule, Why: r.Why, Candidates: candidatesJSON(r.Candidates),
 				}
 				if r.Digest != "" {
-					out.Platform, out.OSFeatures = r.Platform.String(), r.Platform.OSFeatures
+					pl := r.Platform
+					out.OCIPlatform, out.Platform, out.OSFeatures = &pl, pl.String(), pl.OSFeatures
 				}
-				if err := writeJSON(g.stdout, out); err != nil {
+				switch {
+				case ff.spec.Kind == fmtpkg.TableTemplate:
+					rows := make([]any, len(out.Candidates))
+					for i, c := range out.Candidates {
+						rows[i] = c
+					}
+					err = ff.spec.Rows(g.stdout, rows)
+				case ff.custom():
+					err = ff.spec.Object(g.stdout, out)
+				default:
+					err = writeJSON(g.stdout, out)
+				}
+				if err != nil {
 					return err
 				}
 			}
 			if r.Digest == "" {
 				return fmt.Errorf("%w\n%s", model.NoMatchError(t, host), termsafe.String(r.Why))
 			}
-			if format == formatJSON {
+			if format == formatJSON || ff.custom() {
 				return nil
 			}
 			if _, err := fmt.Fprintln(g.stdout, termsafe.String(r.Reference)); err != nil {
@@ -137,6 +162,8 @@ prints the explanation, then exits 1).`,
 	}
 	cmd.Flags().StringVarP(&platform, "platform", "p", "", "host platform, e.g. linux/arm/v7 or windows/amd64:10.0.20348 (default: this machine's)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(resolveJSON{})+
+		"\n  a row of 'table TEMPLATE' (one a candidate): "+fmtpkg.Fields(candidateJSON{}))
 	cmd.Flags().BoolVar(&explain, "explain", false, "say why: the rule that matched, the runner-up and every entry ranked")
 	return cmd
 }
