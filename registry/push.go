@@ -201,7 +201,7 @@ func (e *TagMovedError) Error() string {
 	if now == "" {
 		now = "nothing (deleted)"
 	}
-	return fmt.Sprintf("%s moved since the list was staged: it held %s and now holds %s; review the diff, then amend the list or push with --force", e.Tag, was, now)
+	return fmt.Sprintf("%s moved since the list was staged: it held %s and now holds %s", e.Tag, was, now)
 }
 
 // ValidationError stops a push of a list with blocking findings.

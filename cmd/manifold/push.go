@@ -218,7 +218,7 @@ func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore
 			printDiff(g.stderr, moved.Comparison.Diff)
 		}
 		if !f.yes && !editConfirm(g, "push anyway?") {
-			return &exitError{code: exitTagMoved, msg: "not pushed: the tag moved (use --force to push anyway, or create --amend to start again from it)"}
+			return &exitError{code: exitTagMoved, msg: fmt.Sprintf("not pushed: the tag moved. To start the list again from what the tag holds now, keeping your changes:\n  manifold staged rebase %s\nthen push again; or push over it with --force", termsafe.String(l.Name))}
 		}
 		opts.Force = true
 		res, err = c.Push(ctx, l, opts)
@@ -277,7 +277,7 @@ func dryRun(ctx context.Context, g *globals, c *registry.Client, l *model.Staged
 		return nil
 	}
 	if cmp.Moved {
-		fmt.Fprintf(g.stderr, "warning: %s moved since the list was staged (%s → %s): push will stop unless --force\n", termsafe.String(l.Target), shortDigest(l.Base), shortDigest(cmp.Now.Digest))
+		fmt.Fprintf(g.stderr, "warning: %s moved since the list was staged (%s → %s): push will stop; manifold staged rebase %s starts the list again from it, or --force pushes over it\n", termsafe.String(l.Target), shortDigest(l.Base), shortDigest(cmp.Now.Digest), termsafe.String(l.Name))
 	}
 	fmt.Fprintln(g.stderr, "diff:")
 	printDiff(g.stderr, cmp.Diff)

@@ -177,7 +177,7 @@ func sortedKeys(m map[string]string) []string {
 
 func newStagedCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "staged [ls|show|rm|mv]",
+		Use:   "staged [ls|show|rm|mv|rebase]",
 		Short: "List, show, rename and discard staged lists",
 		Long: `Staged lists are manifest lists being put together with create and annotate,
 saved under $XDG_DATA_HOME/manifold/staged (or ~/.local/share/manifold/staged;
@@ -264,6 +264,22 @@ with --purge or discarded with rm.`,
 		},
 	})
 	cmd.AddCommand(&cobra.Command{
+		Use:   "rebase LIST",
+		Short: "Start a staged list again from what its tag holds now, keeping your changes",
+		Long: `rebase is the way on after a push stopped because the tag moved. It reads what
+the target tag holds now and the index the list was staged from, and starts
+the list again from the tag, carrying over what you changed: the platforms
+and annotations you edited on entries the tag still has, the entries you
+added, the entries you removed, the index annotations you set. Entries that
+someone removed from the tag since are dropped. It prints what it did and
+the diff against the tag, and the list then amends what the tag holds now,
+so push goes ahead.`,
+		Example: `  manifold staged rebase localhost:5000/app:v1
+  manifold push localhost:5000/app:v1`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return stagedRebase(cmd, g, args[0]) },
+	})
+	cmd.AddCommand(&cobra.Command{
 		Use:     "mv LIST NEWNAME",
 		Aliases: []string{"rename"},
 		Short:   "Rename a staged list (its target stays)",
@@ -311,4 +327,55 @@ func stagedList(g *globals) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", termsafe.String(s.Name), termsafe.String(s.Target), s.Entries, s.Updated.Local().Format(time.DateTime))
 	}
 	return tw.Flush()
+}
+
+// stagedRebase starts a staged list again from what its tag holds now
+// (verbs.Rebase, over the network), then saves it only over the revision
+// it read; a list changed meanwhile is rebased again.
+func stagedRebase(cmd *cobra.Command, g *globals, arg string) error {
+	st, c, err := g.stageEnv()
+	if err != nil {
+		return err
+	}
+	var rb *verbs.Rebased
+	for attempt := 0; ; attempt++ {
+		l, rev, err := loadStagedRev(st, c, arg)
+		if err != nil {
+			return err
+		}
+		if rb, err = verbs.Rebase(cmd.Context(), c, l); err != nil {
+			return err
+		}
+		_, err = st.SaveIf(rb.List, rev)
+		if errors.Is(err, stagestore.ErrChanged) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+	l := rb.List
+	now := "nothing (a new tag)"
+	if rb.Now.Exists() {
+		now = rb.Now.Digest
+	}
+	fmt.Fprintf(g.stdout, "rebased %s onto %s, which holds %s: %s\n", termsafe.String(l.Name), termsafe.String(l.Target), now, plural(len(l.Entries), "entry", "entries"))
+	report := func(what string, es []model.StagedEntry) {
+		for _, e := range es {
+			fmt.Fprintf(g.stdout, "  %s %s %s\n", what, termsafe.String(e.PlatformString()), shortDigest(e.Digest))
+		}
+	}
+	report("kept your edit of", rb.Edited)
+	report("kept your added", rb.Added)
+	report("kept your removal of", rb.Removed)
+	report("dropped (removed from the tag since)", rb.Dropped)
+	if !rb.BaseRead && l.Base != "" {
+		fmt.Fprintln(g.stdout, "  the index the list was staged from could not be read: every entry of yours that the tag lacks is kept")
+	}
+	fmt.Fprintf(g.stdout, "diff against %s now (what push would change):\n", termsafe.String(l.Target))
+	printDiff(g.stdout, rb.Diff)
+	printFindings(g.stderr, l.Validate())
+	fmt.Fprintf(g.stdout, "push it with: manifold push %s\n", termsafe.String(l.Name))
+	return nil
 }
