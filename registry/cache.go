@@ -26,16 +26,23 @@ import (
 type diskCache struct {
 	dir string
 
+	// max bounds the bytes held (cacheprune.go); -1: no bound.
+	max int64
+
 	mu       sync.Mutex
 	idle     *sync.Cond // signalled when inFlight drops to zero
 	inFlight int        // writes started by putAsync, not yet done
+	size     int64      // bytes held, once sized
+	sized    bool       // the directory was measured
+	pruning  bool       // an eviction is running
+	during   int64      // bytes written while it runs
 }
 
 func newDiskCache(dir string) *diskCache {
 	if dir == "" {
 		return nil
 	}
-	c := &diskCache{dir: dir}
+	c := &diskCache{dir: dir, max: DefaultCacheBytes}
 	c.idle = sync.NewCond(&c.mu)
 	return c
 }
@@ -66,6 +73,9 @@ func (c *diskCache) get(digest string) (mediaType string, raw []byte, ok bool) {
 		_ = os.Remove(p) // corrupt: fetch again
 		return "", nil, false
 	}
+	if info, err := os.Stat(p); err == nil {
+		touch(p, info)
+	}
 	return string(mt), body, true
 }
 
@@ -79,12 +89,15 @@ func (c *diskCache) put(digest, mediaType string, raw []byte) {
 	if !ok {
 		return
 	}
-	if _, err := os.Stat(p); err == nil {
+	if info, err := os.Stat(p); err == nil {
+		touch(p, info)
 		return
 	}
 	b := make([]byte, 0, len(mediaType)+1+len(raw))
 	b = append(append(append(b, mediaType...), '\n'), raw...)
-	_ = writeAtomic(p, b)
+	if writeAtomic(p, b) == nil {
+		c.grew(int64(len(b)))
+	}
 }
 
 // putAsync stores content in the background, so that writing the cache

@@ -39,8 +39,10 @@ type Options struct {
 	Keychain authn.Keychain
 	// CacheDir holds content fetched by digest; "" disables the disk cache.
 	CacheDir string
-	// CacheMaxBytes bounds the disk cache: when a client starts, the
-	// entries written longest ago are removed until the rest fit. 0: no bound.
+	// CacheMaxBytes bounds the disk cache (see cacheprune.go): when a
+	// client starts, and whenever its writes take the cache past it, the
+	// entries used longest ago are removed until the rest fit. 0 means
+	// DefaultCacheBytes (512 MiB), a negative number no bound.
 	CacheMaxBytes int64
 	// Transport is the base HTTP transport; a clone of
 	// http.DefaultTransport keeping Concurrency idle connections when nil.
@@ -137,7 +139,15 @@ func New(opts Options) (*Client, error) {
 	} else {
 		c.session = NewSessionKeychain(opts.Keychain)
 	}
-	c.cache.prune(opts.CacheMaxBytes)
+	if c.cache != nil {
+		switch {
+		case opts.CacheMaxBytes < 0:
+			c.cache.max = -1
+		case opts.CacheMaxBytes > 0:
+			c.cache.max = opts.CacheMaxBytes
+		}
+		c.cache.prune(c.cache.max)
+	}
 	hosts := append([]string(nil), opts.Insecure...)
 	if env := os.Getenv(EnvInsecure); env != "" {
 		hosts = append(hosts, strings.Split(env, ",")...)

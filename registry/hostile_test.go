@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -444,4 +445,101 @@ func dirSize(t *testing.T, dir string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// The disk cache stays within its limit while a tree writes more than it,
+// evicting least recently used first, and two clients (two processes)
+// evicting the same directory at once leave only whole, verified entries.
+func TestHostileCacheBounded(t *testing.T) {
+	s := &hostile.Server{Children: 120, ChildSize: 8 << 10}
+	host := s.Start(t)
+	dir := t.TempDir()
+	const limit = 256 << 10
+	mk := func() *Client {
+		return hostileClient(t, func(o *Options) { o.CacheDir = dir; o.CacheMaxBytes = limit })
+	}
+	c := mk()
+	ctx := deadline(t, time.Minute)
+	if _, err := c.Tree(ctx, host+"/fat:v1", TreeOptions{All: true, MaxChildren: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if s.ChildrenServed() != 120 {
+		t.Fatalf("%d children served: the writes never passed the limit", s.ChildrenServed())
+	}
+	if n := dirSize(t, dir); n > limit {
+		t.Fatalf("cache holds %d bytes, limit %d", n, limit)
+	}
+	st, err := c.CacheStats()
+	if err != nil || st.Bytes > limit || st.Entries == 0 || st.Limit != limit {
+		t.Fatalf("CacheStats = %+v, %v", st, err)
+	}
+
+	// Least recently used: an old entry that is read survives the next
+	// eviction; old ones not read are gone.
+	entries, _ := c.cache.scan()
+	old := time.Now().Add(-time.Hour)
+	for _, e := range entries {
+		_ = os.Chtimes(e.path, old, old)
+	}
+	idx := c.cache.dir + "/blobs/sha256/"
+	var kept string
+	for _, e := range entries {
+		if strings.HasPrefix(e.path, idx) {
+			kept = "sha256:" + filepath.Base(e.path)
+			break
+		}
+	}
+	if _, _, ok := c.cache.get(kept); !ok {
+		t.Fatal("cached entry not readable")
+	}
+	if _, _, err := c.PruneCache(false); err != nil {
+		t.Fatal(err)
+	}
+	c.cache.max = 32 << 10
+	if _, _, err := c.PruneCache(false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := c.cache.get(kept); !ok {
+		t.Fatal("the entry read last was evicted before older ones")
+	}
+	if n := dirSize(t, dir); n > 32<<10 {
+		t.Fatalf("after prune: %d bytes, limit 32 KiB", n)
+	}
+
+	// Two clients on one directory, writing and evicting at once.
+	a, b := mk(), mk()
+	errs := make(chan error, 2)
+	for _, cl := range []*Client{a, b} {
+		go func() {
+			_, err := cl.Tree(ctx, host+"/fat:v1", TreeOptions{All: true, MaxChildren: -1})
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, _ = a.cache.scan()
+	for _, e := range entries {
+		if !strings.HasPrefix(e.path, idx) {
+			continue
+		}
+		d := "sha256:" + filepath.Base(e.path)
+		if _, _, ok := a.cache.get(d); !ok {
+			t.Fatalf("entry %s is not whole after concurrent eviction", d)
+		}
+	}
+	// Each process counts its own writes and re-measures when it evicts:
+	// the other's writes since then can pass the limit by a little until
+	// the next eviction.
+	if n := dirSize(t, dir); n > limit*11/10 {
+		t.Fatalf("cache holds %d bytes after two writers, limit %d", n, limit)
+	}
+	if _, _, err := a.PruneCache(false); err != nil || dirSize(t, dir) > limit {
+		t.Fatalf("prune after two writers: %v, %d bytes", err, dirSize(t, dir))
+	}
+	if removed, _, err := a.PruneCache(true); err != nil || removed == 0 || dirSize(t, dir) != 0 {
+		t.Fatalf("prune --all: removed %d, %v, %d bytes left", removed, err, dirSize(t, dir))
+	}
 }

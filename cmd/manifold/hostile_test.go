@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,5 +76,41 @@ func TestHostileInspectLeavesOutChildren(t *testing.T) {
 	}
 	if got := s.ChildrenServed(); got != 260 {
 		t.Fatalf("--max-children 260 fetched %d children", got)
+	}
+}
+
+// manifold cache info and prune: the cache after a fat index is within the
+// limit the config file sets, and prune --all empties it.
+func TestHostileCacheCommands(t *testing.T) {
+	s := &hostilereg.Server{Children: 80, ChildSize: 8 << 10}
+	host := hostileEnv(t, s)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("cache:\n  size: 128KiB\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MANIFOLD_CONFIG", cfg)
+	if code, _, errs := runCLI("inspect", host+"/fat:v1", "--all"); code != 0 {
+		t.Fatalf("inspect: %s", errs)
+	}
+	if s.ChildrenServed() != 80 {
+		t.Fatalf("%d children served", s.ChildrenServed())
+	}
+	out := mustRun(t, "cache", "info")
+	var entries, size int64
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 2 && f[0] == "entries":
+			entries, _ = strconv.ParseInt(f[1], 10, 64)
+		case len(f) >= 4 && f[0] == "size":
+			size, _ = strconv.ParseInt(strings.TrimPrefix(f[len(f)-2], "("), 10, 64)
+		}
+	}
+	if entries == 0 || size == 0 || size > 128<<10 || !strings.Contains(out, "(131072 bytes)") {
+		t.Fatalf("cache info after 80 × 8 KiB children with a 128 KiB limit:\n%s", out)
+	}
+	out = mustRun(t, "cache", "prune", "--all")
+	if !strings.Contains(out, "the cache holds "+humanSize(0)) {
+		t.Fatalf("prune --all: %s", out)
 	}
 }

@@ -68,7 +68,11 @@ func (g *globals) loadSettings(cmd *cobra.Command) error {
 	}
 	set("readonly", "readonly", f.ReadOnly != nil, func() { g.readOnly = *f.ReadOnly })
 	set("resolve-hosts", "", f.ResolveHosts != nil, func() { s.resolveHosts = f.ResolveHosts })
-	set("cache.size", "", f.CacheSize != nil, func() { s.cacheSize = *f.CacheSize })
+	set("cache.size", "", f.CacheSize != nil, func() {
+		if s.cacheSize = *f.CacheSize; s.cacheSize == 0 {
+			s.cacheSize = -1 // 0 in the file: no limit
+		}
+	})
 	l := f.Limits
 	set("limits.concurrency", "", l.Concurrency != 0, func() { s.limits.Concurrency = l.Concurrency })
 	set("limits.page-size", "", l.PageSize != 0, func() { s.limits.PageSize = l.PageSize })
@@ -125,9 +129,12 @@ func (g *globals) effective() [][3]string {
 	if s.resolveHosts != nil {
 		hosts = strings.Join(s.resolveHosts, ", ")
 	}
-	cache := "no limit"
-	if s.cacheSize > 0 {
+	cache := strconv.FormatInt(registry.DefaultCacheBytes, 10) + " bytes"
+	switch {
+	case s.cacheSize > 0:
 		cache = strconv.FormatInt(s.cacheSize, 10) + " bytes"
+	case s.cacheSize < 0:
+		cache = "no limit"
 	}
 	theme := g.theme
 	if theme == "" {
