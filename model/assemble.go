@@ -89,7 +89,14 @@ func NeededFor(rootDigest string, store Store, plan Plan) []Want {
 			return
 		}
 		if plan.Supply && depth == 0 {
-			wantSupply(digest, store, own, want)
+			// An artifact (an attestation, a signature, an SBOM) is read,
+			// not looked up in turn: referrers of referrers are not
+			// followed, so a chain or a loop of them ends here.
+			if isArtifact(digest, c) {
+				wantArtifactLayers(digest, c, store, want)
+			} else {
+				wantSupply(digest, store, own, want)
+			}
 		}
 		switch {
 		case IsIndexMediaType(c.MediaType):

@@ -400,3 +400,13 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// isArtifact reports whether c is a supply-chain artifact manifest rather
+// than an image or index.
+func isArtifact(digest string, c Content) bool {
+	if !IsManifestMediaType(c.MediaType) {
+		return false
+	}
+	im, err := ParseImage(digest, c.MediaType, c.Raw)
+	return err == nil && ArtifactKind(im.ArtifactType, im.ConfigDescriptor.MediaType, im.Layers).IsSupplyChain()
+}

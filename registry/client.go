@@ -534,6 +534,27 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 	return build()
 }
 
+// Supply continues a fetched tree with what is attached to it: the
+// referrers of the index and of each image, their manifests and layers,
+// and the layers of in-index attestations. Nothing the tree already holds
+// is fetched again. The TUI paints the tree first and calls this after.
+func (c *Client) Supply(ctx context.Context, t *model.Tree) (*model.Tree, error) {
+	r, err := c.ParseRepository(t.Repository)
+	if err != nil {
+		return nil, err
+	}
+	defer c.cache.wait()
+	store := model.StoreOf(t)
+	plan := model.Plan{Configs: true, Supply: true, MaxChildren: c.opts.Limits.Children}
+	budget := &treeBudget{limit: c.opts.Limits.TreeBytes}
+	budget.left.Store(budget.limit)
+	c.fetchTree(ctx, r, t.Digest, plan, store, budget, nil)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("fetch the supply chain of %s: %w", t.Reference, err)
+	}
+	return model.Build(t.Reference, t.Repository, t.Digest, store)
+}
+
 // checkRepoPath refuses repository paths with an empty component
 // ("/library/alpine", "host//app", "app/"), which go-containerregistry
 // accepts but no registry serves: usually an unset shell variable.

@@ -200,3 +200,29 @@ func TestTreeWithoutSupplyAsksNoReferrers(t *testing.T) {
 		}
 	}
 }
+
+// Supply continues a painted tree: it asks for what is attached and
+// nothing the tree already holds.
+func TestSupplyContinuesATree(t *testing.T) {
+	var cnt testregistry.Counter
+	r := testregistry.Start(t, testregistry.Options{Wrap: cnt.Wrap})
+	s, _ := pushSigned(t, r.Host)
+	c := readClient(t, Options{})
+	tr, err := c.Tree(context.Background(), s.Ref(r.Host), TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnt.Reset()
+	full, err := c.Supply(context.Background(), tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSigned(t, full, s, model.SupportTagFallback, model.SourceTag)
+	for _, l := range cnt.Log() {
+		for _, d := range []string{s.Digest, s.Images["linux/amd64"], s.Images["linux/arm64"]} {
+			if strings.HasSuffix(l, "/manifests/"+d) {
+				t.Errorf("Supply fetched the tree again: %s", l)
+			}
+		}
+	}
+}

@@ -31,6 +31,8 @@ type treePage struct {
 	req     int
 	loading bool
 	err     error
+	// supplying is set while the supply chain is fetched after a paint.
+	supplying bool
 }
 
 // treeMsg carries a fetched tree.
@@ -120,6 +122,18 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.err = nil
 		p.setTree(msg.tree)
+		cmd := fetchSupply(p.ctx, p.c.reg, msg.tree, p.id, p.req)
+		p.supplying = cmd != nil
+		return p, cmd
+	case supplyMsg:
+		if msg.req != p.req {
+			return p, nil
+		}
+		p.supplying = false
+		if msg.err != nil {
+			return p, setStatus("supply chain of "+termsafe.String(p.ref)+" could not be fetched: "+termsafe.String(msg.err.Error()), true)
+		}
+		p.setTree(msg.tree)
 		return p, nil
 	case refreshMsg:
 		return p, p.Init()
@@ -184,6 +198,9 @@ func (p *treePage) Keys() []Key {
 
 func (p *treePage) expand(msg tea.KeyPressMsg) tea.Cmd {
 	n := p.selected()
+	if n.kind == nodeSupplyItem && n.item.sbom != nil && msg.String() == "enter" {
+		return pushPage(newSBOMPage(p.c, n.item.where, n.item.sbom))
+	}
 	switch {
 	case n.expandable() && !p.expanded[n.key]:
 		p.expanded[n.key] = true
@@ -290,6 +307,9 @@ func (p *treePage) View() string {
 		title = s.Title.Render(termsafe.String(p.ref)) + s.Error.Render("  could not be fetched")
 	default:
 		title = s.Title.Render(termsafe.String(p.ref)) + s.Faint.Render("  "+treeSummary(p.tree))
+		if h := supplyHeader(p.tree, p.supplying); h != "" {
+			title += s.Faint.Render(" · " + h)
+		}
 	}
 	lines := make([]string, 0, p.height)
 	lines = append(lines, fit(title, p.width))
@@ -374,6 +394,8 @@ func (p *treePage) renderRow(n *node, selected bool, width int) string {
 		parts = []string{"layer " + commas(n.layer), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size)), s.MediaType.Render(shortMediaType(n.desc.MediaType))}
 	case nodeAnnotation:
 		parts = []string{s.Faint.Render(termsafe.String(n.annKey) + " = " + termsafe.String(n.annValue))}
+	case nodeSupply, nodeSupplyItem:
+		parts = p.supplyParts(n)
 	}
 	line := indent + glyph + strings.Join(parts, "  ")
 	if selected {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/manifold-dev/manifold/model"
 )
@@ -18,6 +19,8 @@ const (
 	nodeConfig                     // an image config
 	nodeLayer                      // a layer
 	nodeAnnotation                 // key = value
+	nodeSupply                     // the supply-chain group of an image or index
+	nodeSupplyItem                 // a signature, statement, SBOM or referrer
 )
 
 // node is one row of the tree, with the model object it shows.
@@ -35,6 +38,9 @@ type node struct {
 	layer int // 1-based layer number
 	// annotation
 	annKey, annValue string
+	// supply chain
+	supply *model.Supply
+	item   *supplyItem
 }
 
 // expandable reports whether the node has children to show.
@@ -49,6 +55,11 @@ func buildNodes(t *model.Tree) *node {
 	if !t.IsIndex() {
 		root := &node{kind: nodeManifest, key: "root", tree: t, image: t.Image,
 			desc: model.Descriptor{MediaType: t.MediaType, Digest: t.Digest, Size: t.Size, Annotations: t.Annotations}}
+		where := "image"
+		if t.Image != nil && t.Image.Config != nil {
+			where = t.Image.Config.Platform().String()
+		}
+		addSupply(root, t.Supply, where)
 		if t.Image != nil {
 			addImageChildren(root, t.Image)
 		}
@@ -57,6 +68,7 @@ func buildNodes(t *model.Tree) *node {
 	root := &node{kind: nodeIndex, key: "root", tree: t,
 		desc: model.Descriptor{MediaType: t.MediaType, Digest: t.Digest, Size: t.Size, Annotations: t.Annotations}}
 	addAnnotations(root, t.Annotations)
+	addSupply(root, t.Supply, "index")
 	addEntries(root, t.Entries)
 	return root
 }
@@ -105,6 +117,13 @@ func entryNode(parent *node, e *model.Entry, i int) *node {
 		addAnnotations(n, e.NestedAnnotations)
 		addEntries(n, e.Children)
 	case e.Image != nil:
+		if !e.IsAttestation() {
+			where := "image " + shortDigest(e.Digest)
+			if e.Platform != nil {
+				where = e.Platform.String()
+			}
+			addSupply(n, e.Supply, where)
+		}
 		m := &node{kind: nodeManifest, key: n.key + "/m", depth: n.depth + 1, parent: n, image: e.Image,
 			desc: model.Descriptor{MediaType: e.Image.MediaType, Digest: e.Image.Digest, Size: e.Image.Size, Annotations: e.Image.Annotations}}
 		addAnnotations(m, e.Image.Annotations)
@@ -183,6 +202,15 @@ func rawJSON(n *node) (title string, raw []byte) {
 	case nodeAnnotation:
 		b, _ := json.Marshal(map[string]string{n.annKey: n.annValue})
 		return "annotation", b
+	case nodeSupplyItem:
+		if n.item.raw != nil {
+			return n.item.rawTitle, n.item.raw
+		}
+		b, _ := json.Marshal(map[string]string{"note": strings.Join(n.item.parts, "  ")})
+		return "supply chain", b
+	case nodeSupply:
+		b, _ := json.Marshal(map[string]any{"summary": n.supply.Summary(), "referrersSupport": n.supply.Support, "errors": n.supply.Errs})
+		return "supply chain", b
 	}
 	b, _ := json.Marshal(n.desc)
 	return "descriptor " + n.desc.Digest, b

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+
+	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/registry"
+)
+
+// A new user opens the signed image: the tree paints, the supply chain
+// follows; under linux/arm64 they find the builder and the package count,
+// open the package list and filter it; v shows the raw statement.
+func TestSupplyChainInTheTree(t *testing.T) {
+	reg := testregistry.Start(t, testregistry.Options{})
+	signer, err := fixtures.NewSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := fixtures.PushSigned(context.Background(), reg.Host, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{60, 80, 200} {
+		hs := newHarness(t, c, s.Ref(reg.Host), w, 30)
+		tp, ok := hs.m.top().(*treePage)
+		if !ok || tp.tree == nil || tp.tree.Supply == nil {
+			t.Fatalf("%d cols: tree page %T without its supply chain:\n%s", w, hs.m.top(), hs.screen())
+		}
+		scr := hs.screen()
+		if w == 200 && !strings.Contains(scr, "2 platforms, 2 attestations · signed (not verified)") {
+			t.Errorf("header:\n%s", scr)
+		}
+		if strings.Contains(scr, "· signed ·") || strings.Contains(scr, " verified ") {
+			t.Errorf("claims a verification:\n%s", scr)
+		}
+		for _, line := range strings.Split(scr, "\n") {
+			if n := len([]rune(line)); n > w {
+				t.Errorf("%d cols: line of %d: %q", w, n, line)
+			}
+		}
+		// Go to linux/arm64, open it and its supply-chain group.
+		find := func(pred func(*node) bool) {
+			t.Helper()
+			for i := 0; i < 60; i++ {
+				if n := tp.selected(); n != nil && pred(n) {
+					return
+				}
+				hs.keys("j")
+			}
+			t.Fatalf("row not found:\n%s", hs.screen())
+		}
+		find(func(n *node) bool {
+			return n.kind == nodeEntry && n.entry.Platform != nil && n.entry.Platform.String() == "linux/arm64"
+		})
+		hs.keys("l", "j")
+		if n := tp.selected(); n.kind != nodeSupply {
+			t.Fatalf("first row under arm64 is %d, want the supply chain:\n%s", n.kind, hs.screen())
+		}
+		hs.keys("l")
+		if w == 200 {
+			scr = hs.screen()
+			for _, want := range []string{"builder github.com/docker/buildx@v0.30.1", "github.com/manifold-dev/hello@4f3c2a9e1b7d", "SBOM  SPDX-2.3  17 packages", "SBOM  CycloneDX", "7 packages", "signature  cosign-tag  signed (not verified)"} {
+				if !strings.Contains(scr, want) {
+					t.Errorf("arm64 supply chain lacks %q:\n%s", want, scr)
+				}
+			}
+		}
+		find(func(n *node) bool { return n.kind == nodeSupplyItem && n.item.kind == "provenance" })
+		hs.keys("v")
+		rp, ok := hs.m.top().(*rawPage)
+		if !ok || !strings.Contains(string(rp.raw), `"predicateType":"https://slsa.dev/provenance/v0.2"`) {
+			t.Fatalf("v on provenance: %T", hs.m.top())
+		}
+		hs.keys("esc")
+		find(func(n *node) bool { return n.kind == nodeSupplyItem && n.item.sbom != nil && n.item.sbom.Count == 17 })
+		hs.keys("enter")
+		sp, ok := hs.m.top().(*sbomPage)
+		if !ok || sp.list.Len() != 17 {
+			t.Fatalf("enter on the SBOM: %T\n%s", hs.m.top(), hs.screen())
+		}
+		hs.keys("/")
+		hs.typeText("bsd")
+		hs.keys("enter")
+		// Packages 2, 5, 8, 11 and 14 are BSD-3-Clause (fixtures.Packages).
+		if sp.list.Shown() != 5 || !strings.Contains(sp.list.Selected(), "BSD-3-Clause") {
+			t.Errorf("filter bsd: %d shown, %q\n%s", sp.list.Shown(), sp.list.Selected(), hs.screen())
+		}
+		if w == 80 && !strings.Contains(hs.screen(), "5 of SPDX-2.3, 17 packages") {
+			t.Errorf("filtered title:\n%s", hs.screen())
+		}
+		hs.keys("y")
+		if !strings.HasPrefix(hs.clipboard, "pkg:apk/alpine/arm64-lib") {
+			t.Errorf("y copied %q, want the purl", hs.clipboard)
+		}
+	}
+}
+
+// Against a registry that is not a Supplier (the fake), the tree is as it
+// was: no supply-chain rows, no header word.
+func TestNoSupplierNoSupplyRows(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
+	if strings.Contains(hs.screen(), "supply chain") || strings.Contains(hs.screen(), "signed") {
+		t.Errorf("supply rows without a Supplier:\n%s", hs.screen())
+	}
+}
