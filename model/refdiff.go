@@ -194,14 +194,8 @@ func diffSides(t *Tree) []diffSide {
 	var out []diffSide
 	for _, e := range imageEntries(t.Entries) {
 		p := entryPlatform(e)
-		s := diffSide{key: PlatformKey(p), platform: p.String(), digest: e.Digest, descAnn: e.Annotations, image: e.Image, attestations: len(e.Attestations)}
-		switch {
-		case e.Missing:
-			s.missing = "missing from the registry (404)"
-		case e.Err != "":
-			s.missing = "unreadable: " + e.Err
-		}
-		out = append(out, s)
+		out = append(out, diffSide{key: PlatformKey(p), platform: p.String(), digest: e.Digest, descAnn: e.Annotations,
+			image: e.Image, attestations: len(e.Attestations), missing: unreadable(e)})
 	}
 	return out
 }

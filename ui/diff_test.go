@@ -116,3 +116,27 @@ func TestMarkEntryAndDiff(t *testing.T) {
 		t.Errorf("two platforms' images: %d added %d removed", a, r)
 	}
 }
+
+// The tree's size column: each platform's pull size and the bytes it
+// shares with other platforms; the top row the unique total.
+func TestTreeShowsSharedBytes(t *testing.T) {
+	f := newFake()
+	base := testTree(2)
+	// Both images share the first platform's layers: give the second the
+	// first one's layer list.
+	base.Entries[2].Image.Layers = append([]model.Descriptor(nil), base.Entries[0].Image.Layers...)
+	f.trees["localhost:5000/app:1.0"] = base
+	hs := newHarness(t, f, "localhost:5000/app:1.0", 200, 30)
+	r := model.Sizes(base, nil)
+	var shared int64
+	for _, ps := range r.Platforms {
+		shared = max(shared, ps.SharedBytes)
+	}
+	if shared == 0 {
+		t.Fatal("fixture shares nothing")
+	}
+	s := hs.screen()
+	if !strings.Contains(s, humanSize(shared)+" shared") || !strings.Contains(s, humanSize(r.UniqueBytes)+" unique") {
+		t.Errorf("tree lacks the shared bytes %s or the unique total %s:\n%s", humanSize(shared), humanSize(r.UniqueBytes), s)
+	}
+}

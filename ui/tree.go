@@ -24,6 +24,9 @@ type treePage struct {
 	cursor   int
 	offset   int
 	details  bool
+	// shared is each image's layer bytes that another platform of the
+	// index has too (model.Sizes), by image digest.
+	shared map[string]int64
 	// standalone: opened by name, not from the tag list, so the breadcrumb
 	// shows the repository too.
 	standalone bool
@@ -79,6 +82,10 @@ func (p *treePage) setTree(t *model.Tree) {
 	}
 	p.tree = t
 	p.root = buildNodes(t)
+	p.shared = map[string]int64{}
+	for _, ps := range model.Sizes(t, nil).Platforms {
+		p.shared[ps.Digest] = ps.SharedBytes
+	}
 	p.reflow(keep)
 }
 
@@ -347,6 +354,12 @@ func treeSummary(t *model.Tree) string {
 	switch {
 	case t.IsIndex():
 		out += "  " + plural(len(plats), "platform", "platforms")
+		if r := model.Sizes(t, nil); r.UniqueBytes > 0 {
+			out += ", " + humanSize(r.UniqueBytes) + " unique"
+			if saved := r.SumBytes - r.UniqueBytes; saved > 0 {
+				out += " (" + humanSize(saved) + " shared)"
+			}
+		}
 		if att > 0 {
 			out += ", " + plural(att, "attestation", "attestations")
 		}
@@ -427,6 +440,9 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 		parts = []string{s.Platform.Render(termsafe.String(plat)), s.Digest.Render(shortDigest(e.Digest))}
 		if e.Image != nil {
 			parts = append(parts, s.Size.Render(humanSize(e.Image.TotalSize())))
+			if n := p.shared[e.Digest]; n > 0 {
+				parts = append(parts, s.Faint.Render(humanSize(n)+" shared"))
+			}
 		} else {
 			parts = append(parts, s.Size.Render(humanSize(e.Size)))
 		}
