@@ -76,7 +76,7 @@ shot 05-raw "raw JSON"
 keys Escape; keys Escape; keys Escape # raw → tree → tags → repositories (one key at a time: ESC ESC reads as alt+esc)
 wait_for "Repositories"
 
-keys g
+keys :
 keys C-u "library/golang:1.24" Enter
 wait_for "windows/amd64:10.0.26100"
 keys m
@@ -85,7 +85,7 @@ shot 06-resolve "resolve matrix"
 keys Escape; keys Escape # resolve → tree → repositories
 wait_for "Repositories"
 
-keys g C-u "acme/broken:latest" Enter
+keys : C-u "acme/broken:latest" Enter
 wait_for "missing (404)"
 keys j j # the linux/arm64 entry: the side pane explains the mismatch
 shot 07-broken "a missing child and a platform/config mismatch"
@@ -97,6 +97,20 @@ wait_for "Tags  2,000 tags"
 keys s
 wait_for "by version"
 shot 08-many-tags "2,000 tags sorted by version"
+
+# Copy two platforms of a demo image to another tag, from the TUI (c).
+keys Escape; keys Escape # tags → repositories
+wait_for "Repositories"
+keys : C-u "library/golang:1.23" Enter
+wait_for "windows/amd64:10.0.26100"
+keys c
+wait_for "platforms:"
+keys "1.23-arm" Tab "linux/arm64,linux/arm/v7" Enter
+wait_for "TO TRANSFER"
+keys y
+wait_for "done:"
+shot 10-copy "copy two platforms to another tag (c)"
+keys Escape
 
 keys ?
 shot 09-help "full help"
