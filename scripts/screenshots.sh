@@ -98,18 +98,19 @@ keys s
 wait_for "by version"
 shot 08-many-tags "2,000 tags sorted by version"
 
-# Copy two platforms of a demo image to another tag, from the TUI (c).
+# Copy two platforms of a demo image to another repository, from the TUI (c).
 keys Escape; keys Escape # tags → repositories
 wait_for "Repositories"
 keys : C-u "library/golang:1.23" Enter
 wait_for "windows/amd64:10.0.26100"
 keys c
 wait_for "platforms:"
-keys "1.23-arm" Tab "linux/arm64,linux/arm/v7" Enter
+keys "mirror/golang:1.23-arm" Tab "linux/arm64,linux/arm/v7" Enter
 wait_for "TO TRANSFER"
+shot 10-copy-plan "the plan of a copy of two platforms (c)"
 keys y
 wait_for "done:"
-shot 10-copy "copy two platforms to another tag (c)"
+shot 11-copy "the copy, done"
 keys Escape
 
 keys ?

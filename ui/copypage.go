@@ -117,8 +117,8 @@ func (m *Model) handleCopyJob(msg copyJobMsg) tea.Cmd {
 		m.status, m.statusErr = "copy to "+termsafe.String(j.plan.Target)+" failed: "+termsafe.String(j.err.Error())+" (press c on the tree to run it again: what was copied is skipped)", true
 		return nil
 	}
-	m.status, m.statusErr = fmt.Sprintf("copied to %s: %s@%s (%d blobs copied, %d mounted, %d already there)",
-		termsafe.String(j.plan.Target), termsafe.String(j.plan.TargetRepo), j.res.Digest, j.res.Copied, j.res.Mounted, j.res.Skipped), false
+	m.status, m.statusErr = fmt.Sprintf("copied to %s (%s): %d blobs copied, %d mounted, %d already there",
+		termsafe.String(j.plan.Target), shortDigest(j.res.Digest), j.res.Copied, j.res.Mounted, j.res.Skipped), false
 	return tagWritten(j.plan.TargetRepo)
 }
 
@@ -358,7 +358,9 @@ func (p *copyPage) View() string {
 	var lines []string
 	// Wrapped at word boundaries, never cut: a plan line holds digests.
 	add := func(l string) { lines = append(lines, strings.Split(ansi.Wrap(l, max(p.width, 1), ""), "\n")...) }
-	add(s.Title.Render("Copy " + termsafe.String(p.src)))
+	if p.state != copyReview { // the plan names both ends itself
+		add(s.Title.Render("Copy " + termsafe.String(p.src)))
+	}
 	switch p.state {
 	case copyForm, copyPlanning:
 		if p.err != nil {

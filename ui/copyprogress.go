@@ -117,6 +117,10 @@ func (p *CopyProgress) View(width int) string {
 	}
 	summary := fmt.Sprintf("%s / %s · %s/s · ETA %s · blobs %d/%d · manifests %d",
 		humanSize(p.done), humanSize(p.total), humanSize(int64(p.Rate())), eta, p.blobsDone, p.blobsTotal, p.manifests)
+	if p.total == 0 {
+		summary = fmt.Sprintf("no bytes to stream (%d blobs to mount, the rest are there) · blobs %d/%d · manifests %d",
+			p.blobsTotal, p.blobsDone, p.blobsTotal, p.manifests)
+	}
 	bar := progress.New(progress.WithWidth(min(width, 60)), progress.WithDefaultBlend())
 	b.WriteString(bar.ViewAs(pct))
 	b.WriteString("\n")
