@@ -80,8 +80,9 @@ type Options struct {
 // Client talks to registries. It is safe for concurrent use and reuses one
 // authenticated transport per scope, so the auth handshake happens once.
 type Client struct {
-	opts     Options
-	insecure map[string]bool
+	opts       Options
+	rateLimits *rateLimits // the latest rate-limit headers, by host
+	insecure   map[string]bool
 
 	cache *diskCache
 
@@ -157,7 +158,8 @@ func New(opts Options) (*Client, error) {
 			c.insecure[h] = true
 		}
 	}
-	rt, err := newTransport(opts)
+	c.rateLimits = &rateLimits{}
+	rt, err := newTransportRL(opts, c.rateLimits)
 	if err != nil {
 		return nil, err
 	}

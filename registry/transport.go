@@ -176,16 +176,23 @@ type RateLimitError struct {
 	Attempts   int
 	RetryAfter time.Duration // what the registry asked for; 0 when it did not say
 	MaxWait    time.Duration
+	// Limit is what the 429's rate-limit headers said, when it had them.
+	Limit *RateLimit
 }
 
 func (e *RateLimitError) Error() string {
+	var s string
 	switch {
 	case e.RetryAfter > e.MaxWait:
-		return fmt.Sprintf("%s: 429 Too Many Requests for %s: the registry asks to wait %s (Retry-After), more than manifold waits (%s); try again later",
+		s = fmt.Sprintf("%s: 429 Too Many Requests for %s: the registry asks to wait %s (Retry-After), more than manifold waits (%s); try again later",
 			e.Host, e.Op, e.RetryAfter, e.MaxWait)
 	default:
-		return fmt.Sprintf("%s: 429 Too Many Requests for %s, still after %d attempts; try again later", e.Host, e.Op, e.Attempts)
+		s = fmt.Sprintf("%s: 429 Too Many Requests for %s, still after %d attempts; try again later", e.Host, e.Op, e.Attempts)
 	}
+	if e.Limit != nil {
+		s += "; " + termsafe.String(e.Limit.String()) + "; " + e.Limit.WhenReset()
+	}
+	return s
 }
 
 // Is matches ErrTooManyRequests.
@@ -222,13 +229,20 @@ func ggcrRetryOff() []remote.Option {
 // the outside in: certificate errors explained, GET/HEAD retried on 429 and
 // 5xx, --debug logging, per-request timeouts, then the base transport with
 // the user's extra CAs.
-func newTransport(opts Options) (http.RoundTripper, error) {
+func newTransport(opts Options) (http.RoundTripper, error) { return newTransportRL(opts, nil) }
+
+// newTransportRL is newTransport that also files the rate-limit headers of
+// every response (each try of a retry) in rl, when set.
+func newTransportRL(opts Options, rl *rateLimits) (http.RoundTripper, error) {
 	base, err := withCAs(opts.Transport, opts.CAFile, opts.CAFiles)
 	if err != nil {
 		return nil, err
 	}
 	to := opts.Timeouts.withDefaults()
 	var rt http.RoundTripper = &timeoutTransport{next: base, to: to}
+	if rl != nil {
+		rt = &rateLimitTransport{next: rt, store: rl}
+	}
 	if opts.Debug != nil {
 		rt = &debugTransport{next: rt, w: opts.Debug}
 	}
@@ -362,7 +376,14 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if attempt >= t.to.Attempts || asked > t.to.MaxWait {
 			if resp.StatusCode == http.StatusTooManyRequests {
 				drain(resp)
-				return nil, &RateLimitError{Host: req.URL.Host, Op: op, Attempts: attempt, RetryAfter: asked, MaxWait: t.to.MaxWait}
+				e := &RateLimitError{Host: req.URL.Host, Op: op, Attempts: attempt, RetryAfter: asked, MaxWait: t.to.MaxWait}
+				if rl, ok := ParseRateLimit(resp.Header, time.Now()); ok {
+					if rl.Reset == 0 {
+						rl.Reset = asked
+					}
+					e.Limit = &rl
+				}
+				return nil, e
 			}
 			return resp, nil // the caller reads the registry's own diagnostics
 		}

@@ -43,6 +43,10 @@ func explain(what string, err error) (text string, login bool) {
 	case code == http.StatusNotFound:
 		return "Not found (404): " + what + " — check the name and tag, then press r or esc.", false
 	case code == http.StatusTooManyRequests || errors.Is(err, registry.ErrTooManyRequests):
+		var rl *registry.RateLimitError
+		if errors.As(err, &rl) && rl.Limit != nil {
+			return "Rate limited (429): " + termsafe.String(rl.Limit.String()) + "; " + rl.Limit.WhenReset() + ", then press r.", false
+		}
 		return "Rate limited (429) by the registry: wait a minute, then press r to retry.", false
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
 		return "Timed out: " + what + " — the registry is slow or unreachable; press r to retry.", false

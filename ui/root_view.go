@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/registry"
 )
 
 // View draws header, body, status bar and help, never wider or taller than
@@ -148,7 +149,40 @@ func (m *Model) statusBar() string {
 	if text == "" && m.spinning {
 		text = "loading…"
 	}
-	return st.Render(padRight(left+fitMiddle(text, w-ansi.StringWidth(left)), w))
+	right := m.rateLimitText()
+	if right != "" && ansi.StringWidth(right)+20 > w {
+		right = "" // the status itself comes first on a narrow terminal
+	}
+	textW := w - ansi.StringWidth(left)
+	if right != "" {
+		textW -= ansi.StringWidth(right) + 1
+	}
+	line := padRight(left+fitMiddle(text, textW), w-ansi.StringWidth(right))
+	return st.Render(line + right)
+}
+
+// rateLimiter is a Registry that knows the registries' pull limits
+// (*registry.Client: from the RateLimit-* headers of every answer).
+type rateLimiter interface {
+	RateLimit(host string) (registry.RateLimit, bool)
+}
+
+// rateLimitText is "pulls 76/100" for the registry the top page browses,
+// once its answers carried the headers.
+func (m *Model) rateLimitText() string {
+	rl, ok := m.c.reg.(rateLimiter)
+	if !ok {
+		return ""
+	}
+	host := m.currentHost()
+	if host == "" {
+		return ""
+	}
+	r, ok := rl.RateLimit(host)
+	if !ok {
+		return ""
+	}
+	return r.Short()
 }
 
 // fitMiddle cuts s to width cells by dropping its middle, so that both what
