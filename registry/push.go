@@ -141,6 +141,10 @@ type PushOptions struct {
 	Force bool
 	// AllowCrossRegistry confirms copying children from other registries.
 	AllowCrossRegistry bool
+	// ExpectDigest, when set, is the digest of the index the user
+	// reviewed: the push refuses, before writing anything, with a
+	// *NotReviewedError when the bytes it would write differ.
+	ExpectDigest string
 	// Progress, when set, is called (from one goroutine at a time) as the
 	// push goes on.
 	Progress func(PushEvent)
@@ -202,6 +206,16 @@ func (e *TagMovedError) Error() string {
 		now = "nothing (deleted)"
 	}
 	return fmt.Sprintf("%s moved since the list was staged: it held %s and now holds %s", e.Tag, was, now)
+}
+
+// NotReviewedError stops a push whose index would not be the one the
+// user reviewed (PushOptions.ExpectDigest).
+type NotReviewedError struct {
+	Reviewed, Now string
+}
+
+func (e *NotReviewedError) Error() string {
+	return fmt.Sprintf("the index would be %s, not the %s that was reviewed", e.Now, e.Reviewed)
 }
 
 // ValidationError stops a push of a list with blocking findings.
@@ -300,6 +314,9 @@ func (c *Client) Push(ctx context.Context, l *model.StagedList, opts PushOptions
 	}
 	if model.Blocking(plan.Findings) {
 		return nil, &ValidationError{Findings: plan.Findings}
+	}
+	if opts.ExpectDigest != "" && opts.ExpectDigest != plan.Digest {
+		return nil, &NotReviewedError{Reviewed: opts.ExpectDigest, Now: plan.Digest}
 	}
 	if cross := plan.CrossRegistry(); len(cross) > 0 && !opts.AllowCrossRegistry {
 		return nil, &CrossRegistryError{Children: cross}

@@ -81,7 +81,8 @@ func (p *stagingPage) startPush() tea.Cmd {
 	events := make(chan registry.PushEvent, 64)
 	done := make(chan stagingPushedMsg, 1)
 	go func() {
-		res, err := pusher.Push(ctx, l, registry.PushOptions{Tags: r.tags, AllowCrossRegistry: true,
+		// The digest reviewed is pinned: bytes that differ are not pushed.
+		res, err := pusher.Push(ctx, l, registry.PushOptions{Tags: r.tags, AllowCrossRegistry: true, ExpectDigest: r.plan.Digest,
 			Progress: func(ev registry.PushEvent) {
 				select {
 				case events <- ev:
@@ -119,6 +120,11 @@ func progressLine(ev registry.PushEvent) string {
 func (p *stagingPage) onPushed(msg stagingPushedMsg) (Page, tea.Cmd) {
 	if msg.req != p.req {
 		return p, nil
+	}
+	var changed *registry.NotReviewedError
+	if errors.As(msg.err, &changed) {
+		p.review.warning = "not pushed: the list changed since you reviewed it (" + stagingShort(changed.Reviewed) + " → " + stagingShort(changed.Now) + "): review it again"
+		return p, p.reviewPush(p.review.tags)
 	}
 	if moved, ok := asTagMoved(msg.err); ok {
 		// The tag moved between review and push: review again.

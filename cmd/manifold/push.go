@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
@@ -25,6 +26,7 @@ const exitTagMoved = 3
 
 type pushFlags struct {
 	tags   []string
+	expect string
 	dryRun bool
 	force  bool
 	purge  bool
@@ -116,6 +118,7 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 	fl.BoolVarP(&f.purge, "purge", "p", false, "discard the staged list after a successful push")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "do not ask: copy children from other registries, push over a moved tag")
 	fl.StringVar(&f.spec, "spec", "", "push a manifest-tool from-spec YAML file instead of a staged list")
+	fl.StringVar(&f.expect, "expect-digest", "", "push only if the index is this digest (the one --dry-run printed); nothing is written otherwise")
 	return cmd
 }
 
@@ -188,6 +191,19 @@ func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore
 		return err
 	}
 	printFindings(g.stderr, plan.Findings)
+	if f.expect != "" {
+		if _, err := v1.NewHash(f.expect); err != nil {
+			return fmt.Errorf("--expect-digest %s: give the digest --dry-run printed, sha256:<64 hex digits>", termsafe.String(f.expect))
+		}
+		if f.expect != plan.Digest {
+			again := "manifold push " + termsafe.String(l.Name) + " --dry-run"
+			if st == nil {
+				again = "manifold push --spec " + termsafe.String(f.spec) + " --dry-run"
+			}
+			return fmt.Errorf("not pushed: %s would now be %s, not the %s you reviewed (--expect-digest); it changed since: %s shows it again",
+				termsafe.String(l.Target), plan.Digest, termsafe.String(f.expect), again)
+		}
+	}
 	if model.Blocking(plan.Findings) {
 		if st == nil {
 			return fmt.Errorf("not pushed: fix the errors above in the spec file")
@@ -197,7 +213,7 @@ func runPush(ctx context.Context, g *globals, c *registry.Client, st *stagestore
 	if f.dryRun {
 		return dryRun(ctx, g, c, l, plan)
 	}
-	opts := registry.PushOptions{Tags: f.tags, Force: f.force, AllowCrossRegistry: f.yes,
+	opts := registry.PushOptions{Tags: f.tags, Force: f.force, AllowCrossRegistry: f.yes, ExpectDigest: f.expect,
 		Progress: func(ev registry.PushEvent) { printProgress(g, ev) }}
 	if cross := plan.CrossRegistry(); len(cross) > 0 && !f.yes {
 		fmt.Fprintf(g.stderr, "%d child manifest(s) must be copied blob by blob from another registry:\n", len(cross))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // The advice printed after "the tag moved" works when followed literally:
@@ -89,4 +90,55 @@ func TestCreateWithoutImagesIsRefused(t *testing.T) {
 	if code, _, _ := mf(t, "staged", "show", host+"/app:v1"); code == 0 {
 		t.Fatal("a list was staged anyway")
 	}
+}
+
+// push --expect-digest pushes only the bytes --dry-run showed.
+func TestPushExpectDigestRefusesOtherBytes(t *testing.T) {
+	host := editEnv(t)
+	list := host + "/app:v1"
+	ref := host + "/src:amd64"
+	writeImage(t, ref, v1.Platform{OS: "linux", Architecture: "amd64"}, true)
+	mustMF(t, "create", list, ref)
+	_, _, errs := mf(t, "push", list, "--dry-run")
+	var reviewed string
+	for _, line := range strings.Split(errs, "\n") {
+		if d, ok := strings.CutPrefix(line, "digest: "); ok {
+			reviewed = d
+		}
+	}
+	if !strings.HasPrefix(reviewed, "sha256:") {
+		t.Fatalf("--dry-run printed no digest:\n%s", errs)
+	}
+	// The list changes after the review.
+	mustMF(t, "annotate", list, "linux/amd64", "--annotation", "late=change")
+	code, _, errs := mf(t, "push", list, "--expect-digest", reviewed)
+	if code == 0 || !strings.Contains(errs, "not the "+reviewed+" you reviewed") || !strings.Contains(errs, "--dry-run shows it again") {
+		t.Fatalf("push of other bytes: exit %d\n%s", code, errs)
+	}
+	if _, err := remoteHead(t, list); err == nil {
+		t.Fatal("the refused push wrote the tag")
+	}
+	if code, _, errs := mf(t, "push", list, "--expect-digest", "abc"); code == 0 || !strings.Contains(errs, "sha256:<64 hex digits>") {
+		t.Fatalf("a malformed digest: exit %d\n%s", code, errs)
+	}
+	// The digest of what is staged now pushes, and is what the tag holds.
+	_, _, errs = mf(t, "push", list, "--dry-run")
+	for _, line := range strings.Split(errs, "\n") {
+		if d, ok := strings.CutPrefix(line, "digest: "); ok {
+			reviewed = d
+		}
+	}
+	out := mustMF(t, "push", list, "--expect-digest", reviewed)
+	if !strings.Contains(out, list+"@"+reviewed) {
+		t.Fatalf("pushed %s, reviewed %s", out, reviewed)
+	}
+}
+
+func remoteHead(t *testing.T, ref string) (string, error) {
+	t.Helper()
+	d, err := remote.Head(mustRef(t, ref))
+	if err != nil {
+		return "", err
+	}
+	return d.Digest.String(), nil
 }
