@@ -677,7 +677,11 @@ func (p *stagingPage) submit() tea.Cmd {
 			return setStatus(err.Error(), true)
 		}
 		i := p.cursor
-		return p.edit("platform set to "+termsafe.String(plat.String()), func(l *model.StagedList) error {
+		msg := "platform set to " + termsafe.String(plat.Label())
+		if len(f.notes) > 0 {
+			msg += " (normalised " + termsafe.String(strings.Join(f.notes, ", ")) + ")"
+		}
+		return p.edit(msg, func(l *model.StagedList) error {
 			// The form has no field for features: keep the entry's.
 			if old := l.Entries[i].Platform; old != nil && len(old.Features) > 0 {
 				plat.Features = append([]string(nil), old.Features...)

@@ -17,6 +17,9 @@ type platformForm struct {
 	fields []textinput.Model
 	labels []string
 	focus_ int
+	// notes says how the last platform() respelled what was typed
+	// ("architecture aarch64 → arm64"), for the status line.
+	notes []string
 }
 
 const (
@@ -103,7 +106,8 @@ func (f *platformForm) platform() (model.Platform, error) {
 	}
 	// Spelled as containerd reads it (aarch64 → arm64); a near miss such as
 	// amd46 is refused with the nearest known value.
-	p, _, err := model.NormalizePlatform(p)
+	p, notes, err := model.NormalizePlatform(p)
+	f.notes = notes
 	return p, err
 }
 

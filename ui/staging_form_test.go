@@ -16,6 +16,9 @@ func TestPlatformFormNormalises(t *testing.T) {
 	if p, err := f.platform(); err != nil || p.String() != "linux/arm64" {
 		t.Fatalf("Linux/aarch64: %v %v", p, err)
 	}
+	if got := strings.Join(f.notes, ", "); got != "os Linux → linux, architecture aarch64 → arm64" {
+		t.Fatalf("notes for the status line: %q", got)
+	}
 	f.fields[fieldArch].SetValue("arm")
 	f.fields[fieldVariant].SetValue("7")
 	if p, err := f.platform(); err != nil || p.String() != "linux/arm/v7" {
