@@ -111,6 +111,9 @@ type pushReview struct {
 	warning string // e.g. the tag moved since staging
 	tags    []string
 	events  []string
+	// stale are the signatures and attestations of the index the tag holds
+	// now that the push leaves behind, already worded.
+	stale []string
 }
 
 // stagingPage is the staging pane: the staged lists, and the entries of the

@@ -36,7 +36,7 @@ func (p *stagingPage) reviewPush(tags []string) tea.Cmd {
 		if err != nil {
 			return stagingReviewMsg{page: id, req: req, err: err}
 		}
-		r := &pushReview{plan: rv.Plan, current: rv.Now.Digest, diff: rv.Diff, tags: tags}
+		r := &pushReview{plan: rv.Plan, current: rv.Now.Digest, diff: rv.Diff, tags: tags, stale: staleLines(rv)}
 		if rv.Moved {
 			r.warning = fmt.Sprintf("the tag moved since the list was staged (%s → %s): the diff is against what it holds now",
 				orNew(l.Base), orNew(rv.Now.Digest))
@@ -158,4 +158,21 @@ func asTagMoved(err error) (*registry.TagMovedError, bool) {
 		return moved, true
 	}
 	return nil, false
+}
+
+// staleLines words what the push leaves behind: the signatures and
+// attestations attached to the index digest the tag holds now.
+func staleLines(rv *verbs.Review) []string {
+	switch {
+	case rv.StaleErr != nil:
+		return []string{"could not tell which signatures will no longer apply: " + termsafe.String(rv.StaleErr.Error())}
+	case rv.Stale == nil || len(rv.Stale.Referrers)+len(rv.Stale.Errs) == 0:
+		return nil
+	}
+	out := []string{fmt.Sprintf("the index digest changes (%s → %s): these no longer apply (re-sign the new index; the images' own signatures still do):",
+		stagingShort(rv.Stale.From), stagingShort(rv.Stale.To))}
+	for _, l := range rv.Stale.Lines() {
+		out = append(out, "  "+termsafe.String(l))
+	}
+	return out
 }

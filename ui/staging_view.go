@@ -242,6 +242,9 @@ func (p *stagingPage) pushView() string {
 	for _, f := range r.plan.Findings {
 		b.WriteString(s.Warn.Render(termsafe.String(f.String())) + "\n")
 	}
+	for _, l := range r.stale {
+		b.WriteString(s.Warn.Render(ansi.Truncate(l, max(p.width, 20), "…")) + "\n")
+	}
 	switch p.dialog {
 	case dialogPushConfirm:
 		b.WriteString(s.Accent.Render("y push · t tags · esc cancel") + "\n")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
 	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 )
 
@@ -110,5 +111,41 @@ func TestNoSupplierNoSupplyRows(t *testing.T) {
 	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
 	if strings.Contains(hs.screen(), "supply chain") || strings.Contains(hs.screen(), "signed") {
 		t.Errorf("supply rows without a Supplier:\n%s", hs.screen())
+	}
+}
+
+// The staging pane's push review says which signatures of the index the
+// tag holds now will no longer apply.
+func TestStagingReviewNamesSignaturesLeftBehind(t *testing.T) {
+	env := newStagingEnv(t)
+	signer, _ := fixtures.NewSigner()
+	s, err := fixtures.PushSigned(context.Background(), env.host, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := s.Ref(env.host)
+	tr, err := env.c.reg.Tree(context.Background(), target, registry.TreeOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := model.StagedFromTree(target, target, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Annotations = map[string]string{"org.opencontainers.image.version": "2"}
+	env.store.Save(l)
+	p := Page(newStagingPage(env.c))
+	p.SetSize(200, 40)
+	p = env.run(p, p.Init())
+	sp := p.(*stagingPage)
+	p = env.key(p, "P")
+	if sp.dialog != dialogPushConfirm {
+		t.Fatalf("no confirmation: %q", env.lastStatus())
+	}
+	view := p.View()
+	for _, want := range []string{"no longer apply", "signature sha256:", ".sig)", "attestation sha256:"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("review lacks %q:\n%s", want, view)
+		}
 	}
 }

@@ -47,6 +47,12 @@ func Push(ctx context.Context, p Pusher, l *model.StagedList, opts registry.Push
 type Review struct {
 	Plan *registry.PushPlan
 	*Comparison
+	// Stale is what is attached to the digest the tag holds now that the
+	// push leaves behind (nil when the digest does not change or the
+	// registry client cannot list referrers); StaleErr says why it could
+	// not be listed.
+	Stale    *Stale
+	StaleErr error
 }
 
 // ReviewPush plans the push of l to its target and tags, and compares l
@@ -60,5 +66,9 @@ func ReviewPush(ctx context.Context, p Pusher, l *model.StagedList, tags []strin
 	if err != nil {
 		return nil, err
 	}
-	return &Review{Plan: plan, Comparison: cmp}, nil
+	rv := &Review{Plan: plan, Comparison: cmp}
+	if cmp.Now != nil {
+		rv.Stale, rv.StaleErr = StaleAfterPush(ctx, p, plan.Repository, cmp.Now.Digest, plan.Digest)
+	}
+	return rv, nil
 }

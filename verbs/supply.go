@@ -125,3 +125,66 @@ func SBOMs(t *model.Tree, platform string) ([]SBOMSection, error) {
 
 // ErrNoSBOM is returned when nothing attached is an SBOM.
 var ErrNoSBOM = fmt.Errorf("no SBOM is attached")
+
+// Stale is what is attached to the digest a tag holds now that will no
+// longer apply once a push writes another digest there: signatures and
+// attestations of the old index (the images' own stay, their digests do
+// not change).
+type Stale struct {
+	// From and To are the digest the tag holds now and the one the push
+	// writes.
+	From, To string
+	// Referrers are attached to From (never to To).
+	Referrers []model.Referrer
+	// Errs are lookups that failed: then the list may be incomplete.
+	Errs []string
+}
+
+// Signatures counts the stale referrers that are signatures.
+func (s *Stale) Signatures() int {
+	n := 0
+	for _, r := range s.Referrers {
+		if r.Kind == model.KindSignature {
+			n++
+		}
+	}
+	return n
+}
+
+// Lines describes the stale referrers for people, one a line.
+func (s *Stale) Lines() []string {
+	var out []string
+	for _, r := range s.Referrers {
+		where := string(r.Source)
+		if r.Tag != "" {
+			where += " " + r.Tag
+		}
+		out = append(out, fmt.Sprintf("%s %s (%s)", r.Kind, r.Digest, where))
+	}
+	for _, e := range s.Errs {
+		out = append(out, "could not tell: "+e)
+	}
+	return out
+}
+
+// StaleAfterPush lists what is attached to from, the digest the tag holds
+// now, when a push writes to instead. It returns nil when nothing changes
+// (same digest, or a new tag), or when l cannot list referrers.
+func StaleAfterPush(ctx context.Context, r any, repository, from, to string) (*Stale, error) {
+	lister, ok := r.(ReferrersLister)
+	if !ok || from == "" || from == to {
+		return nil, nil
+	}
+	l, err := lister.Referrers(ctx, repository, from)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stale{From: from, To: to, Errs: l.Errs}
+	for _, it := range l.Items {
+		if it.Kind == "" {
+			it.Kind = model.ArtifactKind(it.ArtifactType, "", nil)
+		}
+		s.Referrers = append(s.Referrers, it)
+	}
+	return s, nil
+}

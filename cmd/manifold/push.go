@@ -297,7 +297,29 @@ func dryRun(ctx context.Context, g *globals, c *registry.Client, l *model.Staged
 	}
 	fmt.Fprintln(g.stderr, "diff:")
 	printDiff(g.stderr, cmp.Diff)
+	if cmp.Now != nil {
+		stale, err := verbs.StaleAfterPush(ctx, c, plan.Repository, cmp.Now.Digest, plan.Digest)
+		printStale(g.stderr, stale, err)
+	}
 	return nil
+}
+
+// printStale says which signatures and attestations of the index the tag
+// holds now will no longer apply after the push.
+func printStale(w io.Writer, s *verbs.Stale, err error) {
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "signatures: could not tell which will no longer apply: %s\n", termsafe.String(err.Error()))
+	case s == nil:
+	case len(s.Referrers) == 0 && len(s.Errs) == 0:
+		fmt.Fprintf(w, "signatures: nothing is attached to %s, so nothing is left behind\n", shortDigest(s.From))
+	default:
+		fmt.Fprintf(w, "signatures: the index digest changes (%s → %s); these are attached to the old digest and will no longer apply (re-sign the new index; the images' own signatures still apply):\n",
+			shortDigest(s.From), shortDigest(s.To))
+		for _, l := range s.Lines() {
+			fmt.Fprintf(w, "  %s\n", termsafe.String(l))
+		}
+	}
 }
 
 func printProgress(g *globals, ev registry.PushEvent) {

@@ -224,3 +224,37 @@ func TestSBOMCommand(t *testing.T) {
 		t.Errorf("no such platform: exit %d", code)
 	}
 }
+
+// Editing a signed index changes its digest: push --dry-run names the
+// signature and attestation of the old index that will no longer apply.
+func TestDryRunNamesSignaturesLeftBehind(t *testing.T) {
+	host := editEnv(t)
+	signer, _ := fixtures.NewSigner()
+	s, err := fixtures.PushSigned(context.Background(), host, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := s.Ref(host)
+	mustMF(t, "create", list, "--amend")
+	mustMF(t, "annotate", list, "--index-annotation", "org.opencontainers.image.version=2")
+	code, _, errs := mf(t, "push", list, "--dry-run")
+	if code != 0 {
+		t.Fatalf("dry run: %d %s", code, errs)
+	}
+	for _, want := range []string{"will no longer apply", "signature sha256:", "sha256-" + strings.TrimPrefix(s.Digest, "sha256:") + ".sig", "attestation sha256:", ".att", "the images' own signatures still apply"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, errs)
+		}
+	}
+	// An image that is not signed: nothing is left behind, and it says so.
+	set, err := fixtures.Push(context.Background(), host, fixtures.Only(fixtures.OCIAttest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := set[fixtures.OCIAttest].Ref(host)
+	mustMF(t, "create", plain, "--amend")
+	mustMF(t, "annotate", plain, "--index-annotation", "k=v")
+	if _, _, errs := mf(t, "push", plain, "--dry-run"); !strings.Contains(errs, "nothing is left behind") {
+		t.Errorf("unsigned dry run:\n%s", errs)
+	}
+}
