@@ -153,7 +153,7 @@ func (e StagedEntry) modelled(docker bool) modelledDescriptor {
 // byte (its field order, annotation order and unknown fields). Otherwise
 // the fields are written in the format's order, with the fields manifold
 // does not model carried over from the descriptor read.
-func (e StagedEntry) descriptorJSON(b *bytes.Buffer, docker bool) error {
+func (e StagedEntry) descriptorJSON(b *bytes.Buffer, docker bool, mt string) error {
 	m := e.modelled(docker)
 	var orig []jsonField
 	if len(e.Descriptor) > 0 {
@@ -174,7 +174,8 @@ func (e StagedEntry) descriptorJSON(b *bytes.Buffer, docker bool) error {
 		for _, f := range fields {
 			drops = drops || docker && dockerDrops[f.Key]
 		}
-		if !drops && reflect.DeepEqual(was, m) {
+		sameFormat := e.DescriptorIn == "" || e.DescriptorIn == mt
+		if !drops && sameFormat && reflect.DeepEqual(was, m) {
 			return json.Compact(b, e.Descriptor)
 		}
 	}
@@ -286,7 +287,7 @@ func (l *StagedList) Render() (raw []byte, digest string, err error) {
 		if i > 0 {
 			ms.WriteByte(',')
 		}
-		if err := e.descriptorJSON(&ms, docker); err != nil {
+		if err := e.descriptorJSON(&ms, docker, mt); err != nil {
 			return nil, "", fmt.Errorf("entry %d (%s): %w", i+1, e.Source, err)
 		}
 	}

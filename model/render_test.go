@@ -287,3 +287,27 @@ func TestDiffSaysWhatADockerListDrops(t *testing.T) {
 		}
 	}
 }
+
+// TestAmendedDockerListAsOCIFollowsTheSpecOrder: an untouched entry is kept
+// as read only within its own format; turned into an OCI index, a Docker
+// list's entries are written in the image-spec order, unknown fields kept.
+func TestAmendedDockerListAsOCIFollowsTheSpecOrder(t *testing.T) {
+	f := newFxStore(t)
+	amd := f.img(MediaTypeDockerManifest, "linux/amd64")
+	raw := `{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json","manifests":[` +
+		`{"mediaType":"` + amd.MediaType + `","size":` + fmt.Sprint(amd.Size) + `,"digest":"` + amd.Digest + `","platform":{"architecture":"amd64","os":"linux"},"x-k":1}]}`
+	root := f.putRaw(MediaTypeDockerList, []byte(raw))
+	tree, err := Build("r/app:1", "r/app", root.Digest, f.s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := StagedFromTree("r/app:1", "r/app:1", tree)
+	got, _, _ := l.Render()
+	assertSameJSON(t, got, []byte(raw))
+	l.MediaType = MediaTypeOCIIndex
+	got, _, _ = l.Render()
+	want := `{"mediaType":"` + amd.MediaType + `","digest":"` + amd.Digest + `","size":` + fmt.Sprint(amd.Size) + `,"platform":{"architecture":"amd64","os":"linux"},"x-k":1}`
+	if !strings.Contains(string(compact(t, got)), want) {
+		t.Fatalf("as OCI:\n%s\nwant entry %s", compact(t, got), want)
+	}
+}

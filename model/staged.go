@@ -64,6 +64,10 @@ type StagedEntry struct {
 	// model (urls, data, unknown ones) are written back, and an entry that
 	// was not edited is written back exactly as read.
 	Descriptor json.RawMessage `json:"descriptor,omitempty"`
+	// DescriptorIn is the media type of the index Descriptor was read from.
+	// The descriptor is written back as read only into a list of that type;
+	// into the other format it is written in that format's field order.
+	DescriptorIn string `json:"descriptorIn,omitempty"`
 }
 
 // Ref returns repository@digest, the pinned reference of the entry.
@@ -203,12 +207,12 @@ func EntryFromImage(source, repository string, im *Image) (StagedEntry, error) {
 // EntryFromIndexEntry makes a staged entry of an index entry, keeping its
 // descriptor's platform and annotations.
 func EntryFromIndexEntry(repository string, ie *Entry) StagedEntry {
-	return entryFromIndexEntry(repository, ie, nil)
+	return entryFromIndexEntry(repository, ie, nil, "")
 }
 
 // entryFromIndexEntry is EntryFromIndexEntry keeping the descriptor as it
 // was written in the index (raw), so its unmodelled fields survive.
-func entryFromIndexEntry(repository string, ie *Entry, raw json.RawMessage) StagedEntry {
+func entryFromIndexEntry(repository string, ie *Entry, raw json.RawMessage, from string) StagedEntry {
 	e := StagedEntry{
 		Source: repository + "@" + ie.Digest, Repository: repository,
 		Digest: ie.Digest, MediaType: ie.MediaType, Size: ie.Size,
@@ -219,6 +223,8 @@ func entryFromIndexEntry(repository string, ie *Entry, raw json.RawMessage) Stag
 	}
 	if len(e.Descriptor) == 0 {
 		e.Descriptor = nil
+	} else {
+		e.DescriptorIn = from
 	}
 	if ie.Image != nil && ie.Image.Config != nil && !ie.IsAttestation() {
 		p := ie.Image.Config.Platform()
@@ -271,13 +277,13 @@ func ExpandIndex(t *Tree, pick func(*Entry) bool) []StagedEntry {
 			continue
 		}
 		taken[e.Digest] = true
-		out = append(out, entryFromIndexEntry(t.Repository, e, raws[e]))
+		out = append(out, entryFromIndexEntry(t.Repository, e, raws[e], t.MediaType))
 		for _, a := range attestationsOf(t.Entries, e) {
 			if taken[a.Digest] {
 				continue
 			}
 			taken[a.Digest] = true
-			out = append(out, entryFromIndexEntry(t.Repository, a, raws[a]))
+			out = append(out, entryFromIndexEntry(t.Repository, a, raws[a], t.MediaType))
 		}
 	}
 	return out
@@ -313,7 +319,7 @@ func StagedFromTree(name, target string, t *Tree) (*StagedList, error) {
 	l.ArtifactType, l.Subject, l.Extra = indexFields(t.Raw)
 	raws := treeDescriptors(t)
 	for _, e := range t.Entries {
-		l.Entries = append(l.Entries, entryFromIndexEntry(t.Repository, e, raws[e]))
+		l.Entries = append(l.Entries, entryFromIndexEntry(t.Repository, e, raws[e], t.MediaType))
 	}
 	return l, nil
 }
