@@ -36,6 +36,10 @@ type treePage struct {
 	err     error
 	// supplying is set while the supply chain is fetched after a paint.
 	supplying bool
+	// childReq is the request of the entry being fetched on demand
+	// (treechild.go), fetching its node key.
+	childReq int
+	fetching string
 }
 
 // treeMsg carries a fetched tree.
@@ -142,6 +146,8 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.setTree(msg.tree)
 		return p, nil
+	case childMsg:
+		return p, p.setChild(msg)
 	case refreshMsg:
 		return p, p.Init()
 	case tea.KeyPressMsg:
@@ -162,21 +168,27 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if i >= len(p.rows) {
 			return p, nil
 		}
+		var cmd tea.Cmd
 		if i == p.cursor {
-			p.toggle(p.rows[i])
+			cmd = p.toggle(p.rows[i])
 		}
 		p.cursor = i
 		p.clamp()
+		return p, cmd
 	}
 	return p, nil
 }
 
-func (p *treePage) toggle(n *node) {
+func (p *treePage) toggle(n *node) tea.Cmd {
+	if n.kind == nodeEntry && unfetched(n.entry) {
+		return p.openChild(n)
+	}
 	if !n.expandable() {
-		return
+		return nil
 	}
 	p.expanded[n.key] = !p.expanded[n.key]
 	p.reflow(n.key)
+	return nil
 }
 
 // Keys: the tree screen's keys. The row keys apply when a row is selected.
@@ -208,17 +220,20 @@ func (p *treePage) expand(msg tea.KeyPressMsg) tea.Cmd {
 	if n.kind == nodeSupplyItem && n.item.sbom != nil && msg.String() == "enter" {
 		return pushPage(newSBOMPage(p.c, n.item.where, n.item.sbom))
 	}
+	var cmd tea.Cmd
 	switch {
+	case n.kind == nodeEntry && unfetched(n.entry):
+		cmd = p.openChild(n)
 	case n.expandable() && !p.expanded[n.key]:
 		p.expanded[n.key] = true
 		p.reflow(n.key)
 	case msg.String() == "enter" || msg.String() == "space":
-		p.toggle(n)
+		cmd = p.toggle(n)
 	case n.expandable():
 		p.cursor++ // already open: step into it
 	}
 	p.clamp()
-	return nil
+	return cmd
 }
 
 func (p *treePage) collapse(tea.KeyPressMsg) tea.Cmd {
@@ -366,6 +381,9 @@ func treeSummary(t *model.Tree) string {
 	case t.Image != nil:
 		out += "  single platform, " + humanSize(t.Image.TotalSize())
 	}
+	if t.LeftOut > 0 {
+		out += ", " + plural(t.LeftOut, "child", "children") + " not fetched yet (open one to fetch it)"
+	}
 	return out
 }
 
@@ -374,7 +392,7 @@ func (p *treePage) renderRow(n *node, selected bool, width int) string {
 	s := p.c.styles
 	indent := strings.Repeat("  ", n.depth)
 	glyph := "  "
-	if n.expandable() {
+	if n.expandable() || n.kind == nodeEntry && unfetched(n.entry) {
 		glyph = "▸ "
 		if p.expanded[n.key] {
 			glyph = "▾ "
@@ -446,6 +464,15 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 		} else {
 			parts = append(parts, s.Size.Render(humanSize(e.Size)))
 		}
+	}
+	if unfetched(e) {
+		note := "not fetched yet: open it to fetch"
+		if p.fetching != "" && p.tree != nil {
+			if n := findNode(p.root, p.fetching); n != nil && n.entry == e {
+				note = "fetching…"
+			}
+		}
+		parts = append(parts, s.Faint.Render(note))
 	}
 	if e.Missing {
 		parts = append(parts, s.Error.Render("✗ missing (404)"))
