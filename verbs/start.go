@@ -50,3 +50,24 @@ func StartFromTag(ctx context.Context, r Reader, name, target string, keep bool)
 	}
 	return s, nil
 }
+
+// EntryOf finds the entry image names in l (as model.StagedList.Find does:
+// source, digest or digest prefix, platform), or, when image is a
+// reference that names none of them, the entry pinned at the digest the
+// reference points at now.
+func EntryOf(ctx context.Context, r Reader, l *model.StagedList, image string) (*model.StagedEntry, error) {
+	i, err := l.Find(image)
+	if err == nil {
+		return &l.Entries[i], nil
+	}
+	d, herr := r.HeadDigest(ctx, image)
+	if herr != nil || d == "" {
+		return nil, err
+	}
+	for j := range l.Entries {
+		if l.Entries[j].Digest == d {
+			return &l.Entries[j], nil
+		}
+	}
+	return nil, err
+}

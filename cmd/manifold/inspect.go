@@ -13,6 +13,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/verbs"
 )
 
 func init() { subcommands = append(subcommands, newInspectCmd) }
@@ -20,12 +21,13 @@ func init() { subcommands = append(subcommands, newInspectCmd) }
 func newInspectCmd(g *globals) *cobra.Command {
 	var (
 		all         bool
+		verbose     bool
 		output      string
 		maxChildren int
 		ff          *formatFlag
 	)
 	cmd := &cobra.Command{
-		Use:   "inspect REF",
+		Use:   "inspect REF | inspect LIST IMAGE",
 		Short: "Show the manifest list or image a reference points at",
 		Long: `inspect shows the index (or single image) a reference points at: its digest,
 media type and annotations, then every entry with its platform, digest and
@@ -54,14 +56,21 @@ Output formats:
          source}] on the top level and each entry, statements on attestation
          entries, and referrersSupport: api, tag-fallback or unknown)
   raw    the registry's bytes of the top-level manifest, unchanged
-         (--all has no effect)`,
+         (--all has no effect)
+
+inspect LIST IMAGE (docker's two-argument form) shows one entry of a list:
+LIST is a staged list or a list in the registry, IMAGE names the entry as
+annotate does (the reference it was added from, a digest or digest prefix,
+or its platform), or is a reference whose digest is in the list.
+-v/--verbose is --all, as in docker manifest inspect.`,
 		Example: `  manifold inspect localhost:5000/app:v1
   manifold inspect localhost:5000/app:v1 --all
   manifold inspect docker.io/library/alpine:3.20 -o json | jq -r '.manifests[] | .platform.architecture + " " + .platformString'
   manifold inspect localhost:5000/app:v1 --format 'table {{.platformString}}\t{{.digest}}\t{{.size}}'
   manifold inspect localhost:5000/app:v1 --format '{{.digest}}'
-  manifold inspect localhost:5000/app@sha256:4f1c… -o raw | sha256sum`,
-		Args: cobra.ExactArgs(1),
+  manifold inspect localhost:5000/app@sha256:4f1c… -o raw | sha256sum
+  manifold inspect localhost:5000/app:v1 linux/arm64 -v`,
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := parseFormat(output, formatTable, formatJSON, formatRaw)
 			if err != nil {
@@ -70,11 +79,19 @@ Output formats:
 			if err := ff.parse(output, "table"); err != nil {
 				return err
 			}
+			all = all || verbose
 			c, err := g.client()
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
+			if len(args) == 2 {
+				ref, err := inspectEntryRef(ctx, c, args[0], args[1])
+				if err != nil {
+					return err
+				}
+				args = []string{ref}
+			}
 			if format == formatRaw {
 				m, err := c.Get(ctx, args[0])
 				if err != nil {
@@ -113,6 +130,7 @@ Output formats:
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "also fetch every child manifest and image config")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "the same as --all (docker manifest inspect -v)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or raw")
 	cmd.Flags().IntVar(&maxChildren, "max-children", registry.DefaultChildren, "with --all, fetch at most this many children per index (0: all)")
 	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.JSONView{})+
@@ -346,4 +364,30 @@ func referrersSupportText(s model.Support) string {
 		return "no referrers API: read the sha256-<hex> tag schema"
 	}
 	return "unknown (the referrers lookup failed)"
+}
+
+// inspectEntryRef is the pinned reference (repository@digest) of the entry
+// image names in list: a staged list when one has that name, else the list
+// the registry holds.
+func inspectEntryRef(ctx context.Context, c *registry.Client, list, image string) (string, error) {
+	var l *model.StagedList
+	if st, err := openStageStore(); err == nil {
+		l, _ = loadStaged(st, c, list)
+	}
+	where := "staged list " + termsafe.String(list)
+	if l == nil {
+		s, err := verbs.StartFromTag(ctx, c, list, list, true)
+		if err != nil {
+			return "", err
+		}
+		if !s.Kept {
+			return "", fmt.Errorf("%s is not a list (staged or in the registry): inspect it alone with manifold inspect %s", termsafe.String(list), termsafe.String(list))
+		}
+		l, where = s.List, termsafe.String(list)
+	}
+	e, err := verbs.EntryOf(ctx, c, l, image)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w (manifold inspect %s lists its entries)", where, err, termsafe.String(list))
+	}
+	return e.Ref(), nil
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
 )
 
 func init() { subcommands = append(subcommands, newRmCmd) }
@@ -29,22 +32,30 @@ manifold staged rm.`,
 				return err
 			}
 			ref := args[0]
-			d, err := c.HeadDigest(cmd.Context(), ref)
-			if err != nil {
-				return err
-			}
-			if d == "" {
-				return fmt.Errorf("%s: not found", termsafe.String(ref))
-			}
-			if !yes {
-				fmt.Fprintf(g.stderr, "this deletes manifest %s and every tag that points at it\n", d)
-				if !editConfirm(g, "delete "+termsafe.String(ref)+"?") {
-					return fmt.Errorf("not deleted: confirm on a terminal or pass --yes")
-				}
-			}
 			r, err := c.ParseReference(ref)
 			if err != nil {
 				return err
+			}
+			m, err := c.Head(cmd.Context(), ref)
+			if errors.Is(err, registry.ErrNotFound) {
+				return fmt.Errorf("%s: not found in the registry (manifold staged rm discards a staged list)", termsafe.String(ref))
+			}
+			if err != nil {
+				return err
+			}
+			d := m.Digest
+			if !yes {
+				// Name exactly what goes, in the registry, before asking.
+				fmt.Fprintf(g.stderr, "this deletes from the registry %s:\n  %s@%s (%s, %d bytes)\n  and every tag of %s that points at it; lists that refer to it are left dangling\n",
+					termsafe.String(r.Context().RegistryStr()), termsafe.String(r.Context().Name()), d, termsafe.String(model.MediaTypeName(m.MediaType)), m.Size, termsafe.String(r.Context().Name()))
+				if st, err := openStageStore(); err == nil {
+					if _, err := loadStaged(st, c, ref); err == nil {
+						fmt.Fprintf(g.stderr, "a staged list %s is kept: it is local, and manifold staged rm discards it\n", termsafe.String(r.Name()))
+					}
+				}
+				if !editConfirm(g, "delete "+termsafe.String(ref)+" from the registry? (manifold staged rm discards a local list instead)") {
+					return fmt.Errorf("not deleted: confirm on a terminal or pass --yes")
+				}
 			}
 			// Delete exactly what was confirmed, even if the tag moves.
 			gone, err := c.Delete(cmd.Context(), r.Context().Digest(d).Name())

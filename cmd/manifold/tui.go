@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,7 +27,12 @@ func init() { rootSetup = setupTUI }
 func setupTUI(g *globals, root *cobra.Command) {
 	root.PersistentFlags().BoolVar(&g.mouse, "mouse", true, "mouse reporting in the TUI (--mouse=false lets the terminal select text everywhere)")
 	root.PersistentFlags().StringVar(&g.theme, "theme", "", "colour theme: dark, light, high-contrast, none, a theme file, or NAME for ~/.config/manifold/themes/NAME.yaml (see themes/README.md); default from the terminal background")
-	root.Args = cobra.MaximumNArgs(1)
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MaximumNArgs(1)(cmd, args); err != nil {
+			return err
+		}
+		return notAMistypedCommand(cmd, args)
+	}
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if !isTerminal(g) {
 			if len(args) == 0 {
@@ -47,6 +53,24 @@ func setupTUI(g *globals, root *cobra.Command) {
 		}
 		return runTUI(cmd.Context(), g, client, start, tuiOptions{})
 	}
+}
+
+// notAMistypedCommand refuses a lone word that is close to a subcommand
+// (manifold anotate) with cobra's "did you mean", before it could be taken
+// for a repository and open the browser. A word with a registry, a tag or a
+// digest in it is a reference.
+func notAMistypedCommand(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 || strings.ContainsAny(args[0], "/:@.") {
+		return nil
+	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		return fmt.Errorf("unknown command %q for %q\n\nDid you mean this?\n\t%s\n\nTo open a repository of that name, give its registry: manifold docker.io/library/%s",
+			args[0], cmd.CommandPath(), strings.Join(s, "\n\t"), args[0])
+	}
+	return nil
 }
 
 type tuiOptions struct {
