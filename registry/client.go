@@ -554,7 +554,11 @@ func (c *Client) Supply(ctx context.Context, t *model.Tree) (*model.Tree, error)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("fetch the supply chain of %s: %w", t.Reference, err)
 	}
-	return model.Build(t.Reference, t.Repository, t.Digest, store)
+	full, err := model.Build(t.Reference, t.Repository, t.Digest, store)
+	if err == nil {
+		full.LeftOut = model.LeftOut(t.Digest, store, plan.MaxChildren)
+	}
+	return full, err
 }
 
 // checkRepoPath refuses repository paths with an empty component
