@@ -203,14 +203,12 @@ func TestFaultSlowHeaders(t *testing.T) {
 	ctx := deadline(t, 20*time.Second)
 	c := e.client(Timeouts{Header: 300 * time.Millisecond})
 	e.proxy.Set(faultproxy.Fault{Kind: faultproxy.SlowHeaders, Match: faultproxy.Manifests, Delay: time.Minute})
-	start := time.Now()
+	// The error names the 300ms header timeout: it fired, not the test's
+	// 20s deadline (no clock needed to tell).
 	_, err := c.Get(ctx, e.ref)
 	wantErr(t, err, "did not answer GET /v2/app/manifests/v1 within 300ms")
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("errors.Is(%v, ErrTimeout) = false", err)
-	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Fatalf("header timeout took %s", took)
 	}
 	e.recovers(ctx, c)
 }
@@ -220,14 +218,10 @@ func TestFaultSlowloris(t *testing.T) {
 	ctx := deadline(t, 20*time.Second)
 	c := e.client(Timeouts{Stall: 300 * time.Millisecond, MinBytes: 256})
 	e.proxy.Set(faultproxy.Fault{Kind: faultproxy.Slowloris, Match: faultproxy.Manifests, Delay: 20 * time.Millisecond})
-	start := time.Now()
 	_, err := c.Get(ctx, e.ref)
 	wantErr(t, err, "stalled while sending GET /v2/app/manifests/v1", "fewer than 256 bytes in 300ms", "connection cut")
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("errors.Is(%v, ErrTimeout) = false", err)
-	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Fatalf("slowloris cut took %s", took)
 	}
 	e.recovers(ctx, c)
 }

@@ -633,10 +633,10 @@ func TestEntryWithoutPlatform(t *testing.T) {
 // serves page k > 1 it waits until the client has printed the names of the
 // pages before: that proves the CLI streams page by page.
 type pagedRegistry struct {
-	inner   http.Handler
-	size    int
-	printed func() int
-	t       *testing.T
+	inner http.Handler
+	size  int
+	out   *lineCounter
+	t     *testing.T
 }
 
 func (p *pagedRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -665,13 +665,8 @@ func (p *pagedRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := 0
 	if last := r.URL.Query().Get("last"); last != "" {
 		start = sort.SearchStrings(names, last) + 1
-		deadline := time.Now().Add(5 * time.Second)
-		for p.printed() < start {
-			if time.Now().After(deadline) {
-				p.t.Errorf("page after %q requested before the %d names before it were printed (%d were)", last, start, p.printed())
-				break
-			}
-			time.Sleep(time.Millisecond)
+		if !p.out.await(start, 5*time.Second) {
+			p.t.Errorf("page after %q requested before the %d names before it were printed (%d were)", last, start, p.out.lines())
 		}
 	}
 	end := min(start+p.size, len(names))
@@ -687,12 +682,42 @@ func (p *pagedRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type lineCounter struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
+	// wrote is closed (and replaced) on every write, for await.
+	wrote chan struct{}
 }
 
 func (c *lineCounter) Write(b []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.wrote != nil {
+		close(c.wrote)
+		c.wrote = nil
+	}
 	return c.buf.Write(b)
+}
+
+// await waits until n lines were written, or timeout; it reports whether
+// they were.
+func (c *lineCounter) await(n int, timeout time.Duration) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		c.mu.Lock()
+		if bytes.Count(c.buf.Bytes(), []byte("\n")) >= n {
+			c.mu.Unlock()
+			return true
+		}
+		if c.wrote == nil {
+			c.wrote = make(chan struct{})
+		}
+		wrote := c.wrote
+		c.mu.Unlock()
+		select {
+		case <-wrote:
+		case <-deadline.C:
+			return false
+		}
+	}
 }
 
 func (c *lineCounter) lines() int {
@@ -705,7 +730,7 @@ func TestTagsAndReposStreamPageByPage(t *testing.T) {
 	readEnv(t)
 	out := &lineCounter{}
 	reg := testregistry.Start(t, testregistry.Options{Wrap: func(next http.Handler) http.Handler {
-		return &pagedRegistry{inner: next, size: 100, printed: out.lines, t: t}
+		return &pagedRegistry{inner: next, size: 100, out: out, t: t}
 	}})
 	host := reg.Host
 
