@@ -674,3 +674,32 @@ func TestManifestLimitIsFourMiB(t *testing.T) {
 		}
 	}
 }
+
+// A HEAD by digest that the registry answers with another digest is not
+// believed: the push asks "is this child already in the target?" by HEAD,
+// and a lying answer would skip copying a child the index then points at.
+func TestHeadByDigestAnsweredWithAnotherDigestFails(t *testing.T) {
+	e := newFaultEnv(t)
+	ctx := deadline(t, 20*time.Second)
+	c := e.client(Timeouts{})
+	m, err := e.index.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := m.Manifests[0].Digest.String()
+	other := []byte(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}`)
+	e.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Body: other, MediaType: "application/vnd.oci.image.manifest.v1+json", Match: faultproxy.Manifests})
+	ref := e.reg.Host + "/app@" + child
+	_, err = c.Head(ctx, ref)
+	var dm *DigestMismatchError
+	if !errors.As(err, &dm) || dm.Want != child || dm.Got == child {
+		t.Fatalf("HEAD %s answered with another digest: %v, want a *DigestMismatchError", ref, err)
+	}
+	if d, err := c.HeadDigest(ctx, ref); err == nil {
+		t.Fatalf("HeadDigest believed the lying registry: %s", d)
+	}
+	e.proxy.Clear()
+	if d, err := c.HeadDigest(ctx, ref); err != nil || d != child {
+		t.Fatalf("after the fault: %s, %v", d, err)
+	}
+}

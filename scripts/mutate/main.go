@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -358,7 +359,8 @@ func run(m mutation, tmp string, timeout time.Duration) outcome {
 		r.status = "killed"
 		var names []string
 		for _, f := range failLine.FindAllSubmatch(out, -1) {
-			if name := string(f[1]); !strings.Contains(name, "/") || len(names) == 0 {
+			// Subtest names can hold registry data (escape sequences).
+			if name := strings.Trim(strconv.Quote(string(f[1])), `"`); !strings.Contains(name, "/") || len(names) == 0 {
 				names = append(names, name)
 			}
 		}
@@ -405,7 +407,7 @@ func uniq(ss []string, max int) []string {
 func firstLines(b []byte, n int) string {
 	var out []string
 	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+		if l = strings.Trim(strconv.Quote(strings.TrimSpace(l)), `"`); l != "" && !strings.HasPrefix(l, "#") {
 			out = append(out, l)
 		}
 		if len(out) == n {
