@@ -29,11 +29,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -65,6 +67,12 @@ func main() {
 	timeout := flag.Duration("timeout", 5*time.Minute, "go test -timeout for each mutant")
 	verbose := flag.Bool("v", false, "print the test output of surviving and broken mutants")
 	flag.Parse()
+
+	// Ctrl-C or a kill stops the go test in flight too (go test passes
+	// the interrupt on to the test binary).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	runCtx = ctx
 
 	ms, err := parse(*file)
 	if err != nil {
@@ -122,6 +130,9 @@ func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "mutate:", err)
 	os.Exit(2)
 }
+
+// runCtx is cancelled on an interrupt.
+var runCtx = context.Background()
 
 var header = regexp.MustCompile(`^=== (\S+)\s*$`)
 
@@ -385,11 +396,17 @@ func goTest(pkg, overlay string, timeout time.Duration) ([]byte, error) {
 		args = append(args, "-overlay", overlay)
 	}
 	args = append(args, "./"+pkg)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout+time.Minute)
+	ctx, cancel := context.WithTimeout(runCtx, timeout+time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	return cmd.CombinedOutput()
+	out, err := cmd.CombinedOutput()
+	if runCtx.Err() != nil {
+		fatal(errors.New("interrupted"))
+	}
+	return out, err
 }
 
 func uniq(ss []string, max int) []string {
