@@ -102,7 +102,13 @@ reference to open its tree. The subcommands are the same features for scripts.`,
 		Version:       version.Get().String(),
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return g.loadSettings(cmd) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		err := g.loadSettings(cmd)
+		if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+			return nil // a bad config file still completes
+		}
+		return err
+	}
 	root.PersistentFlags().StringArrayVar(&g.insecure, "insecure-registry", nil, "reach this registry host over plain HTTP (repeatable; localhost is always plain HTTP)")
 	root.PersistentFlags().StringArrayVar(&g.realms, "allow-token-realm", nil, "let this token server host be on a private address although the registry is not (repeatable; also "+registry.EnvTokenRealms+")")
 	root.PersistentFlags().StringVar(&g.caFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
@@ -116,6 +122,7 @@ reference to open its tree. The subcommands are the same features for scripts.`,
 	if rootSetup != nil {
 		rootSetup(g, root) // the TUI: RunE and --theme (tui.go)
 	}
+	installCompletions(g, root)
 	return root
 }
 
