@@ -13,6 +13,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/manifold-dev/manifold/model"
 )
 
 // TestTreeMouse: a click selects the row under the pointer, a second click
@@ -146,11 +148,12 @@ func TestNoColorEnvironment(t *testing.T) {
 func TestPagesMergeIntoTheSortOrder(t *testing.T) {
 	names := tagNames(5000)
 	names = append(names, "latest", "main", "v2", "1.2.3", "1.2.3-rc.1", "1.2.3") // a duplicate
-	for _, less := range []func(a, b string) bool{nameLess, semverLess} {
+	for _, order := range []model.TagOrder{model.ByName, model.ByVersion} {
+		less := order.Less
 		hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
 		l := hs.m.top().(*tagsPage).list
 		l.Reset()
-		l.SetLess(less)
+		l.SetOrder(order)
 		for i := 0; i < len(names); i += 333 {
 			l.Add(names[i:min(i+333, len(names))])
 			if i == 999 {
@@ -183,11 +186,11 @@ func TestPagesMergeIntoTheSortOrder(t *testing.T) {
 // TestSemverLessAllocatesNothing: the version order is used by sorts of
 // 100,000 tags in Update, so comparing must not allocate.
 func TestSemverLessAllocatesNothing(t *testing.T) {
-	if n := testing.AllocsPerRun(100, func() { semverLess("v1.22.3-rc.1", "1.22.10") }); n != 0 {
-		t.Fatalf("semverLess allocates %v times per call", n)
+	if n := testing.AllocsPerRun(100, func() { model.VersionLess("v1.22.3-rc.1", "1.22.10") }); n != 0 {
+		t.Fatalf("VersionLess allocates %v times per call", n)
 	}
 	// Many parts: the ninth and on are compared as text, not dropped.
-	if semverLess("1.2.3.4.5.6.7.8.9", "1.2.3.4.5.6.7.8.10") == semverLess("1.2.3.4.5.6.7.8.10", "1.2.3.4.5.6.7.8.9") {
+	if model.VersionLess("1.2.3.4.5.6.7.8.9", "1.2.3.4.5.6.7.8.10") == model.VersionLess("1.2.3.4.5.6.7.8.10", "1.2.3.4.5.6.7.8.9") {
 		t.Fatal("versions with nine parts compare equal both ways")
 	}
 }
@@ -288,7 +291,7 @@ func TestWideFooterShowsCopyAndSort(t *testing.T) {
 		wide  []string // in the footer at 200 columns, not at 60
 	}{
 		{"localhost:5000/app:1.0", []string{"y copy ref"}},
-		{"localhost:5000/app", []string{"s sort name/semver", "y copy ref"}},
+		{"localhost:5000/app", []string{"s sort name/version", "y copy ref"}},
 	} {
 		for _, w := range []int{40, 60, 80, 99, 100, 109, 110, 120, 200} {
 			hs := newHarness(t, newFake(), c.start, w, 24)

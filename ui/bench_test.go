@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/model"
 )
 
 // BenchmarkTagListView100k is one View() of a tag list holding 100,000 tags.
@@ -180,7 +182,7 @@ func BenchmarkTagPagesSemver100k(b *testing.B) {
 	names := tagNames(100000)
 	hs := newHarness(b, newFake(), "localhost:5000/app", 120, 40)
 	tp := hs.m.top().(*tagsPage)
-	tp.list.SetLess(semverLess)
+	tp.list.SetOrder(model.ByVersion)
 	b.ReportAllocs()
 	for b.Loop() {
 		tp.list.Reset()

@@ -52,7 +52,7 @@ func DefaultKeyMap() *KeyMap {
 		Filter:      b([]string{"/"}, "/", "filter"),
 		ApplyFilter: b([]string{"enter"}, "enter", "keep filter"),
 		ClearFilter: b([]string{"esc"}, "esc", "clear filter"),
-		Sort:        b([]string{"s"}, "s", "sort name/semver"),
+		Sort:        b([]string{"s"}, "s", "sort name/version"),
 		Raw:         b([]string{"v"}, "v", "raw"),
 		Matrix:      b([]string{"m"}, "m", "resolve"),
 		AddHost:     b([]string{"a"}, "a", "add host"),

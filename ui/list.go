@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -12,6 +12,7 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
 )
 
 // asyncFilterAbove is the list size above which the fuzzy filter runs in a
@@ -25,8 +26,8 @@ type list struct {
 	c      *common
 	pageID int
 
-	names  []string // termsafe'd names, sorted; replaced (not mutated) on change
-	less   func(a, b string) bool
+	sorted *model.SortedNames       // termsafe'd names in the list's order
+	names  []string                 // sorted.Names(): changed in place by Add; Update only
 	extra  func(name string) string // right-hand column, already safe
 	byName map[string]bool
 
@@ -55,7 +56,7 @@ func newList(c *common, pageID int, placeholder string) *list {
 	ti := newInput()
 	ti.Prompt = "/ "
 	ti.Placeholder = placeholder
-	return &list{c: c, pageID: pageID, filter: ti, byName: map[string]bool{}, less: func(a, b string) bool { return a < b }}
+	return &list{c: c, pageID: pageID, filter: ti, byName: map[string]bool{}, sorted: model.NewSortedNames(model.ByName)}
 }
 
 func (l *list) SetSize(w, h int) {
@@ -78,7 +79,8 @@ func (l *list) Selected() string {
 
 // Reset drops every name (for a refresh).
 func (l *list) Reset() {
-	l.names = nil
+	l.sorted.Reset()
+	l.names = l.sorted.Names()
 	l.byName = map[string]bool{}
 	l.visible = nil
 	l.matches = nil
@@ -102,48 +104,33 @@ func (l *list) Add(raw []string) tea.Cmd {
 		l.byName[s] = true
 		add = append(add, s)
 	}
-	// Only the new page is sorted; it is then merged into the sorted names,
-	// so a page costs O(n) and not a sort of everything loaded (100 pages of
-	// 1,000 tags would otherwise sort 100,000 names 100 times in Update).
-	sort.SliceStable(add, func(i, j int) bool { return l.less(add[i], add[j]) })
-	l.names = mergeSorted(l.names, add, l.less)
+	// Only the new page is sorted; it is then merged into the sorted names
+	// (model.SortedNames), so a page costs m·log n and one copy, not a sort
+	// of everything loaded.
+	l.sorted.Add(add)
+	l.names = l.sorted.Names()
 	return l.refilter(cur)
 }
 
-// mergeSorted merges two sorted slices into a new one; on ties a comes first.
-func mergeSorted(a, b []string, less func(x, y string) bool) []string {
-	out := make([]string, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if less(b[j], a[i]) {
-			out = append(out, b[j])
-			j++
-		} else {
-			out = append(out, a[i])
-			i++
-		}
-	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
-}
-
-// SetLess changes the sort order.
-func (l *list) SetLess(less func(a, b string) bool) tea.Cmd {
+// SetOrder changes the sort order.
+func (l *list) SetOrder(o model.TagOrder) tea.Cmd {
 	cur := l.Selected()
-	l.less = less
-	next := append([]string(nil), l.names...)
-	sort.SliceStable(next, func(i, j int) bool { return less(next[i], next[j]) })
-	l.names = next
+	l.sorted.SetOrder(o)
+	l.names = l.sorted.Names()
 	return l.refilter(cur)
 }
 
 func (l *list) refilter(keep string) tea.Cmd {
 	l.filterGen++
 	if l.pattern == "" {
-		if len(l.visible) != len(l.names) {
-			l.visible = make([]int, len(l.names))
+		// Every name, in order: extend the identity (it is one
+		// already when no filter ran since).
+		from := len(l.visible)
+		if l.matches != nil || from > len(l.names) {
+			from = 0
 		}
-		for i := range l.visible {
+		l.visible = slices.Grow(l.visible[:0], len(l.names))[:len(l.names)]
+		for i := from; i < len(l.visible); i++ {
 			l.visible[i] = i
 		}
 		l.matches = nil
@@ -151,7 +138,8 @@ func (l *list) refilter(keep string) tea.Cmd {
 		return nil
 	}
 	if len(l.names) > asyncFilterAbove {
-		names, pattern, gen, page := l.names, l.pattern, l.filterGen, l.pageID
+		// A copy: the next page is merged into l.names in place.
+		names, pattern, gen, page := slices.Clone(l.names), l.pattern, l.filterGen, l.pageID
 		return func() tea.Msg {
 			v, m := runFilter(pattern, names)
 			return filterMsg{page: page, gen: gen, visible: v, matches: m}
@@ -175,7 +163,11 @@ func runFilter(pattern string, names []string) ([]int, map[int][]int) {
 
 // keep puts the cursor back on name, if it is still shown.
 func (l *list) keep(name string) {
-	if name != "" {
+	if name != "" && l.pattern == "" {
+		if i := l.sorted.Find(name); i >= 0 {
+			l.cursor = i
+		}
+	} else if name != "" {
 		for i, idx := range l.visible {
 			if l.names[idx] == name {
 				l.cursor = i

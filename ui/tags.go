@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 )
 
@@ -311,11 +312,11 @@ func (p *tagsPage) Keys() []Key {
 
 func (p *tagsPage) toggleSort(tea.KeyPressMsg) tea.Cmd {
 	p.semver = !p.semver
-	less := nameLess
+	order := model.ByName
 	if p.semver {
-		less = semverLess
+		order = model.ByVersion
 	}
-	cmd := p.list.SetLess(less)
+	cmd := p.list.SetOrder(order)
 	p.list.cursor, p.list.offset = 0, 0 // a new order starts at its top
 	return tea.Batch(cmd, p.scheduleDigests())
 }

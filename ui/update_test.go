@@ -88,8 +88,8 @@ func TestSemverLess(t *testing.T) {
 		{"3.20-alpine", "3.20", false},
 	}
 	for _, c := range cases {
-		if got := semverLess(c.a, c.b); got != c.less {
-			t.Errorf("semverLess(%q, %q) = %v", c.a, c.b, got)
+		if got := model.VersionLess(c.a, c.b); got != c.less {
+			t.Errorf("VersionLess(%q, %q) = %v", c.a, c.b, got)
 		}
 	}
 }

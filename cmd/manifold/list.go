@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 
 	fmtpkg "github.com/manifold-dev/manifold/internal/format"
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 )
 
@@ -121,12 +121,14 @@ By default tags come in the registry's order and each page is printed as it
 arrives, so a pipe sees the first tags at once (distribution returns them
 sorted by name; some registries, such as distribution 2.8, do not sort).
 --sort reads every page first, then prints:
-  name    byte order, as sort(1) with LC_ALL=C
-  semver  version order, oldest first, as sort -V: 1.9 before 1.10,
-          1.2.0-rc.1 before 1.2.0, a leading v ignored; tags that are not
-          versions (latest, main) come first, by name`,
+  name     byte order, as sort(1) with LC_ALL=C
+  version  newest version first, the order of the browser's s key: 1.10
+           before 1.9, 2.0.0 before 2.0.0-rc.1 (a release before its
+           pre-releases and suffixed variants), a leading v ignored; tags
+           that are not versions (latest, main) after, by name ("semver" is
+           accepted for version)`,
 		Example: `  manifold tags localhost:5000/app
-  manifold tags localhost:5000/app --sort semver | tail -n 1
+  manifold tags localhost:5000/app --sort version | head -n 1
   manifold tags docker.io/library/alpine --sort name
   manifold tags localhost:5000/app --format '{{.reference}}' | xargs -n1 manifold platforms`,
 		Args: cobra.ExactArgs(1),
@@ -134,15 +136,15 @@ sorted by name; some registries, such as distribution 2.8, do not sort).
 			if err := ff.parse("", ""); err != nil {
 				return err
 			}
-			var less func(a, b string) bool
+			var sorted *model.SortedNames
 			switch sortBy {
 			case "", "none":
 			case "name":
-				less = func(a, b string) bool { return a < b }
-			case "semver":
-				less = versionLess
+				sorted = model.NewSortedNames(model.ByName)
+			case "version", "semver":
+				sorted = model.NewSortedNames(model.ByVersion)
 			default:
-				return &exitError{code: 1, msg: "unknown --sort " + strconv.Quote(sortBy) + ": use none, name or semver"}
+				return &exitError{code: 1, msg: "unknown --sort " + strconv.Quote(sortBy) + ": use none, name or version"}
 			}
 			c, err := g.client()
 			if err != nil {
@@ -151,17 +153,15 @@ sorted by name; some registries, such as distribution 2.8, do not sort).
 			out := &namesOut{w: bufio.NewWriter(g.stdout), ff: ff, row: func(n string) any {
 				return tagRow{Name: n, Repository: args[0], Reference: args[0] + ":" + n}
 			}}
-			var all []string
 			err = c.Tags(cmd.Context(), args[0], func(p registry.Page) error {
-				if less != nil {
-					all = append(all, p.Names...)
+				if sorted != nil {
+					sorted.Add(p.Names)
 					return nil
 				}
 				return out.write(p.Names)
 			})
-			if err == nil && less != nil {
-				sort.SliceStable(all, func(i, j int) bool { return less(all[i], all[j]) })
-				err = out.write(all)
+			if err == nil && sorted != nil {
+				err = out.write(sorted.Names())
 			}
 			if ferr := out.flush(); err == nil {
 				err = ferr
@@ -169,7 +169,7 @@ sorted by name; some registries, such as distribution 2.8, do not sort).
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&sortBy, "sort", "none", "order: none (registry order, streamed), name or semver")
+	cmd.Flags().StringVar(&sortBy, "sort", "none", "order: none (registry order, streamed), name or version (newest first)")
 	ff = addFormatFlag(cmd, "one row a tag: "+fmtpkg.Fields(tagRow{}))
 	return cmd
 }
@@ -183,69 +183,4 @@ func writeNames(w *bufio.Writer, names []string) error {
 		}
 	}
 	return w.Flush()
-}
-
-// tagVersion is a tag read as a version: v1.2.3-rc.1 → [1 2 3], "-rc.1".
-type tagVersion struct {
-	nums []uint64
-	rest string
-}
-
-func parseTagVersion(tag string) (tagVersion, bool) {
-	s := strings.TrimPrefix(strings.TrimPrefix(tag, "v"), "V")
-	var v tagVersion
-	for {
-		i := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == 0 {
-			break
-		}
-		n, err := strconv.ParseUint(s[:i], 10, 64)
-		if err != nil {
-			return tagVersion{}, false
-		}
-		v.nums = append(v.nums, n)
-		s = s[i:]
-		if len(s) > 1 && s[0] == '.' && s[1] >= '0' && s[1] <= '9' {
-			s = s[1:]
-			continue
-		}
-		break
-	}
-	v.rest = s
-	return v, len(v.nums) > 0
-}
-
-// versionLess orders tags as sort -V would, oldest first; non-versions
-// first, by name.
-func versionLess(a, b string) bool {
-	va, oka := parseTagVersion(a)
-	vb, okb := parseTagVersion(b)
-	if oka != okb {
-		return !oka
-	}
-	if !oka {
-		return a < b
-	}
-	for i := 0; i < len(va.nums) || i < len(vb.nums); i++ {
-		if i >= len(va.nums) {
-			return true // 1.2 before 1.2.1
-		}
-		if i >= len(vb.nums) {
-			return false
-		}
-		if va.nums[i] != vb.nums[i] {
-			return va.nums[i] < vb.nums[i]
-		}
-	}
-	// Same numbers: pre-releases and suffixed variants before the release.
-	if (va.rest == "") != (vb.rest == "") {
-		return va.rest != ""
-	}
-	if va.rest != vb.rest {
-		return va.rest < vb.rest
-	}
-	return a < b
 }

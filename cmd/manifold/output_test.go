@@ -40,24 +40,6 @@ func TestHumanSize(t *testing.T) {
 	}
 }
 
-func TestVersionLess(t *testing.T) {
-	in := []string{"v2", "1.10", "latest", "1.9.1", "1.9", "v1.9.1-rc.1", "1.9.1-alpine", "main", "18446744073709551616"}
-	want := []string{"18446744073709551616", "latest", "main", "1.9", "1.9.1-alpine", "v1.9.1-rc.1", "1.9.1", "1.10", "v2"}
-	got := append([]string(nil), in...)
-	sortStable(got, versionLess)
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("version order = %v, want %v", got, want)
-	}
-}
-
-func sortStable(s []string, less func(a, b string) bool) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && less(s[j], s[j-1]); j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-}
-
 // FuzzJSONTerminalSafe: whatever JSON goes in, what comes out means the same
 // to a JSON reader and holds no rune a terminal would act on.
 func FuzzJSONTerminalSafe(f *testing.F) {

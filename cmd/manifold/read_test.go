@@ -569,10 +569,13 @@ func TestReposAndTags(t *testing.T) {
 	if got := mustRun(t, "tags", host+"/app", "--sort", "name"); got != "1.9\nlatest\nmain\nv1.10.0\nv1.2\nv1.2.0\nv1.2.0-rc.1\n" {
 		t.Errorf("tags --sort name = %q", got)
 	}
-	if got := mustRun(t, "tags", host+"/app", "--sort", "semver"); got != "latest\nmain\nv1.2\nv1.2.0-rc.1\nv1.2.0\n1.9\nv1.10.0\n" {
-		t.Errorf("tags --sort semver = %q", got)
+	// Newest first, the browser's order; "semver" is the old name.
+	for _, by := range []string{"version", "semver"} {
+		if got := mustRun(t, "tags", host+"/app", "--sort", by); got != "v1.10.0\n1.9\nv1.2.0\nv1.2.0-rc.1\nv1.2\nlatest\nmain\n" {
+			t.Errorf("tags --sort %s = %q", by, got)
+		}
 	}
-	if code, _, errs := runCLI("tags", host+"/app", "--sort", "date"); code != 1 || !strings.Contains(errs, "semver") {
+	if code, _, errs := runCLI("tags", host+"/app", "--sort", "date"); code != 1 || !strings.Contains(errs, "version") {
 		t.Errorf("--sort date: %d %q", code, errs)
 	}
 	if code, out, errs := runCLI("tags", host+"/nope"); code != 1 || out != "" || !strings.Contains(errs, host+"/nope") {
