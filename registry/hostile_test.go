@@ -543,3 +543,23 @@ func TestHostileCacheBounded(t *testing.T) {
 		t.Fatalf("prune --all: removed %d, %v, %d bytes left", removed, err, dirSize(t, dir))
 	}
 }
+
+// A token endpoint whose answer is a gzip bomb: refused at the token limit,
+// counted after inflating.
+func TestHostileTokenBomb(t *testing.T) {
+	s := &hostile.Server{TokenBomb: 1 << 30, Tags: []string{"v1"}}
+	host := s.Start(t)
+	c := hostileClient(t)
+	var err error
+	grew := peakHeap(t, func() { _, err = listAll(deadline(t, time.Minute), c, false, host+"/app") })
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want too large", err)
+	}
+	wantErr(t, err, "token response", "limit")
+	if s.BytesSent() == 0 {
+		t.Fatal("the token bomb was never sent")
+	}
+	if grew > 64<<20 {
+		t.Fatalf("heap grew %d MiB on a token bomb", grew>>20)
+	}
+}

@@ -63,6 +63,10 @@ type Server struct {
 	NoHeadDigest bool
 	// ErrorBody, when set, is the JSON error body of a 404.
 	ErrorBody []byte
+	// TokenBomb, when > 0, puts bearer auth in front of everything, whose
+	// token endpoint (/token on the same host) answers with a gzip body
+	// inflating to TokenBomb bytes.
+	TokenBomb int64
 
 	requests atomic.Int64
 	bytes    atomic.Int64
@@ -121,6 +125,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
 	p := r.URL.Path
+	if s.TokenBomb > 0 {
+		if p == "/token" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Encoding", "gzip")
+			w.WriteHeader(http.StatusOK)
+			for _, m := range bomb(`{"token":"`, s.TokenBomb) {
+				if !s.write(w, m) {
+					return
+				}
+			}
+			return
+		}
+		if r.Header.Get("Authorization") == "" {
+			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="http://%s/token",service="hostile"`, r.Host))
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+	}
 	switch {
 	case p == "/v2/" || p == "/v2":
 		w.WriteHeader(http.StatusOK)
