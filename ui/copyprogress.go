@@ -132,12 +132,12 @@ func (p *CopyProgress) View(width int) string {
 		}
 		bb := p.active[d]
 		label := fmt.Sprintf("  %s %s ", bb.action, shortDigest(bb.digest))
-		small := progress.New(progress.WithWidth(max(min(width-lipgloss.Width(label)-12, 40), 10)), progress.WithoutPercentage(), progress.WithDefaultBlend())
+		small := progress.New(progress.WithWidth(max(min(width-lipgloss.Width(label)-22, 40), 10)), progress.WithoutPercentage(), progress.WithDefaultBlend())
 		frac := 1.0
 		if bb.size > 0 {
 			frac = min(float64(bb.bytes)/float64(bb.size), 1)
 		}
-		b.WriteString("\n" + label + small.ViewAs(frac) + " " + humanSize(bb.bytes))
+		b.WriteString("\n" + label + small.ViewAs(frac) + " " + humanSize(bb.bytes) + " / " + humanSize(bb.size))
 	}
 	return b.String()
 }
