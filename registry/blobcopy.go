@@ -11,11 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/manifold-dev/manifold/model"
 )
@@ -117,46 +114,30 @@ func (v *verifyReader) Read(p []byte) (int, error) {
 
 func (v *verifyReader) Close() error { return v.body.Close() }
 
-// Writer writes blobs and manifests into one repository.
+// Writer writes blobs and manifests into one repository. Its requests go
+// through the client's handshake (handshake.go) like every other: it asks
+// for push scope on the repository, and for a mount also pull on the
+// source repository, in the same token.
 type Writer struct {
 	c    *Client
 	repo name.Repository
 	rt   http.RoundTripper
-
-	mu      sync.Mutex
-	mounted map[string]bool // source repositories in the token's scope
 }
 
-// Writer sets up writes to repository: one handshake with push scope on it,
-// and pull scope on each repository in mountFrom (same registry only).
+// Writer sets up writes to repository. mountFrom names the repositories
+// blobs will be mounted from; the handshake works the scopes out from each
+// request, so it is only checked here.
 func (c *Client) Writer(ctx context.Context, repository string, mountFrom ...string) (*Writer, error) {
 	repo, err := c.ParseRepository(repository)
 	if err != nil {
 		return nil, err
 	}
-	auth, err := authn.Resolve(ctx, c.opts.Keychain, repo)
-	if err != nil {
-		return nil, fmt.Errorf("credentials for %s: %w", repo.RegistryStr(), err)
-	}
-	scopes := []string{repo.Scope(transport.PushScope)}
-	w := &Writer{c: c, repo: repo, mounted: map[string]bool{}}
 	for _, from := range mountFrom {
-		src, err := c.ParseRepository(from)
-		if err != nil {
+		if _, err := c.ParseRepository(from); err != nil {
 			return nil, err
 		}
-		if src.RegistryStr() == repo.RegistryStr() && src.Name() != repo.Name() && !w.mounted[src.Name()] {
-			w.mounted[src.Name()] = true
-			scopes = append(scopes, src.Scope(transport.PullScope))
-		}
 	}
-	rt := transport.NewUserAgent(c.opts.Transport, c.opts.UserAgent)
-	t, err := transport.NewWithContext(ctx, repo.Registry, auth, rt, scopes)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s for writing: %w%s", repo.RegistryStr(), err, networkHint(err, repo.RegistryStr()))
-	}
-	w.rt = t
-	return w, nil
+	return &Writer{c: c, repo: repo, rt: c.hs}, nil
 }
 
 // Repository is the repository the writer writes to.

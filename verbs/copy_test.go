@@ -544,3 +544,82 @@ func mustPlatform(t *testing.T, s string) model.Platform {
 	}
 	return p
 }
+
+// Two registries with token auth and different credentials: the copy asks
+// each token server for its own scopes, and a mount inside one registry
+// gets pull on the source repository in the same token as the push.
+func TestCopyBetweenTokenRegistriesWithTheirOwnCredentials(t *testing.T) {
+	plain := testregistry.Start(t, testregistry.Options{})
+	f := seedEleven(t, plain.Host)
+	src := testregistry.Start(t, testregistry.Options{Token: &testregistry.TokenAuth{Users: map[string]string{"alice": "a-pass"}}})
+	var up uploads
+	dst := testregistry.Start(t, testregistry.Options{Wrap: up.wrap, Token: &testregistry.TokenAuth{Users: map[string]string{"bob": "b-pass"}}})
+	kc := staticKeychain{src.Host: {Username: "alice", Password: "a-pass"}, dst.Host: {Username: "bob", Password: "b-pass"}}
+	ctx := context.Background()
+	copyTo := func(c *registry.Client, from, to string) *CopyPlan {
+		t.Helper()
+		plan, err := PlanCopy(ctx, c, from, to, CopyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Copy(ctx, c, plan, 4, nil); err != nil {
+			t.Fatalf("copy %s to %s: %v", from, to, err)
+		}
+		return plan
+	}
+	copyTo(newClient(t, nil, kc), f.Ref(plain.Host), src.Ref("app/eleven:v1"))
+	src.Tokens.Reset()
+	dst.Tokens.Reset()
+
+	c := newClient(t, nil, kc)
+	plan := copyTo(c, src.Ref("app/eleven:v1"), dst.Ref("mirror/eleven:v1"))
+	if plan.Digest != f.Digest {
+		t.Fatalf("digest %s after two copies, want %s", plan.Digest, f.Digest)
+	}
+	for _, r := range src.Tokens.Requests() {
+		if r.User != "alice" || r.Status != http.StatusOK {
+			t.Errorf("source token request %+v: want alice's, granted", r)
+		}
+		for _, s := range r.Scopes {
+			if strings.Contains(s, "push") {
+				t.Errorf("the source was asked for %s: a copy only reads it", s)
+			}
+		}
+	}
+	pushed := false
+	for _, r := range dst.Tokens.Requests() {
+		if r.User != "bob" || r.Status != http.StatusOK {
+			t.Errorf("target token request %+v: want bob's, granted", r)
+		}
+		for _, s := range r.Scopes {
+			pushed = pushed || s == "repository:mirror/eleven:pull,push"
+		}
+	}
+	if !pushed {
+		t.Errorf("no push token for the target: %+v", dst.Tokens.Requests())
+	}
+	t.Logf("token requests: source %d, target %d", len(src.Tokens.Requests()), len(dst.Tokens.Requests()))
+
+	// Within the target registry: mounts, with pull on the source
+	// repository in the push token.
+	dst.Tokens.Reset()
+	up.reset()
+	promoted := copyTo(c, dst.Ref("mirror/eleven:v1"), dst.Ref("prod/eleven:v1"))
+	if tot := promoted.Totals(); tot.Mount == 0 || tot.Copy != 0 {
+		t.Fatalf("promotion plan %+v: want mounts", tot)
+	}
+	if done, mounted, _ := up.counts(); len(done) != 0 || len(mounted) != promoted.Totals().Mount {
+		t.Fatalf("promotion: %d uploads, %d mounts (planned %d)", len(done), len(mounted), promoted.Totals().Mount)
+	}
+	both := false
+	for _, r := range dst.Tokens.Requests() {
+		has := map[string]bool{}
+		for _, s := range r.Granted {
+			has[s] = true
+		}
+		both = both || (has["repository:prod/eleven:pull,push"] || has["repository:prod/eleven:push,pull"]) && has["repository:mirror/eleven:pull"]
+	}
+	if !both {
+		t.Errorf("no token granted push on prod/eleven with pull on mirror/eleven: %+v", dst.Tokens.Requests())
+	}
+}
