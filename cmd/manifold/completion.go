@@ -30,7 +30,7 @@ const (
 // documented there is offered too.
 var flagValueWords = map[string]bool{
 	"table": true, "json": true, "raw": true, "text": true, "junit": true, "yaml": true,
-	"none": true, "name": true, "semver": true,
+	"none": true, "name": true, "version": true,
 }
 
 var wordRE = regexp.MustCompile(`[a-z]+`)

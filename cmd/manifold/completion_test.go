@@ -48,7 +48,7 @@ func TestCompletionKnowsThings(t *testing.T) {
 	if w, _ := complete(t, "resolve", fx.ref, "-o", ""); strings.Join(w, ",") != "text,json" {
 		t.Errorf("resolve -o: %v", w)
 	}
-	if w, _ := complete(t, "tags", host+"/app", "--sort", ""); strings.Join(w, ",") != "none,name,semver" {
+	if w, _ := complete(t, "tags", host+"/app", "--sort", ""); strings.Join(w, ",") != "none,name,version" {
 		t.Errorf("tags --sort: %v", w)
 	}
 	if w, _ := complete(t, "inspect", fx.ref, "--format", ""); !has(w, "json", "table") {
