@@ -70,6 +70,57 @@ func objectFields(raw []byte) ([]jsonField, error) {
 	return out, nil
 }
 
+// hasDuplicateKeys reports whether any object in raw, at any depth, names a
+// key twice. Clients disagree on which one wins, so such bytes are never
+// written back as read: manifold writes the value it shows.
+func hasDuplicateKeys(raw []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		expect bool // the next token in an object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.expect {
+			if k, ok := tok.(string); ok {
+				if top.keys[k] {
+					return true
+				}
+				top.keys[k] = true
+				top.expect = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, expect: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+		if len(stack) == 0 {
+			return false // a whole value was read
+		}
+		if t := stack[len(stack)-1]; t.object {
+			t.expect = true
+		}
+	}
+}
+
 // writeObject writes fields as a compact JSON object.
 func writeObject(b *bytes.Buffer, fields []jsonField) error {
 	b.WriteByte('{')
@@ -175,7 +226,7 @@ func (e StagedEntry) descriptorJSON(b *bytes.Buffer, docker bool, mt string) err
 			drops = drops || docker && dockerDrops[f.Key]
 		}
 		sameFormat := e.DescriptorIn == "" || e.DescriptorIn == mt
-		if !drops && sameFormat && reflect.DeepEqual(was, m) {
+		if !drops && sameFormat && reflect.DeepEqual(was, m) && !hasDuplicateKeys(e.Descriptor) {
 			return json.Compact(b, e.Descriptor)
 		}
 	}
@@ -191,7 +242,7 @@ func (e StagedEntry) descriptorJSON(b *bytes.Buffer, docker bool, mt string) err
 		if err != nil {
 			return
 		}
-		if o, ok := origVal[k]; ok && sameJSONValue(o, raw, v) {
+		if o, ok := origVal[k]; ok && sameJSONValue(o, raw, v) && !hasDuplicateKeys(o) {
 			raw = o
 		}
 		known[k] = raw

@@ -311,3 +311,73 @@ func TestAmendedDockerListAsOCIFollowsTheSpecOrder(t *testing.T) {
 		t.Fatalf("as OCI:\n%s\nwant entry %s", compact(t, got), want)
 	}
 }
+
+// FuzzStagedFromIndexRenders: whatever index a registry serves, staging it
+// unchanged renders JSON that keeps every descriptor's digest, in order, and
+// never panics.
+func FuzzStagedFromIndexRenders(f *testing.F) {
+	fx := newFxStore(f)
+	raw, _ := podmanIndex(fx)
+	f.Add(raw)
+	f.Add([]byte(`{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json","manifests":[{"mediaType":"a","size":1,"digest":"` + hexDigest(1) + `","platform":{"os":"linux","architecture":"amd64"},"urls":null}],"x":{"y":[1,{"z":null}]}}`))
+	f.Add([]byte(`{"schemaVersion":2,"manifests":[{"digest":"` + hexDigest(2) + `","size":3,"annotations":{},"platform":null,"k":"v","k":"w"}],"subject":null,"annotations":{"b":"1","a":"2"}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		mt := DetectMediaType("", raw)
+		if !IsIndexMediaType(mt) {
+			return
+		}
+		s := Store{}
+		d := fxDigest(raw)
+		s[d] = Content{MediaType: mt, Raw: raw}
+		tree, err := Build("r/app:1", "r/app", d, s)
+		if err != nil {
+			return
+		}
+		l, err := StagedFromTree("r/app:1", "r/app:1", tree)
+		if err != nil {
+			return
+		}
+		out, _, err := l.Render()
+		if err != nil {
+			return // e.g. a size that is not positive: refused, not pushed
+		}
+		var back struct {
+			Manifests []struct {
+				Digest string `json:"digest"`
+			} `json:"manifests"`
+		}
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("rendered JSON does not parse: %v\n%s", err, out)
+		}
+		if len(back.Manifests) != len(tree.Entries) {
+			t.Fatalf("%d entries rendered of %d", len(back.Manifests), len(tree.Entries))
+		}
+		for i, e := range tree.Entries {
+			if back.Manifests[i].Digest != e.Digest {
+				t.Fatalf("entry %d: %s rendered as %s", i, e.Digest, back.Manifests[i].Digest)
+			}
+		}
+	})
+}
+
+func TestDuplicateKeysAreNeverWrittenBack(t *testing.T) {
+	for raw, want := range map[string]bool{
+		`{"a":1,"b":2}`:                     false,
+		`{"a":1,"a":2}`:                     true,
+		`{"a":{"x":1,"x":2}}`:               true,
+		`{"a":[{"x":1},{"x":2}],"b":{}}`:    false,
+		`{"a":[{"x":1,"y":{"x":1}}],"x":1}`: false,
+		`[{"k":1},{"k":2,"k":3}]`:           true,
+	} {
+		if got := hasDuplicateKeys([]byte(raw)); got != want {
+			t.Errorf("%s: %v, want %v", raw, got, want)
+		}
+	}
+	e := StagedEntry{Digest: hexDigest(2), MediaType: MediaTypeOCIManifest, Size: 3,
+		Descriptor: json.RawMessage(`{"mediaType":"` + MediaTypeOCIManifest + `","digest":"` + hexDigest(1) + `","digest":"` + hexDigest(2) + `","size":3}`)}
+	l := &StagedList{MediaType: MediaTypeOCIIndex, Entries: []StagedEntry{e}}
+	got, _, _ := l.Render()
+	if strings.Count(string(got), `"digest"`) != 1 || !strings.Contains(string(got), hexDigest(2)) {
+		t.Fatalf("a descriptor with two digests was written back:\n%s", got)
+	}
+}
