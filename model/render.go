@@ -364,7 +364,7 @@ func (l *StagedList) Render() (raw []byte, digest string, err error) {
 		}
 		// Unchanged annotations keep the order they were read in.
 		for _, f := range extra {
-			if f.Key == "annotations" && sameJSONValue(f.Value, a, l.Annotations) {
+			if f.Key == "annotations" && sameJSONValue(f.Value, a, l.Annotations) && !hasDuplicateKeys(f.Value) {
 				var c bytes.Buffer
 				if json.Compact(&c, f.Value) == nil {
 					a = c.Bytes()
