@@ -381,3 +381,23 @@ func TestDuplicateKeysAreNeverWrittenBack(t *testing.T) {
 		t.Fatalf("a descriptor with two digests was written back:\n%s", got)
 	}
 }
+
+// TestNestedEntryKeepsItsDescriptor: an entry of a nested index, staged on
+// its own, keeps the fields manifold does not model.
+func TestNestedEntryKeepsItsDescriptor(t *testing.T) {
+	f := newFxStore(t)
+	amd := f.img(MediaTypeOCIManifest, "linux/amd64")
+	inner := `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"` + amd.MediaType +
+		`","digest":"` + amd.Digest + `","size":` + fmt.Sprint(amd.Size) + `,"urls":["https://m.example/a"],"platform":{"architecture":"amd64","os":"linux"}}]}`
+	in := f.putRaw(MediaTypeOCIIndex, []byte(inner))
+	root := f.index(MediaTypeOCIIndex, nil, in)
+	tree := mustBuild(t, root, f.s)
+	child := tree.Entries[0].Children[0]
+	e := EntryFromTreeEntry(tree, child)
+	if !strings.Contains(string(e.Descriptor), "m.example") || e.DescriptorIn != MediaTypeOCIIndex {
+		t.Fatalf("nested entry: %s %q", e.Descriptor, e.DescriptorIn)
+	}
+	if top := EntryFromTreeEntry(tree, tree.Entries[0]); len(top.Descriptor) == 0 {
+		t.Fatal("top-level entry lost its descriptor")
+	}
+}

@@ -210,6 +210,30 @@ func EntryFromIndexEntry(repository string, ie *Entry) StagedEntry {
 	return entryFromIndexEntry(repository, ie, nil, "")
 }
 
+// EntryFromTreeEntry makes a staged entry of any entry of t, one of a
+// nested index included, keeping its descriptor as written in the index
+// that holds it.
+func EntryFromTreeEntry(t *Tree, e *Entry) StagedEntry {
+	var find func(raw []byte, mt string, es []*Entry) (json.RawMessage, string, bool)
+	find = func(raw []byte, mt string, es []*Entry) (json.RawMessage, string, bool) {
+		raws := rawDescriptors(raw)
+		for i, x := range es {
+			if x == e {
+				if len(raws) == len(es) {
+					return raws[i], mt, true
+				}
+				return nil, "", true
+			}
+			if r, in, ok := find(x.NestedRaw, x.MediaType, x.Children); ok {
+				return r, in, true
+			}
+		}
+		return nil, "", false
+	}
+	raw, in, _ := find(t.Raw, t.MediaType, t.Entries)
+	return entryFromIndexEntry(t.Repository, e, raw, in)
+}
+
 // entryFromIndexEntry is EntryFromIndexEntry keeping the descriptor as it
 // was written in the index (raw), so its unmodelled fields survive.
 func entryFromIndexEntry(repository string, ie *Entry, raw json.RawMessage, from string) StagedEntry {

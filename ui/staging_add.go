@@ -120,7 +120,7 @@ func stageEntries(ref string, t *model.Tree, e *model.Entry) ([]model.StagedEntr
 	out := model.ExpandIndex(t, func(x *model.Entry) bool { return x.Digest == want })
 	if len(out) == 0 {
 		// An entry of a nested index: stage it alone.
-		out = []model.StagedEntry{model.EntryFromIndexEntry(t.Repository, e)}
+		out = []model.StagedEntry{model.EntryFromTreeEntry(t, e)}
 	}
 	return out, nil
 }
