@@ -163,3 +163,11 @@ type History struct {
 func (c *Config) Platform() Platform {
 	return Platform{OS: c.OS, Architecture: c.Architecture, Variant: c.Variant, OSVersion: c.OSVersion, OSFeatures: c.OSFeatures}
 }
+
+// TagSeen is one digest a tag was seen pointing at, locally recorded:
+// first and last when manifold saw it there.
+type TagSeen struct {
+	Digest string    `json:"digest"`
+	First  time.Time `json:"first"`
+	Last   time.Time `json:"last"`
+}

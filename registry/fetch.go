@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 
@@ -125,6 +126,9 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 		if ctype == model.MediaTypeSchema1 || ctype == model.MediaTypeSchema1Signed {
 			return nil, fmt.Errorf("%s: %w", what, model.ErrSchema1)
 		}
+		if !byDigest {
+			c.cache.recordTag(ref.String(), want, time.Now())
+		}
 		return &fetched{digest: want, mediaType: ctype, size: resp.ContentLength}, nil
 	}
 	raw, err := readLimited(resp.Body, limit, what)
@@ -138,6 +142,9 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 	mt := model.DetectMediaType(ctype, raw)
 	if mt == model.MediaTypeSchema1 || mt == model.MediaTypeSchema1Signed {
 		return nil, fmt.Errorf("%s: %w", what, model.ErrSchema1)
+	}
+	if !byDigest {
+		c.cache.recordTag(ref.String(), got, time.Now())
 	}
 	return &fetched{digest: got, mediaType: mt, size: int64(len(raw)), raw: raw}, nil
 }

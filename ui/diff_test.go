@@ -136,7 +136,59 @@ func TestTreeShowsSharedBytes(t *testing.T) {
 		t.Fatal("fixture shares nothing")
 	}
 	s := hs.screen()
-	if !strings.Contains(s, humanSize(shared)+" shared") || !strings.Contains(s, humanSize(r.UniqueBytes)+" unique") {
+	if !strings.Contains(s, humanSize(shared)+" shared") || !strings.Contains(s, humanSize(r.UniqueBytes)+" unique, "+humanSize(r.SumBytes-r.UniqueBytes)+" shared") {
 		t.Errorf("tree lacks the shared bytes %s or the unique total %s:\n%s", humanSize(shared), humanSize(r.UniqueBytes), s)
+	}
+}
+
+// An open tree notices that its tag moved, on refresh (r) or while w
+// watches it, and D then shows the diff of before and now.
+func TestTreeNoticesItsTagMoved(t *testing.T) {
+	f := newFake()
+	before := f.trees["localhost:5000/app:1.0"]
+	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
+	tp := hs.m.top().(*treePage)
+	hs.keys("r")
+	if strings.Contains(hs.screen(), "moved") || hs.m.c.mark != "" {
+		t.Fatalf("an unchanged tag reported moved:\n%s", hs.screen())
+	}
+	f.mu.Lock()
+	f.trees["localhost:5000/app:1.0"] = testTree(3)
+	f.trees["localhost:5000/app@"+before.Digest] = before
+	f.mu.Unlock()
+	hs.keys("r")
+	if !strings.Contains(hs.screen(), "moved: "+shortDigest(before.Digest)) || hs.m.c.mark != "localhost:5000/app@"+before.Digest {
+		t.Fatalf("move not noticed (mark %q):\n%s", hs.m.c.mark, hs.screen())
+	}
+	hs.keys("D")
+	dp, ok := hs.m.top().(*diffPage)
+	if !ok || dp.from != "localhost:5000/app@"+before.Digest || dp.to != "localhost:5000/app:1.0" || dp.diff == nil {
+		t.Fatalf("D after a move: %v %+v", ok, dp)
+	}
+	if _, rm, _, _ := dp.diff.Counts(); rm != 2 {
+		t.Errorf("diff of before and now: %d removed", rm)
+	}
+	hs.keys("esc")
+
+	// w: the timer refreshes; a move between ticks is noticed the same way.
+	hs.keys("w")
+	if !tp.watching || !strings.Contains(hs.screen(), "watching") {
+		t.Fatalf("w did not start watching:\n%s", hs.screen())
+	}
+	now := f.trees["localhost:5000/app:1.0"]
+	f.mu.Lock()
+	f.trees["localhost:5000/app:1.0"] = before
+	f.mu.Unlock()
+	hs.send(watchTickMsg{page: tp.id, seq: tp.watchSeq - 1}) // a stale timer: ignored
+	if tp.tree.Digest != now.Digest {
+		t.Fatal("a stale tick refreshed")
+	}
+	hs.send(watchTickMsg{page: tp.id, seq: tp.watchSeq})
+	if tp.tree.Digest != before.Digest || hs.m.c.mark != "localhost:5000/app@"+now.Digest {
+		t.Fatalf("tick did not notice the move:\n%s", hs.screen())
+	}
+	hs.keys("w")
+	if tp.watching {
+		t.Error("w did not stop watching")
 	}
 }

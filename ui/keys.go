@@ -18,7 +18,9 @@ type KeyMap struct {
 	// Mark marks the tag or entry under the cursor; DiffMarked opens the
 	// diff of the mark against the one under the cursor.
 	Mark, DiffMarked, ChangesOnly, SwapSides key.Binding
-	Submit, Cancel, NextField                key.Binding
+	// Watch refreshes a tree on an interval, to notice its tag move.
+	Watch                     key.Binding
+	Submit, Cancel, NextField key.Binding
 	// Stage stages what is under the cursor (tree and tags screens) and
 	// OpenStaging opens the staging pane; the root handles both.
 	Stage, OpenStaging key.Binding
@@ -62,6 +64,7 @@ func DefaultKeyMap() *KeyMap {
 		DiffMarked:  b([]string{"D"}, "D", "diff vs mark"),
 		ChangesOnly: b([]string{"c"}, "c", "changes only"),
 		SwapSides:   b([]string{"s"}, "s", "swap sides"),
+		Watch:       b([]string{"w"}, "w", "watch tag"),
 		Submit:      b([]string{"enter"}, "enter", "submit"),
 		Cancel:      b([]string{"esc"}, "esc", "cancel"),
 		NextField:   b([]string{"tab", "down", "up", "shift+tab"}, "tab", "next field"),

@@ -24,9 +24,16 @@ type treePage struct {
 	cursor   int
 	offset   int
 	details  bool
+	// watching refreshes the tree every watchEvery (w); watchSeq drops
+	// the ticks of an earlier watch.
+	watching bool
+	watchSeq int
 	// shared is each image's layer bytes that another platform of the
 	// index has too (model.Sizes), by image digest.
 	shared map[string]int64
+	// unique is the index's distinct blob bytes; savedByShare what
+	// sharing layers saves over pulling every platform.
+	unique, savedByShare int64
 	// standalone: opened by name, not from the tag list, so the breadcrumb
 	// shows the repository too.
 	standalone bool
@@ -87,9 +94,11 @@ func (p *treePage) setTree(t *model.Tree) {
 	p.tree = t
 	p.root = buildNodes(t)
 	p.shared = map[string]int64{}
-	for _, ps := range model.Sizes(t, nil).Platforms {
+	sizes := model.Sizes(t, nil)
+	for _, ps := range sizes.Platforms {
 		p.shared[ps.Digest] = ps.SharedBytes
 	}
+	p.unique, p.savedByShare = sizes.UniqueBytes, sizes.SumBytes-sizes.UniqueBytes
 	p.reflow(keep)
 }
 
@@ -132,10 +141,19 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, reportErr(p.id, "fetch "+p.ref, msg.err, hostOf(p.ref))
 		}
 		p.err = nil
+		moved := p.tagMoved(msg.tree)
 		p.setTree(msg.tree)
 		cmd := fetchSupply(p.ctx, p.c.reg, msg.tree, p.id, p.req)
 		p.supplying = cmd != nil
-		return p, cmd
+		return p, tea.Batch(cmd, moved)
+	case watchTickMsg:
+		switch {
+		case msg.seq != p.watchSeq || !p.watching:
+			return p, nil // an earlier watch's timer
+		case p.loading:
+			return p, p.scheduleWatch()
+		}
+		return p, tea.Batch(p.Init(), p.scheduleWatch())
 	case supplyMsg:
 		if msg.req != p.req {
 			return p, nil
@@ -209,6 +227,7 @@ func (p *treePage) Keys() []Key {
 		Key{Binding: k.Matrix, Group: groupView, Footer: 2, When: row, Run: p.openMatrix},
 		Key{Binding: k.Copy, Group: groupAct, Footer: 5, When: row, Run: p.copyRow},
 		Key{Binding: k.CopyTo, Group: groupAct, Footer: 7, When: func() bool { return p.tree != nil }, Run: p.openCopy},
+		Key{Binding: k.Watch, Group: groupAct, When: func() bool { return !strings.Contains(p.ref, "@") }, Run: p.toggleWatch},
 		Key{Binding: k.Refresh, Group: groupAct, Footer: 6, Run: func(tea.KeyPressMsg) tea.Cmd {
 			return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.ref), false))
 		}},
@@ -369,12 +388,6 @@ func treeSummary(t *model.Tree) string {
 	switch {
 	case t.IsIndex():
 		out += "  " + plural(len(plats), "platform", "platforms")
-		if r := model.Sizes(t, nil); r.UniqueBytes > 0 {
-			out += ", " + humanSize(r.UniqueBytes) + " unique"
-			if saved := r.SumBytes - r.UniqueBytes; saved > 0 {
-				out += " (" + humanSize(saved) + " shared)"
-			}
-		}
 		if att > 0 {
 			out += ", " + plural(att, "attestation", "attestations")
 		}
@@ -403,6 +416,13 @@ func (p *treePage) renderRow(n *node, selected bool, width int) string {
 	switch n.kind {
 	case nodeIndex:
 		parts = []string{s.Bold.Render("index"), s.MediaType.Render(shortMediaType(n.desc.MediaType)), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size))}
+		if n.depth == 0 && p.unique > 0 {
+			u := humanSize(p.unique) + " unique"
+			if p.savedByShare > 0 {
+				u += ", " + humanSize(p.savedByShare) + " shared"
+			}
+			parts = append(parts, s.Faint.Render(u))
+		}
 	case nodeEntry:
 		parts, dim = p.entryParts(n.entry)
 	case nodeManifest:

@@ -3,7 +3,6 @@ package verbs
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -86,11 +85,7 @@ func StagedTree(ctx context.Context, r TreeReader, l *model.StagedList) (*model.
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	repo, _, _ := strings.Cut(l.Target, "@")
-	if i := strings.LastIndexByte(repo, ':'); i > strings.LastIndexByte(repo, '/') {
-		repo = repo[:i]
-	}
-	return model.Build("staged:"+l.Name, repo, digest, store)
+	return model.Build("staged:"+l.Name, repositoryOf(l.Target), digest, store)
 }
 
 // addTreeContent puts a fetched tree's manifests and configs into store.

@@ -48,11 +48,7 @@ With --exit-code, diff exits 1 when the sides differ (as git diff does).`,
   manifold diff localhost:5000/app@sha256:… localhost:5000/app:latest -o json | jq '.platforms[] | select(.change != "same")'`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := parseFormat(output, formatTable, formatJSON)
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			format, c, err := g.formatClient(output, formatTable, formatJSON)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
 )
 
 // Output helpers shared by the read-path commands (inspect, platforms,
@@ -41,6 +42,17 @@ func parseFormat(s string, allowed ...outputFormat) (outputFormat, error) {
 		names[i] = string(f)
 	}
 	return "", fmt.Errorf("unknown output format %q: use %s", s, strings.Join(names, ", "))
+}
+
+// formatClient checks an -o value, then builds the registry client: what
+// every read command starts with.
+func (g *globals) formatClient(output string, allowed ...outputFormat) (outputFormat, *registry.Client, error) {
+	format, err := parseFormat(output, allowed...)
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := g.client()
+	return format, c, err
 }
 
 // colourWriter wraps w so that styles reach only a colour terminal: when w
@@ -125,10 +137,16 @@ func writeTable(w io.Writer, header []string, rows [][]cell, st tableStyles) err
 
 // writeJSON writes v as indented JSON, with a final newline, keeping every
 // string exact but escaping the characters a terminal would act on.
-func writeJSON(w io.Writer, v any) error {
+func writeJSON(w io.Writer, v any) error { return encodeJSON(w, v, "  ") }
+
+// writeJSONLine writes v as one line of JSON (JSON Lines), escaped as
+// writeJSON does.
+func writeJSONLine(w io.Writer, v any) error { return encodeJSON(w, v, "") }
+
+func encodeJSON(w io.Writer, v any, indent string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
+	enc.SetIndent("", indent)
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encode JSON: %w", err)
 	}

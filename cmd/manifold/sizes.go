@@ -38,11 +38,7 @@ counted apart. -o json prints the same as numbers.`,
   manifold sizes localhost:5000/app:v1 -o json | jq '.platforms[] | {platform, compressed}'`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := parseFormat(output, formatTable, formatJSON)
-			if err != nil {
-				return err
-			}
-			c, err := g.client()
+			format, c, err := g.formatClient(output, formatTable, formatJSON)
 			if err != nil {
 				return err
 			}

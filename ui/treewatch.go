@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
+)
+
+// watchEvery is how often a watched tree asks its tag again. A tree read
+// by tag asks one HEAD when the tag has not moved (the content cache).
+var watchEvery = 30 * time.Second
+
+// watchTickMsg is a watched tree's timer.
+type watchTickMsg struct{ page, seq int }
+
+func (m watchTickMsg) target() int { return m.page }
+
+// tagMoved compares a fetched tree with the one shown: when the tree's tag
+// now points at another digest, the old digest is marked (M's mark), so D
+// on the tree opens the diff of before and now, and the status line says so.
+func (p *treePage) tagMoved(t *model.Tree) tea.Cmd {
+	if p.tree == nil || t == nil || p.tree.Digest == t.Digest || strings.Contains(p.ref, "@") {
+		return nil
+	}
+	before := p.repo + "@" + p.tree.Digest
+	p.c.mark = before
+	p.cursor = 0 // the top row is the tag: D diffs it against the mark
+	return setStatus(termsafe.String(p.ref)+" moved: "+shortDigest(p.tree.Digest)+" → "+shortDigest(t.Digest)+" · D shows the diff", false)
+}
+
+// toggleWatch turns the interval refresh on or off (w).
+func (p *treePage) toggleWatch(tea.KeyPressMsg) tea.Cmd {
+	p.watching = !p.watching
+	p.watchSeq++
+	if !p.watching {
+		return setStatus("stopped watching "+termsafe.String(p.ref), false)
+	}
+	return tea.Batch(p.scheduleWatch(), setStatus("watching "+termsafe.String(p.ref)+" every "+watchEvery.String()+": a move is shown here (w stops)", false))
+}
+
+// scheduleWatch arms the next tick while watching.
+func (p *treePage) scheduleWatch() tea.Cmd {
+	if !p.watching {
+		return nil
+	}
+	page, seq := p.id, p.watchSeq
+	return tea.Tick(watchEvery, func(time.Time) tea.Msg { return watchTickMsg{page: page, seq: seq} })
+}
