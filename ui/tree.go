@@ -49,12 +49,15 @@ type treePage struct {
 	fetching string
 }
 
-// treeMsg carries a fetched tree.
+// treeMsg carries a fetched tree. A partial one is the tree so far, from
+// streamTree: next waits for more.
 type treeMsg struct {
-	page int
-	req  int
-	tree *model.Tree
-	err  error
+	page    int
+	req     int
+	tree    *model.Tree
+	err     error
+	partial bool
+	next    tea.Cmd
 }
 
 func (m treeMsg) target() int { return m.page }
@@ -82,7 +85,7 @@ func (p *treePage) Busy() bool { return p.loading }
 func (p *treePage) Init() tea.Cmd {
 	p.req = nextID()
 	p.loading = true
-	return fetchTree(p.ctx, p.c.reg, p.ref, p.id, p.req)
+	return streamTree(p.ctx, p.c.reg, p.ref, p.id, p.req)
 }
 
 // setTree shows a fetched tree, keeping what was expanded and the cursor's row.
@@ -134,6 +137,12 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case treeMsg:
 		if msg.req != p.req {
 			return p, nil
+		}
+		if msg.partial {
+			// Paint what has arrived: the cursor stays on its row and the
+			// scroll where it was; the rest fills in.
+			p.setTree(msg.tree)
+			return p, msg.next
 		}
 		p.loading = false
 		if msg.err != nil {
@@ -199,6 +208,9 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 
 func (p *treePage) toggle(n *node) tea.Cmd {
 	if n.kind == nodeEntry && unfetched(n.entry) {
+		if p.loading {
+			return nil // still arriving with the rest of the tree
+		}
 		return p.openChild(n)
 	}
 	if !n.expandable() {

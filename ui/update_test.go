@@ -524,3 +524,65 @@ func TestGotoNamesAreRelativeToTheRegistry(t *testing.T) {
 		t.Fatalf("cli:2.0 typed on the repository list did not open in localhost:5000: %T", hs.m.top())
 	}
 }
+
+// progressFake is a registry whose Tree reports a partial tree (the index's
+// entries, nothing fetched below) and then waits for release before
+// answering with the whole tree.
+type progressFake struct {
+	*fakeRegistry
+	release chan struct{}
+}
+
+func (f progressFake) Tree(ctx context.Context, ref string, opts registry.TreeOptions) (*model.Tree, error) {
+	full, err := f.fakeRegistry.Tree(ctx, ref, opts)
+	if err != nil || opts.Progress == nil {
+		return full, err
+	}
+	part := *full
+	part.Entries = nil
+	for _, e := range full.Entries {
+		c := *e
+		c.Image, c.Children = nil, nil
+		part.Entries = append(part.Entries, &c)
+	}
+	opts.Progress(&part)
+	select {
+	case <-f.release:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return full, nil
+}
+
+// The tree paints the index's entries before anything below them arrives,
+// and the cursor stays on its row when the rest fills in.
+func TestTreePaintsAsItArrives(t *testing.T) {
+	f := progressFake{fakeRegistry: newFake(), release: make(chan struct{})}
+	hs := newHarness(t, f.fakeRegistry, "localhost:5000/app:1.0", 100, 30)
+	tp := newTreePage(hs.m.c, "localhost:5000/app:1.0")
+	hs.m.c.reg = f
+	tp.SetSize(100, 28)
+	tp.id = nextID()
+	cmd := tp.Init()
+	msg, ok := cmd().(treeMsg)
+	if !ok || !msg.partial || len(msg.tree.Entries) == 0 {
+		t.Fatalf("first message %#v, want a partial tree with the entries", msg)
+	}
+	page, next := tp.Update(msg)
+	tp = page.(*treePage)
+	if len(tp.rows) < 2 || !tp.loading {
+		t.Fatalf("partial tree: %d rows, loading %v", len(tp.rows), tp.loading)
+	}
+	tp.cursor = 2
+	key := tp.rows[2].key
+	close(f.release)
+	final, ok := next().(treeMsg)
+	if !ok || final.partial {
+		t.Fatalf("second message %#v, want the whole tree", final)
+	}
+	page, _ = tp.Update(final)
+	tp = page.(*treePage)
+	if tp.loading || tp.rows[tp.cursor].key != key || tp.offset != 0 {
+		t.Fatalf("after the whole tree: loading %v, cursor on %q (want %q), offset %d", tp.loading, tp.rows[tp.cursor].key, key, tp.offset)
+	}
+}
