@@ -9,9 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/formatters"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
@@ -113,13 +111,12 @@ func formatJSON(raw []byte, style string, noColor bool) []string {
 	if noColor || style == "" {
 		return lines
 	}
-	lexer := lexers.Get("json")
 	st := styles.Get(style)
 	f := formatters.Get("terminal256")
-	if lexer == nil || st == nil || f == nil {
+	if st == nil || f == nil {
 		return lines
 	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, strings.Join(lines, "\n"))
+	it, err := jsonLexer().Tokenise(nil, strings.Join(lines, "\n"))
 	if err != nil {
 		return lines
 	}
