@@ -293,6 +293,9 @@ func (c *Client) isInsecure(host string) bool {
 
 // ParseReference parses a tag or digest reference, honouring insecure hosts.
 func (c *Client) ParseReference(ref string) (name.Reference, error) {
+	if err := checkInput(ref); err != nil {
+		return nil, err
+	}
 	r, err := name.ParseReference(ref)
 	if err != nil {
 		return nil, fmt.Errorf("invalid reference %q: %w", ref, err)
@@ -308,6 +311,9 @@ func (c *Client) ParseReference(ref string) (name.Reference, error) {
 
 // ParseRepository parses a repository name, honouring insecure hosts.
 func (c *Client) ParseRepository(repo string) (name.Repository, error) {
+	if err := checkInput(repo); err != nil {
+		return name.Repository{}, err
+	}
 	r, err := name.NewRepository(repo)
 	if err != nil {
 		return name.Repository{}, fmt.Errorf("invalid repository %q: %w", repo, err)

@@ -102,7 +102,7 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 		return nil, fmt.Errorf("fetch %s: %w", what, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, statusError("fetch "+what, resp)
+		return nil, unknownManifest(ref, statusError("fetch "+what, resp))
 	}
 	defer resp.Body.Close()
 	header := resp.Header.Get("Docker-Content-Digest")

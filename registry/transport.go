@@ -248,7 +248,7 @@ func newTransportRL(opts Options, rl *rateLimits) (http.RoundTripper, error) {
 	}
 	rt = &errorBodyTransport{next: rt}
 	rt = &retryTransport{next: rt, to: to, onRetry: opts.OnRetry, debug: opts.Debug}
-	return &tlsHintTransport{next: rt}, nil
+	return &netErrorTransport{next: &tlsHintTransport{next: rt}}, nil
 }
 
 // maxErrorBody caps the error body of a failed request: it is read for

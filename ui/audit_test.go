@@ -12,9 +12,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
 )
 
 // TestTreeMouse: a click selects the row under the pointer, a second click
@@ -204,8 +204,8 @@ func TestLongErrorsKeepWhatToDo(t *testing.T) {
 		head, tail string
 	}{
 		{fmt.Errorf("fetch: %w", context.DeadlineExceeded), "Timed out", "press r to retry."},
-		{&transport.Error{StatusCode: http.StatusNotFound}, "Not found", "press r or esc."},
-		{errors.New("connect: connection refused"), "Connection", "host:port right?"},
+		{regStatus(http.StatusNotFound), "Not found", "press r or esc."},
+		{&registry.NetError{Host: "localhost:5000", Kind: registry.ErrRefused, Err: errors.New("connect: connection refused")}, "Connection", "host:port right?"},
 		{errors.New("something odd happened in the transport layer, with a long explanation"), "Failed to fetch", "(press r to retry)"},
 	}
 	for _, c := range cases {

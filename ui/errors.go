@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"net"
-	"net/http"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
@@ -19,45 +17,56 @@ func reportErr(page int, what string, err error, host string) tea.Cmd {
 	return func() tea.Msg { return errorMsg{page: page, what: what, err: err, host: host} }
 }
 
-// statusCode returns the HTTP status of a registry error, or 0.
-func statusCode(err error) int {
-	var te *transport.Error
-	if errors.As(err, &te) {
-		return te.StatusCode
-	}
-	return 0
-}
-
 // explain turns an error into one status line that says what to do.
-// login is true for a 401.
+// login is true for a 401. It maps the registry's error vocabulary with
+// errors.Is and errors.As: no HTTP statuses, no matching of strings.
 func explain(what string, err error) (text string, login bool) {
 	msg := termsafe.String(firstLine(err.Error()))
-	var ne net.Error
-	switch code := statusCode(err); {
+	var (
+		ne      net.Error
+		unknown *registry.UnknownError
+		rl      *registry.RateLimitError
+	)
+	switch {
 	case errors.Is(err, registry.ErrNoCatalog):
 		return "This registry does not list its repositories: press : and type a repository (e.g. library/alpine).", false
-	case code == http.StatusUnauthorized:
+	case errors.Is(err, registry.ErrUnauthorized):
 		return "Not authorised (401) to " + what + ": log in, or check the name.", true
-	case code == http.StatusForbidden:
+	case errors.Is(err, registry.ErrDenied):
 		return "Forbidden (403) to " + what + ": your account lacks access.", false
-	case code == http.StatusNotFound:
+	case errors.As(err, &unknown):
+		return unknownText(unknown) + ": check the name, then press r or esc.", false
+	case errors.Is(err, registry.ErrNotFound):
 		return "Not found (404): " + what + " — check the name and tag, then press r or esc.", false
-	case code == http.StatusTooManyRequests || errors.Is(err, registry.ErrTooManyRequests):
-		var rl *registry.RateLimitError
+	case errors.Is(err, registry.ErrTooManyRequests):
 		if errors.As(err, &rl) && rl.Limit != nil {
 			return "Rate limited (429): " + termsafe.String(rl.Limit.String()) + "; " + rl.Limit.WhenReset() + ", then press r.", false
 		}
 		return "Rate limited (429) by the registry: wait a minute, then press r to retry.", false
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+	case errors.Is(err, registry.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
 		return "Timed out: " + what + " — the registry is slow or unreachable; press r to retry.", false
-	case strings.Contains(msg, "connection refused"):
+	case errors.Is(err, registry.ErrRefused):
 		return "Connection refused: " + what + " — is the registry running, and is the host:port right?", false
-	case strings.Contains(msg, "no such host"):
+	case errors.Is(err, registry.ErrNoSuchHost):
 		return "Unknown host: " + what + " — check the registry name.", false
-	case strings.Contains(msg, "http: server gave HTTP response to HTTPS client"):
+	case errors.Is(err, registry.ErrSpeaksHTTP):
 		return "The registry speaks plain HTTP: rerun with --insecure-registry HOST.", false
 	}
 	return "Failed to " + what + ": " + msg + " (press r to retry)", false
+}
+
+// unknownText says what a 404 was missing, as far as the registry said.
+func unknownText(u *registry.UnknownError) string {
+	repo := termsafe.String(u.Repository)
+	switch {
+	case errors.Is(u, registry.ErrRepositoryUnknown):
+		return "No repository " + repo
+	case errors.Is(u, registry.ErrTagUnknown):
+		return "No tag " + termsafe.String(u.Tag) + " in " + repo
+	case u.Tag == "":
+		return "No manifest " + termsafe.String(u.Digest) + " in " + repo
+	}
+	return "No tag " + termsafe.String(u.Tag) + " in " + repo + " (or no such repository)"
 }
 
 func firstLine(s string) string {

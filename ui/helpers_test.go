@@ -117,7 +117,7 @@ func (f *fakeRegistry) Tree(ctx context.Context, ref string, _ registry.TreeOpti
 	}
 	t, ok := f.trees[ref]
 	if !ok {
-		return nil, &transport.Error{StatusCode: http.StatusNotFound}
+		return nil, regStatus(http.StatusNotFound)
 	}
 	return t, nil
 }
@@ -131,7 +131,7 @@ func (f *fakeRegistry) Head(ctx context.Context, ref string) (*registry.Manifest
 	if t, ok := f.trees[ref]; ok {
 		return &registry.Manifest{Repository: t.Repository, Digest: t.Digest, MediaType: t.MediaType}, nil
 	}
-	return nil, &transport.Error{StatusCode: http.StatusNotFound}
+	return nil, regStatus(http.StatusNotFound)
 }
 
 func (f *fakeRegistry) Get(ctx context.Context, ref string) (*registry.Manifest, error) {
@@ -139,7 +139,7 @@ func (f *fakeRegistry) Get(ctx context.Context, ref string) (*registry.Manifest,
 	if t, ok := f.trees[ref]; ok {
 		return &registry.Manifest{Repository: t.Repository, Digest: t.Digest, MediaType: t.MediaType, Raw: t.Raw}, nil
 	}
-	return nil, &transport.Error{StatusCode: http.StatusNotFound}
+	return nil, regStatus(http.StatusNotFound)
 }
 
 // content is a JSON document and its digest.
@@ -422,4 +422,11 @@ func keyMsg(k string) tea.KeyPressMsg {
 // screen is the rendered screen without colours.
 func (h *harness) screen() string { return ansi.Strip(h.m.View().Content) }
 
-func unauthorized() error { return &transport.Error{StatusCode: http.StatusUnauthorized} }
+func unauthorized() error { return regStatus(http.StatusUnauthorized) }
+
+// regStatus is a registry answer with an HTTP status, as the registry
+// client returns it (a *registry.StatusError over go-containerregistry's
+// *transport.Error).
+func regStatus(code int) error {
+	return &registry.StatusError{What: "fake request", Status: code, Err: &transport.Error{StatusCode: code}}
+}

@@ -294,8 +294,8 @@ func TestHostileStagingScreens(t *testing.T) {
 // text are hostile reach the login prompt and the status line escaped.
 func TestHostileLoginScreen(t *testing.T) {
 	f := newFake()
-	f.errs["localhost:5000/app:1.0"] = &transport.Error{StatusCode: http.StatusUnauthorized,
-		Errors: []transport.Diagnostic{{Code: transport.UnauthorizedErrorCode, Message: "denied" + hHostile}}}
+	f.errs["localhost:5000/app:1.0"] = &registry.StatusError{What: "fake request", Status: http.StatusUnauthorized, Err: &transport.Error{StatusCode: http.StatusUnauthorized,
+		Errors: []transport.Diagnostic{{Code: transport.UnauthorizedErrorCode, Message: "denied" + hHostile}}}}
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 100, 30, func(o *Options) {
 		o.Login = func(host, user, secret string) (Registry, error) {
 			return nil, errors.New("registry said: " + hHostile)

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
@@ -271,10 +270,10 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 		err  error
 		want string
 	}{
-		{&transport.Error{StatusCode: http.StatusNotFound}, "Not found (404)"},
-		{&transport.Error{StatusCode: http.StatusTooManyRequests}, "wait a minute, then press r"},
+		{regStatus(http.StatusNotFound), "Not found (404)"},
+		{regStatus(http.StatusTooManyRequests), "wait a minute, then press r"},
 		{fmt.Errorf("fetch: %w", context.DeadlineExceeded), "Timed out"},
-		{&transport.Error{StatusCode: http.StatusForbidden}, "403"},
+		{regStatus(http.StatusForbidden), "403"},
 		{fmt.Errorf("x: %w", registry.ErrNoCatalog), "press : and type a repository"},
 		{errors.New("boom\x1b[31m"), `boom\x1b[31m`},
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -88,6 +89,9 @@ repository by name to the other commands instead.`,
 			if err := ff.parse("", ""); err != nil {
 				return err
 			}
+			if err := repositoryOnly(args[0]); err != nil {
+				return err
+			}
 			c, err := g.client()
 			if err != nil {
 				return err
@@ -146,6 +150,9 @@ sorted by name; some registries, such as distribution 2.8, do not sort).
 			default:
 				return &exitError{code: 1, msg: "unknown --sort " + strconv.Quote(sortBy) + ": use none, name or version"}
 			}
+			if err := repositoryOnly(args[0]); err != nil {
+				return err
+			}
 			c, err := g.client()
 			if err != nil {
 				return err
@@ -183,4 +190,20 @@ func writeNames(w *bufio.Writer, names []string) error {
 		}
 	}
 	return w.Flush()
+}
+
+// repositoryOnly refuses a reference where a repository is wanted (tags
+// REPO:TAG), saying what to give instead.
+func repositoryOnly(arg string) error {
+	repo := arg
+	if i := strings.IndexByte(repo, '@'); i >= 0 {
+		return fmt.Errorf("give a repository, without @DIGEST: manifold tags %s", termsafe.String(repo[:i]))
+	}
+	if i := strings.LastIndexByte(repo, ':'); i > strings.LastIndexByte(repo, '/') && strings.Contains(repo, "/") {
+		return fmt.Errorf("give a repository, without :%s: manifold tags %s", termsafe.String(repo[i+1:]), termsafe.String(repo[:i]))
+	}
+	if i := strings.IndexByte(repo, ':'); i >= 0 && !strings.Contains(repo, "/") && !strings.Contains(repo[:i], ".") && repo[:i] != "localhost" {
+		return fmt.Errorf("give a repository, without :%s: manifold tags %s", termsafe.String(repo[i+1:]), termsafe.String(repo[:i]))
+	}
+	return nil
 }

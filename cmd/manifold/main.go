@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -148,10 +149,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 			return ee.code
 		}
-		fmt.Fprintln(stderr, "manifold: "+termsafe.Multiline(err.Error()))
+		fmt.Fprintln(stderr, "manifold: "+termsafe.Multiline(humanError(err)))
 		return 1
 	}
 	return 0
+}
+
+// humanError words the registry's error vocabulary (errors.As/Is, never
+// the text) for people, with the next step; other errors are already
+// worded where they happen.
+func humanError(err error) string {
+	var unknown *registry.UnknownError
+	if errors.As(err, &unknown) {
+		repo := termsafe.String(unknown.Repository)
+		host, _, _ := strings.Cut(unknown.Repository, "/")
+		switch {
+		case errors.Is(unknown, registry.ErrRepositoryUnknown):
+			return fmt.Sprintf("no repository %s (check its name; manifold repos %s lists them where the registry allows)", repo, termsafe.String(host))
+		case errors.Is(unknown, registry.ErrTagUnknown):
+			return fmt.Sprintf("no tag %s in %s (manifold tags %s lists them)", termsafe.String(unknown.Tag), repo, repo)
+		case unknown.Tag == "":
+			return fmt.Sprintf("no manifest %s in %s", termsafe.String(unknown.Digest), repo)
+		}
+		return fmt.Sprintf("no tag %s in %s, or no repository %s (manifold tags %s lists its tags)", termsafe.String(unknown.Tag), repo, repo, repo)
+	}
+	var ne *registry.NetError
+	if errors.As(err, &ne) && errors.Is(ne, registry.ErrSpeaksHTTP) {
+		return fmt.Sprintf("%s speaks plain HTTP, not HTTPS: if you trust it, run again with --insecure-registry %s (or --insecure)", termsafe.String(ne.Host), termsafe.String(ne.Host))
+	}
+	return err.Error()
 }
 
 // exitError carries an exit status other than 1, or an already printed error.

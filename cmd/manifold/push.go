@@ -71,8 +71,14 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
   manifold push localhost:5000/app:v1 --purge --yes
   manifold push --spec manifest.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if f.spec != "" && len(args) > 0 {
+				return fmt.Errorf("give LIST or --spec, not both: the spec file names its own target (image:)")
+			}
 			if f.spec != "" {
-				return cobra.NoArgs(cmd, args)
+				return nil
+			}
+			if len(args) == 0 {
+				return fmt.Errorf("give the staged LIST to push (manifold staged ls lists them), or --spec FILE")
 			}
 			return cobra.ExactArgs(1)(cmd, args)
 		},
