@@ -159,6 +159,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 // the text) for people, with the next step; other errors are already
 // worded where they happen.
 func humanError(err error) string {
+	if h := humanWords(err); h != "" {
+		// The registry's own words stay, on a line of their own.
+		return h + "\n  (" + err.Error() + ")"
+	}
+	return err.Error()
+}
+
+func humanWords(err error) string {
 	var unknown *registry.UnknownError
 	if errors.As(err, &unknown) {
 		repo := termsafe.String(unknown.Repository)
@@ -177,7 +185,7 @@ func humanError(err error) string {
 	if errors.As(err, &ne) && errors.Is(ne, registry.ErrSpeaksHTTP) {
 		return fmt.Sprintf("%s speaks plain HTTP, not HTTPS: if you trust it, run again with --insecure-registry %s (or --insecure)", termsafe.String(ne.Host), termsafe.String(ne.Host))
 	}
-	return err.Error()
+	return ""
 }
 
 // exitError carries an exit status other than 1, or an already printed error.
