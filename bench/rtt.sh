@@ -6,6 +6,8 @@
 # BuildKit attestations: 22 entries).
 #
 # Usage: bench/rtt.sh [RUNS]   (MANIFOLD_RTT_DELAY=50ms by default)
+# MANIFOLD_RTT_IMAGE=signed measures the signed, attested two-platform
+# fixture instead (cosign tags, tag-schema referrers, BuildKit attestations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}

@@ -79,7 +79,10 @@ func (p *delayingProxy) host() string { return p.srv.Listener.Addr().String() }
 
 // setup starts distribution, seeds the 11-platform index with attestations
 // and puts the delaying proxy in front. It returns the proxy and the tag
-// reference through it.
+// reference through it. With MANIFOLD_RTT_IMAGE=signed the reference is
+// the signed fixture instead: two platforms with BuildKit attestations,
+// cosign .sig/.att tags and an oras-style referrer (tag schema, as
+// distribution has no referrers API).
 func setup(tb testing.TB) (*delayingProxy, string) {
 	r := testregistry.Start(tb, testregistry.Options{})
 	set, err := fixtures.Push(context.Background(), r.Host, fixtures.Only(fixtures.Eleven))
@@ -87,6 +90,17 @@ func setup(tb testing.TB) (*delayingProxy, string) {
 		tb.Fatal(err)
 	}
 	p := startProxy(tb, r.URL, delay())
+	if os.Getenv("MANIFOLD_RTT_IMAGE") == "signed" {
+		signer, err := fixtures.NewSigner()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		s, err := fixtures.PushSigned(context.Background(), r.Host, signer)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return p, s.Ref(p.host())
+	}
 	return p, set[fixtures.Eleven].Ref(p.host())
 }
 
@@ -133,6 +147,21 @@ func BenchmarkTreeRTT(b *testing.B) {
 	if os.Getenv("MANIFOLD_RTT") == "" {
 		b.Skip("set MANIFOLD_RTT=1 to run")
 	}
+	benchTree(b, registry.TreeOptions{All: true})
+}
+
+// BenchmarkTreeSupplyRTT is BenchmarkTreeRTT with the supply chain
+// (inspect --all): referrer lookups go out with the children. Side by side
+// with BenchmarkTreeRTT it shows what the lookups cost on an image with no
+// referrers; with MANIFOLD_RTT_IMAGE=signed, on one with referrers.
+func BenchmarkTreeSupplyRTT(b *testing.B) {
+	if os.Getenv("MANIFOLD_RTT") == "" {
+		b.Skip("set MANIFOLD_RTT=1 to run")
+	}
+	benchTree(b, registry.TreeOptions{All: true, Supply: true})
+}
+
+func benchTree(b *testing.B, opts registry.TreeOptions) {
 	p, ref := setup(b)
 	b.ResetTimer()
 	start := p.requests.Load()
@@ -141,7 +170,7 @@ func BenchmarkTreeRTT(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := c.Tree(context.Background(), ref, registry.TreeOptions{All: true}); err != nil {
+		if _, err := c.Tree(context.Background(), ref, opts); err != nil {
 			b.Fatal(err)
 		}
 	}

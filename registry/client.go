@@ -97,6 +97,11 @@ type Client struct {
 	fixedConcurrency int // Options.Concurrency as given
 	limMu            sync.Mutex
 	limiters         map[string]*hostLimiter
+
+	// refSupport remembers, by host, whether the referrers API answered
+	// (referrers.go).
+	refMu      sync.Mutex
+	refSupport map[string]model.Support
 }
 
 // New returns a Client. MANIFOLD_INSECURE_REGISTRIES adds to opts.Insecure.
@@ -498,6 +503,11 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 	}
 	// Cache writes overlap the fetch; all are done when Tree returns.
 	defer c.cache.wait()
+	if opts.Supply {
+		var wait func()
+		ctx, wait = c.withTagMemo(ctx, r.Context())
+		defer wait()
+	}
 	m, err := c.get(ctx, r, c.opts.Limits.ManifestBytes)
 	if err != nil {
 		return nil, err
@@ -552,6 +562,8 @@ func (c *Client) Supply(ctx context.Context, t *model.Tree) (*model.Tree, error)
 		return nil, err
 	}
 	defer c.cache.wait()
+	ctx, wait := c.withTagMemo(ctx, r)
+	defer wait()
 	store := model.StoreOf(t)
 	plan := model.Plan{Configs: true, Supply: true, MaxChildren: c.opts.Limits.Children}
 	budget := &treeBudget{limit: c.opts.Limits.TreeBytes}

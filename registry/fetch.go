@@ -276,6 +276,11 @@ func (c *Client) fetchTree(ctx context.Context, repo name.Repository, root strin
 		if r.w.Kind == model.WantManifest && r.res.Err == nil && !r.res.NotFound && r.depth < model.MaxDepth {
 			launch(model.NeededFor(r.w.Digest, store, plan), r.depth+1)
 		}
+		if r.w.Kind == model.WantReferrers {
+			// The referrer manifests (and, for those fetched by tag, their
+			// layers) go out as soon as the list is in.
+			launch(model.NeededFor(r.w.Digest, store, plan), r.depth+1)
+		}
 		if pending == 0 {
 			launch(model.NeededFor(root, store, plan), 1)
 		}

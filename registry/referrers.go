@@ -79,6 +79,9 @@ func (c *Client) referrers(ctx context.Context, repo name.Repository, digest str
 		go func() {
 			defer wg.Done()
 			tag := tagSchema(digest) + cs.suffix
+			if !c.tagExists(ctx, repo, tag) {
+				return
+			}
 			m, err := c.get(ctx, repo.Tag(tag), c.opts.Limits.ManifestBytes)
 			mu.Lock()
 			defer mu.Unlock()
@@ -103,14 +106,70 @@ func (c *Client) referrers(ctx context.Context, repo name.Repository, digest str
 func tagSchema(digest string) string { return model.ReferrersTag(digest) }
 
 // referrersIndex asks the referrers API, following Link pages, and falls
-// back to the tag schema when the API is missing (404).
+// back to the tag schema when the API is missing (404). While a host's
+// support is not known yet, the tag schema is asked at the same time, so a
+// registry without the API costs no extra round; once known, only the one
+// that answers is asked.
 func (c *Client) referrersIndex(ctx context.Context, repo name.Repository, digest string) ([]model.Referrer, model.Support, bool, error) {
+	host := repo.RegistryStr()
+	known := c.referrersSupport(host)
+	if known == model.SupportTagFallback {
+		items, err := c.referrersTag(ctx, repo, digest)
+		return items, model.SupportTagFallback, false, err
+	}
+	var tagItems []model.Referrer
+	var tagErr error
+	tagDone := make(chan struct{})
+	if known == model.SupportUnknown {
+		go func() {
+			defer close(tagDone)
+			tagItems, tagErr = c.referrersTag(ctx, repo, digest)
+		}()
+	} else {
+		close(tagDone)
+	}
+	items, found, truncated, err := c.referrersAPI(ctx, repo, digest)
+	<-tagDone
+	switch {
+	case err != nil:
+		return items, model.SupportUnknown, false, err
+	case !found:
+		c.setReferrersSupport(host, model.SupportTagFallback)
+		if known == model.SupportAPI { // it had the API a moment ago
+			tagItems, tagErr = c.referrersTag(ctx, repo, digest)
+		}
+		return tagItems, model.SupportTagFallback, false, tagErr
+	}
+	c.setReferrersSupport(host, model.SupportAPI)
+	return items, model.SupportAPI, truncated, nil
+}
+
+func (c *Client) referrersSupport(host string) model.Support {
+	c.refMu.Lock()
+	defer c.refMu.Unlock()
+	if s, ok := c.refSupport[host]; ok {
+		return s
+	}
+	return model.SupportUnknown
+}
+
+func (c *Client) setReferrersSupport(host string, s model.Support) {
+	c.refMu.Lock()
+	defer c.refMu.Unlock()
+	if c.refSupport == nil {
+		c.refSupport = map[string]model.Support{}
+	}
+	c.refSupport[host] = s
+}
+
+// referrersAPI reads GET /v2/<name>/referrers/<digest>, page by page;
+// found is false when the API is missing (404 on the first page).
+func (c *Client) referrersAPI(ctx context.Context, repo name.Repository, digest string) (items []model.Referrer, found, truncated bool, err error) {
 	what := "referrers of " + repo.Name() + "@" + digest
 	u := c.referrersURL(repo, digest)
-	var items []model.Referrer
 	for page := 0; u != ""; page++ {
 		if page == maxReferrerPages {
-			return items, model.SupportAPI, true, nil
+			return items, true, true, nil
 		}
 		resp, err := c.send(func() (*http.Request, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -120,37 +179,36 @@ func (c *Client) referrersIndex(ctx context.Context, repo name.Repository, diges
 			return req, err
 		}, false)
 		if err != nil {
-			return items, model.SupportUnknown, false, fmt.Errorf("%s: %w", what, err)
+			return items, false, false, fmt.Errorf("%s: %w", what, err)
 		}
 		if page == 0 && resp.StatusCode == http.StatusNotFound {
 			discard(resp)
-			items, err := c.referrersTag(ctx, repo, digest)
-			return items, model.SupportTagFallback, false, err
+			return nil, false, false, nil
 		}
 		if resp.StatusCode != http.StatusOK {
-			return items, model.SupportUnknown, false, statusError(what, resp)
+			return items, false, false, statusError(what, resp)
 		}
-		descs, truncated, err := decodeReferrers(resp.Body, model.MaxReferrers-len(items))
+		descs, cut, err := decodeReferrers(resp.Body, model.MaxReferrers-len(items))
 		resp.Body.Close()
 		if err != nil {
-			return items, model.SupportAPI, false, fmt.Errorf("%s: %w", what, err)
+			return items, true, false, fmt.Errorf("%s: %w", what, err)
 		}
 		for _, d := range descs {
 			items = append(items, model.Referrer{Descriptor: d, Source: model.SourceAPI})
 		}
-		if truncated || len(items) >= model.MaxReferrers {
-			return items, model.SupportAPI, true, nil
+		if cut || len(items) >= model.MaxReferrers {
+			return items, true, true, nil
 		}
 		next, err := nextLink(resp)
 		if err != nil {
-			return items, model.SupportAPI, false, fmt.Errorf("%s: %w", what, err)
+			return items, true, false, fmt.Errorf("%s: %w", what, err)
 		}
 		u = ""
 		if next != nil && next.Host == resp.Request.URL.Host {
 			u = next.String() // never follow a page to another host
 		}
 	}
-	return items, model.SupportAPI, false, nil
+	return items, true, false, nil
 }
 
 func (c *Client) referrersURL(repo name.Repository, digest string) string {
@@ -162,6 +220,9 @@ func (c *Client) referrersURL(repo name.Repository, digest string) string {
 // nothing is attached.
 func (c *Client) referrersTag(ctx context.Context, repo name.Repository, digest string) ([]model.Referrer, error) {
 	tag := tagSchema(digest)
+	if !c.tagExists(ctx, repo, tag) {
+		return nil, nil
+	}
 	m, err := c.get(ctx, repo.Tag(tag), c.opts.Limits.ManifestBytes)
 	switch {
 	case notFound(err):
@@ -231,4 +292,62 @@ func decodeReferrers(body io.Reader, max int) ([]model.Descriptor, bool, error) 
 		}
 	}
 	return out, false, nil
+}
+
+// tagMemo is one fetch's view of a repository's tags, so cosign's tags and
+// the tag schema are asked for only where they exist: one listing instead
+// of four probes per image. It holds the first page only; a repository
+// with more tags than a page (or one that refuses listings) is probed tag
+// by tag as before. It lives for one Tree or Supply call, so a refresh
+// sees new signatures.
+type tagMemo struct {
+	once sync.Once
+	ok   bool // the whole list fits the first page
+	tags map[string]bool
+}
+
+type tagMemoKey struct{}
+
+// withTagMemo returns ctx carrying a fresh tag memo for repo, whose
+// listing starts at once: it runs beside the top-level manifest, so it is
+// ready when the referrer lookups go out with the children.
+// The returned wait ends when the listing has.
+func (c *Client) withTagMemo(ctx context.Context, repo name.Repository) (context.Context, func()) {
+	ctx = context.WithValue(ctx, tagMemoKey{}, &tagMemo{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.tagExists(ctx, repo, "")
+	}()
+	return ctx, func() { <-done }
+}
+
+// errFirstPage stops a listing after its first page.
+var errFirstPage = errors.New("first page read")
+
+// tagExists reports whether tag may exist in repo: false only when the
+// memo's listing is complete and lacks it.
+func (c *Client) tagExists(ctx context.Context, repo name.Repository, tag string) bool {
+	m, _ := ctx.Value(tagMemoKey{}).(*tagMemo)
+	if m == nil {
+		return true
+	}
+	m.once.Do(func() {
+		tags := map[string]bool{}
+		err := c.Tags(ctx, repo.Name(), func(p Page) error {
+			for _, t := range p.Names {
+				tags[t] = true
+			}
+			if p.More {
+				return errFirstPage
+			}
+			m.ok = true
+			return nil
+		})
+		if err != nil && !errors.Is(err, errFirstPage) {
+			m.ok = false
+		}
+		m.tags = tags
+	})
+	return !m.ok || m.tags[tag]
 }

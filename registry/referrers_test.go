@@ -226,3 +226,36 @@ func TestSupplyContinuesATree(t *testing.T) {
 		}
 	}
 }
+
+// An image with nothing attached costs one tag listing for the repository
+// and one referrers request per image: no probe of cosign's tags or the
+// tag schema that the listing shows are absent.
+func TestSupplyProbesOnlyListedTags(t *testing.T) {
+	var cnt testregistry.Counter
+	r := testregistry.Start(t, testregistry.Options{Wrap: cnt.Wrap})
+	set, err := fixtures.Push(context.Background(), r.Host, fixtures.Only(fixtures.OCIAttest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnt.Reset()
+	c := readClient(t, Options{})
+	tr, err := c.Tree(context.Background(), set[fixtures.OCIAttest].Ref(r.Host), TreeOptions{All: true, Supply: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Supply == nil || tr.Supply.SignatureState() != "unsigned" || tr.Supply.Support != model.SupportTagFallback {
+		t.Fatalf("supply %+v", tr.Supply)
+	}
+	lookups := 0
+	for _, l := range cnt.Log() {
+		if strings.Contains(l, "/manifests/sha256-") {
+			t.Errorf("probed a tag the listing lacks: %s", l)
+		}
+		if strings.Contains(l, "/referrers/") {
+			lookups++
+		}
+	}
+	if cnt.Count("GET tags") != 1 || lookups != 3 {
+		t.Errorf("%d tag listings, %d referrers requests (want 1 and 3: the index and two images)", cnt.Count("GET tags"), lookups)
+	}
+}
