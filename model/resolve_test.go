@@ -335,3 +335,30 @@ func TestNoMatchErrorListsPlatforms(t *testing.T) {
 		t.Errorf("empty: %v", err)
 	}
 }
+
+// An entry whose descriptor has no platform is matched by its config, and,
+// as containerd's images.Manifest sorts them, after every entry that
+// declares one: listed first, it still loses to a declared linux/amd64
+// entry, and wins only when nothing declared fits.
+func TestResolveUndeclaredEntriesComeLast(t *testing.T) {
+	tr := listTree(t, []string{"linux/arm64", "linux/amd64"})
+	undeclared := &Entry{Descriptor: Descriptor{MediaType: MediaTypeOCIManifest, Digest: fxDigest([]byte("undeclared")), Size: 100},
+		Image: &Image{Config: &Config{OS: "linux", Architecture: "amd64"}}}
+	tr.Entries = append([]*Entry{undeclared}, tr.Entries...)
+	host := Platform{OS: "linux", Architecture: "amd64"}
+	r, err := Resolve(tr, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Entry != tr.Entries[2] {
+		t.Fatalf("linux/amd64 pulls %s, want the declared linux/amd64 entry %s (the undeclared one comes last)", r.Digest, tr.Entries[2].Digest)
+	}
+	if len(r.Candidates) < 2 || r.Candidates[1].Entry != undeclared || !strings.Contains(r.Candidates[1].Reason, "matched by its config") {
+		t.Fatalf("runner-up %+v, want the undeclared entry, matched by its config", r.Candidates[1])
+	}
+	// Without a declared match the undeclared entry is pulled.
+	tr.Entries = tr.Entries[:2]
+	if r, err := Resolve(tr, host); err != nil || r.Entry != undeclared {
+		t.Fatalf("only the undeclared entry fits: got %+v, %v", r, err)
+	}
+}

@@ -103,3 +103,33 @@ func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 		t.Fatalf("a late message changed the screen:\n%s", hs.screen())
 	}
 }
+
+// The answer to an older request of a page still open (a refresh was asked
+// for since) does not replace what the newer one shows.
+func TestStaleTreeAnswerIsDropped(t *testing.T) {
+	f := newFake()
+	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
+	tr, ok := hs.m.top().(*treePage)
+	if !ok || tr.tree == nil {
+		t.Fatalf("tree page not loaded: %T", hs.m.top())
+	}
+	shown := tr.tree
+	old := tr.req
+	f.block = make(chan struct{}) // the refresh hangs
+	cmd := tr.Init()              // r: a new request
+	if tr.req == old {
+		t.Fatal("a refresh did not make a new request")
+	}
+	hs.send(treeMsg{page: tr.id, req: old, tree: singleTree()})
+	if tr.tree != shown || !tr.loading {
+		t.Fatal("the answer of the older request replaced the tree while the refresh runs")
+	}
+	if strings.Contains(hs.screen(), "localhost:5000/cli") {
+		t.Fatalf("the stale tree is on screen:\n%s", hs.screen())
+	}
+	close(f.block)
+	hs.run(cmd)
+	if tr.loading || tr.tree == nil || tr.tree.Digest != shown.Digest {
+		t.Fatalf("the refresh's own answer was not shown: loading %v", tr.loading)
+	}
+}
