@@ -290,8 +290,8 @@ func TestWideFooterShowsCopyAndSort(t *testing.T) {
 		start string
 		wide  []string // in the footer at 200 columns, not at 60
 	}{
-		{"localhost:5000/app:1.0", []string{"y copy ref"}},
-		{"localhost:5000/app", []string{"s sort name/version", "y copy ref"}},
+		{"localhost:5000/app:1.0", []string{"y copy…"}},
+		{"localhost:5000/app", []string{"s sort name/version", "y copy…"}},
 	} {
 		for _, w := range []int{40, 60, 80, 99, 100, 109, 110, 120, 200} {
 			hs := newHarness(t, newFake(), c.start, w, 24)

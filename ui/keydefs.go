@@ -110,11 +110,12 @@ func isEssential(b key.Binding, essential []key.Binding) bool {
 	return false
 }
 
-// helpColumns groups the page's and the global keys into the help screen's
-// columns. Keys that do not apply now are left out; a binding listed by the
+// helpColumns lays the page's and the global keys out in the help
+// screen's columns, in group order (move, view, act, app), at most rows a
+// column. Keys that do not apply now are left out; a binding listed by the
 // page and the root is shown once.
-func helpColumns(page, global []Key) [][]key.Binding {
-	cols := make([][]key.Binding, len(groupOrder))
+func helpColumns(page, global []Key, rows int) [][]key.Binding {
+	groups := make([][]key.Binding, len(groupOrder))
 	seen := map[string]bool{}
 	for _, k := range enabledKeys(append(slices.Clip(page), global...)) {
 		id := k.Binding.Help().Key + "\x00" + k.Binding.Help().Desc
@@ -126,15 +127,30 @@ func helpColumns(page, global []Key) [][]key.Binding {
 		if i < 0 {
 			i = len(groupOrder) - 1
 		}
-		cols[i] = append(cols[i], k.Binding)
+		groups[i] = append(groups[i], k.Binding)
 	}
-	out := cols[:0]
-	for _, c := range cols {
-		if len(c) > 0 {
-			out = append(out, c)
+	rows = max(rows, 1)
+	var cols [][]key.Binding
+	var cur []key.Binding
+	for _, g := range groups {
+		if len(g) == 0 {
+			continue
+		}
+		// A group starts a column unless it fits under the one before.
+		if len(cur) > 0 && len(cur)+len(g) > rows {
+			cols, cur = append(cols, cur), nil
+		}
+		for _, b := range g {
+			if len(cur) == rows {
+				cols, cur = append(cols, cur), nil
+			}
+			cur = append(cur, b)
 		}
 	}
-	return out
+	if len(cur) > 0 {
+		cols = append(cols, cur)
+	}
+	return cols
 }
 
 // keysOf wraps bindings that the page's Update handles itself (Run nil).

@@ -26,6 +26,9 @@ type KeyMap struct {
 	Stage, OpenStaging key.Binding
 	// CopyTo opens the copy pane (copypage.go).
 	CopyTo key.Binding
+	// Delete deletes the manifest of the screen's reference, after a typed
+	// confirmation; never in readonly mode (delete.go).
+	Delete key.Binding
 }
 
 // DefaultKeyMap returns manifold's key bindings (vim keys and arrows).
@@ -49,7 +52,7 @@ func DefaultKeyMap() *KeyMap {
 		Quit:        b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Help:        b([]string{"?"}, "?", "help"),
 		Refresh:     b([]string{"r"}, "r", "refresh"),
-		Copy:        b([]string{"y"}, "y", "copy ref"),
+		Copy:        b([]string{"y"}, "y", "copy…"),
 		Goto:        b([]string{":"}, ":", "open reference"),
 		Filter:      b([]string{"/"}, "/", "filter"),
 		ApplyFilter: b([]string{"enter"}, "enter", "keep filter"),
@@ -70,6 +73,7 @@ func DefaultKeyMap() *KeyMap {
 		NextField:   b([]string{"tab", "down", "up", "shift+tab"}, "tab", "next field"),
 		Stage:       b([]string{"a"}, "a", "stage"),
 		OpenStaging: b([]string{"S"}, "S", "staged"),
+		Delete:      b([]string{"ctrl+d"}, "ctrl+d", "delete… (type to confirm)"),
 		CopyTo:      b([]string{"c"}, "c", "copy to…"),
 	}
 }

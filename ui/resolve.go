@@ -371,7 +371,7 @@ func (p *resolvePage) Keys() []Key {
 		Key{Binding: k.Copy, Group: groupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
 			if p.cursor < len(p.rows) {
 				if r := p.rows[p.cursor].result; r != nil && r.Reference != "" {
-					return copyCmd(r.Reference)
+					return pushPage(newCopyMenu(p.c, copyItems(p.tree.Repository, p.ref, r.Digest, r.Platform.String())))
 				}
 			}
 			return setStatus("This host pulls nothing: nothing to copy.", false)

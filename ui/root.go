@@ -198,7 +198,7 @@ func (m *Model) footerHeight() int {
 		return 1
 	}
 	n := strings.Count(m.help.FullHelpView(m.fullHelpColumns()), "\n") + 1
-	return min(n, m.c.height/2)
+	return min(n, max(m.c.height-3, 1))
 }
 
 // Close cancels every request in flight.

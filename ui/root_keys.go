@@ -97,12 +97,23 @@ func (m *Model) shortHelp() []key.Binding {
 	return footerKeys(m.top().Keys(), m.globalKeys(), m.essentialKeys(), fits)
 }
 
-// fullHelp is the help screen's columns.
+// fullHelpColumns is the help screen: the fewest rows a column that fit
+// the terminal's width (the help may take the body but one line).
 func (m *Model) fullHelpColumns() [][]key.Binding {
-	if m.top().InputFocused() {
-		return helpColumns(m.top().Keys(), nil)
+	var global []Key
+	if !m.top().InputFocused() {
+		global = m.globalKeys()
 	}
-	return helpColumns(m.top().Keys(), m.globalKeys())
+	page := m.top().Keys()
+	most := max(m.c.height-4, 6)
+	h := help.New()
+	h.Styles = m.help.Styles
+	for rows := 6; ; rows++ {
+		cols := helpColumns(page, global, rows)
+		if rows >= most || lipgloss.Width(h.FullHelpView(cols)) <= m.c.width {
+			return cols
+		}
+	}
 }
 
 // dispatchKey runs the global key msg presses; handled is false when it

@@ -301,7 +301,12 @@ func (p *tagsPage) Keys() []Key {
 	return append(p.list.keys(),
 		Key{Binding: k.Sort, Group: groupView, Footer: 5, Run: p.toggleSort},
 		Key{Binding: k.Copy, Group: groupAct, Footer: 6, When: func() bool { return p.list.Selected() != "" },
-			Run: func(tea.KeyPressMsg) tea.Cmd { return copyCmd(p.repo + ":" + p.list.Selected()) }},
+			Run: func(tea.KeyPressMsg) tea.Cmd {
+				return pushPage(newCopyMenu(p.c, copyItems(p.repo, p.repo+":"+p.list.Selected(), "", "")))
+			}},
+		Key{Binding: k.Delete, Group: groupAct, When: func() bool { return p.list.Selected() != "" }, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return deleteCmd(p.c, p.repo+":"+p.list.Selected())
+		}},
 		Key{Binding: k.Refresh, Group: groupAct, Footer: 7, Run: func(tea.KeyPressMsg) tea.Cmd {
 			p.list.Reset()
 			p.digests = map[string]string{}

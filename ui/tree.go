@@ -243,6 +243,7 @@ func (p *treePage) Keys() []Key {
 		Key{Binding: k.Refresh, Group: groupAct, Footer: 6, Run: func(tea.KeyPressMsg) tea.Cmd {
 			return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.ref), false))
 		}},
+		Key{Binding: k.Delete, Group: groupAct, When: func() bool { return p.tree != nil }, Run: func(tea.KeyPressMsg) tea.Cmd { return deleteCmd(p.c, p.ref) }},
 	)
 }
 
@@ -301,12 +302,21 @@ func (p *treePage) expandAll(tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// copyRow opens the copy menu for the row (y).
 func (p *treePage) copyRow(tea.KeyPressMsg) tea.Cmd {
-	s := pinned(p.selected(), p.repo)
-	if s == "" {
+	n := p.selected()
+	d := n.desc.Digest
+	if d == "" || model.ValidateDigest(d) != nil {
 		return setStatus("Nothing to copy on this row.", false)
 	}
-	return copyCmd(s)
+	if n.kind == nodeConfig || n.kind == nodeLayer {
+		return pushPage(newCopyMenu(p.c, []copyItem{{"digest", d}}))
+	}
+	plat := ""
+	if n.entry != nil && n.entry.Platform != nil && !n.entry.IsAttestation() {
+		plat = n.entry.Platform.String()
+	}
+	return pushPage(newCopyMenu(p.c, copyItems(p.repo, p.ref, d, plat)))
 }
 
 // openCopy opens the copy pane for this tree; on a platform entry, the

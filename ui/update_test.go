@@ -162,23 +162,66 @@ func TestTreeExpandCollapseAndDetails(t *testing.T) {
 	}
 }
 
-func TestCopyPinnedReference(t *testing.T) {
+// TestCopyMenu: y opens the copy menu; a number copies that line (OSC 52)
+// and goes back: digest, repo@digest, repo:tag, a docker pull line and a
+// FROM line; on a platform entry the platform and FROM --platform too; a
+// layer offers its digest only.
+func TestCopyMenu(t *testing.T) {
 	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 80, 24)
 	tr := hs.m.top().(*treePage)
-	hs.keys("y")
-	want := "localhost:5000/app@" + tr.tree.Digest
-	if hs.clipboard != want {
-		t.Fatalf("clipboard %q, want %q", hs.clipboard, want)
+	d := tr.tree.Digest
+	for i, want := range []string{
+		d,
+		"localhost:5000/app@" + d,
+		"localhost:5000/app:1.0",
+		"docker pull localhost:5000/app@" + d,
+		"FROM localhost:5000/app:1.0@" + d,
+	} {
+		k := fmt.Sprint(i + 1)
+		hs.keys("y")
+		if _, ok := hs.m.top().(*copyMenuPage); !ok {
+			t.Fatalf("y did not open the copy menu: %T", hs.m.top())
+		}
+		hs.keys(k)
+		if hs.clipboard != want {
+			t.Errorf("y %s copied %q, want %q", k, hs.clipboard, want)
+		}
+		if hs.m.top() != Page(tr) {
+			t.Fatalf("the menu stayed open after %s", k)
+		}
 	}
-	if !strings.Contains(hs.screen(), "Copied localhost:5000/app@sha256") {
+	if !strings.Contains(hs.screen(), "Copied FROM localhost:5000/app:1") {
 		t.Fatalf("no status after copy:\n%s", hs.screen())
 	}
+	// A platform entry: its platform, and FROM --platform.
+	for i := 0; i < 10 && (tr.selected().entry == nil || tr.selected().entry.Platform == nil); i++ {
+		hs.keys("down")
+	}
+	e := tr.selected().entry
+	hs.keys("y")
+	var values []string
+	for _, it := range hs.m.top().(*copyMenuPage).items {
+		values = append(values, it.value)
+	}
+	got := strings.Join(values, "\n")
+	for _, want := range []string{e.Platform.String(), "FROM --platform=" + e.Platform.String() + " localhost:5000/app:1.0@" + e.Digest} {
+		if !strings.Contains(got, want) {
+			t.Errorf("menu lacks %q:\n%s", want, got)
+		}
+	}
+	if scr := hs.screen(); !strings.Contains(scr, "FROM line") || !strings.Contains(scr, "docker pull") {
+		t.Errorf("menu screen:\n%s", scr)
+	}
+	hs.keys("esc")
 	// A layer copies its digest only.
-	hs.keys("down", "down", "l", "down", "l", "down", "down")
+	hs.keys("l", "down", "l", "down", "down")
+	for i := 0; i < 10 && tr.selected().kind != nodeLayer; i++ {
+		hs.keys("down")
+	}
 	if tr.selected().kind != nodeLayer {
 		t.Fatalf("cursor on %v, want a layer", tr.selected().kind)
 	}
-	hs.keys("y")
+	hs.keys("y", "enter")
 	if hs.clipboard != tr.selected().desc.Digest {
 		t.Fatalf("clipboard %q, want the layer digest", hs.clipboard)
 	}

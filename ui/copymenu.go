@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/google/go-containerregistry/pkg/name"
+
+	"github.com/manifold-dev/manifold/internal/termsafe"
+)
+
+// copyItem is one line of the copy menu: what it is and the text copied.
+type copyItem struct {
+	label, value string
+}
+
+// copyMenuPage is what y opens: the ways to copy what is under the cursor
+// (digest, repo@digest, repo:tag, platform, a docker pull line, a FROM
+// line). A number or enter copies one (OSC 52) and goes back.
+type copyMenuPage struct {
+	pageBase
+	items  []copyItem
+	cursor int
+}
+
+func newCopyMenu(c *common, items []copyItem) *copyMenuPage {
+	return &copyMenuPage{pageBase: newPageBase(c), items: items}
+}
+
+// copyItems builds the menu for a digest in repo, reached through ref (a
+// tag or a digest), for an entry of platform plat ("" for none).
+func copyItems(repo, ref, digest, plat string) []copyItem {
+	var out []copyItem
+	add := func(label, value string) {
+		if value != "" {
+			out = append(out, copyItem{label, value})
+		}
+	}
+	pinned := ""
+	if digest != "" {
+		pinned = repo + "@" + digest
+	}
+	tagged := ""
+	if r, err := name.NewTag(ref); err == nil && !strings.Contains(ref, "@") {
+		tagged = repo + ":" + r.TagStr()
+	}
+	add("digest", digest)
+	add("repo@digest", pinned)
+	add("repo:tag", tagged)
+	add("platform", plat)
+	pull := pinned
+	if pull == "" {
+		pull = tagged
+	}
+	if pull != "" {
+		add("docker pull", "docker pull "+pull)
+	}
+	from := pinned
+	if tagged != "" && digest != "" {
+		from = tagged + "@" + digest // the tag for people, the digest for the build
+	} else if from == "" {
+		from = tagged
+	}
+	if from != "" {
+		if plat != "" && pinned != "" {
+			add("FROM line", "FROM --platform="+plat+" "+from)
+		} else {
+			add("FROM line", "FROM "+from)
+		}
+	}
+	return out
+}
+
+func (p *copyMenuPage) Crumb() string { return "copy" }
+func (p *copyMenuPage) Init() tea.Cmd { return nil }
+
+func (p *copyMenuPage) Keys() []Key {
+	k := p.c.keys
+	pick := key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-"+strconv.Itoa(len(p.items)), "copy that line"))
+	return []Key{
+		{Binding: k.Up, Group: groupMove, Run: func(tea.KeyPressMsg) tea.Cmd { p.cursor = max(p.cursor-1, 0); return nil }},
+		{Binding: k.Down, Group: groupMove, Run: func(tea.KeyPressMsg) tea.Cmd { p.cursor = min(p.cursor+1, len(p.items)-1); return nil }},
+		{Binding: copyEnter, Group: groupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd { return p.copy(p.cursor) }},
+		{Binding: pick, Group: groupAct, Footer: 1, Run: func(msg tea.KeyPressMsg) tea.Cmd {
+			i, _ := strconv.Atoi(msg.String())
+			return p.copy(i - 1)
+		}},
+	}
+}
+
+var copyEnter = key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter", "copy"))
+
+func (p *copyMenuPage) copy(i int) tea.Cmd {
+	if i < 0 || i >= len(p.items) {
+		return nil
+	}
+	return tea.Batch(copyCmd(p.items[i].value), popPage)
+}
+
+func (p *copyMenuPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		return p, runKey(p.Keys(), msg)
+	}
+	return p, nil
+}
+
+func (p *copyMenuPage) View() string {
+	s := p.c.styles
+	lines := []string{fit(s.Title.Render("Copy")+s.Faint.Render("  to the clipboard (OSC 52)"), p.width)}
+	for i, it := range p.items {
+		label := padRight(strconv.Itoa(i+1)+" "+it.label, 16)
+		line := label + termsafe.String(it.value)
+		if i == p.cursor {
+			line = s.Selected.Render(padRight(line, p.width))
+		} else {
+			line = s.Faint.Render(label) + termsafe.String(it.value)
+		}
+		lines = append(lines, fitMiddle(line, p.width))
+	}
+	return strings.Join(lines, "\n")
+}
