@@ -31,6 +31,7 @@ else
 	echo "crane: not installed ($(tail -1 "$tmp/crane.log"))"
 fi
 skopeo=$(command -v skopeo || true)
+echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$tmp/policy.json"
 
 MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop" MANIFOLD_COPY_COUNTFILE="$tmp/count" \
 	"$tmp/bench.test" -test.run '^TestCopyServer$' -test.v >"$tmp/server.log" 2>&1 &
@@ -70,7 +71,7 @@ for i in $(seq 1 "$runs"); do
 	cp "$tmp/out" "$tmp/filtered.out"
 	if [ -n "$crane" ]; then run "crane copy" "$crane" copy --insecure "$src" "$dst/crane-$i/eleven:v1"; fi
 	if [ -n "$skopeo" ]; then
-		run "skopeo copy --all" "$skopeo" copy --all --src-tls-verify=false --dest-tls-verify=false "docker://$src" "docker://$dst/skopeo-$i/eleven:v1"
+		run "skopeo copy --all" "$skopeo" --policy "$tmp/policy.json" copy --all --src-tls-verify=false --dest-tls-verify=false "docker://$src" "docker://$dst/skopeo-$i/eleven:v1"
 	fi
 done
 
