@@ -30,6 +30,13 @@ type Options struct {
 	// Insecure lists registry hosts (host or host:port) reached over plain
 	// HTTP. localhost and 127.0.0.1 always are.
 	Insecure []string
+	// InsecureAuto lists hosts reached as docker's --insecure reaches them:
+	// over TLS without verifying the certificate when the host speaks TLS,
+	// else over plain HTTP (one probe per host). Never a default.
+	InsecureAuto []string
+	// SkipVerify lists hosts reached over TLS without verifying their
+	// certificate (podman's --tls-verify=false); never plain HTTP.
+	SkipVerify []string
 	// CAFile adds a PEM bundle of CAs to the system pool.
 	CAFile string
 	// CAFiles adds PEM bundles of CAs trusted for one host each (host or
@@ -83,6 +90,7 @@ type Client struct {
 	opts       Options
 	rateLimits *rateLimits // the latest rate-limit headers, by host
 	insecure   map[string]bool
+	unsafe     *insecureHosts // --insecure and --tls-verify=false hosts
 
 	cache *diskCache
 
@@ -164,6 +172,7 @@ func New(opts Options) (*Client, error) {
 		}
 	}
 	c.rateLimits = &rateLimits{}
+	c.unsafe = newInsecureHosts(opts.InsecureAuto, opts.SkipVerify)
 	rt, err := newTransportRL(opts, c.rateLimits)
 	if err != nil {
 		return nil, err
@@ -288,6 +297,16 @@ func (c *Client) nameOpts(host string) []name.Option {
 func (c *Client) isInsecure(host string) bool {
 	if c.insecure[host] {
 		return true
+	}
+	if c.unsafe != nil {
+		// Named with --insecure: what the host speaks, even on loopback;
+		// with --tls-verify=false: TLS, unverified.
+		if c.unsafe.isAuto(host) {
+			return c.unsafe.plainHTTP(host)
+		}
+		if c.unsafe.isSkip(host) {
+			return false
+		}
 	}
 	h := host
 	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {

@@ -238,6 +238,9 @@ func newTransportRL(opts Options, rl *rateLimits) (http.RoundTripper, error) {
 	if err != nil {
 		return nil, err
 	}
+	if base, err = withSkipVerify(base, newInsecureHosts(opts.InsecureAuto, opts.SkipVerify)); err != nil {
+		return nil, err
+	}
 	to := opts.Timeouts.withDefaults()
 	var rt http.RoundTripper = &timeoutTransport{next: base, to: to}
 	if rl != nil {

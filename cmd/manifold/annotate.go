@@ -22,6 +22,7 @@ func newAnnotateCmd(g *globals) *cobra.Command {
 		indexAnn    []string
 		remove      bool
 		keepUnknown bool
+		unsafe      insecureFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "annotate LIST [IMAGE]",
@@ -56,6 +57,7 @@ that differs from the image config is a warning.`,
   manifold annotate localhost:5000/app:v1 localhost:5000/other:amd64 --remove`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			g.allowInsecure(unsafe, args...)
 			if cmd.Flags().Changed("os-features") {
 				edit.OSFeatures = splitList(osFeatures)
 			}
@@ -146,6 +148,7 @@ that differs from the image config is a warning.`,
 	f.StringArrayVar(&annotations, "annotation", nil, "descriptor annotation key=value (repeatable; key= removes)")
 	f.StringArrayVar(&indexAnn, "index-annotation", nil, "index annotation key=value (repeatable; key= removes)")
 	f.BoolVar(&remove, "remove", false, "drop the entry (and its attestations) from the list")
+	addInsecureFlags(cmd, &unsafe)
 	f.BoolVar(&keepUnknown, "force", false, "keep an os or architecture manifold does not know, as given")
 	return cmd
 }

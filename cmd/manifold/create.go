@@ -23,6 +23,7 @@ func newCreateCmd(g *globals) *cobra.Command {
 		mediaType string
 		platforms []string
 		listName  string
+		unsafe    insecureFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "create LIST IMAGE...",
@@ -60,6 +61,7 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 				}
 				picks = append(picks, pp)
 			}
+			g.allowInsecure(unsafe, args...)
 			if len(args) < 2 && !amend {
 				return fmt.Errorf("give at least one IMAGE: manifold create LIST IMAGE... (docker refuses an empty list too); --amend LIST starts from what the tag holds")
 			}
@@ -123,6 +125,7 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 	cmd.Flags().StringVar(&mediaType, "media-type", "auto", "oci, docker or auto")
 	cmd.Flags().StringArrayVar(&platforms, "platform", nil, "from an IMAGE that is a list, take only entries for this platform (repeatable)")
 	cmd.Flags().StringVar(&listName, "name", "", "name of the staged list (default: the LIST reference)")
+	addInsecureFlags(cmd, &unsafe)
 	return cmd
 }
 

@@ -22,6 +22,7 @@ func newInspectCmd(g *globals) *cobra.Command {
 	var (
 		all         bool
 		verbose     bool
+		unsafe      insecureFlags
 		output      string
 		maxChildren int
 		ff          *formatFlag
@@ -80,6 +81,7 @@ or its platform), or is a reference whose digest is in the list.
 				return err
 			}
 			all = all || verbose
+			g.allowInsecure(unsafe, args...)
 			c, err := g.client()
 			if err != nil {
 				return err
@@ -131,6 +133,7 @@ or its platform), or is a reference whose digest is in the list.
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "also fetch every child manifest and image config")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "the same as --all (docker manifest inspect -v)")
+	addInsecureFlags(cmd, &unsafe)
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or raw")
 	cmd.Flags().IntVar(&maxChildren, "max-children", registry.DefaultChildren, "with --all, fetch at most this many children per index (0: all)")
 	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.JSONView{})+

@@ -22,6 +22,10 @@ import (
 // globals are the flags every command shares.
 type globals struct {
 	insecure []string
+	// insecureAuto and skipVerify are the registries an edit command's
+	// --insecure and --tls-verify=false name (insecure.go).
+	insecureAuto []string
+	skipVerify   []string
 	realms   []string
 	caFile   string
 	debug    bool
@@ -54,6 +58,8 @@ func (g *globals) client() (*registry.Client, error) {
 func (g *globals) clientOptions() registry.Options {
 	o := registry.Options{
 		Insecure:         g.insecure,
+		InsecureAuto:     g.insecureAuto,
+		SkipVerify:       g.skipVerify,
 		AllowTokenRealms: g.realms,
 		CAFile:           g.caFile,
 		CacheDir:         defaultCacheDir(),

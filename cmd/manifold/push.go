@@ -25,6 +25,7 @@ func init() { subcommands = append(subcommands, newPushCmd) }
 const exitTagMoved = 3
 
 type pushFlags struct {
+	unsafe insecureFlags
 	tags   []string
 	expect string
 	dryRun bool
@@ -83,6 +84,13 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 			return cobra.ExactArgs(1)(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.unsafe.insecure || !f.unsafe.tlsVerify {
+				arg := ""
+				if len(args) > 0 {
+					arg = args[0]
+				}
+				g.allowInsecure(f.unsafe, pushRefs(arg, f.spec)...)
+			}
 			c, err := g.client()
 			if err != nil {
 				return err
@@ -124,6 +132,7 @@ digest, the tags, the diff and the copy plan on stderr; nothing is written.`,
 	fl.BoolVarP(&f.purge, "purge", "p", false, "discard the staged list after a successful push")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "do not ask: copy children from other registries, push over a moved tag")
 	fl.StringVar(&f.spec, "spec", "", "push a manifest-tool from-spec YAML file instead of a staged list")
+	addInsecureFlags(cmd, &f.unsafe)
 	fl.StringVar(&f.expect, "expect-digest", "", "push only if the index is this digest (the one --dry-run printed); nothing is written otherwise")
 	return cmd
 }

@@ -17,6 +17,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"net"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -41,6 +42,9 @@ const Realm = "manifold-test"
 
 // Options configure a test registry.
 type Options struct {
+	// Addr is the loopback address to listen on, e.g. "127.0.0.2:0" for a
+	// host that clients do not treat as localhost; "" is 127.0.0.1.
+	Addr string
 	// Htpasswd enables basic auth with these user → password pairs.
 	Htpasswd map[string]string
 	// TLS serves HTTPS with a certificate from a throwaway test CA.
@@ -120,6 +124,14 @@ func Start(t testing.TB, opts Options) *Registry {
 	}
 
 	srv := httptest.NewUnstartedServer(h)
+	if opts.Addr != "" {
+		ln, err := net.Listen("tcp", opts.Addr)
+		if err != nil {
+			t.Skipf("testregistry: listen on %s: %v", opts.Addr, err)
+		}
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // TLS handshake failures are expected in tests
 	if opts.TLS {
 		srv.StartTLS()
