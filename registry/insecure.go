@@ -46,7 +46,9 @@ func (h *insecureHosts) unverified(host string) bool {
 }
 
 func (h *insecureHosts) isAuto(host string) bool { return h.auto[host] || h.auto[hostName(host)] }
-func (h *insecureHosts) isSkip(host string) bool { return h.skipVerify[host] || h.skipVerify[hostName(host)] }
+func (h *insecureHosts) isSkip(host string) bool {
+	return h.skipVerify[host] || h.skipVerify[hostName(host)]
+}
 
 // plainHTTP reports whether an auto host is reached over plain HTTP,
 // probing it once.

@@ -26,13 +26,13 @@ type globals struct {
 	// --insecure and --tls-verify=false name (insecure.go).
 	insecureAuto []string
 	skipVerify   []string
-	realms   []string
-	caFile   string
-	debug    bool
-	theme    string
-	readOnly bool
-	mouse    bool
-	settings *settings // the config file under the flags (settings.go)
+	realms       []string
+	caFile       string
+	debug        bool
+	theme        string
+	readOnly     bool
+	mouse        bool
+	settings     *settings // the config file under the flags (settings.go)
 
 	stdout io.Writer
 	stderr io.Writer
