@@ -444,10 +444,11 @@ func (p PlatformDiff) rows() []DiffRow {
 	rows = append(rows, DiffRow{Label: "size", Left: sizeOrBlank(p.FromSize, p.From), Right: sizeOrBlank(p.ToSize, p.To) + deltaSuffix(p), Mark: sizeMark})
 	l := p.Layers
 	if p.From != "" && p.To != "" {
-		rows = append(rows, DiffRow{Label: "layers",
-			Left:  fmt.Sprintf("%d removed (%s)", len(l.Removed), FormatSize(l.RemovedBytes)),
-			Right: fmt.Sprintf("%d added (%s), %d shared (%s)", len(l.Added), FormatSize(l.AddedBytes), len(l.Shared), FormatSize(l.SharedBytes)),
-			Mark:  mark(len(l.Added)+len(l.Removed) > 0)})
+		shared := fmt.Sprintf("%d (%s)", len(l.Shared), FormatSize(l.SharedBytes))
+		rows = append(rows,
+			DiffRow{Label: "layers only here", Left: fmt.Sprintf("%d removed (%s)", len(l.Removed), FormatSize(l.RemovedBytes)),
+				Right: fmt.Sprintf("%d added (%s)", len(l.Added), FormatSize(l.AddedBytes)), Mark: mark(len(l.Added)+len(l.Removed) > 0)},
+			DiffRow{Label: "layers shared", Left: shared, Right: shared, Mark: " "})
 	}
 	if c := p.Config; c != nil {
 		rows = append(rows, c.Env.rows("env")...)

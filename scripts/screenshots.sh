@@ -64,9 +64,9 @@ keys Enter Enter
 wait_for "Tags  5 tags"
 shot 03-tags "tags with digests"
 
-keys j Enter
+keys j j Enter # v1.1.0 (v1.0.0 is the release before, one platform)
 wait_for "▾ index"
-keys j j j j Enter j Enter
+keys j j j j j Enter j j Enter # past the annotations and the supply-chain rows
 wait_for "layer 3"
 shot 04-tree "tree: index, platform entries, manifest, config, layers"
 
@@ -115,4 +115,23 @@ keys Escape
 
 keys ?
 shot 09-help "full help"
+keys ? # close the help
+# Mark one tag (M), move to another, diff them (D): two aligned columns.
+keys : C-u "acme/web" Enter
+wait_for "Tags  5 tags"
+keys j M # v1.0.0 (by name, after latest)
+wait_for "marked"
+keys j D # v1.1.0
+wait_for " added, "
+shot 13-diff "diff of two tags, marked with M and opened with D"
+
+# The resolve matrix explains each host's pick (WHY), Windows hosts by
+# containerd's Windows comparer; x removes a host.
+keys : C-u "library/golang:1.24" Enter
+wait_for "windows/amd64:10.0.26100"
+keys m
+wait_for "Resolve matrix"
+keys G k k
+shot 14-resolve-explained "resolve matrix: why each host pulls its entry"
+
 keys q

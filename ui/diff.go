@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
@@ -179,7 +180,11 @@ func (p *diffPage) Keys() []Key {
 
 // columns are the widths of the label and of each side.
 func (p *diffPage) columns() (labelW, sideW int) {
-	labelW = min(max(p.width/5, 12), 34)
+	longest := 0
+	for _, r := range p.rows {
+		longest = max(longest, lipgloss.Width(r.Label))
+	}
+	labelW = min(max(longest, 12), p.width/3)
 	sideW = max((p.width-labelW-5)/2, 4)
 	return labelW, sideW
 }
@@ -192,7 +197,7 @@ func (p *diffPage) View() string {
 		title += s.Faint.Render(" · changes only")
 	}
 	lines := []string{fit(title, p.width)}
-	lines = append(lines, fit(s.Faint.Render(padRight("", labelW+3))+s.Bold.Render(padRight("A "+termsafe.String(p.from), sideW))+s.Faint.Render(" │ ")+s.Bold.Render(padRight("B "+termsafe.String(p.to), sideW)), p.width))
+	lines = append(lines, fit(s.Faint.Render(padRight("", labelW+3))+s.Bold.Render(padRight(fitMiddle("A "+termsafe.String(p.from), sideW), sideW))+s.Faint.Render(" │ ")+s.Bold.Render(padRight(fitMiddle("B "+termsafe.String(p.to), sideW), sideW)), p.width))
 	switch {
 	case p.diff == nil && p.loading:
 		lines = append(lines, s.Faint.Render("reading both sides…"))

@@ -305,11 +305,14 @@ func (p *resolvePage) View() string {
 		}
 		res := p.pulls(row, withDigest)
 		if pullW > 0 {
-			why := termsafe.String(row.reason())
-			if hostW+noteW+pullW+lipgloss.Width(why) > p.width {
-				why = termsafe.String(row.rule()) // the full reason goes under the rows
+			// The reason, cut to its column (whole under the rows for the
+			// selected row); the rule's name when the column is too narrow
+			// for a cut reason to say anything.
+			why, room := termsafe.String(row.reason()), p.width-hostW-noteW-pullW
+			if room < 36 && lipgloss.Width(why) > room {
+				why = termsafe.String(row.rule())
 			}
-			line += padRight(res, pullW-1) + " " + s.Faint.Render(why)
+			line += padRight(res, pullW-1) + " " + s.Faint.Render(fit(why, max(room, 1)))
 		} else {
 			line += res
 		}
