@@ -113,6 +113,21 @@ wait_for "done:"
 shot 11-copy "the copy, done"
 keys Escape
 
+# The signed, attested image: the supply chain under linux/arm64, then its
+# SBOM's packages, filtered.
+keys : C-u "acme/signed:v1" Enter
+wait_for "signed (not verified)"
+keys j j j l # linux/arm64
+keys j l     # its supply chain
+wait_for "builder github.com/docker/buildx"
+shot 12-supply-chain "supply chain: signatures, provenance, SBOMs (not verified)"
+keys j j Enter # the SPDX SBOM
+wait_for "SBOM linux/arm64"
+keys / b s d Enter
+wait_for "filter: bsd"
+shot 13-sbom "an SBOM's packages, fuzzy-filtered"
+keys Escape; keys Escape; keys Escape # filter → tree → back
+
 keys ?
 shot 09-help "full help"
 keys ? # close the help

@@ -59,8 +59,8 @@ type supplyItem struct {
 
 // addSupply adds the supply-chain group of s under parent.
 func addSupply(parent *node, s *model.Supply, where string) {
-	if s == nil {
-		return
+	if s == nil || len(s.Referrers) == 0 && len(s.Errs) == 0 && !s.Truncated {
+		return // nothing attached: the header says "unsigned"
 	}
 	g := &node{kind: nodeSupply, key: parent.key + "/supply", depth: parent.depth + 1, parent: parent, supply: s}
 	item := func(it *supplyItem) {

@@ -149,3 +149,26 @@ func TestStagingReviewNamesSignaturesLeftBehind(t *testing.T) {
 		}
 	}
 }
+
+// Nothing attached: the header says unsigned and no empty group is drawn;
+// an in-index attestation alone makes a group that says unsigned.
+func TestUnsignedImages(t *testing.T) {
+	reg := testregistry.Start(t, testregistry.Options{})
+	set, err := fixtures.Push(context.Background(), reg.Host, fixtures.Only(fixtures.DockerList, fixtures.OCIAttest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := newHarness(t, c, set[fixtures.DockerList].Ref(reg.Host), 160, 30)
+	if scr := hs.screen(); !strings.Contains(scr, "· unsigned") || strings.Contains(scr, "supply chain") {
+		t.Errorf("docker list:\n%s", scr)
+	}
+	hs = newHarness(t, c, set[fixtures.OCIAttest].Ref(reg.Host), 160, 30)
+	hs.keys("j", "l")
+	if scr := hs.screen(); !strings.Contains(scr, "supply chain  unsigned  SBOM 0 packages") {
+		t.Errorf("oci-attest:\n%s", scr)
+	}
+}
