@@ -120,12 +120,12 @@ wait_for "signed (not verified)"
 keys j j j l # linux/arm64
 keys j l     # its supply chain
 wait_for "builder github.com/docker/buildx"
-shot 12-supply-chain "supply chain: signatures, provenance, SBOMs (not verified)"
+shot 15-supply-chain "supply chain: signatures, provenance, SBOMs (not verified)"
 keys j j Enter # the SPDX SBOM
 wait_for "SBOM linux/arm64"
 keys / b s d Enter
 wait_for "filter: bsd"
-shot 13-sbom "an SBOM's packages, fuzzy-filtered"
+shot 16-sbom "an SBOM's packages, fuzzy-filtered"
 keys Escape; keys Escape; keys Escape # filter → tree → back
 
 keys ?
