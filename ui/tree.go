@@ -520,7 +520,7 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 		parts = append(parts, s.Error.Render("✗ missing (404)"))
 		dim = false
 	} else if e.Err != "" {
-		parts = append(parts, s.Error.Render("✗ "+termsafe.String(firstLine(e.Err))))
+		parts = append(parts, s.Error.Render("✗ "+termsafe.String(p.entryErr(e))))
 		dim = false
 	}
 	if e.Mismatch != "" {
@@ -532,3 +532,19 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 
 // Where: the tree's registry and repository.
 func (p *treePage) Where() (string, string) { return hostOf(p.repo), p.repo }
+
+// entryErr is the first line of an entry's error without the reference the
+// row already shows ("manifest host/repo@sha256:… is 4000000 bytes, …" →
+// "is 4000000 bytes, …"), so the reason fits a narrow terminal.
+func (p *treePage) entryErr(e *model.Entry) string {
+	msg := firstLine(e.Err)
+	if p.tree == nil {
+		return msg
+	}
+	for _, what := range []string{"fetch manifest ", "manifest ", "fetch blob ", "blob "} {
+		if rest, ok := strings.CutPrefix(msg, what+p.tree.Repository+"@"+e.Digest); ok {
+			return strings.TrimLeft(rest, " :")
+		}
+	}
+	return msg
+}

@@ -46,3 +46,21 @@ func TestTreeFetchesLeftOutChildOnDemand(t *testing.T) {
 		}
 	}
 }
+
+// A child refused as too large says why on its row, even at 80 columns.
+func TestTreeTooLargeChildSaysWhy(t *testing.T) {
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	s := &hostilereg.Server{Children: 3, ChildSize: 2 << 20}
+	host := s.Start(t)
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, c, host+"/fat:v1", 80, 20)
+	if s.ChildrenServed() != 3 {
+		t.Fatalf("%d children asked", s.ChildrenServed())
+	}
+	if scr := h.screen(); !strings.Contains(scr, "✗ is 2097152 bytes, more than") {
+		t.Fatalf("the row does not say why the child was refused:\n%s", scr)
+	}
+}
