@@ -101,8 +101,16 @@ func Check(t *Tree, o CheckOptions) []Problem {
 		if e.Platform == nil && e.Mismatch != "" {
 			add(CodePlatformMismatch, plat, "%s", e.Mismatch)
 		}
-		if o.RequireAttestations && len(e.Attestations) == 0 {
-			add(CodeMissingAttestation, plat, "%s (%s) has no attestation manifest in the index (build with --provenance or --sbom)", plat, short(e.Digest))
+		if o.RequireAttestations && !attested(e) {
+			msg := fmt.Sprintf("%s (%s) has no attestation: none in the index (build with --provenance or --sbom)", plat, short(e.Digest))
+			switch {
+			case e.Supply == nil:
+			case e.Supply.Unknown():
+				msg += ", and the referrers could not be read: " + strings.Join(e.Supply.Errs, "; ")
+			default:
+				msg += " and none among its referrers"
+			}
+			add(CodeMissingAttestation, plat, "%s", msg)
 		}
 		if lim, ok := limitFor(o.MaxSize, entryPlatform(e)); ok && e.Image != nil {
 			if n := e.Image.TotalSize(); n > lim {
@@ -125,6 +133,26 @@ func Check(t *Tree, o CheckOptions) []Problem {
 		}
 	}
 	return out
+}
+
+// attestationKinds are the referrer kinds that attest an image (a
+// signature alone does not).
+var attestationKinds = []Kind{KindAttestation, KindProvenance, KindSBOM, KindVEX}
+
+// attested reports whether an image has an attestation: a BuildKit
+// attestation manifest in the index, or an attestation, provenance, SBOM or
+// VEX among its referrers (OCI referrers, tag schema, cosign .att/.sbom),
+// when those were looked up.
+func attested(e *Entry) bool {
+	if len(e.Attestations) > 0 {
+		return true
+	}
+	for _, k := range attestationKinds {
+		if e.Supply.Count(k) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // checkSingle checks a single-platform image: it is one platform.

@@ -2,10 +2,16 @@ package verbs
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 )
+
+// supplyReader continues a tree with its referrers (registry.Client.Supply).
+type supplyReader interface {
+	Supply(ctx context.Context, t *model.Tree) (*model.Tree, error)
+}
 
 // CheckResult is a release check of one reference.
 type CheckResult struct {
@@ -26,6 +32,12 @@ func Check(ctx context.Context, r TreeReader, ref string, o model.CheckOptions) 
 	t, err := r.Tree(ctx, ref, registry.TreeOptions{All: true})
 	if err != nil {
 		return nil, err
+	}
+	if sr, ok := r.(supplyReader); ok && o.RequireAttestations && t.IsIndex() {
+		// Attestations may be referrers rather than index entries.
+		if t, err = sr.Supply(ctx, t); err != nil {
+			return nil, fmt.Errorf("read the referrers of %s: %w", ref, err)
+		}
 	}
 	plats, _ := model.PlatformList(t)
 	res := &CheckResult{Reference: t.Reference, Digest: t.Digest, Problems: model.Check(t, o)}

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/manifold-dev/manifold/internal/fixtures"
 )
 
 // checkRun runs check -o json and decodes its answer.
@@ -192,5 +195,38 @@ func TestCheckJUnit(t *testing.T) {
 	code, out, _ = runCLI("check", good.ref, "--expect", "linux/amd64", "-o", "junit")
 	if code != checkOK || !strings.Contains(out, `failures="0"`) {
 		t.Errorf("good junit: exit %d\n%s", code, out)
+	}
+}
+
+// An attestation attached as a referrer (cosign attest's .att tag) counts
+// for --require-attestations as much as an in-index one.
+func TestCheckAttestationsFromReferrers(t *testing.T) {
+	host := readEnv(t)
+	fx := pushIndex(t, host+"/att:1", false, nil, img(p("linux", "amd64", "", "")), img(p("linux", "arm64", "", "")))
+	signer, err := fixtures.NewSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	armDigest, err := v1.NewHash(fx.digests[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := fixtures.Statement("https://slsa.dev/provenance/v0.2", "pkg:docker/att", armDigest, []byte(`{"builder":{"id":"x"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	att, err := fixtures.CosignAttestation(signer, st, "https://slsa.dev/provenance/v0.2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(mustParse(t, host+"/att:sha256-"+armDigest.Hex+".att"), att); err != nil {
+		t.Fatal(err)
+	}
+	code, r, _ := checkRun(t, fx.ref, "--require-attestations")
+	if code != checkProblems || strings.Join(codesOf(r), ";") != "missing-attestation linux/amd64" {
+		t.Fatalf("exit %d %v", code, r.Problems)
+	}
+	if !strings.Contains(r.Problems[0].Message, "none among its referrers") {
+		t.Errorf("message %q", r.Problems[0].Message)
 	}
 }
