@@ -46,6 +46,16 @@ func DecodeArtifact(im *Image, store Store) *Artifact {
 			if st.Envelope != nil && len(st.Envelope.Signatures) > 0 {
 				a.Signatures = append(a.Signatures, attest.DecodeEnvelopeSignature(st, l.Annotations))
 			}
+		case l.MediaType == MediaTypeSigstoreBundle:
+			st, sig, err := attest.DecodeBundle(c.Raw)
+			if err != nil {
+				a.Errs = append(a.Errs, "layer "+short(l.Digest)+": "+attest.Clean(err.Error()))
+				continue
+			}
+			a.Signatures = append(a.Signatures, sig)
+			if st.PredicateType != attest.PredicateCosignSign {
+				a.Statements = append(a.Statements, st)
+			}
 		case lk == KindSBOM || (kind == KindSBOM && lk != KindSignature):
 			sb, err := attest.DecodeSBOM(c.Raw)
 			if err != nil {

@@ -313,6 +313,11 @@ func fillReferrer(r *Referrer, store Store) {
 		r.ArtifactType = im.ArtifactType
 	}
 	r.Artifact = DecodeArtifact(im, store)
+	// A sigstore bundle is a signature or, with a predicate, an
+	// attestation of that predicate's kind.
+	if r.Kind == KindSignature && len(r.Artifact.Statements) > 0 {
+		r.Kind = StatementKind(r.Artifact.Statements[0])
+	}
 }
 
 // ownDigests returns the digests of the tree rooted at root, as far as it

@@ -8,7 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
 	"github.com/manifold-dev/manifold/internal/testregistry"
@@ -257,5 +261,69 @@ func TestSupplyProbesOnlyListedTags(t *testing.T) {
 	}
 	if cnt.Count("GET tags") != 1 || lookups != 3 {
 		t.Errorf("%d tag listings, %d referrers requests (want 1 and 3: the index and two images)", cnt.Count("GET tags"), lookups)
+	}
+}
+
+// cosign sign --new-bundle-format on the referrers API: a bundle referrer
+// is a signature that verifies; an attest bundle is an attestation of its
+// predicate's kind.
+func TestSupplySigstoreBundle(t *testing.T) {
+	// With the API, and on distribution through the tag schema, whose
+	// index (written by go-containerregistry) types the bundle with its
+	// empty config: the manifest itself must decide.
+	for _, host := range []string{referrersServer(t), testregistry.Start(t, testregistry.Options{}).Host} {
+		checkBundle(t, host)
+	}
+}
+
+func checkBundle(t *testing.T, host string) {
+	s, signer := pushSigned(t, host)
+	amd, _ := v1.NewHash(s.Images["linux/amd64"])
+	subj := v1.Descriptor{MediaType: types.OCIManifestSchema1, Digest: amd, Size: 400}
+	for _, e := range s.Entries {
+		if e.Digest == amd.String() {
+			subj.MediaType = types.MediaType(e.MediaType)
+		}
+	}
+	sign, err := fixtures.BundleReferrer(signer, "https://sigstore.dev/cosign/sign/v1", []byte(`{}`), subj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prov, _ := fixtures.ProvenanceV1(s.Build)
+	att, err := fixtures.BundleReferrer(signer, "https://slsa.dev/provenance/v1", prov, subj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range []v1.Image{sign, att} {
+		d, _ := img.Digest()
+		ref, _ := name.ParseReference(host + "/" + s.Repo + "@" + d.String())
+		if err := remote.Write(ref, img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := readClient(t, Options{})
+	tr, err := c.Tree(context.Background(), s.Ref(host), TreeOptions{All: true, Supply: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := entryFor(t, tr, amd.String())
+	if n := e.Supply.Count(model.KindSignature); n != 2 { // the .sig tag and the sign bundle
+		t.Errorf("%d signatures on amd64, want 2", n)
+	}
+	if e.Supply.Count(model.KindProvenance) != 1 {
+		t.Errorf("the attest bundle is not provenance: %v", e.Supply.Summary())
+	}
+	pub, _ := attest.LoadPublicKey(signer.PublicPEM())
+	n := 0
+	for _, v := range model.Verify(tr, pub) {
+		if v.Subject == amd.String() {
+			n++
+			if v.Verdict != attest.Verified {
+				t.Errorf("%s %s: %s %s", v.Kind, v.Referrer, v.Verdict, v.Detail)
+			}
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d verifications on amd64, want 3", n)
 	}
 }

@@ -10,6 +10,8 @@ package attest
 
 import (
 	"bytes"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,4 +158,56 @@ func Clean(s string) string {
 		s = s[:cut] + "…"
 	}
 	return termsafe.String(s)
+}
+
+// PredicateCosignSign is the predicate type of the statement cosign signs
+// in a sigstore bundle (cosign sign --new-bundle-format): the signature of
+// an image, not an attestation about it.
+const PredicateCosignSign = "https://sigstore.dev/cosign/sign/v1"
+
+// bundle is the part of a sigstore bundle (v0.1–v0.3) manifold reads.
+type bundle struct {
+	MediaType    string          `json:"mediaType"`
+	DSSEEnvelope json.RawMessage `json:"dsseEnvelope"`
+	MessageSig   json.RawMessage `json:"messageSignature"`
+	Material     struct {
+		Certificate *struct {
+			RawBytes string `json:"rawBytes"`
+		} `json:"certificate"`
+		PublicKey *struct {
+			Hint string `json:"hint"`
+		} `json:"publicKey"`
+		TlogEntries []json.RawMessage `json:"tlogEntries"`
+	} `json:"verificationMaterial"`
+}
+
+// DecodeBundle reads a sigstore bundle whose content is a DSSE envelope
+// (what cosign writes with --new-bundle-format): the statement and the
+// envelope's signature. A message-signature bundle is reported, not read.
+func DecodeBundle(raw []byte) (*Statement, *Signature, error) {
+	var b bundle
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return nil, nil, fmt.Errorf("sigstore bundle: %w", err)
+	}
+	if !strings.HasPrefix(b.MediaType, "application/vnd.dev.sigstore.bundle") {
+		return nil, nil, fmt.Errorf("sigstore bundle: media type %q", Clean(b.MediaType))
+	}
+	if len(b.DSSEEnvelope) == 0 {
+		return nil, nil, errors.New("sigstore bundle with a message signature: shown, not decoded")
+	}
+	st, err := DecodeStatement(b.DSSEEnvelope)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sigstore bundle: %w", err)
+	}
+	sig := DecodeEnvelopeSignature(st, nil)
+	sig.Transparency = len(b.Material.TlogEntries) > 0
+	if c := b.Material.Certificate; c != nil && c.RawBytes != "" {
+		sig.Keyless = true
+		if der, err := base64.StdEncoding.DecodeString(c.RawBytes); err == nil {
+			if cert, err := x509.ParseCertificate(der); err == nil {
+				sig.Identity, sig.Issuer = certIdentity(cert)
+			}
+		}
+	}
+	return st, sig, nil
 }
