@@ -114,3 +114,32 @@ func TestHostileCacheCommands(t *testing.T) {
 		t.Fatalf("prune --all: %s", out)
 	}
 }
+
+// The limits of a tree come from the config file too.
+func TestHostileLimitsFromConfig(t *testing.T) {
+	s := &hostilereg.Server{Children: 5, ChildSize: 2 << 10}
+	host := hostileEnv(t, s)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("limits:\n  children: 2\n  child-bytes: 1KiB\n  request-timeout: 1m\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MANIFOLD_CONFIG", cfg)
+	code, out, errs := runCLI("inspect", host+"/fat:v1", "--all", "--max-children", "0")
+	if code != 0 || s.ChildrenServed() != 5 {
+		t.Fatalf("exit %d, %d children: %s", code, s.ChildrenServed(), errs)
+	}
+	if !strings.Contains(out, "more than the 1024-byte limit") {
+		t.Fatalf("limits.child-bytes not applied:\n%s", out)
+	}
+	info := mustRun(t, "info")
+	for _, want := range []string{"limits.children", "limits.request-timeout", "1m0s"} {
+		if !strings.Contains(info, want) {
+			t.Fatalf("manifold info does not show %s:\n%s", want, info)
+		}
+	}
+	s2 := &hostilereg.Server{Children: 5, ChildSize: 512}
+	host2 := s2.Start(t)
+	if _, _, errs := runCLI("inspect", host2+"/fat:v1", "--all"); !strings.Contains(errs, "left out 3 child manifests") || s2.ChildrenServed() != 2 {
+		t.Fatalf("limits.children 2 not applied (%d children): %s", s2.ChildrenServed(), errs)
+	}
+}

@@ -102,13 +102,18 @@ or its platform), or is a reference whose digest is in the list.
 				_, err = g.stdout.Write(m.Raw)
 				return err
 			}
-			t, err := fetchTreeOpts(ctx, c, args[0], registry.TreeOptions{All: all, Supply: all, MaxChildren: maxChildrenOption(maxChildren)})
+			// Without the flag, the client's limit (limits.children).
+			opt, capped := 0, registry.EffectiveLimits(g.clientOptions().Limits).Children
+			if cmd.Flags().Changed("max-children") {
+				opt, capped = maxChildrenOption(maxChildren), maxChildren
+			}
+			t, err := fetchTreeOpts(ctx, c, args[0], registry.TreeOptions{All: all, Supply: all, MaxChildren: opt})
 			if err != nil {
 				return err
 			}
 			if t.LeftOut > 0 {
 				fmt.Fprintf(g.stderr, "manifold: left out %s past the first %d of their index (fetched on demand in the TUI); to fetch them, run again with --max-children %d, or --max-children 0 for all\n",
-					plural(t.LeftOut, "child manifest", "child manifests"), maxChildren, maxChildren+t.LeftOut)
+					plural(t.LeftOut, "child manifest", "child manifests"), capped, capped+t.LeftOut)
 			}
 			if format == formatJSON {
 				return writeJSON(g.stdout, model.NewJSONView(t, all))
@@ -135,7 +140,7 @@ or its platform), or is a reference whose digest is in the list.
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "the same as --all (docker manifest inspect -v)")
 	addInsecureFlags(cmd, &unsafe)
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or raw")
-	cmd.Flags().IntVar(&maxChildren, "max-children", registry.DefaultChildren, "with --all, fetch at most this many children per index (0: all)")
+	cmd.Flags().IntVar(&maxChildren, "max-children", registry.DefaultChildren, "with --all, fetch at most this many children per index (0: all; limits.children in the config file)")
 	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.JSONView{})+
 		"\n  a row of 'table TEMPLATE' (one a manifest): "+fmtpkg.Fields(model.JSONEntry{}))
 	return cmd

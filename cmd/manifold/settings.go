@@ -82,6 +82,12 @@ func (g *globals) loadSettings(cmd *cobra.Command) error {
 	set("limits.max-wait", "", l.MaxWait != 0, func() { s.limits.MaxWait = l.MaxWait })
 	set("limits.list-page-bytes", "", l.ListPageBytes != 0, func() { s.limits.ListPageBytes = l.ListPageBytes })
 	set("limits.list-pages", "", l.ListPages != 0, func() { s.limits.ListPages = l.ListPages })
+	set("limits.request-timeout", "", l.RequestTimeout != 0, func() { s.limits.RequestTimeout = l.RequestTimeout })
+	set("limits.min-rate", "", l.MinRate != 0, func() { s.limits.MinRate = l.MinRate })
+	set("limits.manifest-bytes", "", l.ManifestBytes != 0, func() { s.limits.ManifestBytes = l.ManifestBytes })
+	set("limits.child-bytes", "", l.ChildBytes != 0, func() { s.limits.ChildBytes = l.ChildBytes })
+	set("limits.children", "", l.Children != 0, func() { s.limits.Children = l.Children })
+	set("limits.tree-bytes", "", l.TreeBytes != 0, func() { s.limits.TreeBytes = l.TreeBytes })
 	if s.sources["insecure-registries"] == "default" && len(registryEnvInsecure()) > 0 {
 		s.sources["insecure-registries"] = "env " + registry.EnvInsecure
 	}
@@ -104,6 +110,12 @@ func (s *settings) apply(o *registry.Options) {
 	o.Timeouts.MaxWait = l.MaxWait
 	o.Limits.ListPageBytes = l.ListPageBytes
 	o.Limits.ListPages = l.ListPages
+	o.Timeouts.Total = l.RequestTimeout
+	o.Timeouts.MinRate = l.MinRate
+	o.Limits.ManifestBytes = l.ManifestBytes
+	o.Limits.ChildBytes = l.ChildBytes
+	o.Limits.Children = l.Children
+	o.Limits.TreeBytes = l.TreeBytes
 }
 
 // effective lists every setting, its value and its source, in the config
@@ -161,6 +173,12 @@ func (g *globals) effective() [][3]string {
 		"limits.max-wait":        to.MaxWait.String(),
 		"limits.list-page-bytes": strconv.FormatInt(lim.ListPageBytes, 10),
 		"limits.list-pages":      strconv.Itoa(lim.ListPages),
+		"limits.request-timeout": to.Total.String(),
+		"limits.min-rate":        strconv.FormatInt(to.MinRate, 10),
+		"limits.manifest-bytes":  strconv.FormatInt(lim.ManifestBytes, 10),
+		"limits.child-bytes":     strconv.FormatInt(lim.ChildBytes, 10),
+		"limits.children":        strconv.Itoa(lim.Children),
+		"limits.tree-bytes":      strconv.FormatInt(lim.TreeBytes, 10),
 	}
 	out := make([][3]string, 0, len(val))
 	for _, k := range config.Keys() {

@@ -45,14 +45,20 @@ type File struct {
 
 // Limits are the request limits; zero is the default.
 type Limits struct {
-	Concurrency   int           // limits.concurrency: parallel fetches
-	PageSize      int           // limits.page-size: n= of catalog and tag pages
-	HeaderTimeout time.Duration // limits.header-timeout: wait for response headers
-	StallTimeout  time.Duration // limits.stall-timeout: a body must progress in this window
-	Attempts      int           // limits.attempts: tries of one GET/HEAD on 429 or 5xx
-	MaxWait       time.Duration // limits.max-wait: longest wait between tries
-	ListPageBytes int64         // limits.list-page-bytes: cap of one tags or catalog page
-	ListPages     int           // limits.list-pages: most pages one listing follows
+	Concurrency    int           // limits.concurrency: parallel fetches
+	PageSize       int           // limits.page-size: n= of catalog and tag pages
+	HeaderTimeout  time.Duration // limits.header-timeout: wait for response headers
+	StallTimeout   time.Duration // limits.stall-timeout: a body must progress in this window
+	Attempts       int           // limits.attempts: tries of one GET/HEAD on 429 or 5xx
+	MaxWait        time.Duration // limits.max-wait: longest wait between tries
+	ListPageBytes  int64         // limits.list-page-bytes: cap of one tags or catalog page
+	ListPages      int           // limits.list-pages: most pages one listing follows
+	RequestTimeout time.Duration // limits.request-timeout: deadline of one request up to 4 MiB
+	MinRate        int64         // limits.min-rate: bytes per second a larger body must average
+	ManifestBytes  int64         // limits.manifest-bytes: cap of a top-level manifest
+	ChildBytes     int64         // limits.child-bytes: cap of a child manifest or config
+	Children       int           // limits.children: children fetched at once per index
+	TreeBytes      int64         // limits.tree-bytes: bytes one tree keeps
 }
 
 // Path is the config file manifold reads: $MANIFOLD_CONFIG, else the user
@@ -119,15 +125,24 @@ var keys = []key{
 	{"limits.stall-timeout", "a duration, e.g. 30s", func(f *File, n *yaml.Node) error { return dur(n, &f.Limits.StallTimeout) }},
 	{"limits.attempts", "a positive number of tries", func(f *File, n *yaml.Node) error { return posInt(n, &f.Limits.Attempts) }},
 	{"limits.max-wait", "a duration, e.g. 15s", func(f *File, n *yaml.Node) error { return dur(n, &f.Limits.MaxWait) }},
-	{"limits.list-page-bytes", "a size, e.g. 16MiB", func(f *File, n *yaml.Node) error {
-		v, err := parseSize(n.Value)
-		if err != nil || v <= 0 || n.Kind != yaml.ScalarNode {
-			return errWant
-		}
-		f.Limits.ListPageBytes = v
-		return nil
-	}},
+	{"limits.list-page-bytes", "a size, e.g. 16MiB", func(f *File, n *yaml.Node) error { return posSize(n, &f.Limits.ListPageBytes) }},
 	{"limits.list-pages", "a positive number of pages", func(f *File, n *yaml.Node) error { return posInt(n, &f.Limits.ListPages) }},
+	{"limits.request-timeout", "a duration, e.g. 2m", func(f *File, n *yaml.Node) error { return dur(n, &f.Limits.RequestTimeout) }},
+	{"limits.min-rate", "a size per second, e.g. 32KiB", func(f *File, n *yaml.Node) error { return posSize(n, &f.Limits.MinRate) }},
+	{"limits.manifest-bytes", "a size, e.g. 4MiB", func(f *File, n *yaml.Node) error { return posSize(n, &f.Limits.ManifestBytes) }},
+	{"limits.child-bytes", "a size, e.g. 1MiB", func(f *File, n *yaml.Node) error { return posSize(n, &f.Limits.ChildBytes) }},
+	{"limits.children", "a positive number of children", func(f *File, n *yaml.Node) error { return posInt(n, &f.Limits.Children) }},
+	{"limits.tree-bytes", "a size, e.g. 64MiB", func(f *File, n *yaml.Node) error { return posSize(n, &f.Limits.TreeBytes) }},
+}
+
+// posSize reads a positive size ("16MiB") into dst.
+func posSize(n *yaml.Node, dst *int64) error {
+	v, err := parseSize(n.Value)
+	if err != nil || v <= 0 || n.Kind != yaml.ScalarNode {
+		return errWant
+	}
+	*dst = v
+	return nil
 }
 
 // Keys lists every key's dotted path.

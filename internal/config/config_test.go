@@ -29,6 +29,12 @@ limits:
   max-wait: 5s
   list-page-bytes: 1MiB
   list-pages: 50
+  request-timeout: 90s
+  min-rate: 16KiB
+  manifest-bytes: 8MiB
+  child-bytes: 512KiB
+  children: 64
+  tree-bytes: 32MiB
 `
 	var f File
 	if err := Parse([]byte(src), &f); err != nil {
@@ -41,6 +47,10 @@ limits:
 	l := f.Limits
 	if l.Concurrency != 8 || l.PageSize != 200 || l.HeaderTimeout != 10*time.Second || l.StallTimeout != 20*time.Second ||
 		l.Attempts != 2 || l.MaxWait != 5*time.Second || l.ListPageBytes != 1<<20 || l.ListPages != 50 {
+		t.Fatalf("%+v", l)
+	}
+	if l.RequestTimeout != 90*time.Second || l.MinRate != 16<<10 || l.ManifestBytes != 8<<20 || l.ChildBytes != 512<<10 ||
+		l.Children != 64 || l.TreeBytes != 32<<20 {
 		t.Fatalf("%+v", l)
 	}
 	if f.Lines["readonly"] != 8 || f.Lines["limits.attempts"] != 17 {
