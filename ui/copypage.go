@@ -211,9 +211,7 @@ func (p *copyPage) targetRef() string {
 		return ""
 	}
 	if !strings.Contains(v, "/") && !hostLike(strings.SplitN(v, ":", 2)[0]) {
-		if strings.HasPrefix(v, ":") {
-			v = v[1:]
-		}
+		v = strings.TrimPrefix(v, ":")
 		if !strings.Contains(v, ":") {
 			return p.srcRepo() + ":" + v
 		}
