@@ -140,7 +140,11 @@ func Resolve(t *Tree, host Platform) (*Resolution, error) {
 	r.Why = fmt.Sprintf("%s pulls %s (%s): %s.", host, c.Platform, short(c.Digest), c.Reason)
 	if len(matched) > 1 {
 		ru := matched[1]
-		r.Why += fmt.Sprintf(" Runner-up: %s (%s), %s.", ru.Platform, short(ru.Digest), ru.Reason)
+		how := ru.Reason
+		if ru.Rule == c.Rule && ru.Rule != RuleExact {
+			how = "by the same rule, ranked lower"
+		}
+		r.Why += fmt.Sprintf(" Runner-up: %s (%s), %s.", ru.Platform, short(ru.Digest), how)
 	} else {
 		r.Why += " No other entry fits."
 	}
