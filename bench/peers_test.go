@@ -25,12 +25,12 @@ type peersInfo struct {
 	// Proxies maps a delay in ms ("0", "20", "50") to the host:port of a
 	// proxy that delays every request by that much.
 	Proxies map[string]string `json:"proxies"`
-	Eleven  string            `json:"eleven"`  // repo:tag of the 11-platform index with attestations
-	Wide    string            `json:"wide"`    // repo:tag of a 200-platform index
-	Tags    string            `json:"tags"`    // repo with many tags
-	NTags   int               `json:"ntags"`   // how many
-	NRepos  int               `json:"nrepos"`  // repositories in the catalog
-	Seeded  string            `json:"seeded"`  // how long seeding took
+	Eleven  string            `json:"eleven"` // repo:tag of the 11-platform index with attestations
+	Wide    string            `json:"wide"`   // repo:tag of a 200-platform index
+	Tags    string            `json:"tags"`   // repo with many tags
+	NTags   int               `json:"ntags"`  // how many
+	NRepos  int               `json:"nrepos"` // repositories in the catalog
+	Seeded  string            `json:"seeded"` // how long seeding took
 }
 
 // TestPeersServer serves a real registry (distribution v3) for

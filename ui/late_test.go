@@ -42,7 +42,7 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 	f.block = make(chan struct{})
 	var logins int
 	hs := newHarness(t, f, "localhost:5000/app", 80, 24, func(o *Options) {
-		o.Login = func(host, user, secret string) (Registry, error) { logins++; return f, nil }
+		o.Login = func(host, _, user, secret string) (Registry, error) { logins++; return f, nil }
 	})
 	tags := hs.m.top().(*tagsPage)
 	tr := newTreePage(hs.m.c, "localhost:5000/app:1.0")

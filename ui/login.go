@@ -17,7 +17,8 @@ import (
 type loginPage struct {
 	pageBase
 	host    string
-	failed  int // the page to refresh after the login
+	repo    string // the repository being opened, checked by the login
+	failed  int    // the page to refresh after the login
 	user    textinput.Model
 	pass    textinput.Model
 	focus   int
@@ -47,7 +48,7 @@ type savedMsg struct {
 
 func (m savedMsg) target() int { return m.page }
 
-func newLoginPage(c *common, host string, failed int) *loginPage {
+func newLoginPage(c *common, host, repo string, failed int) *loginPage {
 	u := newInput()
 	u.Prompt = "user:     "
 	u.Placeholder = "username"
@@ -56,7 +57,7 @@ func newLoginPage(c *common, host string, failed int) *loginPage {
 	pw.Placeholder = "password or token"
 	pw.EchoMode = textinput.EchoPassword
 	pw.EchoCharacter = '•'
-	return &loginPage{pageBase: newPageBase(c), host: host, failed: failed, user: u, pass: pw}
+	return &loginPage{pageBase: newPageBase(c), host: host, repo: repo, failed: failed, user: u, pass: pw}
 }
 
 func (p *loginPage) Crumb() string      { return "login" }
@@ -75,7 +76,14 @@ func (p *loginPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case loginMsg:
 		p.busy = false
 		if msg.err != nil {
+			// The reason in full; the refused password is cleared and the
+			// cursor put back in its field, as a login prompt does.
 			p.err = msg.err.Error()
+			p.secret = ""
+			p.pass.SetValue("")
+			if p.focus != 1 {
+				return p, p.switchFocus()
+			}
 			return p, nil
 		}
 		done := func() tea.Msg { return loggedInMsg{reg: msg.reg, page: p.failed} }
@@ -120,9 +128,9 @@ func (p *loginPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 			p.busy, p.err = true, ""
 			p.account, p.secret = p.user.Value(), p.pass.Value()
-			login, storeOf, host, user, secret, id := p.c.opts.Login, p.c.opts.CredentialStore, p.host, p.account, p.secret, p.id
+			login, storeOf, host, repo, user, secret, id := p.c.opts.Login, p.c.opts.CredentialStore, p.host, p.repo, p.account, p.secret, p.id
 			return p, func() tea.Msg {
-				reg, err := login(host, user, secret)
+				reg, err := login(host, repo, user, secret)
 				msg := loginMsg{page: id, reg: reg, err: err}
 				if err == nil && storeOf != nil {
 					if s, serr := storeOf(host); serr == nil {
@@ -178,7 +186,10 @@ func (p *loginPage) View() string {
 		case p.busy:
 			lines = append(lines, s.Faint.Render("logging in…"))
 		case p.err != "":
-			lines = append(lines, s.Error.Render("Login failed: "+termsafe.String(firstLine(p.err))))
+			// Wrapped, not cut: the reason says what to do.
+			for _, l := range strings.Split(lipgloss.NewStyle().Width(max(p.width, 1)).Render("Login failed: "+termsafe.String(p.err)), "\n") {
+				lines = append(lines, s.Error.Render(strings.TrimRight(l, " ")))
+			}
 		}
 	}
 	for i, l := range lines {

@@ -34,9 +34,10 @@ type Options struct {
 	// NoColor turns colour off (NO_COLOR).
 	NoColor bool
 	// Login returns a registry client that authenticates to host with the
-	// given credentials (the login prompt after a 401). Nil disables the
-	// prompt.
-	Login func(host, user, secret string) (Registry, error)
+	// given credentials (the login prompt after a 401), checked against
+	// repository (the one being opened; "" for the registry itself). Nil
+	// disables the prompt.
+	Login func(host, repository, user, secret string) (Registry, error)
 	// SaveCredentials stores credentials in the docker config after a
 	// successful login, when the user agrees. Nil hides the offer.
 	SaveCredentials func(host, user, secret string) error

@@ -137,7 +137,8 @@ func (m *Model) handleNav(msg tea.Msg) tea.Cmd {
 		m.status, m.statusErr = text, true
 		if login && m.c.opts.Login != nil && msg.host != "" {
 			if _, open := m.top().(dialogPage); !open {
-				return m.push(newLoginPage(m.c, msg.host, msg.page))
+				_, repo := m.find(msg.page).Where()
+				return m.push(newLoginPage(m.c, msg.host, repo, msg.page))
 			}
 		}
 	case loggedInMsg:

@@ -41,7 +41,7 @@ func openScreen(t testing.TB, i, w, h int) *harness {
 	f := newFake()
 	f.errs["localhost:5000/private:1"] = unauthorized()
 	hs := newHarness(t, f, sc.start, w, h, func(o *Options) {
-		o.Login = func(host, user, secret string) (Registry, error) {
+		o.Login = func(host, _, user, secret string) (Registry, error) {
 			delete(f.errs, "localhost:5000/private:1")
 			return f, nil
 		}

@@ -333,11 +333,11 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 func TestLoginRetriesWithCredentials(t *testing.T) {
 	f := newFake()
 	f.errs["localhost:5000/app:1.0"] = unauthorized()
-	var gotUser, gotSecret, savedHost string
+	var gotUser, gotSecret, gotRepo, savedHost string
 	authed := newFake()
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 80, 24, func(o *Options) {
-		o.Login = func(host, user, secret string) (Registry, error) {
-			gotUser, gotSecret = user, secret
+		o.Login = func(host, repo, user, secret string) (Registry, error) {
+			gotUser, gotSecret, gotRepo = user, secret, repo
 			if secret != "s3cret" {
 				return nil, errors.New("wrong password")
 			}
@@ -358,6 +358,12 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 	hs.keys("enter")
 	if !strings.Contains(hs.screen(), "Login failed: wrong password") {
 		t.Fatalf("failed login not reported:\n%s", hs.screen())
+	}
+	if lp.pass.Value() != "" || lp.focus != 1 {
+		t.Fatalf("after a refused login the password field holds %q (focus %d): want it cleared and focused", lp.pass.Value(), lp.focus)
+	}
+	if gotRepo != "localhost:5000/app" {
+		t.Fatalf("login checked %q, want the repository being opened", gotRepo)
 	}
 	for range 5 {
 		hs.keys("backspace")

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -91,8 +92,8 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 		SaveResolveHosts: func(hosts []string) error {
 			return config.SetResolveHosts(g.settings.path, hosts)
 		},
-		Login: func(host, user, secret string) (ui.Registry, error) {
-			return login(ctx, client, host, user, secret)
+		Login: func(host, repository, user, secret string) (ui.Registry, error) {
+			return login(ctx, client, host, repository, user, secret)
 		},
 		SaveCredentials: registry.SaveCredentials,
 		CredentialStore: registry.CredentialStore,
@@ -102,7 +103,7 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 		return err
 	}
 	defer m.Close()
-	p := tea.NewProgram(m, tea.WithContext(ctx))
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(tuiFPS()))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("terminal UI: %w", err)
 	}
@@ -112,8 +113,8 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 // login checks user/secret against host through the browser's own client
 // (its --debug log, CAs and plain-HTTP guard) and makes that client use
 // them for host, in memory, for the rest of the session.
-func login(ctx context.Context, client *registry.Client, host, user, secret string) (*registry.Client, error) {
-	if err := client.Login(ctx, host, "", user, secret); err != nil {
+func login(ctx context.Context, client *registry.Client, host, repository, user, secret string) (*registry.Client, error) {
+	if err := client.Login(ctx, host, repository, user, secret); err != nil {
 		return nil, err
 	}
 	return client, nil
@@ -229,4 +230,17 @@ func (g *globals) tuiClient() (*registry.Client, func(), error) {
 		return nil, nil, err
 	}
 	return c, closeLog, nil
+}
+
+// tuiFPS is the renderer's frame rate. bubbletea v2 flushes on a ticker at
+// this rate for as long as the program runs, with or without a change to
+// draw (Program.startRenderer in tea.go: there is no option to stop it when
+// idle), so the rate is what an idle browser costs: 30 frames a second
+// halve the default 60's wake-ups and still draw a key's answer within
+// 33 ms. MANIFOLD_FPS (1–120) overrides it, for measuring.
+func tuiFPS() int {
+	if n, err := strconv.Atoi(os.Getenv("MANIFOLD_FPS")); err == nil && n >= 1 && n <= 120 {
+		return n
+	}
+	return 30
 }

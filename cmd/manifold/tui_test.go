@@ -76,14 +76,14 @@ func TestLoginIsVerifiedAgainstTheRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := login(context.Background(), client, host, "bob", "wrong"); err == nil || strings.Contains(err.Error(), "wrong") ||
+	if _, err := login(context.Background(), client, host, "", "bob", "wrong"); err == nil || strings.Contains(err.Error(), "wrong") ||
 		!strings.Contains(err.Error(), "incorrect username or password") {
 		t.Fatalf("refused credentials: err %v (must fail, say so, without the secret)", err)
 	}
 	if session.Has(host) {
 		t.Fatal("refused credentials were kept")
 	}
-	c, err := login(context.Background(), client, host, "bob", "s3cret")
+	c, err := login(context.Background(), client, host, "", "bob", "s3cret")
 	if err != nil || c != client {
 		t.Fatalf("good credentials: %v (the same client must be kept, %p vs %p)", err, c, client)
 	}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# tui.sh: the browser measured in tmux, as a user sees it, against a real
+# registry (distribution v3, in-process) behind a proxy that delays every
+# request by MANIFOLD_RTT_DELAY (50 ms): the 11-platform index with
+# attestations.
+#
+#   time to first row  from launch (manifold REF in a new tmux window) until
+#                      the tree shows its first platform row, polling the
+#                      pane every 5 ms: cold (new cache dir: no host hint)
+#                      and warm (the same cache dir again). In round trips:
+#                      time / delay.
+#   idle CPU           once the tree is complete, the process's CPU time
+#                      (utime + stime from /proc/PID/stat) over IDLE_SECONDS
+#                      (10) with no input, as a share of one core, and its
+#                      context switches per second (all threads).
+#
+# Usage: bench/tui.sh [RUNS]   (3 by default; MANIFOLD_FPS sets the frame
+# rate, 30 by default). Linux (/proc), tmux.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+idle=${IDLE_SECONDS:-10}
+export MANIFOLD_RTT_DELAY=${MANIFOLD_RTT_DELAY:-50ms}
+delay_ms=$(awk -v d="$MANIFOLD_RTT_DELAY" 'BEGIN { sub(/ms$/, "", d); print d + 0 }')
+tmp=$(mktemp -d)
+session="manifold-tui-bench-$$"
+server=""
+cleanup() {
+	tmux kill-session -t "$session" 2>/dev/null || true
+	touch "$tmp/stop"
+	if [ -n "$server" ]; then wait "$server" 2>/dev/null || true; fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+go build -o "$tmp/manifold" ./cmd/manifold
+go test -c -o "$tmp/bench.test" ./bench
+MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop" \
+	"$tmp/bench.test" -test.run '^TestRTTServer$' -test.v >"$tmp/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 600); do [ -s "$tmp/ref" ] && break; sleep 0.1; done
+[ -s "$tmp/ref" ] || { cat "$tmp/server.log"; echo "registry did not start" >&2; exit 1; }
+ref=$(cat "$tmp/ref")
+echo "reference: $ref (delay ${delay_ms} ms per request)"
+tmux new-session -d -s "$session" -x 120 -y 40
+now() { date +%s%N; }
+
+# launch CACHE: start the browser on ref in a new window; prints the window.
+launch() {
+	local win="w$RANDOM"
+	tmux new-window -d -t "$session" -n "$win" \
+		"env XDG_CACHE_HOME=$1 HOME=$tmp/home NO_COLOR=1 MANIFOLD_FPS=${MANIFOLD_FPS:-} $tmp/manifold $ref; sleep 60"
+	echo "$win"
+}
+# first_row WIN T0: ms from T0 until a platform row is on screen.
+first_row() {
+	for _ in $(seq 1 4000); do
+		if tmux capture-pane -p -t "$session:$1" | grep -q 'linux/'; then
+			echo $((($(now) - $2) / 1000000))
+			return
+		fi
+		sleep 0.005
+	done
+	echo "timeout"
+}
+pid_of() { tmux list-panes -t "$session:$1" -F '#{pane_pid}' | head -n 1 | xargs -I{} pgrep -P {} -f "$tmp/manifold" | head -n 1; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+switches() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
+
+cold=() warm=() cpu=() wake=()
+for i in $(seq 1 "$runs"); do
+	cache="$tmp/cache-$i"
+	t0=$(now)
+	win=$(launch "$cache")
+	cold+=("$(first_row "$win" "$t0")")
+	sleep 2 # the rest of the tree arrives
+	pid=$(pid_of "$win")
+	if [ -n "$pid" ]; then
+		c0=$(cpu_ticks "$pid") s0=$(switches "$pid")
+		sleep "$idle"
+		c1=$(cpu_ticks "$pid") s1=$(switches "$pid")
+		hz=$(getconf CLK_TCK)
+		cpu+=("$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v s="$idle" 'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }')")
+		wake+=("$(((s1 - s0) / idle))")
+	fi
+	tmux kill-window -t "$session:$win"
+	t0=$(now)
+	win=$(launch "$cache")
+	warm+=("$(first_row "$win" "$t0")")
+	tmux kill-window -t "$session:$win"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+mc=$(median "${cold[@]}") mw=$(median "${warm[@]}")
+echo "time to first row, cold: ${cold[*]} ms (median $mc ms = $(awk -v m="$mc" -v d="$delay_ms" 'BEGIN { printf "%.1f", m / d }') round trips)"
+echo "time to first row, warm: ${warm[*]} ms (median $mw ms = $(awk -v m="$mw" -v d="$delay_ms" 'BEGIN { printf "%.1f", m / d }') round trips)"
+echo "idle CPU over ${idle} s: ${cpu[*]} % of a core (median $(median "${cpu[@]}") %); context switches: ${wake[*]} /s (median $(median "${wake[@]}") /s)"
