@@ -322,10 +322,13 @@ func (l *list) row(idx int, selected bool) string {
 		avail, extra = l.width-2, ""
 	}
 	label := name
-	if lipgloss.Width(label) > avail {
-		label = ansi.Truncate(label, avail, "…")
+	cut := lipgloss.Width(label) > avail
+	if cut {
+		// Cut in the middle: names that differ only at the end
+		// (sha256-….sig and sha256-….att) must still look different.
+		label = fitMiddle(label, avail)
 	}
-	if m := l.matches[idx]; len(m) > 0 && !selected {
+	if m := l.matches[idx]; len(m) > 0 && !selected && !cut {
 		label = highlight(label, m, s.Match)
 	}
 	pad := avail - lipgloss.Width(label)
