@@ -317,7 +317,7 @@ func (c *Client) isInsecure(host string) bool {
 
 // ParseReference parses a tag or digest reference, honouring insecure hosts.
 func (c *Client) ParseReference(ref string) (name.Reference, error) {
-	if err := checkInput(ref); err != nil {
+	if err := CheckInput(ref); err != nil {
 		return nil, err
 	}
 	r, err := name.ParseReference(ref)
@@ -335,7 +335,7 @@ func (c *Client) ParseReference(ref string) (name.Reference, error) {
 
 // ParseRepository parses a repository name, honouring insecure hosts.
 func (c *Client) ParseRepository(repo string) (name.Repository, error) {
-	if err := checkInput(repo); err != nil {
+	if err := CheckInput(repo); err != nil {
 		return name.Repository{}, err
 	}
 	r, err := name.NewRepository(repo)

@@ -130,9 +130,10 @@ func (e *ReferenceError) Error() string {
 	return fmt.Sprintf("invalid reference %q: %s", e.Input, e.Problem)
 }
 
-// checkInput refuses the mistakes people make typing a reference: a URL
-// scheme, upper case in the repository path.
-func checkInput(input string) error {
+// CheckInput refuses the mistakes people make typing a reference: a URL
+// scheme, upper case in the repository path. ParseReference and
+// ParseRepository call it; a front end may too, before it has a client.
+func CheckInput(input string) error {
 	for _, scheme := range []string{"http://", "https://"} {
 		if strings.HasPrefix(strings.ToLower(input), scheme) {
 			return &ReferenceError{Input: input, Problem: "drop " + scheme + "; plain HTTP is used for localhost and 127.0.0.1, and for a host named with --insecure-registry HOST or --insecure (a reference is HOST/REPOSITORY:TAG)"}

@@ -74,14 +74,14 @@ func TestCheckInput(t *testing.T) {
 		"localhost:5000/App:v1":        "repository names must be lowercase (app)",
 		"Docker.io/library/Alpine":     "repository names must be lowercase (library/alpine)",
 	} {
-		err := checkInput(in)
+		err := CheckInput(in)
 		var re *ReferenceError
 		if !errors.As(err, &re) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", in, err, want)
 		}
 	}
 	for _, ok := range []string{"Docker.io/library/alpine:Latest", "LOCALHOST:5000/app:V1", "alpine@sha256:ABC"} {
-		if err := checkInput(ok); err != nil {
+		if err := CheckInput(ok); err != nil {
 			t.Errorf("%s refused: %v", ok, err)
 		}
 	}

@@ -387,7 +387,7 @@ func (p *stagingPage) onChangedElsewhere(ch *stagestore.ChangedError) tea.Cmd {
 	}
 	p.setList(ch.List)
 	p.saver.opened(ch.Revision)
-	return setStatus("not saved: "+termsafe.String(ch.Name)+" was changed by another manifold (the CLI?); this is the list as it is now, make your edit again", true)
+	return setStatus("not saved: another manifold changed the list; shown as it is now, redo the edit", true)
 }
 
 func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {

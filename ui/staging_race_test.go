@@ -84,7 +84,7 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	if l.MediaType != "" {
 		t.Fatalf("the refused edit was written: media type %q", l.MediaType)
 	}
-	if s := env.lastStatus(); !strings.Contains(s, "not saved") || !strings.Contains(s, "changed by another manifold") || !strings.Contains(s, "make your edit again") {
+	if s := env.lastStatus(); !strings.Contains(s, "not saved") || !strings.Contains(s, "another manifold changed the list") || !strings.Contains(s, "redo the edit") {
 		t.Fatalf("status %q", s)
 	}
 	if len(sp.cur.Entries) != 2 || !strings.Contains(p.View(), "linux/arm64") {

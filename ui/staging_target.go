@@ -12,6 +12,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
 )
 
 // The target chooser: a pressed where the newest staged list is for
@@ -164,7 +165,9 @@ func (p *stagingPage) chooserView() string {
 	if name, ok := stageTargetFor(p.lists, p.pendSrc); !ok && name != "" {
 		why = "The newest staged list, " + termsafe.String(name) + ", is for another repository."
 	}
-	b.WriteString(s.Faint.Render(why+" Into which list?") + "\n")
+	for _, l := range strings.Split(ansi.Wordwrap(why+" Into which list?", max(p.width, 20), " "), "\n") {
+		b.WriteString(s.Faint.Render(l) + "\n")
+	}
 	shownOther := false
 	for i, ch := range p.choices {
 		if !ch.here && !shownOther {
@@ -206,6 +209,9 @@ func resolveListTarget(src, typed string) (string, error) {
 	}
 	if strings.Contains(v, "@") {
 		return "", fmt.Errorf("%s is a digest: a list is pushed to a tag, such as %s", termsafe.String(v), suggestTarget(src))
+	}
+	if err := registry.CheckInput(v); err != nil {
+		return "", fmt.Errorf("%s: give one such as %s", termsafe.String(err.Error()), suggestTarget(src))
 	}
 	t, err := name.NewTag(v)
 	if err != nil {

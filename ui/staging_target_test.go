@@ -113,7 +113,7 @@ func TestNewListPromptResolvesInTheBrowsedRegistryAndKeepsTheItem(t *testing.T) 
 		t.Fatalf("after a bad name: dialog %v, %d pending, value %q", sp.dialog, len(sp.pending), sp.input.Value())
 	}
 	view := sp.View()
-	if !strings.Contains(view, "is not a tag") {
+	if !strings.Contains(view, "repository names must be lowercase") {
 		t.Fatalf("no error shown:\n%s", view)
 	}
 	for _, line := range strings.Split(view, "\n") {
