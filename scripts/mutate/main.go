@@ -9,10 +9,11 @@
 //	go run ./scripts/mutate -list                # what would run
 //
 // A mutation names a snippet of code and its replacement. The snippet must
-// occur exactly once: first in the file the mutation names, else anywhere in
-// the package's non-test files (code moves). A snippet that is not found,
-// or found more than once, is reported "not applicable" and is not counted:
-// update scripts/mutations.txt. A mutant that does not compile is reported
+// occur exactly once in the file the mutation names; when that file no
+// longer exists (renamed or split), anywhere in the other non-test files of
+// its package. A snippet that is not found, or found more than once, is
+// reported "not applicable" and is not counted: update
+// scripts/mutations.txt. A mutant that does not compile is reported
 // "broken" and not counted either.
 //
 // The working tree is never written: each mutant is given to `go test`
@@ -95,7 +96,7 @@ func main() {
 			if err != nil {
 				state = "NOT APPLICABLE: " + err.Error()
 			}
-			fmt.Printf("%-28s %-22s %s\n", m.ID, m.Pkg, state)
+			fmt.Printf("%-34s %-22s %s\n", m.ID, m.Pkg, state)
 		}
 		return
 	}
@@ -117,7 +118,7 @@ func main() {
 	for i, m := range ms {
 		r := run(m, tmp, *timeout)
 		results = append(results, r)
-		fmt.Printf("[%2d/%d] %-14s %-28s %-20s %5s  %s\n", i+1, len(ms), strings.ToUpper(r.status), m.ID, m.Pkg,
+		fmt.Printf("[%2d/%d] %-14s %-34s %-20s %5s  %s\n", i+1, len(ms), strings.ToUpper(r.status), m.ID, m.Pkg,
 			r.elapsed.Round(time.Second), r.detail)
 		if *verbose && (r.status == "survived" || r.status == "broken") {
 			fmt.Println(indent(r.detail))
@@ -287,14 +288,18 @@ func apply(m mutation) (string, []byte, error) {
 	}
 	if m.File != "" {
 		n, src, err := try(m.File)
-		if err == nil && n == 1 {
+		switch {
+		case err == nil && n == 1:
 			return m.File, bytes.Replace(src, []byte(m.Old), []byte(m.New), 1), nil
-		}
-		if n > 1 {
+		case n > 1:
 			return "", nil, fmt.Errorf("snippet found %d times in %s: make it unique", n, m.File)
+		case err == nil:
+			// The file is there but the code changed: a look elsewhere
+			// could hit another page's copy of a similar line.
+			return "", nil, fmt.Errorf("snippet not found in %s: the code changed, update the mutation (mutations file line %d)", m.File, m.Line)
 		}
 	}
-	// The code may have moved to another file of its package.
+	// The file is gone (renamed or split): look in the rest of its package.
 	dir := m.Pkg
 	if m.File != "" {
 		dir = filepath.Dir(m.File)
