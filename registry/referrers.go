@@ -106,17 +106,13 @@ func (c *Client) referrers(ctx context.Context, repo name.Repository, digest str
 func tagSchema(digest string) string { return model.ReferrersTag(digest) }
 
 // referrersIndex asks the referrers API, following Link pages, and falls
-// back to the tag schema when the API is missing (404). While a host's
-// support is not known yet, the tag schema is asked at the same time, so a
-// registry without the API costs no extra round; once known, only the one
-// that answers is asked.
+// back to the tag schema when the API is missing (404). Until a host has
+// answered on the API, the tag schema is asked at the same time, so a
+// registry without the API costs no extra round; once it has, only the
+// API is asked.
 func (c *Client) referrersIndex(ctx context.Context, repo name.Repository, digest string) ([]model.Referrer, model.Support, bool, error) {
 	host := repo.RegistryStr()
 	known := c.referrersSupport(host)
-	if known == model.SupportTagFallback {
-		items, err := c.referrersTag(ctx, repo, digest)
-		return items, model.SupportTagFallback, false, err
-	}
 	var tagItems []model.Referrer
 	var tagErr error
 	tagDone := make(chan struct{})
@@ -134,8 +130,9 @@ func (c *Client) referrersIndex(ctx context.Context, repo name.Repository, diges
 	case err != nil:
 		return items, model.SupportUnknown, false, err
 	case !found:
-		c.setReferrersSupport(host, model.SupportTagFallback)
-		if known == model.SupportAPI { // it had the API a moment ago
+		// Not remembered: a registry with the API answers 404 too for a
+		// repository it does not have yet (NAME_UNKNOWN).
+		if known == model.SupportAPI {
 			tagItems, tagErr = c.referrersTag(ctx, repo, digest)
 		}
 		return tagItems, model.SupportTagFallback, false, tagErr

@@ -115,6 +115,16 @@ func (p *treePage) detailsView(width, height int) string {
 		head("Annotation")
 		add("key", n.annKey)
 		lines = append(lines, termsafe.String(n.annValue))
+	case nodeSupply:
+		head("Supply chain")
+		add("state", n.supply.SignatureState())
+		add("referrers", referrersSupportText(n.supply.Support))
+		add("attached", fmt.Sprint(len(n.supply.Referrers)))
+		for _, e := range n.supply.Errs {
+			add("lookup failed", e)
+		}
+	case nodeSupplyItem:
+		supplyDetails(n.item, head, add)
 	}
 	if ann := n.desc.Annotations; len(ann) > 0 && n.kind != nodeAnnotation {
 		head("Annotations")

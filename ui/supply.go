@@ -55,6 +55,10 @@ type supplyItem struct {
 	raw      []byte
 	sbom     *attest.SBOM
 	where    string // "index" or the platform, for the SBOM page title
+	// What the details pane shows.
+	ref  *model.Referrer
+	st   *attest.Statement
+	sigs []*attest.Signature
 }
 
 // addSupply adds the supply-chain group of s under parent.
@@ -63,8 +67,12 @@ func addSupply(parent *node, s *model.Supply, where string) {
 		return // nothing attached: the header says "unsigned"
 	}
 	g := &node{kind: nodeSupply, key: parent.key + "/supply", depth: parent.depth + 1, parent: parent, supply: s}
+	var cur *model.Referrer
 	item := func(it *supplyItem) {
 		it.where = where
+		if it.ref == nil {
+			it.ref = cur
+		}
 		g.children = append(g.children, &node{kind: nodeSupplyItem, key: fmt.Sprintf("%s/%d", g.key, len(g.children)),
 			depth: g.depth + 1, parent: g, item: it})
 	}
@@ -72,6 +80,7 @@ func addSupply(parent *node, s *model.Supply, where string) {
 		item(&supplyItem{kind: model.KindOther, bad: true, parts: []string{"✗ lookup failed: " + termsafe.String(e)}})
 	}
 	for _, r := range s.Referrers {
+		cur = r
 		src := string(r.Source)
 		var manifest []byte
 		if r.Image != nil {
@@ -95,12 +104,13 @@ func addSupply(parent *node, s *model.Supply, where string) {
 				continue
 			}
 			parts := []string{"signature", src, signatureText(sig), shortDigest(r.Digest)}
-			item(&supplyItem{kind: model.KindSignature, bad: sig.Err != "", rawTitle: "signature manifest " + r.Digest, raw: manifest, parts: parts})
+			item(&supplyItem{kind: model.KindSignature, bad: sig.Err != "", rawTitle: "signature manifest " + r.Digest, raw: manifest, parts: parts, sigs: []*attest.Signature{sig}})
 		}
 		for _, st := range a.Statements {
 			it := statementItem(st, src)
 			if signedBy != "" {
 				it.parts = append(it.parts, signedBy)
+				it.sigs = a.Signatures
 			}
 			item(it)
 		}
@@ -133,7 +143,7 @@ func signatureText(sig *attest.Signature) string {
 }
 
 func statementItem(st *attest.Statement, src string) *supplyItem {
-	it := &supplyItem{kind: model.StatementKind(st), rawTitle: "statement " + st.PredicateType, raw: st.Raw}
+	it := &supplyItem{kind: model.StatementKind(st), rawTitle: "statement " + st.PredicateType, raw: st.Raw, st: st}
 	switch {
 	case st.Provenance != nil:
 		p := st.Provenance
@@ -334,3 +344,51 @@ func purlOf(row string) string {
 
 // trimScheme drops https:// for display; the raw view keeps it.
 func trimScheme(s string) string { return strings.TrimPrefix(s, "https://") }
+
+func referrersSupportText(s model.Support) string {
+	switch s {
+	case model.SupportAPI:
+		return "OCI referrers API"
+	case model.SupportTagFallback:
+		return "no referrers API: sha256-<hex> tag schema"
+	}
+	return "unknown"
+}
+
+// supplyDetails fills the side pane for a supply-chain row: everything
+// decoded, uncut (the pane wraps).
+func supplyDetails(it *supplyItem, head func(string), add func(label, value string)) {
+	head(strings.ToUpper(string(it.kind[:1])) + string(it.kind[1:]))
+	if r := it.ref; r != nil {
+		add("found in", string(r.Source))
+		add("tag", r.Tag)
+		add("referrer", r.Digest)
+		add("artifact type", r.ArtifactType)
+	}
+	if st := it.st; st != nil {
+		add("predicate", st.PredicateType)
+		for _, sub := range st.Subjects {
+			add("subject", strings.TrimSpace(sub.Name+" "+sub.Digest))
+		}
+		if p := st.Provenance; p != nil {
+			add("builder", p.BuilderID)
+			add("build type", p.BuildType)
+			add("source", p.Source)
+			add("revision", p.Revision)
+			if p.BuiltOn != nil {
+				add("built", p.BuiltOn.Format("2006-01-02 15:04:05Z"))
+			}
+		}
+	}
+	if sb := it.sbom; sb != nil {
+		add("format", sb.Format)
+		add("packages", fmt.Sprint(sb.Count))
+	}
+	for _, sig := range it.sigs {
+		add("signed digest", sig.SignedDigest)
+		add("docker reference", sig.DockerReference)
+		add("identity", sig.Identity)
+		add("issuer", sig.Issuer)
+		add("verified", "no: manifold verify --key checks it")
+	}
+}
