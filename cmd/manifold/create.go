@@ -84,6 +84,10 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 				listName = target.Name()
 			}
 			ctx := cmd.Context()
+			alreadyStaged := fmt.Errorf("%s is already staged: add to it with --amend, or discard it with manifold staged rm", termsafe.String(listName))
+			if _, err := st.Load(listName); err == nil && !amend {
+				return alreadyStaged // early; StageInto checks again under the lock
+			}
 			// Everything from the network is fetched before the list is
 			// touched; the change itself runs under the store's lock, so
 			// parallel creates and amends of one list all land.
@@ -105,7 +109,7 @@ any annotation is set, else a Docker manifest list. --media-type overrides.`,
 				return fmt.Errorf("%s is a single image, not a list: create a new list instead of amending", termsafe.String(target.Name()))
 			}
 			if errors.Is(err, stagestore.ErrExists) {
-				return fmt.Errorf("%s is already staged: add to it with --amend, or discard it with manifold staged rm", termsafe.String(listName))
+				return alreadyStaged
 			}
 			if err != nil {
 				return err

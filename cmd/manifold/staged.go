@@ -360,7 +360,7 @@ func stagedRebase(cmd *cobra.Command, g *globals, arg string) error {
 	if rb.Now.Exists() {
 		now = rb.Now.Digest
 	}
-	fmt.Fprintf(g.stdout, "rebased %s onto %s, which holds %s: %s\n", termsafe.String(l.Name), termsafe.String(l.Target), now, plural(len(l.Entries), "entry", "entries"))
+	fmt.Fprintf(g.stdout, "rebased %s on what %s holds now (%s): %s\n", termsafe.String(l.Name), termsafe.String(l.Target), now, plural(len(l.Entries), "entry", "entries"))
 	report := func(what string, es []model.StagedEntry) {
 		for _, e := range es {
 			fmt.Fprintf(g.stdout, "  %s %s %s\n", what, termsafe.String(e.PlatformString()), shortDigest(e.Digest))
