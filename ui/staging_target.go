@@ -176,7 +176,11 @@ func (p *stagingPage) chooserView() string {
 		}
 		line := "new list " + termsafe.String(ch.target) + " (enter edits the name)"
 		if ch.list != "" {
-			line = fmt.Sprintf("%s → %s  %s", termsafe.String(ch.list), termsafe.String(ch.target), plural(ch.entries, "entry", "entries"))
+			line = termsafe.String(ch.list)
+			if ch.target != ch.list {
+				line += " → " + termsafe.String(ch.target)
+			}
+			line += "  " + plural(ch.entries, "entry", "entries")
 		}
 		if i == p.choice {
 			line = s.Selected.Render("> " + line)
