@@ -42,15 +42,15 @@ func TestHistoryAndWatchWithATagMoved(t *testing.T) {
 	stderrR, stderrW := io.Pipe()
 	var stdout bytes.Buffer
 	done := make(chan int, 1)
-	go func() {
-		done <- run([]string{"watch", ref, "--every", "20ms", "--exit-after", "1"}, &stdout, stderrW)
-		stderrW.Close()
-	}()
+	go func(w *io.PipeWriter) {
+		done <- run([]string{"watch", ref, "--every", "20ms", "--exit-after", "1"}, &stdout, w)
+		w.Close()
+	}(stderrW)
 	lines := bufio.NewScanner(stderrR)
 	if !lines.Scan() || !strings.Contains(lines.Text(), "watching "+ref) || !strings.Contains(lines.Text(), v2.digest) {
 		t.Fatalf("watch did not start: %q", lines.Text())
 	}
-	go func() { _, _ = io.Copy(io.Discard, stderrR) }()
+	go func(r io.Reader) { _, _ = io.Copy(io.Discard, r) }(stderrR)
 	v3 := pushIndex(t, ref, false, nil, img(p("linux", "arm64", "", "")), img(p("linux", "s390x", "", "")))
 	if code := <-done; code != 0 {
 		t.Fatalf("watch exit %d\n%s", code, stdout.String())
@@ -67,17 +67,17 @@ func TestHistoryAndWatchWithATagMoved(t *testing.T) {
 	}
 
 	// -o json: one object a line, with the diff.
-	stderrR, stderrW = io.Pipe()
+	jsonR, jsonW := io.Pipe()
 	stdout.Reset()
 	go func() {
-		done <- run([]string{"watch", ref, "--every", "20ms", "--exit-after", "1", "-o", "json"}, &stdout, stderrW)
-		stderrW.Close()
+		done <- run([]string{"watch", ref, "--every", "20ms", "--exit-after", "1", "-o", "json"}, &stdout, jsonW)
+		jsonW.Close()
 	}()
-	lines = bufio.NewScanner(stderrR)
+	lines = bufio.NewScanner(jsonR)
 	if !lines.Scan() {
 		t.Fatal("watch -o json did not start")
 	}
-	go func() { _, _ = io.Copy(io.Discard, stderrR) }()
+	go func() { _, _ = io.Copy(io.Discard, jsonR) }()
 	v4 := pushIndex(t, ref, false, nil, img(p("linux", "riscv64", "", "")))
 	if code := <-done; code != 0 {
 		t.Fatalf("watch -o json exit %d", code)
