@@ -137,6 +137,7 @@ func TestHostileEndlessLink(t *testing.T) {
 		{hostile.LinkRepeat, 0, ReasonRepeat, 2, "repeats a page already fetched"},
 		{hostile.LinkStuck, 0, ReasonLastStuck, 2, "does not advance"},
 		{hostile.LinkFresh, 50, ReasonPageCap, 50, "more than 50 pages, the list-pages limit"},
+		{hostile.LinkBackwards, 0, ReasonLastBackwards, 2, "goes backwards"},
 	}
 	for _, tc := range cases {
 		for _, catalog := range []bool{false, true} {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,9 @@ const (
 	ReasonPageCap
 	// ReasonOtherHost: the next URL points at another host or scheme.
 	ReasonOtherHost
+	// ReasonLastBackwards: the next URL's last= is a name of its page
+	// that sorts at or before the last name the listing already went past.
+	ReasonLastBackwards
 )
 
 func (e *PaginationError) Error() string {
@@ -71,6 +75,8 @@ func (e *PaginationError) Error() string {
 		why = fmt.Sprintf("more than %d pages, the list-pages limit (raise it if the registry really holds that many)", e.Limit)
 	case ReasonOtherHost:
 		why = "the registry's next-page link points at another host (" + e.URL + "): not followed"
+	case ReasonLastBackwards:
+		why = "the registry's next-page link goes backwards: its last= sorts before the names already listed (" + e.URL + ")"
 	}
 	return fmt.Sprintf("%s: stopped after %d pages: %s", e.What, e.Pages, why)
 }
@@ -132,6 +138,11 @@ func (c *Client) list(ctx context.Context, first *url.URL, what string, decode f
 
 	seenURL := map[[32]byte]bool{}
 	seenLast := map[[32]byte]bool{}
+	// passed is the last= the listing last went past when that last= was
+	// a name of its page, so a name and not an opaque token (ECR's): names
+	// come in lexical order (distribution spec), so the next such last=
+	// must sort after it.
+	passed := ""
 	next := first
 	for pages := 0; next != nil; pages++ {
 		if pages >= lim.ListPages {
@@ -158,6 +169,11 @@ func (c *Client) list(ctx context.Context, first *url.URL, what string, decode f
 				reason = ReasonRepeat
 			case last != "" && seenLast[sha256.Sum256([]byte(last))]:
 				reason = ReasonLastStuck
+			case last != "" && slices.Contains(names, last):
+				if passed != "" && last <= passed {
+					reason = ReasonLastBackwards
+				}
+				passed = last
 			}
 			if reason != 0 {
 				stop = &PaginationError{What: what, URL: RedactURL(link), Pages: pages + 1, Reason: reason}

@@ -90,6 +90,10 @@ const (
 	LinkStuck
 	// LinkFresh names a new last= on every page, forever.
 	LinkFresh
+	// LinkBackwards names, on every page, a fresh last= that is the page's
+	// one name and sorts before the last= of the page before: a listing
+	// that walks backwards, forever.
+	LinkBackwards
 )
 
 // Start serves s on a new loopback httptest server, closed when the test
@@ -215,6 +219,14 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, catalog bool)
 			next.Set("nonce", strconv.Itoa(n+1))
 		case LinkFresh:
 			next.Set("last", fmt.Sprintf("t%09d", n+1))
+		case LinkBackwards:
+			name := fmt.Sprintf("t%09d", 999_999_999-n)
+			next.Set("last", name)
+			next.Set("page", strconv.Itoa(n+1))
+			w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
+			w.WriteHeader(http.StatusOK)
+			s.write(w, []byte(fmt.Sprintf(`{%q:[%q]}`, field, name)))
+			return
 		}
 		next.Set("page", strconv.Itoa(n+1))
 		if s.Link == LinkRepeat {
