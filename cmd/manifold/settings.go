@@ -60,6 +60,7 @@ func (g *globals) loadSettings(cmd *cobra.Command) error {
 	}
 	set("registry", "", f.Registry != "", func() { s.registry = f.Registry })
 	set("insecure-registries", "insecure-registry", f.Insecure != nil, func() { g.insecure = f.Insecure })
+	set("token-realms", "allow-token-realm", f.TokenRealms != nil, func() { g.realms = f.TokenRealms })
 	set("ca-files", "", f.CAFiles != nil, func() { s.caFiles = f.CAFiles })
 	set("theme", "theme", f.Theme != "", func() { g.theme = f.Theme })
 	set("mouse", "mouse", f.Mouse != nil, func() { s.mouse = *f.Mouse })
@@ -159,6 +160,7 @@ func (g *globals) effective() [][3]string {
 	val := map[string]string{
 		"registry":               reg,
 		"insecure-registries":    orNone(strings.Join(insecure, ", ")),
+		"token-realms":           orNone(strings.Join(append(append([]string(nil), g.realms...), envList(registry.EnvTokenRealms)...), ", ")),
 		"ca-files":               orNone(strings.Join(sortStrings(cas), ", ")),
 		"theme":                  theme,
 		"mouse":                  strconv.FormatBool(s.mouse),
@@ -200,6 +202,17 @@ func sortStrings(s []string) []string { slices.Sort(s); return s }
 func registryEnvInsecure() []string {
 	var out []string
 	for _, h := range strings.Split(os.Getenv(registry.EnvInsecure), ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// envList splits a comma-separated environment variable.
+func envList(name string) []string {
+	var out []string
+	for _, h := range strings.Split(os.Getenv(name), ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			out = append(out, h)
 		}

@@ -30,6 +30,7 @@ const EnvConfig = "MANIFOLD_CONFIG"
 type File struct {
 	Registry     string            // registry: the registry opened with no argument
 	Insecure     []string          // insecure-registries: hosts reached over plain HTTP
+	TokenRealms  []string          // token-realms: token servers allowed on a private address
 	CAFiles      map[string]string // ca-files: host → PEM file of CAs trusted for it
 	Theme        string            // theme: dark, light, high-contrast, none, a file or a name
 	Mouse        *bool             // mouse: false turns mouse reporting off
@@ -106,6 +107,7 @@ type key struct {
 var keys = []key{
 	{"registry", "a registry host, e.g. ghcr.io or localhost:5000", func(f *File, n *yaml.Node) error { return str(n, &f.Registry) }},
 	{"insecure-registries", "a list of hosts reached over plain HTTP", func(f *File, n *yaml.Node) error { return strList(n, &f.Insecure) }},
+	{"token-realms", "a list of token-server hosts allowed on a private address", func(f *File, n *yaml.Node) error { return strList(n, &f.TokenRealms) }},
 	{"ca-files", "a map of host: PEM file", func(f *File, n *yaml.Node) error { return strMap(n, &f.CAFiles) }},
 	{"theme", "dark, light, high-contrast, none, a theme file or a theme name", func(f *File, n *yaml.Node) error { return str(n, &f.Theme) }},
 	{"mouse", "true or false", func(f *File, n *yaml.Node) error { return boolPtr(n, &f.Mouse) }},

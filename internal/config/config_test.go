@@ -12,6 +12,7 @@ func TestParseEveryKey(t *testing.T) {
 	src := `# manifold
 registry: ghcr.io
 insecure-registries: [registry.lan:5000]
+token-realms: [10.0.0.5]
 ca-files:
   registry.corp: /etc/corp.pem
 theme: light
@@ -40,7 +41,7 @@ limits:
 	if err := Parse([]byte(src), &f); err != nil {
 		t.Fatal(err)
 	}
-	if f.Registry != "ghcr.io" || f.Insecure[0] != "registry.lan:5000" || f.CAFiles["registry.corp"] != "/etc/corp.pem" ||
+	if f.Registry != "ghcr.io" || f.Insecure[0] != "registry.lan:5000" || len(f.TokenRealms) != 1 || f.TokenRealms[0] != "10.0.0.5" || f.CAFiles["registry.corp"] != "/etc/corp.pem" ||
 		f.Theme != "light" || *f.Mouse || !*f.ReadOnly || len(f.ResolveHosts) != 2 || *f.CacheSize != 512<<20 {
 		t.Fatalf("%+v", f)
 	}
@@ -53,7 +54,7 @@ limits:
 		l.Children != 64 || l.TreeBytes != 32<<20 {
 		t.Fatalf("%+v", l)
 	}
-	if f.Lines["readonly"] != 8 || f.Lines["limits.attempts"] != 17 {
+	if f.Lines["readonly"] != 9 || f.Lines["limits.attempts"] != 18 {
 		t.Fatalf("lines %v", f.Lines)
 	}
 	if len(f.Lines) != len(Keys()) {
