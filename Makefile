@@ -6,7 +6,14 @@ LDFLAGS := -X github.com/manifold-dev/manifold/internal/version.version=$(VERSIO
 PKGS := ./...
 FUZZTIME ?= 30s
 
-.PHONY: build test vet lint bench load demo fuzz mutate screenshots clean
+# Release targets: the binaries of `make release`, and the platforms of the
+# OCI image of manifold that `make release-image` assembles with manifold.
+RELEASE_PLATFORMS := linux/amd64 linux/arm64 linux/arm/v7 darwin/arm64 windows/amd64
+CROSS_PLATFORMS := windows/amd64 darwin/arm64 linux/arm64 linux/arm/v7
+IMAGE_PLATFORMS := linux-amd64 linux-arm64 linux-arm-v7
+DIST := dist
+
+.PHONY: build test vet lint bench load demo fuzz mutate screenshots clean cross release release-image
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/manifold
@@ -47,5 +54,52 @@ mutate:
 screenshots: build
 	./scripts/screenshots.sh
 
+# cross: build and go vet for every platform CI promises (no cgo anywhere).
+cross:
+	@for p in $(CROSS_PLATFORMS); do \
+		os=$${p%%/*}; rest=$${p#*/}; arch=$${rest%%/*}; arm=; \
+		case $$rest in */v*) arm=$${rest##*/v};; esac; \
+		echo "cross: $$p"; \
+		GOOS=$$os GOARCH=$$arch GOARM=$$arm CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/manifold || exit 1; \
+		GOOS=$$os GOARCH=$$arch GOARM=$$arm CGO_ENABLED=0 $(GO) vet $(PKGS) || exit 1; \
+	done
+
+# release: one static binary a platform, named manifold-VERSION-OS-ARCH[-VARIANT],
+# and SHA256SUMS beside them.
+release:
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	@for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%%/*}; rest=$${p#*/}; arch=$${rest%%/*}; arm=; suffix=$$os-$$arch; ext=; \
+		case $$rest in */v*) arm=$${rest##*/v}; suffix=$$suffix-v$$arm;; esac; \
+		[ $$os = windows ] && ext=.exe; \
+		echo "release: $(DIST)/manifold-$(VERSION)-$$suffix$$ext"; \
+		GOOS=$$os GOARCH=$$arch GOARM=$$arm CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+			-o $(DIST)/manifold-$(VERSION)-$$suffix$$ext ./cmd/manifold || exit 1; \
+	done
+	cd $(DIST) && sha256sum manifold-* > SHA256SUMS && cat SHA256SUMS
+
+# release-image: the multi-platform OCI image of manifold, assembled and
+# pushed by manifold itself: a demo registry on a free loopback port (or
+# REGISTRY=host:port), one image a Linux binary (scripts/releaseimage), then
+# manifold create and manifold push, then manifold resolve for each platform.
+release-image: release build
+	@set -e; tmp=$$(mktemp -d); trap 'kill $$pid 2>/dev/null; rm -rf $$tmp' EXIT; \
+	reg="$(REGISTRY)"; \
+	if [ -z "$$reg" ]; then \
+		MANIFOLD_DATA_DIR=$$tmp ./$(BIN) demo --serve > $$tmp/serve.log 2>/dev/null & pid=$$!; \
+		while ! grep -q 'serving at' $$tmp/serve.log 2>/dev/null; do kill -0 $$pid; sleep 0.2; done; \
+		reg=$$(sed -n 's/.*serving at \([^ ]*\).*/\1/p' $$tmp/serve.log); \
+	fi; \
+	echo "release-image: registry $$reg"; \
+	refs=$$($(GO) run ./scripts/releaseimage -repo $$reg/manifold -tag $(VERSION) \
+		$(foreach p,$(IMAGE_PLATFORMS),$(DIST)/manifold-$(VERSION)-$(p))); \
+	export MANIFOLD_DATA_DIR=$$tmp; \
+	./$(BIN) create $$reg/manifold:$(VERSION) $$refs; \
+	./$(BIN) push $$reg/manifold:$(VERSION); \
+	for p in linux/amd64 linux/arm64 linux/arm/v7; do \
+		echo "$$p -> $$(./$(BIN) resolve $$reg/manifold:$(VERSION) --platform $$p)"; \
+	done; \
+	./$(BIN) platforms $$reg/manifold:$(VERSION)
+
 clean:
-	rm -rf bin
+	rm -rf bin $(DIST)

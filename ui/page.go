@@ -61,6 +61,9 @@ type (
 	statusMsg struct {
 		text string
 		err  bool
+		// sticky: kept when pages open or close, until the next key
+		// (where a push went).
+		sticky bool
 	}
 	// errorMsg reports a failed request of a page; the root explains it
 	// and, for a 401, opens the login prompt.
@@ -88,4 +91,9 @@ func pushPage(p Page) tea.Cmd { return func() tea.Msg { return pushPageMsg{p} } 
 func popPage() tea.Msg        { return popPageMsg{} }
 func setStatus(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return statusMsg{text: text, err: isErr} }
+}
+
+// setStickyStatus shows text until the next key press, over page changes.
+func setStickyStatus(text string) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text: text, sticky: true} }
 }

@@ -27,8 +27,9 @@ type Model struct {
 	spinner  spinner.Model
 	spinning bool
 
-	status    string
-	statusErr bool
+	status       string
+	statusErr    bool
+	statusSticky bool // kept over page changes until the next key
 	// retryPage and retryText: the status line shows a retry of that
 	// page's fetch (retry.go), cleared when the fetch has its answer.
 	retryPage int

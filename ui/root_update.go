@@ -12,6 +12,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return m.quit()
 	}
+	if m.statusSticky {
+		// The next action: where the push went has been read.
+		m.status, m.statusErr, m.statusSticky = "", false, false
+	}
 	if m.gotoActive {
 		return m.handleGoto(msg)
 	}
@@ -128,7 +132,7 @@ func (m *Model) handleNav(msg tea.Msg) tea.Cmd {
 	case popPageMsg:
 		return m.pop()
 	case statusMsg:
-		m.status, m.statusErr = msg.text, msg.err
+		m.status, m.statusErr, m.statusSticky = msg.text, msg.err, msg.sticky
 	case errorMsg:
 		if m.find(msg.page) == nil {
 			return nil // the user left that page
@@ -164,7 +168,7 @@ func (m *Model) push(p Page) tea.Cmd {
 	m.stack = append(m.stack, p)
 	w, h := m.bodySize()
 	p.SetSize(w, h)
-	if _, ok := p.(dialogPage); !ok {
+	if _, ok := p.(dialogPage); !ok && !m.statusSticky {
 		m.status, m.statusErr = "", false
 	}
 	return p.Init()
@@ -179,7 +183,7 @@ func (m *Model) pop() tea.Cmd {
 	top := m.top()
 	top.Close()
 	m.stack = m.stack[:len(m.stack)-1]
-	if _, ok := top.(dialogPage); !ok {
+	if _, ok := top.(dialogPage); !ok && !m.statusSticky {
 		m.status, m.statusErr = "", false
 	}
 	m.layout()

@@ -341,6 +341,9 @@ func (p *stagingPage) edit(status string, fn func(l *model.StagedList) error) te
 	}
 	p.undo = p.cur
 	p.setList(next)
+	if status == "" {
+		return p.save(next) // the caller says it
+	}
 	return tea.Batch(p.save(next), setStatus(status, false))
 }
 

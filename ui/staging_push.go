@@ -137,12 +137,15 @@ func (p *stagingPage) onPushed(msg stagingPushedMsg) (Page, tea.Cmd) {
 	}
 	p.dialog, p.review = dialogNone, nil
 	target := p.cur.Target
-	cmd := p.edit("pushed "+termsafe.String(target)+"@"+stagingShort(msg.res.Digest), func(l *model.StagedList) error {
+	// Where it went stays in the status line until the next key, over the
+	// tree of the pushed tag that opens now.
+	done := setStickyStatus("pushed " + termsafe.String(target) + "@" + stagingShort(msg.res.Digest))
+	cmd := p.edit("", func(l *model.StagedList) error {
 		l.Base = msg.res.Digest
 		return nil
 	})
 	p.undo = nil
-	cmds := []tea.Cmd{cmd, stagingOpenTree(p.c, target)}
+	cmds := []tea.Cmd{cmd, stagingOpenTree(p.c, target), done}
 	if repo, _ := splitRef(target); repo != "" {
 		cmds = append(cmds, tagWritten(repo))
 	}
