@@ -117,4 +117,3 @@ func ParseName(p string) (v1.Platform, error) {
 	}
 	return v1.Platform{OS: parts[len(parts)-2], Architecture: parts[len(parts)-1]}, nil
 }
-
