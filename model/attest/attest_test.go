@@ -244,3 +244,25 @@ func TestLoadPublicKeyErrors(t *testing.T) {
 		t.Errorf("private key: %v", err)
 	}
 }
+
+// BuildKit's mode=min provenance of a local build: no configSource, the
+// base image and the git context as materials. The source is the git one.
+func TestProvenanceMaterialsPickGit(t *testing.T) {
+	pred := `{"builder":{"id":"https://github.com/docker/buildx"},"buildType":"https://mobyproject.org/buildkit@v1",
+	"materials":[{"uri":"pkg:docker/alpine@3.20?platform=linux%2Farm64","digest":{"sha256":"` + strings.Repeat("1", 64) + `"}},
+	{"uri":"https://github.com/example/app.git#refs/heads/main","digest":{"sha1":"abcdef0123456789abcdef0123456789abcdef01"}}]}`
+	raw, _ := fixtures.Statement("https://slsa.dev/provenance/v0.2", "x", subject, []byte(pred))
+	st, err := attest.DecodeStatement(raw)
+	if err != nil || st.Provenance == nil {
+		t.Fatal(err)
+	}
+	if p := st.Provenance; p.Source != "https://github.com/example/app.git#refs/heads/main" || p.Revision != "abcdef0123456789abcdef0123456789abcdef01" {
+		t.Errorf("source %q @ %q", p.Source, p.Revision)
+	}
+	// Only a base image: no source rather than the image.
+	pred = `{"builder":{"id":"b"},"materials":[{"uri":"pkg:docker/alpine@3.20","digest":{"sha256":"` + strings.Repeat("1", 64) + `"}}]}`
+	raw, _ = fixtures.Statement("https://slsa.dev/provenance/v0.2", "x", subject, []byte(pred))
+	if st, _ := attest.DecodeStatement(raw); st.Provenance.Source != "" {
+		t.Errorf("a base image taken as the source: %q", st.Provenance.Source)
+	}
+}

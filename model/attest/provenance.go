@@ -52,9 +52,14 @@ func DecodeProvenance(predicateType string, pred json.RawMessage) (*Provenance, 
 		p.BuildType = v.GetBuildType()
 		cs := v.GetInvocation().GetConfigSource()
 		p.Source, p.Revision = cs.GetUri(), firstDigest(cs.GetDigest())
-		if p.Source == "" && len(v.GetMaterials()) > 0 {
-			m := v.GetMaterials()[0]
-			p.Source, p.Revision = m.GetUri(), firstDigest(m.GetDigest())
+		if p.Source == "" {
+			// The git material, not a base image (those have only sha256).
+			for _, m := range v.GetMaterials() {
+				if isGitDigest(m.GetDigest()) {
+					p.Source, p.Revision = m.GetUri(), firstDigest(m.GetDigest())
+					break
+				}
+			}
 		}
 		p.BuiltOn = when(v.GetMetadata().GetBuildFinishedOn(), v.GetMetadata().GetBuildStartedOn())
 	case strings.HasSuffix(predicateType, "/v1"):
@@ -96,7 +101,7 @@ func v1Source(bd *provv1.BuildDefinition) (string, string) {
 		repo = wf["repository"].GetStringValue()
 	}
 	for _, d := range bd.GetResolvedDependencies() {
-		if rev := firstDigest(d.GetDigest()); rev != "" && (strings.HasPrefix(d.GetUri(), "git+") || d.GetDigest()["gitCommit"] != "") {
+		if rev := firstDigest(d.GetDigest()); rev != "" && (strings.HasPrefix(d.GetUri(), "git+") || isGitDigest(d.GetDigest())) {
 			if repo == "" {
 				repo = d.GetUri()
 			}
@@ -162,3 +167,7 @@ func when(ts ...*timestamppb.Timestamp) *time.Time {
 	}
 	return nil
 }
+
+// isGitDigest reports whether a digest set names a git commit (gitCommit,
+// or sha1 as BuildKit records it), not an image.
+func isGitDigest(d map[string]string) bool { return d["gitCommit"] != "" || d["sha1"] != "" }
