@@ -36,6 +36,9 @@ type hostileReferrers struct {
 	written   atomic.Int64
 	lookups   atomic.Int64 // referrers API requests
 	manifests atomic.Int64 // manifest GETs
+	// broken makes every referrers lookup fail: the API, tag listings and
+	// sha256-<hex> tags answer 500.
+	broken atomic.Bool
 }
 
 type countingWriter struct {
@@ -51,6 +54,10 @@ func (c countingWriter) Write(b []byte) (int, error) {
 
 func (h *hostileReferrers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
+	if h.broken.Load() && (strings.Contains(p, "/referrers/") || strings.HasSuffix(p, "/tags/list") || strings.Contains(p, "/manifests/sha256-")) {
+		http.Error(w, `{"errors":[{"code":"UNKNOWN","message":"boom"}]}`, http.StatusInternalServerError)
+		return
+	}
 	if i := strings.Index(p, "/referrers/"); i >= 0 {
 		h.lookups.Add(1)
 		if gen, ok := h.referrers[p[i+len("/referrers/"):]]; ok {
@@ -265,6 +272,30 @@ func TestHostileStatementThroughTheRegistry(t *testing.T) {
 	for _, f := range []string{p.BuilderID, p.Source, p.Revision} {
 		if !termsafe.Safe(f) || strings.ContainsAny(f, "\x1b\x07\u202e\u009b") {
 			t.Errorf("unsafe decoded field %q", f)
+		}
+	}
+}
+
+// Every lookup fails: the answer is "unknown", never "unsigned", and
+// verify says it could not tell.
+func TestHostileLookupsFailSayUnknown(t *testing.T) {
+	h, host, s := startHostile(t)
+	h.broken.Store(true)
+	c := readClient(t, Options{Timeouts: Timeouts{Attempts: 1}})
+	tr, err := c.Tree(context.Background(), s.Ref(host), TreeOptions{All: true, Supply: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Supply.Support != model.SupportUnknown || len(tr.Supply.Errs) == 0 {
+		t.Errorf("index: support %s, errs %v", tr.Supply.Support, tr.Supply.Errs)
+	}
+	for _, d := range []string{s.Digest, s.Images["linux/amd64"]} {
+		sup := tr.Supply
+		if d != s.Digest {
+			sup = entryFor(t, tr, d).Supply
+		}
+		if got := sup.SignatureState(); got != "signatures unknown" {
+			t.Errorf("%s: state %q, want signatures unknown", d, got)
 		}
 	}
 }
