@@ -577,3 +577,56 @@ func TestHostileTokenBomb(t *testing.T) {
 		t.Fatalf("heap grew %d MiB on a token bomb", grew>>20)
 	}
 }
+
+// An error body is quoted short: a registry's 64 KiB of text (or a gzip
+// bomb behind a 404) is not printed whole to the terminal, in plain text,
+// in one JSON string, or in a JSON array of many errors.
+func TestHostileErrorBodyQuotedShort(t *testing.T) {
+	var many strings.Builder
+	many.WriteString(`{"errors":[`)
+	for i := 0; i < 2000; i++ {
+		if i > 0 {
+			many.WriteString(",")
+		}
+		fmt.Fprintf(&many, `{"code":"NAME_UNKNOWN","message":"error number %d of many"}`, i)
+	}
+	many.WriteString(`]}`)
+	for name, body := range map[string]string{
+		"text":       "first words " + strings.Repeat("x", 1<<20),
+		"jsonstring": `{"errors":[{"code":"NAME_UNKNOWN","message":"first words ` + strings.Repeat("x", 60<<10) + `"}]}`,
+		"jsonarray":  many.String(),
+		"jsondetail": `{"errors":[{"code":"NAME_UNKNOWN","message":"first words","detail":{` + detailKeys() + `}}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := &hostile.Server{ErrorBody: []byte(body)}
+			host := s.Start(t)
+			c := hostileClient(t)
+			ctx := deadline(t, time.Minute)
+			_, err := c.Get(ctx, host+"/nothing:v1")
+			if err == nil || !errors.Is(err, ErrNotFound) {
+				t.Fatalf("err = %v, want not found", err)
+			}
+			_, lerr := listAll(ctx, c, false, host+"/nothing")
+			for _, e := range []error{err, lerr} {
+				msg := e.Error()
+				if len(msg) > 4<<10 {
+					t.Fatalf("error text is %d bytes, want the registry's body quoted short: %.300q…", len(msg), msg)
+				}
+				if !strings.Contains(msg, "first words") && !strings.Contains(msg, "error number 0 of many") {
+					t.Fatalf("the registry's message is not quoted: %.300q", msg)
+				}
+			}
+		})
+	}
+}
+
+func detailKeys() string {
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"key%04d":"value"`, i)
+	}
+	return b.String()
+}

@@ -9,14 +9,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
@@ -284,8 +287,18 @@ func (t *errorBodyTransport) RoundTrip(req *http.Request) (*http.Response, error
 	return resp, nil
 }
 
-// safeErrorBody returns b with every string escaped by termsafe.String: as
-// JSON with its strings escaped when b is JSON, else as escaped text.
+// quotedErrorText and quotedErrors bound what of an error body reaches an
+// error message: the first quotedErrorText bytes of each string (of the
+// whole body when it is not JSON) and the first quotedErrors elements of
+// each JSON array or object. A registry's 64 KiB of text is not printed whole.
+const (
+	quotedErrorText = 512
+	quotedErrors    = 8
+)
+
+// safeErrorBody returns b with every string shortened and escaped by
+// termsafe.String: as JSON with its strings escaped when b is JSON, else
+// as escaped text.
 func safeErrorBody(b []byte) []byte {
 	var v any
 	if json.Unmarshal(b, &v) == nil {
@@ -293,21 +306,42 @@ func safeErrorBody(b []byte) []byte {
 			return out
 		}
 	}
-	return []byte(termsafe.String(string(b)))
+	return []byte(quoteShort(string(b)))
+}
+
+// quoteShort escapes s for the terminal, cut to quotedErrorText bytes (on
+// a rune boundary) with the number of bytes left out.
+func quoteShort(s string) string {
+	if len(s) <= quotedErrorText {
+		return termsafe.String(s)
+	}
+	cut := quotedErrorText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return termsafe.String(s[:cut]) + fmt.Sprintf("… (%d more bytes)", len(s)-cut)
 }
 
 func safeJSON(v any) any {
 	switch x := v.(type) {
 	case string:
-		return termsafe.String(x)
+		return quoteShort(x)
 	case []any:
+		if len(x) > quotedErrors {
+			x = x[:quotedErrors]
+		}
 		for i := range x {
 			x[i] = safeJSON(x[i])
 		}
+		return x
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[termsafe.String(k)] = safeJSON(e)
+		keys := slices.Sorted(maps.Keys(x))
+		if len(keys) > quotedErrors {
+			keys = keys[:quotedErrors]
+		}
+		out := make(map[string]any, len(keys))
+		for _, k := range keys {
+			out[quoteShort(k)] = safeJSON(x[k])
 		}
 		return out
 	}
