@@ -15,7 +15,7 @@
 #                      context switches per second (all threads).
 #
 # Usage: bench/tui.sh [RUNS]   (3 by default; MANIFOLD_FPS sets the frame
-# rate, 30 by default). Linux (/proc), tmux.
+# rate, 15 by default). Linux (/proc), tmux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}

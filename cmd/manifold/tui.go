@@ -234,13 +234,16 @@ func (g *globals) tuiClient() (*registry.Client, func(), error) {
 
 // tuiFPS is the renderer's frame rate. bubbletea v2 flushes on a ticker at
 // this rate for as long as the program runs, with or without a change to
-// draw (Program.startRenderer in tea.go: there is no option to stop it when
-// idle), so the rate is what an idle browser costs: 30 frames a second
-// halve the default 60's wake-ups and still draw a key's answer within
-// 33 ms. MANIFOLD_FPS (1–120) overrides it, for measuring.
+// draw (Program.startRenderer in tea.go: no option stops it when idle, and
+// nothing else makes it flush), so the rate is both what an idle browser
+// costs and the longest a key waits to be drawn. Measured with bench/tui.sh
+// (idle, 10 s): 60 fps 0.7 % of a core and ~310 context switches/s, 30 fps
+// ~0.35 % and ~165/s, 1 fps 0 % and 4/s — the ticker is all of it. 15 fps
+// keeps an idle browser near 0.2 % and draws a key's answer within 67 ms
+// (33 ms on average). MANIFOLD_FPS (1–120) overrides it.
 func tuiFPS() int {
 	if n, err := strconv.Atoi(os.Getenv("MANIFOLD_FPS")); err == nil && n >= 1 && n <= 120 {
 		return n
 	}
-	return 30
+	return 15
 }
