@@ -210,18 +210,27 @@ func supplyHeader(t *model.Tree, loading bool) string {
 		}
 		return ""
 	}
-	sigs, failed := 0, false
+	sigs, other, failed := 0, 0, false
 	for _, s := range all {
 		sigs += s.Count(model.KindSignature)
 		failed = failed || len(s.Errs) > 0
+		for _, r := range s.Referrers {
+			if r.Source != model.SourceIndex && r.Kind != model.KindSignature {
+				other++ // attestations and SBOMs outside the index
+			}
+		}
 	}
+	state := "unsigned"
 	switch {
 	case sigs > 0:
-		return "signed (not verified)"
+		state = "signed (not verified)"
 	case failed:
-		return "signatures unknown"
+		state = "signatures unknown"
 	}
-	return "unsigned"
+	if other > 0 {
+		return fmt.Sprintf("%d attached", other) + " · " + state
+	}
+	return state
 }
 
 // supplyParts renders a supply-chain row.

@@ -37,7 +37,7 @@ func TestSupplyChainInTheTree(t *testing.T) {
 			t.Fatalf("%d cols: tree page %T without its supply chain:\n%s", w, hs.m.top(), hs.screen())
 		}
 		scr := hs.screen()
-		if w == 200 && (!strings.Contains(scr, "2 platforms, ") || !strings.Contains(scr, "2 attestations · signed (not verified)")) {
+		if w == 200 && (!strings.Contains(scr, "2 platforms, ") || !strings.Contains(scr, "2 attestations · 2 attached · signed (not verified)")) {
 			t.Errorf("header:\n%s", scr)
 		}
 		if strings.Contains(scr, "· signed ·") || strings.Contains(scr, " verified ") {
