@@ -298,6 +298,11 @@ func (l *list) View(title string) string {
 	for r := 0; r < rows; r++ {
 		b.WriteByte('\n')
 		i := l.offset + r
+		if r == 0 && len(l.visible) == 0 && l.pattern != "" && len(l.names) > 0 {
+			// Say so, rather than an empty screen that looks broken.
+			b.WriteString(fit(s.Faint.Render("  no match for ")+s.Match.Render(termsafe.String(l.pattern))+s.Faint.Render(" — esc clears the filter"), l.width))
+			continue
+		}
 		if i >= len(l.visible) {
 			continue
 		}

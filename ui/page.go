@@ -47,6 +47,11 @@ type dialogPage interface {
 // open on top of it (the start prompt).
 type hiddenCrumb interface{ hideCrumb() bool }
 
+// failedPage is a page that could not open (its first fetch failed and
+// it shows nothing): the breadcrumb leaves it out once another page is
+// open on top of it.
+type failedPage interface{ failedToOpen() bool }
+
 // tagLister is a page listing repo's tags: it refreshes when manifold
 // writes a tag there.
 type tagLister interface{ listsTagsOf(repo string) bool }

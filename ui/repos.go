@@ -165,3 +165,6 @@ func commas(n int) string {
 	}
 	return s
 }
+
+// failedToOpen: the catalog failed before any name came.
+func (p *reposPage) failedToOpen() bool { return p.err != nil && p.list.Len() == 0 && !p.loading }

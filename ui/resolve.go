@@ -283,6 +283,11 @@ func (p *resolvePage) View() string {
 	if p.width < 80 {
 		hostW, pullW = min(24, p.width/2), 0
 	}
+	// A host name is never cut: the column is as wide as the longest
+	// (windows/amd64:10.0.26200 is 24), the PULLS column gives way.
+	for _, r := range p.rows {
+		hostW = max(hostW, min(lipgloss.Width(termsafe.String(r.label))+1, p.width-12))
+	}
 	head := padRight("HOST", hostW) + padRight("", noteW)
 	if pullW > 0 {
 		head += padRight("PULLS", pullW) + "WHY"

@@ -84,6 +84,9 @@ func (m *Model) crumbs() []string {
 		if h, ok := p.(hiddenCrumb); ok && h.hideCrumb() && len(m.stack) > 1 {
 			continue
 		}
+		if f, ok := p.(failedPage); ok && f.failedToOpen() && i < len(m.stack)-1 {
+			continue // it never showed anything: not a place to go back to
+		}
 		c := p.Crumb()
 		if h, repo := p.Where(); i == 0 && repo == "" && h != "" {
 			host = termsafe.String(h) // a registry's repository list

@@ -331,3 +331,6 @@ func (p *tagsPage) Filtered() bool { return p.list.pattern != "" }
 
 // Where: the repository and its registry.
 func (p *tagsPage) Where() (string, string) { return hostOf(p.repo), p.repo }
+
+// failedToOpen: the listing failed before any tag came.
+func (p *tagsPage) failedToOpen() bool { return p.err != nil && p.list.Len() == 0 && !p.loading }

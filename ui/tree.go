@@ -548,3 +548,6 @@ func (p *treePage) entryErr(e *model.Entry) string {
 	}
 	return msg
 }
+
+// failedToOpen: the tree could not be fetched at all.
+func (p *treePage) failedToOpen() bool { return p.tree == nil && p.err != nil && !p.loading }
