@@ -85,7 +85,9 @@ func (m *Model) crumbs() []string {
 			continue
 		}
 		if f, ok := p.(failedPage); ok && f.failedToOpen() && i < len(m.stack)-1 {
-			continue // it never showed anything: not a place to go back to
+			if _, serves := m.stack[i+1].(dialogPage); !serves {
+				continue // it never showed anything: not a place to go back to
+			}
 		}
 		c := p.Crumb()
 		if h, repo := p.Where(); i == 0 && repo == "" && h != "" {
