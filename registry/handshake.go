@@ -127,6 +127,7 @@ type hostAuth struct {
 
 	mu     sync.Mutex
 	known  bool
+	hinted bool // ch came from the disk, not from this process's answers
 	ch     challenge
 	auth   authn.Authenticator // resolved once per host
 	tokens []*token
@@ -169,7 +170,7 @@ func (h *handshake) hostState(host string) *hostAuth {
 	if !ok {
 		ha = &hostAuth{host: host}
 		if ch, ok := h.cache.hostChallenge(host); ok {
-			ha.known, ha.ch = true, ch
+			ha.known, ha.hinted, ha.ch = true, true, ch
 		}
 		h.hosts[host] = ha
 	}
@@ -316,6 +317,11 @@ func (h *handshake) authorize(ctx context.Context, ha *hostAuth, r *http.Request
 	}
 	tok, fresh, err := h.tokenFor(ctx, ha, ch, auth, need)
 	if err != nil {
+		if ha.dropHint() && ctx.Err() == nil {
+			// A remembered realm that fails (moved, gone): ask the
+			// registry again, anonymously, for its challenge.
+			return nil, nil
+		}
 		return nil, err
 	}
 	r.Header.Set("Authorization", "Bearer "+tok.value)
@@ -386,6 +392,18 @@ func plainHTTPHint(err error, host string, insecure bool) string {
 	return ""
 }
 
+// dropHint forgets a challenge remembered from the disk, reporting whether
+// there was one.
+func (ha *hostAuth) dropHint() bool {
+	ha.mu.Lock()
+	defer ha.mu.Unlock()
+	if !ha.hinted {
+		return false
+	}
+	ha.known, ha.hinted, ha.tokens = false, false, nil
+	return true
+}
+
 func (ha *hostAuth) isKnown() bool {
 	ha.mu.Lock()
 	defer ha.mu.Unlock()
@@ -405,7 +423,7 @@ func (h *handshake) learn(ha *hostAuth, ch challenge) {
 		ch.Told = ha.ch.Told
 	}
 	ch.Proto = ha.ch.Proto
-	ha.known, ha.ch = true, ch
+	ha.known, ha.hinted, ha.ch = true, false, ch
 	ha.mu.Unlock()
 	h.cache.markHostChallenge(ha.host, ch)
 }

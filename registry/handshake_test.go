@@ -461,3 +461,19 @@ func TestPushWithTokensExpiringMidway(t *testing.T) {
 		}
 	}
 }
+
+// A remembered realm that no longer answers (the token server moved) does
+// not make the host unreadable: the registry is asked again.
+func TestStaleRealmHintIsRelearned(t *testing.T) {
+	e := newTokenEnv(t, testregistry.TokenAuth{AnonymousPull: true}, fixtures.Only(fixtures.SingleOCI))
+	f := e.set[fixtures.SingleOCI]
+	cache := t.TempDir()
+	newDiskCache(cache).markHostChallenge(e.reg.Host, challenge{Scheme: "bearer", Realm: "http://127.0.0.1:1/gone", Service: "old"})
+	c := e.client(t, "", "", func(o *Options) { o.CacheDir = cache })
+	if _, err := c.Get(context.Background(), f.Ref(e.reg.Host)); err != nil {
+		t.Fatalf("with a stale realm hint: %v", err)
+	}
+	if ch, ok := newDiskCache(cache).hostChallenge(e.reg.Host); !ok || ch.Realm != e.reg.Tokens.Realm {
+		t.Fatalf("hint after relearning: %+v", ch)
+	}
+}
