@@ -214,12 +214,28 @@ func TestLongErrorsKeepWhatToDo(t *testing.T) {
 			f.errs[ref] = c.err
 			hs := newHarness(t, f, ref, w, 20)
 			ls := hs.lines()
-			status := ls[len(ls)-2]
+			n := hs.m.statusLines()
+			bar := ls[len(ls)-1-n : len(ls)-1]
+			var words []string
+			for _, l := range bar {
+				if ansi.StringWidth(l) > w {
+					t.Errorf("width %d: status line is %d wide", w, ansi.StringWidth(l))
+				}
+				words = append(words, strings.Fields(l)...)
+			}
+			status := strings.Join(words, " ")
 			if !strings.HasPrefix(status, c.head) || !strings.Contains(status, c.tail) {
 				t.Errorf("width %d, %v: status %q lacks %q … %q", w, c.err, status, c.head, c.tail)
 			}
-			if ansi.StringWidth(status) > w {
-				t.Errorf("width %d: status is %d wide", w, ansi.StringWidth(status))
+			// Wrapped, never cut mid-word: every word of the message is on
+			// screen (a reference may be broken after / or :).
+			if w >= 60 {
+				if strings.Contains(status, "…") {
+					t.Errorf("width %d: status %q was cut", w, status)
+				}
+				if got, want := strings.ReplaceAll(strings.Join(bar, ""), " ", ""), strings.ReplaceAll(hs.m.status, " ", ""); got != want {
+					t.Errorf("width %d: status on screen %q, want the whole message %q", w, got, want)
+				}
 			}
 		}
 	}

@@ -30,6 +30,7 @@ type Model struct {
 	status       string
 	statusErr    bool
 	statusSticky bool // kept over page changes until the next key
+	laidOutH     int  // the body height the pages were last given
 	// retryPage and retryText: the status line shows a retry of that
 	// page's fetch (retry.go), cleared when the fetch has its answer.
 	retryPage int
@@ -146,7 +147,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p, cmd = m.top().Update(msg)
 		m.replace(p)
 	}
-	return m, tea.Batch(cmd, m.spin())
+	spin := m.spin()
+	if _, h := m.bodySize(); h != m.laidOutH {
+		m.layout() // a long status took or gave back lines
+	}
+	return m, tea.Batch(cmd, spin)
 }
 
 // spin starts the spinner when a page waits and lets it stop when none does.
@@ -179,6 +184,7 @@ func (m *Model) setBackground(dark bool) tea.Cmd {
 // layout gives every page the body area.
 func (m *Model) layout() {
 	w, h := m.bodySize()
+	m.laidOutH = h
 	m.help.SetWidth(m.c.width)
 	m.gotoInput.SetWidth(max(m.c.width-4, 1))
 	for _, p := range m.stack {
@@ -188,7 +194,7 @@ func (m *Model) layout() {
 
 // bodySize is the terminal minus the header, status bar and help footer.
 func (m *Model) bodySize() (int, int) {
-	return m.c.width, max(m.c.height-2-m.footerHeight(), 1)
+	return m.c.width, max(m.c.height-1-m.statusLines()-m.footerHeight(), 1)
 }
 
 func (m *Model) footerHeight() int {

@@ -45,7 +45,7 @@ func (m *Model) render() string {
 			lines = append(lines, "")
 		}
 	}
-	lines = append(lines, m.statusBar())
+	lines = append(lines, m.statusBar()...)
 	if fh := m.footerHeight(); fh > 0 {
 		var f string
 		switch {
@@ -136,34 +136,95 @@ func (m *Model) header() string {
 	return fit(out, width) + " " + badge
 }
 
-func (m *Model) statusBar() string {
+// statusBar is one line, or up to maxStatusLines when a long message does
+// not fit: it is wrapped at words (and at / : @ inside a long reference),
+// never cut in the middle of a word.
+func (m *Model) statusBar() []string {
 	s := m.c.styles
 	w := m.c.width
 	if m.gotoActive {
-		return fit(m.gotoInput.View(), w)
+		return []string{fit(m.gotoInput.View(), w)}
 	}
 	var left string
 	if m.spinning {
 		left = m.spinner.View() + " "
 	}
 	st := s.Status
-	text := m.status
 	if m.statusErr {
 		st = s.StatusErr
 	}
+	text, right, textW := m.statusParts()
+	wrapped := m.statusWrapped(text, textW)
+	out := make([]string, len(wrapped))
+	for i, l := range wrapped {
+		if i == 0 {
+			l = left + l
+		} else {
+			l = strings.Repeat(" ", ansi.StringWidth(left)) + l
+		}
+		if i == len(wrapped)-1 {
+			out[i] = st.Render(padRight(l, w-ansi.StringWidth(right)) + right)
+		} else {
+			out[i] = st.Render(padRight(l, w))
+		}
+	}
+	return out
+}
+
+// maxStatusLines is how tall the status bar grows for a long message (more
+// on a tall terminal, up to 6 lines).
+const maxStatusLines = 3
+
+// statusParts is the message, the rate limit shown at the right and the width
+// left for the message.
+func (m *Model) statusParts() (text, right string, textW int) {
+	w := m.c.width
+	text = m.status
 	if text == "" && m.spinning {
 		text = "loading…"
 	}
-	right := m.rateLimitText()
+	right = m.rateLimitText()
 	if right != "" && ansi.StringWidth(right)+20 > w {
 		right = "" // the status itself comes first on a narrow terminal
 	}
-	textW := w - ansi.StringWidth(left)
+	textW = w
+	if m.spinning {
+		textW -= ansi.StringWidth(m.spinner.View()) + 1
+	}
 	if right != "" {
 		textW -= ansi.StringWidth(right) + 1
 	}
-	line := padRight(left+fitMiddle(text, textW), w-ansi.StringWidth(right))
-	return st.Render(line + right)
+	return text, right, textW
+}
+
+// statusLines is the status bar's height: 1, or more for a long message
+// (never more than a quarter of a short terminal).
+func (m *Model) statusLines() int {
+	if m.gotoActive {
+		return 1
+	}
+	text, _, textW := m.statusParts()
+	return len(m.statusWrapped(text, textW))
+}
+
+func (m *Model) statusWrapped(text string, width int) []string {
+	limit := min(max(maxStatusLines, m.c.height/5), 6)
+	if m.c.height < 12 {
+		limit = 1
+	}
+	if ansi.StringWidth(text) <= width || limit == 1 || width < 12 {
+		return []string{fitMiddle(text, width)}
+	}
+	lines := strings.Split(ansi.Wrap(text, width, "/:@"), "\n")
+	if len(lines) > limit {
+		// Still too long: the last line keeps what to do (the message's end).
+		rest := strings.Join(lines[limit-1:], " ")
+		lines = append(lines[:limit-1], fitMiddle(rest, width))
+	}
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return lines
 }
 
 // rateLimiter is a Registry that knows the registries' pull limits
