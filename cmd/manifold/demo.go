@@ -12,6 +12,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
 	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/internal/version"
 	"github.com/manifold-dev/manifold/registry"
 )
 
@@ -101,7 +102,7 @@ With --serve it only serves the registry and prints its address.`,
 				return nil
 			}
 			const pageSize = 250 // small pages, so the paging is visible
-			client, err := registry.New(registry.Options{Insecure: []string{host}, PageSize: pageSize})
+			client, err := registry.New(registry.Options{Insecure: []string{host}, PageSize: pageSize, ReadOnly: g.readOnly, UserAgent: version.UserAgent()})
 			if err != nil {
 				return err
 			}
