@@ -358,6 +358,11 @@ func describeMismatch(declared, binary Platform) string {
 	// The claimed platform's hosts run the binary: the claim is narrower
 	// than it need be, and hosts that could run it too do not pick it.
 	missed := binary.String() + " hosts"
+	if d.Architecture == "arm64" && c.Architecture == "arm" {
+		// containerd lets arm64 hosts run arm binaries, but only CPUs with
+		// 32-bit (AArch32) support do: many arm64 CPUs have none.
+		return head + fmt.Sprintf(": arm64 hosts whose CPU has no 32-bit (AArch32) support, such as Graviton3 or Apple silicon, fail with exec format error; and %s, which could run it, will not pick this entry", missed)
+	}
 	if d.Architecture == c.Architecture {
 		missed = fmt.Sprintf("hosts below %s/%s", d.Architecture, variantOrBase(d))
 	}

@@ -88,7 +88,8 @@ func TestNormalizePlatformForTheForm(t *testing.T) {
 }
 
 // TestMismatchSaysExecFormatErrorOnlyWhereTrue: a different architecture, or
-// a binary that needs a higher arm variant than claimed, cannot run; a claim
+// a binary that needs a higher arm variant than claimed, cannot run (a 32-bit
+// arm binary claimed as arm64 fails on arm64 CPUs without AArch32); a claim
 // above what the binary needs is harmless, and says what it means.
 func TestMismatchSaysExecFormatErrorOnlyWhereTrue(t *testing.T) {
 	cases := []struct {
@@ -100,7 +101,8 @@ func TestMismatchSaysExecFormatErrorOnlyWhereTrue(t *testing.T) {
 		{"linux/arm/v6", "linux/arm/v7", true, "arm/v6 hosts will pull a binary that needs arm/v7"},
 		{"linux/arm/v7", "linux/arm/v6", false, "hosts below arm/v7, which could run it too, will not pick"},
 		{"linux/amd64/v2", "linux/amd64", false, "harmless for the hosts that pick it (they all run a linux/amd64 binary), but hosts below amd64/v2"},
-		{"linux/arm64", "linux/arm/v7", false, "linux/arm/v7 hosts, which could run it too"},
+		{"linux/arm64", "linux/arm/v7", true, "no 32-bit (AArch32) support"},
+		{"linux/arm64/v8", "linux/arm/v6", true, "linux/arm/v6 hosts, which could run it, will not pick"},
 		{"linux/amd64", "linux/amd64/v3", false, "illegal instruction"},
 		{"linux/amd64", "linux/386", false, "harmless"},
 		{"windows/amd64", "linux/amd64", false, "windows hosts will pull an image built for linux"},
