@@ -39,7 +39,10 @@ type Plan struct {
 	Supply bool
 	// MaxChildren, when > 0, caps the child manifests asked for per index:
 	// the first MaxChildren in index order. The others stay descriptors
-	// (entries without their manifests); LeftOut counts them.
+	// (entries without their manifests); LeftOut counts them. A fetcher
+	// also caps the children (Want.Child) it asks for over the whole tree
+	// at MaxChildren, so indexes nested in an index do not multiply the
+	// fan-out; LeftOut counts the ones it did not ask for too.
 	MaxChildren int
 }
 
@@ -47,6 +50,9 @@ type Plan struct {
 type Want struct {
 	Descriptor
 	Kind WantKind
+	// Child is set for a child manifest of an index (not for a config,
+	// a referrer list or an artifact of the supply chain).
+	Child bool
 }
 
 // Needed walks the tree rooted at rootDigest through the store and returns the
@@ -126,7 +132,7 @@ func NeededFor(rootDigest string, store Store, plan Plan) []Want {
 				if _, have := store[d.Digest]; !have {
 					if !seen[d.Digest] && isManifestLike(d.MediaType) {
 						seen[d.Digest] = true
-						want(Want{Descriptor: d})
+						want(Want{Descriptor: d, Child: true})
 					}
 					continue
 				}
@@ -428,7 +434,9 @@ func sortStrings(s []string) { sort.Strings(s) }
 
 // LeftOut counts the child manifests that NeededFor with a MaxChildren of
 // max leaves out, over every index of the tree at rootDigest that was
-// fetched: those past the first max of their index.
+// fetched: those past the first max of their index, and, once the tree is
+// fetched, those within it that are not in the store (the fetcher's cap
+// for the whole tree left them out).
 func LeftOut(rootDigest string, store Store, max int) int {
 	if max <= 0 {
 		return 0
@@ -438,7 +446,7 @@ func LeftOut(rootDigest string, store Store, max int) int {
 	var walk func(digest string, depth int)
 	walk = func(digest string, depth int) {
 		c, ok := store[digest]
-		if seen[digest] || !ok || depth > MaxDepth || !IsIndexMediaType(c.MediaType) {
+		if seen[digest] || !ok || depth >= MaxDepth || !IsIndexMediaType(c.MediaType) {
 			return
 		}
 		seen[digest] = true
@@ -452,6 +460,10 @@ func LeftOut(rootDigest string, store Store, max int) int {
 				continue
 			}
 			if children++; children > max {
+				n++
+				continue
+			}
+			if _, have := store[d.Digest]; !have {
 				n++
 				continue
 			}

@@ -234,8 +234,28 @@ func (c *Client) fetchTree(ctx context.Context, repo name.Repository, root strin
 	results := make(chan result)
 	asked := map[string]bool{}
 	pending := 0
+	children := 0 // child manifests asked for, over the whole tree
 	launch := func(wants []model.Want, depth int) {
+		// Children past the tree's cap are left out (LeftOut counts them),
+		// and so are their referrers, asked for in the same round.
+		var left map[string]bool
 		for _, w := range wants {
+			if !w.Child || asked[w.Digest] {
+				continue
+			}
+			if plan.MaxChildren > 0 && children >= plan.MaxChildren {
+				if left == nil {
+					left = map[string]bool{}
+				}
+				left[w.Digest] = true
+				continue
+			}
+			children++
+		}
+		for _, w := range wants {
+			if left[w.Digest] {
+				continue
+			}
 			key := w.Digest
 			if w.Kind == model.WantReferrers {
 				key = model.ReferrersKey(w.Digest)

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,7 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -629,4 +633,102 @@ func detailKeys() string {
 		fmt.Fprintf(&b, `"key%04d":"value"`, i)
 	}
 	return b.String()
+}
+
+// nestedIndexServer serves an index of subs indexes of kids image
+// manifests each (all distinct), and counts the manifests served and the
+// referrer lists asked for (each once).
+func nestedIndexServer(t *testing.T, subs, kids int) (host string, manifests, referrers *atomic.Int64) {
+	t.Helper()
+	blobs := map[string][]byte{}
+	put := func(v any) (string, int) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := fmt.Sprintf("sha256:%x", sha256.Sum256(b))
+		blobs[d] = b
+		return d, len(b)
+	}
+	cfg := []byte(`{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}`)
+	cfgDigest := fmt.Sprintf("sha256:%x", sha256.Sum256(cfg))
+	var subDescs []any
+	for i := 0; i < subs; i++ {
+		var kidDescs []any
+		for j := 0; j < kids; j++ {
+			d, n := put(map[string]any{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+				"config": map[string]any{"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cfgDigest, "size": len(cfg)},
+				"layers": []any{}, "annotations": map[string]string{"n": fmt.Sprint(i, "-", j)}})
+			kidDescs = append(kidDescs, map[string]any{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": d, "size": n,
+				"platform": map[string]string{"os": "linux", "architecture": "amd64", "variant": fmt.Sprint("v", j)}})
+		}
+		d, n := put(map[string]any{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": kidDescs})
+		subDescs = append(subDescs, map[string]any{"mediaType": "application/vnd.oci.image.index.v1+json", "digest": d, "size": n})
+	}
+	root, _ := json.Marshal(map[string]any{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": subDescs})
+	manifests, referrers = &atomic.Int64{}, &atomic.Int64{}
+	var askedFor sync.Map // referrer lists asked for, each counted once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if p == "/v2/" {
+			return
+		}
+		if strings.Contains(p, "/referrers/") {
+			if _, dup := askedFor.LoadOrStore(p, true); !dup {
+				referrers.Add(1)
+			}
+		}
+		ref := p[strings.LastIndex(p, "/")+1:]
+		b, ok := blobs[ref]
+		switch {
+		case strings.Contains(p, "/blobs/") && ref == cfgDigest:
+			b, ok = cfg, true
+		case strings.Contains(p, "/manifests/") && ref == "v1":
+			b, ok = root, true
+		}
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		if strings.Contains(p, "/manifests/") {
+			manifests.Add(1) // fetched: a tag-schema look-up (sha256-…) is a 404
+			var mt struct{ MediaType string }
+			_ = json.Unmarshal(b, &mt)
+			w.Header().Set("Content-Type", mt.MediaType)
+		}
+		w.Header().Set("Docker-Content-Digest", fmt.Sprintf("sha256:%x", sha256.Sum256(b)))
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(b)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://"), manifests, referrers
+}
+
+// Indexes nested in an index do not multiply the fan-out: the children
+// cap holds for the tree, not only for each index (an index of 40 indexes
+// of 40 images each, with a cap of 30, asks for the index and 30 children,
+// not 1,640), and the ones left out are counted.
+func TestHostileNestedFanOut(t *testing.T) {
+	host, manifests, referrerAsks := nestedIndexServer(t, 40, 40)
+	c := hostileClient(t, func(o *Options) { o.Limits.Children = 30 })
+	tree, err := c.Tree(deadline(t, time.Minute), host+"/nest:v1", TreeOptions{All: true, Supply: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := manifests.Load()
+	// Referrers of the children left out are not asked for either.
+	if n := referrerAsks.Load(); n > 1+30 {
+		t.Fatalf("%d referrer requests, want at most the index's and its 30 children's", n)
+	}
+	if got != 1+30 {
+		t.Fatalf("%d manifest requests for a nested index with a children cap of 30, want the index and 30 children", got)
+	}
+	// The 10 child indexes past the cap of 30, and at least one within it
+	// that the tree's cap left unfetched, are counted as left out.
+	if tree.LeftOut < 11 {
+		t.Fatalf("left out %d, want the children not fetched counted (%d manifests fetched)", tree.LeftOut, got)
+	}
+	t.Logf("%d manifest requests, %d left out", got, tree.LeftOut)
 }

@@ -112,7 +112,7 @@ or its platform), or is a reference whose digest is in the list.
 				return err
 			}
 			if t.LeftOut > 0 {
-				fmt.Fprintf(g.stderr, "manifold: left out %s past the first %d of their index (fetched on demand in the TUI); to fetch them, run again with --max-children %d, or --max-children 0 for all\n",
+				fmt.Fprintf(g.stderr, "manifold: left out %s past the first %d of their index or of the tree (fetched on demand in the TUI); to fetch them, run again with --max-children %d, or --max-children 0 for all\n",
 					plural(t.LeftOut, "child manifest", "child manifests"), capped, capped+t.LeftOut)
 			}
 			if format == formatJSON {
