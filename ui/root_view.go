@@ -215,9 +215,15 @@ func (m *Model) statusWrapped(text string, width int) []string {
 	if ansi.StringWidth(text) <= width || limit == 1 || width < 12 {
 		return []string{fitMiddle(text, width)}
 	}
+	return wrapWords(text, width, limit)
+}
+
+// wrapWords wraps text to width at words (and after / : @ inside a long
+// reference), in at most limit lines; when that is still too little, the
+// last line keeps the text's end (what to do), dropping the middle.
+func wrapWords(text string, width, limit int) []string {
 	lines := strings.Split(ansi.Wrap(text, width, "/:@"), "\n")
 	if len(lines) > limit {
-		// Still too long: the last line keeps what to do (the message's end).
 		rest := strings.Join(lines[limit-1:], " ")
 		lines = append(lines[:limit-1], fitMiddle(rest, width))
 	}

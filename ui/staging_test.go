@@ -381,6 +381,47 @@ func TestStagingLayoutFits(t *testing.T) {
 	}
 }
 
+// TestStagingErrorsAreWrappedNotCut: a finding that blocks the push is read
+// whole at 60 columns, wrapped at words; the page still fits.
+func TestStagingErrorsAreWrappedNotCut(t *testing.T) {
+	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	p := newStagingPage(c)
+	l := goldenList()
+	l.Entries[0].Platform = &model.Platform{OS: "linux", Architecture: "arm64", Variant: "7"}
+	p.setList(l)
+	var blocking string
+	for _, f := range p.finds {
+		if f.Severity == model.Block && len(f.String()) > 60 {
+			blocking = f.String()
+			break
+		}
+	}
+	if blocking == "" {
+		t.Fatalf("no long blocking finding in %v", p.finds)
+	}
+	for _, h := range []int{20, 24} {
+		p.SetSize(60, h)
+		view := p.View()
+		lines := strings.Split(view, "\n")
+		if len(lines) > h {
+			t.Fatalf("height %d: %d lines", h, len(lines))
+		}
+		var flat strings.Builder
+		for _, line := range lines {
+			if ansi.StringWidth(line) > 60 {
+				t.Fatalf("line %q is wider than 60", line)
+			}
+			flat.WriteString(strings.TrimRight(ansi.Strip(line), " "))
+		}
+		if !strings.Contains(strings.ReplaceAll(flat.String(), " ", ""), strings.ReplaceAll(blocking, " ", "")) {
+			t.Errorf("height %d: the error %q is not on screen whole:\n%s", h, blocking, view)
+		}
+		if !strings.Contains(ansi.Strip(view), "linux/arm64/7") {
+			t.Errorf("height %d: the entries are gone:\n%s", h, view)
+		}
+	}
+}
+
 // goldenList is a fixed list with an attestation, an annotation and a
 // blocking finding.
 func goldenList() *model.StagedList {

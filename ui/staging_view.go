@@ -14,8 +14,33 @@ import (
 
 // bodyRows is how many rows of entries or lists fit.
 func (p *stagingPage) bodyRows() int {
-	n := p.height - 4 - min(len(p.finds), 4)
+	n := p.height - 4 - len(p.findingLines())
 	return max(n, 1)
+}
+
+// findingLines are the first four findings, an error wrapped at words (up to
+// three lines) so that what blocks the push is read whole; warnings take one
+// line each.
+func (p *stagingPage) findingLines() []string {
+	s := p.c.styles
+	var out []string
+	for i, f := range p.finds {
+		if i == 4 {
+			break
+		}
+		text := termsafe.String(f.String())
+		if f.Severity != model.Block || p.width < 20 || p.height < 16 || ansi.StringWidth(text) <= p.width {
+			out = append(out, s.Warn.Render(text))
+			if f.Severity == model.Block {
+				out[len(out)-1] = s.Error.Render(text)
+			}
+			continue
+		}
+		for _, l := range wrapWords(text, p.width, 3) {
+			out = append(out, s.Error.Render(l))
+		}
+	}
+	return out
 }
 
 func (p *stagingPage) View() string {
@@ -143,16 +168,11 @@ func (p *stagingPage) entriesView() string {
 		}
 		b.WriteString(mark + row + "\n")
 	}
-	for i, f := range p.finds {
-		if i == 4 {
-			b.WriteString(s.Faint.Render("… "+plural(len(p.finds)-4, "more finding", "more findings")) + "\n")
-			break
-		}
-		st := s.Warn
-		if f.Severity == model.Block {
-			st = s.Error
-		}
-		b.WriteString(st.Render(termsafe.String(f.String())) + "\n")
+	for _, l := range p.findingLines() {
+		b.WriteString(l + "\n")
+	}
+	if len(p.finds) > 4 {
+		b.WriteString(s.Faint.Render("… "+plural(len(p.finds)-4, "more finding", "more findings")) + "\n")
 	}
 	b.WriteString(p.dialogLine())
 	return b.String()
