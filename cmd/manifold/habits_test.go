@@ -77,6 +77,9 @@ func TestRmNamesWhatItDeletes(t *testing.T) {
 	if code == 0 {
 		t.Fatal("answered no, rm succeeded")
 	}
+	if strings.Contains(errs, "confirm on a terminal") {
+		t.Fatalf("answered no on a terminal, told to confirm on a terminal:\n%s", errs)
+	}
 	for _, want := range []string{"deletes from the registry " + host, host + "/app@" + d, "OCI index", "a staged list " + list + " is kept", "manifold staged rm"} {
 		if !strings.Contains(errs, want) {
 			t.Fatalf("rm prompt lacks %q:\n%s", want, errs)

@@ -54,7 +54,10 @@ manifold staged rm.`,
 					}
 				}
 				if !editConfirm(g, "delete "+termsafe.String(ref)+" from the registry? (manifold staged rm discards a local list instead)") {
-					return fmt.Errorf("not deleted: confirm on a terminal or pass --yes")
+					if !editIsTTY() {
+						return fmt.Errorf("not deleted: confirm on a terminal or pass --yes")
+					}
+					return fmt.Errorf("not deleted")
 				}
 			}
 			// Delete exactly what was confirmed, even if the tag moves.
