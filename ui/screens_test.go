@@ -75,7 +75,7 @@ func TestGoldenScreens(t *testing.T) {
 // TestLayoutNeverOverflows renders every screen at three sizes: no line is
 // wider than the terminal and there are never more lines than rows.
 func TestLayoutNeverOverflows(t *testing.T) {
-	for _, size := range [][2]int{{40, 12}, {80, 24}, {200, 60}} {
+	for _, size := range [][2]int{{40, 12}, {60, 20}, {80, 24}, {200, 60}} {
 		for i, sc := range screens {
 			hs := openScreen(t, i, size[0], size[1])
 			content := hs.m.View().Content
@@ -87,6 +87,11 @@ func TestLayoutNeverOverflows(t *testing.T) {
 				if w := ansi.StringWidth(l); w > size[0] {
 					t.Errorf("%s at %dx%d: line %d is %d wide: %q", sc.name, size[0], size[1], n, w, ansi.Strip(l))
 				}
+			}
+			// A long status takes lines from the body, never the help
+			// footer's: the last line is still the help.
+			if size[1] >= 12 && len(lines) == size[1] && hs.m.footerHeight() == 1 && !strings.Contains(ansi.Strip(lines[len(lines)-1]), "•") {
+				t.Errorf("%s at %dx%d: the last line is not the help: %q", sc.name, size[0], size[1], ansi.Strip(lines[len(lines)-1]))
 			}
 			// Something of the screen must be there, not a blank page.
 			if strings.TrimSpace(ansi.Strip(content)) == "" {
