@@ -102,7 +102,7 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	// And a CLI edit after the TUI's is not lost by the TUI's next one.
 	cli("annotate", target, "linux/arm64", "--annotation", "from=cli")
 	p = env.key(p, "M") // refused again: the CLI saved meanwhile
-	p = env.key(p, "M")
+	env.key(p, "M")
 	l, _ = st.Load(target)
 	if l.Entries[1].Annotations["from"] != "cli" {
 		t.Fatalf("the CLI's annotation was lost: %+v", l.Entries[1])

@@ -215,17 +215,3 @@ func rawJSON(n *node) (title string, raw []byte) {
 	b, _ := json.Marshal(n.desc)
 	return "descriptor " + n.desc.Digest, b
 }
-
-// pinned returns what y copies for a node: repo@digest for manifests and
-// indexes, the digest for blobs.
-func pinned(n *node, repo string) string {
-	d := n.desc.Digest
-	if d == "" || model.ValidateDigest(d) != nil {
-		return ""
-	}
-	switch n.kind {
-	case nodeConfig, nodeLayer:
-		return d
-	}
-	return repo + "@" + d
-}

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -432,14 +431,4 @@ func SetResolveHosts(path string, hosts []string) error {
 		return fmt.Errorf("config file: %w", err)
 	}
 	return nil
-}
-
-// sortedHosts returns the keys of m sorted (stable output for info).
-func sortedHosts(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

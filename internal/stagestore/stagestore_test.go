@@ -175,10 +175,10 @@ var crashPoints = map[string]func(d *disk){
 	// Half the new file is written, then the process dies.
 	"mid-write": func(d *disk) {
 		d.write = func(f *os.File, data []byte) (int, error) {
-			n, _ := f.Write(data[:len(data)/2])
+			_, _ = f.Write(data[:len(data)/2])
 			f.Sync()
 			os.Exit(3)
-			return n, nil
+			return 0, nil // not reached
 		}
 	},
 	// Everything is written and synced; the process dies before the rename.

@@ -175,7 +175,7 @@ func parse(path string) ([]mutation, error) {
 		cur.Old, cur.New = strings.Join(trimBlank(old), "\n"), strings.Join(trimBlank(neu), "\n")
 		switch {
 		case cur.Pkg == "" || cur.What == "":
-			return fmt.Errorf("%s:%d: mutation %s needs pkg: and what:", path, cur.Line, cur.ID)
+			return fmt.Errorf("%s:%d: mutation %s needs the fields pkg and what", path, cur.Line, cur.ID)
 		case strings.TrimSpace(cur.Old) == "":
 			return fmt.Errorf("%s:%d: mutation %s has no --- snippet", path, cur.Line, cur.ID)
 		case cur.Old == cur.New:
