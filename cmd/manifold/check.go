@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	fmtpkg "github.com/manifold-dev/manifold/internal/format"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/verbs"
@@ -38,6 +39,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 		attest   bool
 		maxSizes []string
 		output   string
+		ff       *formatFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "check REF",
@@ -81,6 +83,9 @@ prints JUnit XML, one test case per platform, for CI test reports.`,
 			if err != nil {
 				return cannot(err)
 			}
+			if err := ff.parse(output, "table"); err != nil {
+				return cannot(err)
+			}
 			var o model.CheckOptions
 			o.Exact, o.RequireAttestations = exact, attest
 			for _, e := range expect {
@@ -113,10 +118,13 @@ prints JUnit XML, one test case per platform, for CI test reports.`,
 			if err != nil {
 				return cannot(fmt.Errorf("check %s: %w", args[0], err))
 			}
-			switch format {
-			case formatJSON:
-				err = writeJSON(g.stdout, checkJSON{Reference: res.Reference, Digest: res.Digest, OK: res.OK(), Problems: append([]model.Problem{}, res.Problems...)})
-			case formatJUnit:
+			cj := checkJSON{Reference: res.Reference, Digest: res.Digest, OK: res.OK(), Problems: append([]model.Problem{}, res.Problems...)}
+			switch {
+			case format == formatJSON:
+				err = writeJSON(g.stdout, cj)
+			case ff.custom():
+				err = ff.write(g.stdout, cj, asRows(cj.Problems))
+			case format == formatJUnit:
 				err = writeJUnit(g.stdout, res, o)
 			default:
 				err = writeCheckTable(g.stdout, res)
@@ -139,6 +147,8 @@ prints JUnit XML, one test case per platform, for CI test reports.`,
 	f.BoolVar(&attest, "require-attestations", false, "fail images without an attestation manifest (provenance/SBOM) in the index")
 	f.StringArrayVar(&maxSizes, "max-size", nil, "PLATFORM=SIZE: limit a platform's compressed pull size (repeatable; * for every platform)")
 	f.StringVarP(&output, "output", "o", "table", "output format: table, json or junit")
+	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(checkJSON{})+
+		"\n  a row of 'table TEMPLATE' (one a problem): "+fmtpkg.Fields(model.Problem{}))
 	return cmd
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
+	fmtpkg "github.com/manifold-dev/manifold/internal/format"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
@@ -23,6 +24,7 @@ func newDiffCmd(g *globals) *cobra.Command {
 	var (
 		output   string
 		exitCode bool
+		ff       *formatFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "diff A B",
@@ -52,6 +54,9 @@ With --exit-code, diff exits 1 when the sides differ (as git diff does).`,
 			if err != nil {
 				return err
 			}
+			if err := ff.parse(output, "table"); err != nil {
+				return err
+			}
 			var sides [2]verbs.Side
 			for i, a := range args {
 				if sides[i], err = diffSide(c, a); err != nil {
@@ -62,9 +67,12 @@ With --exit-code, diff exits 1 when the sides differ (as git diff does).`,
 			if err != nil {
 				return err
 			}
-			if format == formatJSON {
+			switch {
+			case format == formatJSON:
 				err = writeJSON(g.stdout, d)
-			} else {
+			case ff.custom():
+				err = ff.write(g.stdout, d, asRows(d.Platforms))
+			default:
 				err = writeDiffTable(g.stdout, d)
 			}
 			if err != nil {
@@ -78,6 +86,8 @@ With --exit-code, diff exits 1 when the sides differ (as git diff does).`,
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 1 when the two sides differ")
+	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.RefDiff{})+
+		"\n  a row of 'table TEMPLATE' (one a platform): "+fmtpkg.Fields(model.PlatformDiff{}))
 	return cmd
 }
 

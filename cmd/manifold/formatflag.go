@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -62,4 +63,24 @@ func (f *formatFlag) parse(output, defaultOutput string) error {
 // usual output (json, a template, a table template).
 func (f *formatFlag) custom() bool {
 	return f.spec.Kind == format.JSON || f.spec.Kind == format.Template || f.spec.Kind == format.TableTemplate
+}
+
+// write prints obj in the --format asked for: json (indented), a Go
+// template run once on obj, or 'table TEMPLATE' run on each of rows. It is
+// for commands whose JSON is one object with a list in it (diff's
+// platforms, sizes' platforms, check's problems).
+func (f *formatFlag) write(w io.Writer, obj any, rows []any) error {
+	if f.spec.Kind == format.TableTemplate {
+		return f.spec.Rows(w, rows)
+	}
+	return f.spec.Object(w, obj)
+}
+
+// asRows turns a slice into the rows of 'table TEMPLATE'.
+func asRows[T any](s []T) []any {
+	rows := make([]any, len(s))
+	for i := range s {
+		rows[i] = s[i]
+	}
+	return rows
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	fmtpkg "github.com/manifold-dev/manifold/internal/format"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/verbs"
@@ -15,7 +16,10 @@ import (
 func init() { subcommands = append(subcommands, newSizesCmd) }
 
 func newSizesCmd(g *globals) *cobra.Command {
-	var output string
+	var (
+		output string
+		ff     *formatFlag
+	)
 	cmd := &cobra.Command{
 		Use:   "sizes REF",
 		Short: "Show the pull size of each platform, what they share, and the unique total",
@@ -42,6 +46,9 @@ counted apart. -o json prints the same as numbers.`,
 			if err != nil {
 				return err
 			}
+			if err := ff.parse(output, "table"); err != nil {
+				return err
+			}
 			r, err := verbs.Sizes(cmd.Context(), c, args[0])
 			if err != nil {
 				return err
@@ -49,10 +56,15 @@ counted apart. -o json prints the same as numbers.`,
 			if format == formatJSON {
 				return writeJSON(g.stdout, r)
 			}
+			if ff.custom() {
+				return ff.write(g.stdout, r, asRows(r.Platforms))
+			}
 			return writeSizesTable(g.stdout, r)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.SizeReport{})+
+		"\n  a row of 'table TEMPLATE' (one a platform): "+fmtpkg.Fields(model.PlatformSize{}))
 	return cmd
 }
 
