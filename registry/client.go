@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/manifold-dev/manifold/model"
 )
@@ -103,8 +104,10 @@ type Client struct {
 	session *SessionKeychain
 
 	fixedConcurrency int // Options.Concurrency as given
-	limMu            sync.Mutex
-	limiters         map[string]*hostLimiter
+	// bodies is the byte budget of bodies being read (fetch.go).
+	bodies   *semaphore.Weighted
+	limMu    sync.Mutex
+	limiters map[string]*hostLimiter
 
 	// refSupport remembers, by host, whether the referrers API answered
 	// (referrers.go).
@@ -139,7 +142,7 @@ func New(opts Options) (*Client, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "manifold"
 	}
-	c := &Client{insecure: map[string]bool{}, cache: newDiskCache(opts.CacheDir), fixedConcurrency: fixed, limiters: map[string]*hostLimiter{}}
+	c := &Client{insecure: map[string]bool{}, cache: newDiskCache(opts.CacheDir), fixedConcurrency: fixed, limiters: map[string]*hostLimiter{}, bodies: semaphore.NewWeighted(bodyBudget)}
 	// A retry (429, 5xx) is the registry pushing back: fewer at a time.
 	userRetry := opts.OnRetry
 	opts.OnRetry = func(ev RetryEvent) {

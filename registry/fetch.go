@@ -131,7 +131,7 @@ func (c *Client) fetchManifest(ctx context.Context, ref name.Reference, head boo
 		}
 		return &fetched{digest: want, mediaType: ctype, size: resp.ContentLength}, nil
 	}
-	raw, err := readLimited(resp.Body, limit, what)
+	raw, err := c.readBudgeted(ctx, resp, limit, what)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (c *Client) fetchBlobLimit(ctx context.Context, repo name.Repository, diges
 	if resp.ContentLength > limit {
 		return nil, &TooLargeError{What: what, Size: resp.ContentLength, Limit: limit}
 	}
-	raw, err := readLimited(resp.Body, limit, what)
+	raw, err := c.readBudgeted(ctx, resp, limit, what)
 	if err != nil {
 		return nil, err
 	}
@@ -443,4 +443,27 @@ func (l *hostLimiter) pushBack() {
 	if l.adapt {
 		l.limit = max(minConcurrency, l.limit/2)
 	}
+}
+
+// bodyBudget bounds the bytes of manifest and config bodies being read at
+// once, whatever the number of requests in flight: a body takes its
+// announced size, or its limit when the registry announces none (chunked),
+// before it is read, and gives it back when read. With 256 requests in
+// flight and unannounced 1 MiB bodies, memory would otherwise grow to 256
+// MiB and more (reading doubles the buffer as it grows).
+const bodyBudget = 32 << 20
+
+// readBudgeted reads resp's body (at most limit bytes) within the client's
+// body budget.
+func (c *Client) readBudgeted(ctx context.Context, resp *http.Response, limit int64, what string) ([]byte, error) {
+	n := limit
+	if resp.ContentLength >= 0 && resp.ContentLength < limit {
+		n = resp.ContentLength
+	}
+	n = min(max(n, 1), bodyBudget)
+	if err := c.bodies.Acquire(ctx, n); err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	defer c.bodies.Release(n)
+	return readLimited(resp.Body, limit, what)
 }
