@@ -13,15 +13,16 @@ type Kind string
 // The kinds. Unknown media types are KindOther: kept, shown, never rejected.
 const (
 	KindOther       Kind = "other"
-	KindIndex       Kind = "index"       // manifest list or image index
-	KindImage       Kind = "image"       // single-platform manifest
-	KindConfig      Kind = "config"      // image config or artifact config
-	KindLayer       Kind = "layer"       // filesystem layer
-	KindAttestation Kind = "attestation" // in-toto statement of a kind not named below
-	KindSignature   Kind = "signature"   // cosign, sigstore or notation signature
-	KindSBOM        Kind = "sbom"        // SPDX or CycloneDX document
-	KindProvenance  Kind = "provenance"  // SLSA provenance
-	KindVEX         Kind = "vex"         // vulnerability exploitability exchange
+	KindIndex       Kind = "index"        // manifest list or image index
+	KindImage       Kind = "image"        // single-platform manifest
+	KindImageConfig Kind = "image config" // a container image's config (OCI or Docker)
+	KindConfig      Kind = "config"       // an artifact's config (empty, plugin, ...)
+	KindLayer       Kind = "layer"        // filesystem layer
+	KindAttestation Kind = "attestation"  // in-toto statement of a kind not named below
+	KindSignature   Kind = "signature"    // cosign, sigstore or notation signature
+	KindSBOM        Kind = "sbom"         // SPDX or CycloneDX document
+	KindProvenance  Kind = "provenance"   // SLSA provenance
+	KindVEX         Kind = "vex"          // vulnerability exploitability exchange
 )
 
 // IsSupplyChain reports whether k is a kind of artifact attached to an
@@ -74,8 +75,8 @@ var mediaTypes = map[string]mediaType{
 	MediaTypeOCIManifest:    {KindImage, "OCI manifest"},
 	MediaTypeSchema1:        {KindImage, "Docker schema 1"},
 	MediaTypeSchema1Signed:  {KindImage, "Docker schema 1"},
-	MediaTypeDockerConfig:   {KindConfig, "Docker config"},
-	MediaTypeOCIConfig:      {KindConfig, "OCI config"},
+	MediaTypeDockerConfig:   {KindImageConfig, "Docker config"},
+	MediaTypeOCIConfig:      {KindImageConfig, "OCI config"},
 	MediaTypeOCIEmpty:       {KindConfig, "empty"},
 
 	"application/vnd.docker.image.rootfs.diff.tar.gzip":                   {KindLayer, "tar+gzip"},
@@ -242,6 +243,19 @@ func layerPredicate(l Descriptor) string {
 		return p
 	}
 	return l.Annotations[AnnotationCosignPredicateType]
+}
+
+// ArtifactTypeOf is an image manifest's artifact type as the OCI image spec
+// defines it: its artifactType field, else its config's media type when that
+// is not a container image's config. It is "" for a plain image.
+func ArtifactTypeOf(artifactType, configType string) string {
+	if artifactType != "" {
+		return artifactType
+	}
+	if configType == "" || KindOf(configType) == KindImageConfig {
+		return ""
+	}
+	return configType
 }
 
 // IsIndexMediaType reports whether mt is a manifest list or image index.

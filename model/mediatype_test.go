@@ -7,7 +7,9 @@ func TestKindOf(t *testing.T) {
 		MediaTypeDockerList:                           KindIndex,
 		MediaTypeOCIIndex:                             KindIndex,
 		MediaTypeOCIManifest:                          KindImage,
-		MediaTypeDockerConfig:                         KindConfig,
+		MediaTypeDockerConfig:                         KindImageConfig,
+		MediaTypeOCIConfig:                            KindImageConfig,
+		MediaTypeOCIEmpty:                             KindConfig,
 		"application/vnd.oci.image.layer.v1.tar+gzip": KindLayer,
 		MediaTypeInToto:                               KindAttestation,
 		MediaTypeCosignSimple:                         KindSignature,
@@ -19,6 +21,23 @@ func TestKindOf(t *testing.T) {
 	} {
 		if got := KindOf(mt); got != want {
 			t.Errorf("KindOf(%q) = %s, want %s", mt, got, want)
+		}
+	}
+}
+
+func TestArtifactTypeOf(t *testing.T) {
+	for _, c := range []struct{ artifactType, configType, want string }{
+		{"", MediaTypeOCIConfig, ""},
+		{"", MediaTypeDockerConfig, ""},
+		{"", MediaTypeOCIConfig + "; charset=utf-8", ""},
+		{"", "", ""},
+		{"application/vnd.example.thing", MediaTypeOCIEmpty, "application/vnd.example.thing"},
+		{"", "application/vnd.cncf.helm.config.v1+json", "application/vnd.cncf.helm.config.v1+json"},
+		{"", MediaTypeOCIEmpty, MediaTypeOCIEmpty},
+		{MediaTypeSPDX, MediaTypeOCIConfig, MediaTypeSPDX},
+	} {
+		if got := ArtifactTypeOf(c.artifactType, c.configType); got != c.want {
+			t.Errorf("ArtifactTypeOf(%q, %q) = %q, want %q", c.artifactType, c.configType, got, c.want)
 		}
 	}
 }

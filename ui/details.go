@@ -27,11 +27,26 @@ func (p *treePage) detailsView(width, height int) string {
 		lines = append(lines, s.Faint.Render(termsafe.String(label)+": ")+termsafe.String(value)) // labels may be annotation keys
 	}
 	head := func(t string) { lines = append(lines, s.Accent.Render(t)) }
-	desc := func(d model.Descriptor) {
+	// typeOf labels what a manifest carries: an artifact's type (its
+	// artifactType, or a config that is not an image config), or a plain
+	// image's config type. Without the manifest, the descriptor's
+	// artifactType says it.
+	typeOf := func(d model.Descriptor, im *model.Image) {
+		if im == nil {
+			typeOfDescriptor(d.ArtifactType, add)
+			return
+		}
+		if at := model.ArtifactTypeOf(im.ArtifactType, im.ConfigDescriptor.MediaType); at != "" {
+			add("artifact type", at)
+			return
+		}
+		add("config type", im.ConfigDescriptor.MediaType)
+	}
+	desc := func(d model.Descriptor, im *model.Image) {
 		add("digest", d.Digest)
 		add("media type", d.MediaType)
 		add("size", fmt.Sprintf("%s (%d bytes)", humanSize(d.Size), d.Size))
-		add("artifact type", d.ArtifactType)
+		typeOf(d, im)
 		for _, u := range d.URLs {
 			add("url", u)
 		}
@@ -40,7 +55,7 @@ func (p *treePage) detailsView(width, height int) string {
 	case nodeIndex:
 		head("Index")
 		add("reference", p.ref)
-		desc(n.desc)
+		desc(n.desc, nil)
 		plats, att := model.PlatformList(n.tree)
 		add("platforms", fmt.Sprint(len(plats)))
 		if att > 0 {
@@ -66,7 +81,7 @@ func (p *treePage) detailsView(width, height int) string {
 				add("features", strings.Join(e.Platform.Features, ","))
 			}
 		}
-		desc(e.Descriptor)
+		desc(e.Descriptor, e.Image)
 		if e.Missing {
 			lines = append(lines, s.Error.Render("missing: the registry has no such manifest (404)"))
 		}
@@ -88,7 +103,7 @@ func (p *treePage) detailsView(width, height int) string {
 		}
 	case nodeManifest:
 		head("Manifest")
-		desc(n.desc)
+		desc(n.desc, n.image)
 		if n.image != nil {
 			add("layers", fmt.Sprint(len(n.image.Layers)))
 			add("pull size", humanSize(n.image.TotalSize()))
@@ -98,7 +113,7 @@ func (p *treePage) detailsView(width, height int) string {
 		}
 	case nodeConfig:
 		head("Config")
-		desc(n.desc)
+		desc(n.desc, nil)
 		if n.image.ConfigErr != "" {
 			lines = append(lines, s.Error.Render("error: "+termsafe.String(n.image.ConfigErr)))
 		}
@@ -107,7 +122,7 @@ func (p *treePage) detailsView(width, height int) string {
 		}
 	case nodeLayer:
 		head(fmt.Sprintf("Layer %d", n.layer))
-		desc(n.desc)
+		desc(n.desc, nil)
 		if c := n.image.Config; c != nil && n.layer-1 < len(c.DiffIDs) {
 			add("diff id", c.DiffIDs[n.layer-1])
 		}
@@ -186,4 +201,14 @@ func configLines(s *Styles, c *model.Config) []string {
 		add("history", plural(len(c.History), "step", "steps"))
 	}
 	return out
+}
+
+// typeOfDescriptor labels a descriptor's artifactType: "artifact type", or
+// "config type" when an index names an image config there.
+func typeOfDescriptor(artifactType string, add func(label, value string)) {
+	if model.KindOf(artifactType) == model.KindImageConfig {
+		add("config type", artifactType)
+		return
+	}
+	add("artifact type", artifactType)
 }

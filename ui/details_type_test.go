@@ -1,0 +1,44 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/manifold-dev/manifold/model"
+)
+
+// TestArtifactTypeOnlyForArtifacts: the details pane says "artifact type"
+// only for an artifact (an artifactType field, or a config that is not an
+// image config); a plain image's config type is labelled "config type".
+func TestArtifactTypeOnlyForArtifacts(t *testing.T) {
+	hs := newHarness(t, newFake(), "localhost:5000/cli:2.0", 200, 60)
+	tr := hs.m.top().(*treePage)
+	base := tr.tree
+	for _, c := range []struct {
+		name, artifactType, configType string
+		want, not                      string
+	}{
+		{"OCI image", "", model.MediaTypeOCIConfig, "config type: " + model.MediaTypeOCIConfig, "artifact type"},
+		{"Docker image", "", model.MediaTypeDockerConfig, "config type: " + model.MediaTypeDockerConfig, "artifact type"},
+		{"artifactType field", "application/vnd.example.sbom+json", model.MediaTypeOCIEmpty, "artifact type: application/vnd.example.sbom+json", "config type"},
+		{"artifact config", "", "application/vnd.cncf.helm.config.v1+json", "artifact type: application/vnd.cncf.helm.config.v1+json", "config type"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tree := *base
+			im := *base.Image
+			im.ArtifactType, im.ConfigDescriptor.MediaType = c.artifactType, c.configType
+			tree.Image = &im
+			tr.setTree(&tree)
+			tr.cursor = 0
+			if n := tr.selected(); n == nil || n.kind != nodeManifest {
+				t.Fatalf("cursor on %+v, want the manifest", n)
+			}
+			pane := ansi.Strip(tr.detailsView(200, 60))
+			if !strings.Contains(pane, c.want) || strings.Contains(pane, c.not) {
+				t.Errorf("details pane: want %q and no %q:\n%s", c.want, c.not, pane)
+			}
+		})
+	}
+}
