@@ -154,8 +154,10 @@ func (p *treePage) detailsView(width, height int) string {
 	}
 	var out []string
 	for _, l := range lines {
-		// Long values (digests, media types) wrap rather than lose their end.
-		out = append(out, strings.Split(ansi.Hardwrap(l, width, false), "\n")...)
+		// Long values wrap at spaces rather than lose their end; a digest
+		// or other token wider than the pane is cut where it must, never
+		// inside an escaped sequence (\x1b, \u200b).
+		out = append(out, wrapField(l, width)...)
 	}
 	if len(out) > height {
 		out = out[:height]
@@ -211,4 +213,93 @@ func typeOfDescriptor(artifactType string, add func(label, value string)) {
 		return
 	}
 	add("artifact type", artifactType)
+}
+
+// wrapField wraps one line of the details pane at spaces. A word that fits
+// the width goes to the next line whole; only a word wider than the width
+// (a digest, a long escaped value) is cut, starting beside its label, and
+// never inside an escaped sequence termsafe wrote (\x1b, \u200b,
+// \U0001f600). ANSI styling is kept.
+func wrapField(l string, width int) []string {
+	if width < 1 || ansi.StringWidth(l) <= width {
+		return []string{l}
+	}
+	var out []string
+	cur, curW, fresh := "", 0, true
+	flush := func() {
+		out = append(out, cur)
+		cur, curW, fresh = "", 0, true
+	}
+	for _, w := range strings.Split(l, " ") {
+		ww := ansi.StringWidth(w)
+		sep := 1
+		if fresh {
+			sep = 0
+		}
+		if curW+sep+ww <= width {
+			cur += strings.Repeat(" ", sep) + w
+			curW += sep + ww
+			fresh = false
+			continue
+		}
+		if ww <= width { // fits a line of its own
+			flush()
+			cur, curW, fresh = w, ww, false
+			continue
+		}
+		// Wider than the pane: start beside what is there, cut as needed.
+		if !fresh && curW+sep >= width {
+			flush()
+			sep = 0
+		}
+		if !fresh {
+			cur += " "
+			curW++
+		}
+		for ww > 0 {
+			room := width - curW
+			if ww <= room {
+				cur += w
+				curW += ww
+				fresh = false
+				break
+			}
+			n := safeCut(ansi.Strip(w), room)
+			if ansi.StringWidth(ansi.Cut(w, 0, n)) == 0 { // a wide rune in one cell
+				if !fresh {
+					flush()
+					continue
+				}
+				n = ansi.StringWidth(string([]rune(ansi.Strip(w))[0]))
+			}
+			cur += ansi.Cut(w, 0, n)
+			flush()
+			w = ansi.Cut(w, n, ww)
+			ww = ansi.StringWidth(w)
+		}
+	}
+	if !fresh {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// safeCut moves a cut at cell n of plain back to the start of an escaped
+// sequence (\xHH, \uHHHH, \UHHHHHHHH) that it would split.
+func safeCut(plain string, n int) int {
+	rs := []rune(plain)
+	cell := 0
+	for i, r := range rs {
+		if cell >= n {
+			break
+		}
+		if r == '\\' && i+1 < len(rs) {
+			l := map[rune]int{'x': 4, 'u': 6, 'U': 10}[rs[i+1]]
+			if l > 0 && cell+l > n && cell > 0 && i+l <= len(rs) {
+				return cell
+			}
+		}
+		cell += ansi.StringWidth(string(r))
+	}
+	return n
 }
