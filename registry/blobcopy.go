@@ -58,18 +58,9 @@ func (c *Client) OpenBlob(ctx context.Context, repository, digest string, size i
 	if err != nil {
 		return nil, err
 	}
-	what := "blob " + repo.Name() + "@" + digest
-	if err := model.ValidateDigest(digest); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	resp, err := c.send(func() (*http.Request, error) {
-		return http.NewRequestWithContext(ctx, http.MethodGet, c.blobURL(repo, digest), nil)
-	}, true)
+	resp, what, err := c.getBlob(ctx, repo, digest)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", what, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, statusError("fetch "+what, resp)
+		return nil, err
 	}
 	if resp.ContentLength >= 0 && size >= 0 && resp.ContentLength != size {
 		resp.Body.Close()

@@ -164,20 +164,31 @@ func (c *Client) artifactBlob(ctx context.Context, repo name.Repository, digest 
 	return raw, nil
 }
 
-// fetchBlobLimit GETs a blob by digest, capped at limit and verified.
-func (c *Client) fetchBlobLimit(ctx context.Context, repo name.Repository, digest string, limit int64) ([]byte, error) {
+// getBlob GETs a blob by digest (following redirects to storage) and
+// returns the 200 response, whose body the caller reads and closes, and the
+// blob's name for errors.
+func (c *Client) getBlob(ctx context.Context, repo name.Repository, digest string) (*http.Response, string, error) {
 	what := "blob " + repo.Name() + "@" + digest
 	if err := model.ValidateDigest(digest); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, what, fmt.Errorf("%s: %w", what, err)
 	}
 	resp, err := c.send(func() (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, c.blobURL(repo, digest), nil)
 	}, true)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", what, err)
+		return nil, what, fmt.Errorf("fetch %s: %w", what, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, statusError("fetch "+what, resp)
+		return nil, what, statusError("fetch "+what, resp)
+	}
+	return resp, what, nil
+}
+
+// fetchBlobLimit GETs a blob by digest, capped at limit and verified.
+func (c *Client) fetchBlobLimit(ctx context.Context, repo name.Repository, digest string, limit int64) ([]byte, error) {
+	resp, what, err := c.getBlob(ctx, repo, digest)
+	if err != nil {
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if resp.ContentLength > limit {
