@@ -13,17 +13,10 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 export MANIFOLD_RTT_DELAY=${MANIFOLD_RTT_DELAY:-50ms}
 delay_ms=$(awk -v d="$MANIFOLD_RTT_DELAY" 'BEGIN { sub(/ms$/, "", d); print d + 0 }')
-tmp=$(mktemp -d)
-server=""
-cleanup() {
-	touch "$tmp/stop"
-	if [ -n "$server" ]; then wait "$server" 2>/dev/null || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_init
 
-go build -o "$tmp/manifold" ./cmd/manifold
-go test -c -o "$tmp/bench.test" ./bench
+bench_build
 crane=""
 if GOBIN="$tmp/bin" go install github.com/google/go-containerregistry/cmd/crane@v0.22.1 2>"$tmp/crane.log"; then
 	crane="$tmp/bin/crane"
@@ -33,11 +26,8 @@ fi
 skopeo=$(command -v skopeo || true)
 echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$tmp/policy.json"
 
-MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop" MANIFOLD_COPY_COUNTFILE="$tmp/count" \
-	"$tmp/bench.test" -test.run '^TestCopyServer$' -test.v >"$tmp/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 600); do [ -s "$tmp/ref" ] && break; sleep 0.1; done
-[ -s "$tmp/ref" ] || { cat "$tmp/server.log"; echo "registries did not start" >&2; exit 1; }
+bench_serve TestCopyServer "$tmp/ref" 60 MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop" \
+	MANIFOLD_COPY_COUNTFILE="$tmp/count"
 read -r src dst <"$tmp/ref"
 echo "source: $src, target: $dst (delay ${delay_ms} ms per request)"
 

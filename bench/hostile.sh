@@ -12,23 +12,12 @@
 # Usage: bench/hostile.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tmp=$(mktemp -d)
-server=""
-cleanup() {
-	touch "$tmp/stop"
-	if [ -n "$server" ]; then wait "$server" 2>/dev/null || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_init
 
-go build -o "$tmp/manifold" ./cmd/manifold
-go test -c -o "$tmp/bench.test" ./bench
-MANIFOLD_HOSTILE=1 MANIFOLD_HOSTILE_HOSTFILE="$tmp/hosts" MANIFOLD_HOSTILE_STATS="$tmp/stats" \
-	MANIFOLD_HOSTILE_STOPFILE="$tmp/stop" \
-	"$tmp/bench.test" -test.run '^TestHostileServer$' -test.timeout 30m >"$tmp/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 1200); do [ -s "$tmp/hosts" ] && break; sleep 0.1; done
-[ -s "$tmp/hosts" ] || { cat "$tmp/server.log"; echo "hostile registries did not start" >&2; exit 1; }
+bench_build
+bench_serve TestHostileServer "$tmp/hosts" 120 MANIFOLD_HOSTILE=1 MANIFOLD_HOSTILE_HOSTFILE="$tmp/hosts" \
+	MANIFOLD_HOSTILE_STATS="$tmp/stats" MANIFOLD_HOSTILE_STOPFILE="$tmp/stop"
 host() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/hosts"; }
 stat() { sleep 0.2; awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/stats"; }
 mkdir -p "$tmp/docker" "$tmp/home"

@@ -22,29 +22,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-3}
-tmp=$(mktemp -d)
-server=""
-cleanup() {
-	touch "$tmp/stop"
-	if [ -n "$server" ]; then wait "$server" 2>/dev/null || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_init
 
 export GOBIN="$tmp/bin"
 echo "installing crane v0.22.1 and regctl v0.11.7 into a temporary GOBIN ..." >&2
 go install github.com/google/go-containerregistry/cmd/crane@v0.22.1
 go install github.com/regclient/regclient/cmd/regctl@v0.11.7
-go build -o "$GOBIN/manifold" ./cmd/manifold
-go test -c -o "$tmp/bench.test" ./bench
+bench_build "$GOBIN"
 PATH="$GOBIN:$PATH"
 
 echo "seeding the registry (20k tags, 10k repositories: a minute or two) ..." >&2
-MANIFOLD_PEERS_INFO="$tmp/info.json" MANIFOLD_PEERS_STOP="$tmp/stop" \
-	"$tmp/bench.test" -test.run '^TestPeersServer$' -test.v -test.timeout 40m >"$tmp/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 3000); do [ -s "$tmp/info.json" ] && break; sleep 0.2; done
-[ -s "$tmp/info.json" ] || { cat "$tmp/server.log"; echo "registry did not start" >&2; exit 1; }
+bench_serve TestPeersServer "$tmp/info.json" 600 MANIFOLD_PEERS_INFO="$tmp/info.json" MANIFOLD_PEERS_STOP="$tmp/stop"
 info() { jq -r "$1" "$tmp/info.json"; }
 echo "seeded in $(info .seeded): $(info .ntags) tags, $(info .nrepos) repositories" >&2
 

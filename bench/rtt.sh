@@ -13,22 +13,11 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 export MANIFOLD_RTT_DELAY=${MANIFOLD_RTT_DELAY:-50ms}
 delay_ms=$(awk -v d="$MANIFOLD_RTT_DELAY" 'BEGIN { sub(/ms$/, "", d); print d + 0 }')
-tmp=$(mktemp -d)
-server=""
-cleanup() {
-	touch "$tmp/stop"
-	if [ -n "$server" ]; then wait "$server" 2>/dev/null || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_init
 
-go build -o "$tmp/manifold" ./cmd/manifold
-go test -c -o "$tmp/bench.test" ./bench
-MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop" \
-	"$tmp/bench.test" -test.run '^TestRTTServer$' -test.v >"$tmp/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 600); do [ -s "$tmp/ref" ] && break; sleep 0.1; done
-[ -s "$tmp/ref" ] || { cat "$tmp/server.log"; echo "registry did not start" >&2; exit 1; }
+bench_build
+bench_serve TestRTTServer "$tmp/ref" 60 MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop"
 ref=$(cat "$tmp/ref")
 echo "reference: $ref (delay ${delay_ms} ms per request)"
 

@@ -22,24 +22,14 @@ runs=${1:-3}
 idle=${IDLE_SECONDS:-10}
 export MANIFOLD_RTT_DELAY=${MANIFOLD_RTT_DELAY:-50ms}
 delay_ms=$(awk -v d="$MANIFOLD_RTT_DELAY" 'BEGIN { sub(/ms$/, "", d); print d + 0 }')
-tmp=$(mktemp -d)
 session="manifold-tui-bench-$$"
-server=""
-cleanup() {
-	tmux kill-session -t "$session" 2>/dev/null || true
-	touch "$tmp/stop"
-	if [ -n "$server" ]; then wait "$server" 2>/dev/null || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+kill_session() { tmux kill-session -t "$session" 2>/dev/null; }
+bench_on_exit=kill_session
+. bench/lib.sh
+bench_init
 
-go build -o "$tmp/manifold" ./cmd/manifold
-go test -c -o "$tmp/bench.test" ./bench
-MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop" \
-	"$tmp/bench.test" -test.run '^TestRTTServer$' -test.v >"$tmp/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 600); do [ -s "$tmp/ref" ] && break; sleep 0.1; done
-[ -s "$tmp/ref" ] || { cat "$tmp/server.log"; echo "registry did not start" >&2; exit 1; }
+bench_build
+bench_serve TestRTTServer "$tmp/ref" 60 MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop"
 ref=$(cat "$tmp/ref")
 echo "reference: $ref (delay ${delay_ms} ms per request)"
 tmux new-session -d -s "$session" -x 120 -y 40
