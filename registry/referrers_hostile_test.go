@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/internal/testregistry"
 	"github.com/manifold-dev/manifold/model"
 )
 
@@ -80,7 +79,7 @@ func (h *hostileReferrers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func startHostile(t *testing.T) (*hostileReferrers, string, *fixtures.Signed) {
 	t.Helper()
-	h := &hostileReferrers{inner: ggcrregistry.New(ggcrregistry.WithReferrersSupport(true), ggcrregistry.Logger(log.New(io.Discard, "", 0))),
+	h := &hostileReferrers{inner: testregistry.ReferrersHandler(),
 		referrers: map[string]func(io.Writer){}, blobs: map[string]func(io.Writer){}}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

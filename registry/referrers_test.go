@@ -2,14 +2,10 @@ package registry
 
 import (
 	"context"
-	"io"
-	"log"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -22,12 +18,7 @@ import (
 
 // referrersServer starts go-containerregistry's registry with the OCI
 // referrers API enabled.
-func referrersServer(t testing.TB) string {
-	t.Helper()
-	srv := httptest.NewServer(ggcrregistry.New(ggcrregistry.WithReferrersSupport(true), ggcrregistry.Logger(log.New(io.Discard, "", 0))))
-	t.Cleanup(srv.Close)
-	return strings.TrimPrefix(srv.URL, "http://")
-}
+func referrersServer(t testing.TB) string { return testregistry.StartReferrers(t) }
 
 func pushSigned(t testing.TB, host string) (*fixtures.Signed, *fixtures.Signer) {
 	t.Helper()

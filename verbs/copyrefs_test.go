@@ -2,14 +2,8 @@ package verbs
 
 import (
 	"context"
-	"io"
-	"log"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
-
-	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
 	"github.com/manifold-dev/manifold/internal/testregistry"
@@ -19,16 +13,7 @@ import (
 
 // referrersServer is go-containerregistry's registry with the OCI
 // referrers API on; it returns host:port.
-func referrersServer(t *testing.T) string {
-	t.Helper()
-	srv := httptest.NewServer(ggcrregistry.New(ggcrregistry.WithReferrersSupport(true), ggcrregistry.Logger(log.New(io.Discard, "", 0))))
-	t.Cleanup(srv.Close)
-	u, err := url.Parse(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.Host
-}
+func referrersServer(t *testing.T) string { return testregistry.StartReferrers(t) }
 
 func pushSigned(t *testing.T, host string) *fixtures.Signed {
 	t.Helper()

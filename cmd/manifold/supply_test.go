@@ -3,19 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/internal/testregistry"
 	"github.com/manifold-dev/manifold/model"
 )
 
@@ -26,9 +23,7 @@ func signedEnv(t *testing.T, api bool) (host string, s *fixtures.Signed, signer 
 	t.Helper()
 	host = readEnv(t)
 	if api {
-		srv := httptest.NewServer(ggcrregistry.New(ggcrregistry.WithReferrersSupport(true), ggcrregistry.Logger(log.New(io.Discard, "", 0))))
-		t.Cleanup(srv.Close)
-		host = strings.TrimPrefix(srv.URL, "http://")
+		host = testregistry.StartReferrers(t)
 	}
 	signer, err := fixtures.NewSigner()
 	if err != nil {
