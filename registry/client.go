@@ -60,7 +60,9 @@ type Options struct {
 	// when the registry pushes back: see hostLimiter). Pushes copy at most
 	// Concurrency children at a time (32 when zero).
 	Concurrency int
-	// PageSize is the n= of catalog and tag pages; 1000 when zero.
+	// PageSize is the n= of catalog and tag pages. When zero, tag listings
+	// leave the page size to the registry (see Tags) and catalogs ask
+	// DefaultPageSize.
 	PageSize int
 	// UserAgent is sent with each request.
 	UserAgent string
@@ -134,9 +136,6 @@ func New(opts Options) (*Client, error) {
 		ht.MaxIdleConnsPerHost = max(fixed, maxConcurrency)
 		ht.MaxIdleConns = max(ht.MaxIdleConns, ht.MaxIdleConnsPerHost)
 		opts.Transport = ht
-	}
-	if opts.PageSize <= 0 {
-		opts.PageSize = DefaultPageSize
 	}
 	opts.Limits = opts.Limits.withDefaults()
 	if opts.UserAgent == "" {

@@ -3,7 +3,9 @@ package registry
 // Defaults of Options, for `manifold info`.
 const (
 	DefaultConcurrency = 32
-	DefaultPageSize    = 1000
+	// DefaultPageSize is the n= of catalog pages, and of tag pages
+	// when the registry's own answer is too large (see Client.Tags).
+	DefaultPageSize = 1000
 )
 
 // EffectiveTimeouts is t with the defaults filled in.

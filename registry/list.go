@@ -94,7 +94,13 @@ func (c *Client) Repositories(ctx context.Context, registry string, yield func(P
 	host := reg.RegistryStr()
 	first := &url.URL{Scheme: c.Scheme(host), Host: host, Path: "/v2/_catalog"}
 	what := "list repositories of " + registry
-	err = c.list(ctx, first, what, func(b io.Reader) ([]string, error) {
+	n := c.opts.PageSize
+	if n <= 0 {
+		// distribution answers 100 names without n= and refuses more
+		// than its maximum (1000 by default): ask for that.
+		n = DefaultPageSize
+	}
+	err = c.list(ctx, first, n, what, func(b io.Reader) ([]string, error) {
 		var page struct {
 			Repositories []string `json:"repositories"`
 		}
@@ -112,6 +118,13 @@ func (c *Client) Repositories(ctx context.Context, registry string, yield func(P
 
 // Tags lists the tags of a repository page by page, following Link headers
 // to the end. Registries may return tags unsorted.
+//
+// Without Options.PageSize the first request carries no n=: the registry
+// picks its page size, which on most registries (distribution, Harbor,
+// GCR, GHCR) means every tag in one answer instead of one request per
+// thousand tags — what regctl and skopeo do. A registry that pages anyway
+// sends a Link header, which is followed. When that one answer is larger
+// than Limits.ListPageBytes, the listing starts again with n=1000.
 func (c *Client) Tags(ctx context.Context, repository string, yield func(Page) error) error {
 	repo, err := c.ParseRepository(repository)
 	if err != nil {
@@ -119,22 +132,39 @@ func (c *Client) Tags(ctx context.Context, repository string, yield func(Page) e
 	}
 	host := repo.RegistryStr()
 	first := &url.URL{Scheme: c.Scheme(host), Host: host, Path: "/v2/" + repo.RepositoryStr() + "/tags/list"}
-	return c.list(ctx, first, "list tags of "+repository, func(b io.Reader) ([]string, error) {
+	what := "list tags of " + repository
+	decode := func(b io.Reader) ([]string, error) {
 		var page struct {
 			Tags []string `json:"tags"`
 		}
 		err := json.NewDecoder(b).Decode(&page)
 		return page.Tags, err
-	}, yield)
+	}
+	n := c.opts.PageSize
+	yielded := false
+	err = c.list(ctx, first, n, what, decode, func(p Page) error {
+		yielded = true
+		return yield(p)
+	})
+	var tl *TooLargeError
+	if n <= 0 && !yielded && errors.As(err, &tl) {
+		first.RawQuery = ""
+		return c.list(ctx, first, DefaultPageSize, what, decode, yield)
+	}
+	return err
 }
 
 // list fetches the pages of a listing from first on, through the
-// handshake, decoding each with decode and handing it to yield.
-func (c *Client) list(ctx context.Context, first *url.URL, what string, decode func(io.Reader) ([]string, error), yield func(Page) error) error {
+// handshake, decoding each with decode and handing it to yield. The first
+// request asks n names, or leaves the page size to the registry when n is
+// zero.
+func (c *Client) list(ctx context.Context, first *url.URL, n int, what string, decode func(io.Reader) ([]string, error), yield func(Page) error) error {
 	lim := c.opts.Limits
-	q := first.Query()
-	q.Set("n", strconv.Itoa(c.opts.PageSize))
-	first.RawQuery = q.Encode()
+	if n > 0 {
+		q := first.Query()
+		q.Set("n", strconv.Itoa(n))
+		first.RawQuery = q.Encode()
+	}
 
 	seenURL := map[[32]byte]bool{}
 	seenLast := map[[32]byte]bool{}

@@ -708,6 +708,78 @@ func TestPaginationAgainstDistribution(t *testing.T) {
 	}
 }
 
+// TestTagsLeavePageSizeToTheRegistry: without a page size, a tag listing
+// asks without n= (distribution then answers every tag at once: one
+// request for 2,500 tags, where n=1000 costs three), follows the Link of a
+// registry that pages anyway, and starts again with n=1000 when the one
+// answer is over the page byte cap.
+func TestTagsLeavePageSizeToTheRegistry(t *testing.T) {
+	const nTags = 2500
+	var mu sync.Mutex
+	var queries []string
+	pageByDefault := false
+	wrap := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/tags/list") {
+				mu.Lock()
+				queries = append(queries, r.URL.RawQuery)
+				paging := pageByDefault
+				mu.Unlock()
+				if paging && r.URL.Query().Get("n") == "" {
+					// Like Quay or Docker Hub: a page size of its own.
+					q := r.URL.Query()
+					q.Set("n", "700")
+					r.URL.RawQuery = q.Encode()
+				}
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	r, set := seeded(t, testregistry.Options{Wrap: wrap}, fixtures.WithManyTags(nTags))
+	repo := r.Host + "/" + set[fixtures.ManyTags].Repo
+	want := append([]string(nil), set[fixtures.ManyTags].Tags...)
+	sort.Strings(want)
+	list := func(opts Options) ([]string, []string, error) {
+		mu.Lock()
+		queries = nil
+		mu.Unlock()
+		var tags []string
+		err := readClient(t, opts).Tags(context.Background(), repo, func(p Page) error {
+			tags = append(tags, p.Names...)
+			return nil
+		})
+		sort.Strings(tags)
+		mu.Lock()
+		defer mu.Unlock()
+		return tags, append([]string(nil), queries...), err
+	}
+	check := func(name string, opts Options, wantQueries []string) {
+		t.Helper()
+		tags, qs, err := list(opts)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if strings.Join(tags, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: %d tags, want %d", name, len(tags), nTags)
+		}
+		if len(qs) != len(wantQueries) {
+			t.Fatalf("%s: requests %q, want %d like %q", name, qs, len(wantQueries), wantQueries)
+		}
+		for i, q := range qs {
+			if !strings.HasPrefix(q, wantQueries[i]) {
+				t.Errorf("%s: request %d asked %q, want %q…", name, i, q, wantQueries[i])
+			}
+		}
+	}
+	check("the registry's page size", Options{}, []string{""})
+	check("a page size set", Options{PageSize: 1000}, []string{"n=1000", "last=", "last="})
+	check("over the byte cap", Options{Limits: Limits{ListPageBytes: 16 << 10}}, []string{"", "n=1000", "last=", "last="})
+	mu.Lock()
+	pageByDefault = true
+	mu.Unlock()
+	check("a registry that pages anyway", Options{}, []string{"", "last=", "last=", "last="})
+}
+
 func TestNoCatalog(t *testing.T) {
 	wrap := func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

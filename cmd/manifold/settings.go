@@ -130,8 +130,9 @@ func (g *globals) effective() [][3]string {
 	if conc == 0 {
 		conc = registry.DefaultConcurrency
 	}
+	pageSize := strconv.Itoa(page)
 	if page == 0 {
-		page = registry.DefaultPageSize
+		pageSize = "the registry's for tags, " + strconv.Itoa(registry.DefaultPageSize) + " for catalogs"
 	}
 	insecure := append(append([]string(nil), g.insecure...), registryEnvInsecure()...)
 	var cas []string
@@ -168,7 +169,7 @@ func (g *globals) effective() [][3]string {
 		"resolve-hosts":          hosts,
 		"cache.size":             cache,
 		"limits.concurrency":     strconv.Itoa(conc),
-		"limits.page-size":       strconv.Itoa(page),
+		"limits.page-size":       pageSize,
 		"limits.header-timeout":  to.Header.String(),
 		"limits.stall-timeout":   to.Stall.String(),
 		"limits.attempts":        strconv.Itoa(to.Attempts),

@@ -46,7 +46,7 @@ type File struct {
 // Limits are the request limits; zero is the default.
 type Limits struct {
 	Concurrency    int           // limits.concurrency: parallel fetches
-	PageSize       int           // limits.page-size: n= of catalog and tag pages
+	PageSize       int           // limits.page-size: n= of catalog and tag pages (unset: see registry.Client.Tags)
 	HeaderTimeout  time.Duration // limits.header-timeout: wait for response headers
 	StallTimeout   time.Duration // limits.stall-timeout: a body must progress in this window
 	Attempts       int           // limits.attempts: tries of one GET/HEAD on 429 or 5xx
