@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"golang.org/x/sync/semaphore"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/manifold-dev/manifold/model"
 )
@@ -115,6 +116,11 @@ type Client struct {
 	// (referrers.go).
 	refMu      sync.Mutex
 	refSupport map[string]model.Support
+
+	// kindMemo and kindFlight serve the tags list's kind column
+	// (tagkind.go): kinds by digest, and one GET per digest at a time.
+	kindMemo   tagKindMemo
+	kindFlight singleflight.Group
 }
 
 // New returns a Client. MANIFOLD_INSECURE_REGISTRIES adds to opts.Insecure.
