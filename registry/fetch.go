@@ -286,6 +286,9 @@ func (c *Client) fetchTree(ctx context.Context, repo name.Repository, root strin
 				results <- result{w, depth, res}
 			}()
 		}
+		// What is known goes out together: the index's children (at most
+		// plan.MaxChildren), not a slow start's first 128.
+		lim.expect(pending)
 	}
 	launch(model.NeededFor(root, store, plan), 1)
 	for pending > 0 {
@@ -364,7 +367,10 @@ func throttled(err error) bool {
 // trips. The limit starts at startConcurrency (128), grows by one per answer (a
 // doubling per round trip, as TCP's slow start) up to maxConcurrency, and
 // halves when the registry pushes back (429, 503, a timeout, or a retry of
-// one). Options.Concurrency, when set, is a fixed limit instead.
+// one). A fetch that knows its first wave (an index names its children, at
+// most Limits.Children of them) raises the limit to that wave at once, up to
+// maxConcurrency, unless the host has pushed back before: 200 children go
+// out together instead of 128 and then 72 (a round trip less). Options.Concurrency, when set, is a fixed limit instead.
 const (
 	startConcurrency = 128
 	maxConcurrency   = 256
@@ -379,6 +385,8 @@ type hostLimiter struct {
 	adapt   bool
 	inUse   int
 	waiters []chan struct{}
+	// backedOff is set once the host pushed back: no more bursts.
+	backedOff bool
 }
 
 func newHostLimiter(fixed int) *hostLimiter {
@@ -435,10 +443,29 @@ func (l *hostLimiter) release(pushedBack bool) {
 	if l.adapt {
 		if pushedBack {
 			l.limit = max(minConcurrency, l.limit/2)
+			l.backedOff = true
 		} else if l.limit < l.max {
 			l.limit++
 		}
 	}
+	l.wake()
+}
+
+// expect tells the limiter that n requests wait to go out together (a
+// fetch's first wave): an adaptive limit that has not been pushed back
+// rises to n, at most to its maximum, and lets them out.
+func (l *hostLimiter) expect(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.adapt || l.backedOff || n <= l.limit {
+		return
+	}
+	l.limit = min(n, l.max)
+	l.wake()
+}
+
+// wake hands free places to waiters, oldest first; l.mu is held.
+func (l *hostLimiter) wake() {
 	for len(l.waiters) > 0 && l.inUse < l.limit {
 		ch := l.waiters[0]
 		l.waiters = l.waiters[1:]
@@ -453,6 +480,7 @@ func (l *hostLimiter) pushBack() {
 	defer l.mu.Unlock()
 	if l.adapt {
 		l.limit = max(minConcurrency, l.limit/2)
+		l.backedOff = true
 	}
 }
 
