@@ -1,12 +1,18 @@
 package registry
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"log"
+	"net"
+	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,3 +79,181 @@ func BenchmarkTreeRoundTrips(b *testing.B) {
 
 // benchDelay is the simulated round trip of BenchmarkTreeRoundTrips.
 var benchDelay = 50 * time.Millisecond
+
+// BenchmarkTreeRoundTripsServerApart is BenchmarkTreeRoundTrips with the
+// registry (the same go-containerregistry in-memory registry, fault proxy
+// and delay) in a process of its own, as a user's registry is: in one
+// process the server's allocations are the client's garbage collection
+// (its assists and marking slow the client) and its goroutines share the
+// client's scheduler. On a 2-core machine both processes still share the
+// cores, so it also reports the CPU time each side spent per tree
+// (client-cpu-ms/op: this process, server-cpu-ms/op: the registry's),
+// which the machine's load does not change.
+func BenchmarkTreeRoundTripsServerApart(b *testing.B) {
+	delay := benchDelay
+	for _, auth := range []string{"open", "token"} {
+		for _, n := range []int{11, 64, 200} {
+			b.Run(fmt.Sprintf("%s/platforms=%d", auth, n), func(b *testing.B) {
+				b.Setenv("DOCKER_CONFIG", b.TempDir())
+				srv := startBenchServer(b)
+				ref := srv.host + fmt.Sprintf("/wide:%d", n)
+				platforms := make([]string, n)
+				for i := range platforms {
+					platforms[i] = fmt.Sprintf("linux/arch%d", i)
+				}
+				seedIndex(b, ref, platforms...)
+				if auth == "token" {
+					srv.control(b, "token")
+				}
+				srv.control(b, "delay?d="+delay.String())
+				ctx := context.Background()
+				req0, srvCPU0 := srv.stats(b)
+				cpu0 := processCPU()
+				b.ResetTimer()
+				start := time.Now()
+				for range b.N {
+					c := readClient(b, Options{})
+					tr, err := c.Tree(ctx, ref, TreeOptions{All: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(tr.Entries) != n || tr.Entries[n-1].Image == nil || tr.Entries[n-1].Image.Config == nil {
+						b.Fatalf("incomplete tree of %d entries", len(tr.Entries))
+					}
+				}
+				el := time.Since(start)
+				b.StopTimer()
+				cpu := processCPU() - cpu0
+				req1, srvCPU1 := srv.stats(b)
+				b.ReportMetric(float64(el)/float64(delay)/float64(b.N), "rtt/op")
+				b.ReportMetric(float64(req1-req0)/float64(b.N), "requests/op")
+				b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "client-cpu-ms/op")
+				b.ReportMetric(float64((srvCPU1-srvCPU0).Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
+			})
+		}
+	}
+}
+
+// benchServer is the registry process of BenchmarkTreeRoundTripsServerApart.
+type benchServer struct {
+	host string
+}
+
+// startBenchServer runs this test binary again as TestTreeBenchServer and
+// waits for its address; the process ends with the benchmark.
+func startBenchServer(b *testing.B) *benchServer {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTreeBenchServer$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "MANIFOLD_BENCH_SERVER=1")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		stdin.Close() // the server's signal to stop
+		if err := cmd.Wait(); err != nil {
+			b.Errorf("registry process: %v", err)
+		}
+	})
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if host, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
+			go func() { _, _ = io.Copy(io.Discard, stdout) }()
+			return &benchServer{host: host}
+		}
+	}
+	b.Fatalf("registry process ended before it listened: %v", sc.Err())
+	return nil
+}
+
+// control asks the registry process to change: "token", "delay?d=50ms".
+func (s *benchServer) control(b *testing.B, what string) {
+	b.Helper()
+	resp, err := http.Get("http://" + s.host + "/_bench/" + what)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("registry process: %s: %s %s", what, resp.Status, body)
+	}
+}
+
+// stats returns the requests the registry process has counted and the CPU
+// time it has used.
+func (s *benchServer) stats(b *testing.B) (requests int64, cpu time.Duration) {
+	b.Helper()
+	resp, err := http.Get("http://" + s.host + "/_bench/stats")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ns int64
+	if _, err := fmt.Fscan(resp.Body, &requests, &ns); err != nil {
+		b.Fatalf("registry process stats: %v", err)
+	}
+	return requests, time.Duration(ns)
+}
+
+// TestTreeBenchServer is the registry process of
+// BenchmarkTreeRoundTripsServerApart (it skips unless started by it): the
+// in-memory registry behind the fault proxy and the delay, on loopback,
+// until its stdin closes. /_bench/ paths (not counted, not delayed) set the
+// delay, turn token auth on and report the requests and CPU time.
+func TestTreeBenchServer(t *testing.T) {
+	if os.Getenv("MANIFOLD_BENCH_SERVER") != "1" {
+		t.Skip("the registry process of BenchmarkTreeRoundTripsServerApart")
+	}
+	proxy := faultproxy.New()
+	reg := proxy.Wrap(ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))))
+	var delay, requests atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if what, ok := strings.CutPrefix(r.URL.Path, "/_bench/"); ok {
+			switch what {
+			case "token":
+				proxy.RequireToken("", "", 0)
+			case "delay":
+				d, err := time.ParseDuration(r.URL.Query().Get("d"))
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusBadRequest)
+					return
+				}
+				delay.Store(int64(d))
+			case "stats":
+				fmt.Fprintln(w, requests.Load(), int64(processCPU()))
+			default:
+				http.NotFound(w, r)
+			}
+			return
+		}
+		requests.Add(1)
+		if d := time.Duration(delay.Load()); d > 0 {
+			tm := time.NewTimer(d)
+			select {
+			case <-tm.C:
+			case <-r.Context().Done():
+				tm.Stop()
+				return
+			}
+		}
+		reg.ServeHTTP(w, r)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
+	go func() { _ = srv.Serve(ln) }()
+	fmt.Println("listening", ln.Addr())
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	srv.Close()
+}
