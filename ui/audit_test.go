@@ -15,6 +15,7 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // TestTreeMouse: a click selects the row under the pointer, a second click
@@ -102,7 +103,7 @@ func TestNoColorEnvironment(t *testing.T) {
 	}
 	render := func(theme string, keys ...string) (string, *harness) {
 		f := newFake()
-		m, err := New(context.Background(), Options{Registry: f, Start: "localhost:5000/app:1.0", Theme: theme})
+		m, err := New(context.Background(), common.Options{Registry: f, Start: "localhost:5000/app:1.0", Theme: theme})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,8 +128,8 @@ func TestNoColorEnvironment(t *testing.T) {
 		if hasColour(out) {
 			t.Errorf("NO_COLOR, keys %v: colours drawn: %q", keys, out)
 		}
-		if hs.m.c.styles.Theme.Name != "none" {
-			t.Errorf("NO_COLOR, keys %v: theme %s", keys, hs.m.c.styles.Theme.Name)
+		if hs.m.c.Styles.Theme.Name != "none" {
+			t.Errorf("NO_COLOR, keys %v: theme %s", keys, hs.m.c.Styles.Theme.Name)
 		}
 		if keys == nil && !strings.Contains(out, "\x1b[1;7m") && !strings.Contains(out, "\x1b[7;1m") {
 			t.Errorf("NO_COLOR: the selected row is not in reverse video: %q", out)
@@ -137,8 +138,8 @@ func TestNoColorEnvironment(t *testing.T) {
 	// The background answer does not turn colour back on.
 	_, hs := render("")
 	hs.send(tea.BackgroundColorMsg{Color: lightColour{}})
-	if hs.m.c.styles.Theme.Name != "none" || hasColour(hs.m.View().Content) {
-		t.Fatalf("a background answer brought colour back under NO_COLOR (theme %s)", hs.m.c.styles.Theme.Name)
+	if hs.m.c.Styles.Theme.Name != "none" || hasColour(hs.m.View().Content) {
+		t.Fatalf("a background answer brought colour back under NO_COLOR (theme %s)", hs.m.c.Styles.Theme.Name)
 	}
 }
 
@@ -240,10 +241,10 @@ func TestLongErrorsKeepWhatToDo(t *testing.T) {
 		}
 	}
 	// A status that fits is left whole.
-	if got := fitMiddle("short", 40); got != "short" {
+	if got := common.FitMiddle("short", 40); got != "short" {
 		t.Errorf("fitMiddle cut a short text: %q", got)
 	}
-	if got := fitMiddle("0123456789abcdefghij", 15); ansi.StringWidth(got) != 15 || !strings.HasPrefix(got, "012345") || !strings.HasSuffix(got, "fghij") {
+	if got := common.FitMiddle("0123456789abcdefghij", 15); ansi.StringWidth(got) != 15 || !strings.HasPrefix(got, "012345") || !strings.HasSuffix(got, "fghij") {
 		t.Errorf("fitMiddle(…, 15) = %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // BenchmarkTagListView100k is one View() of a tag list holding 100,000 tags.
@@ -74,7 +75,7 @@ func TestFirstPageDrawsBeforeTheLast(t *testing.T) {
 	}
 	f.pageSize = 1000
 	f.gate = make(chan struct{})
-	opts := Options{Registry: f, Start: "localhost:5000", NoColor: true}
+	opts := common.Options{Registry: f, Start: "localhost:5000", NoColor: true}
 	m, err := New(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -101,8 +102,8 @@ func TestFirstPageDrawsBeforeTheLast(t *testing.T) {
 			t.Fatalf("after page %d: %d repositories", page, got)
 		}
 	}
-	last := findPageCmd(t, cmd).(pageMsg)
-	if !last.done || last.err != nil {
+	last := findPageCmd(t, cmd).(common.PageMsg)
+	if !last.Done || last.Err != nil {
 		t.Fatalf("the listing did not end cleanly: %+v", last)
 	}
 	m.Update(last)
@@ -124,7 +125,7 @@ func findPageCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 		switch msg := c().(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case pageMsg:
+		case common.PageMsg:
 			return msg
 		}
 	}
@@ -146,7 +147,7 @@ func BenchmarkFirstScreen10kCatalog(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		m, err := New(b.Context(), Options{Registry: f, Start: "localhost:5000", NoColor: true})
+		m, err := New(b.Context(), common.Options{Registry: f, Start: "localhost:5000", NoColor: true})
 		if err != nil {
 			b.Fatal(err)
 		}

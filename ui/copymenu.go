@@ -9,6 +9,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // copyItem is one line of the copy menu: what it is and the text copied.
@@ -20,13 +22,13 @@ type copyItem struct {
 // (digest, repo@digest, repo:tag, platform, a docker pull line, a FROM
 // line). A number or enter copies one (OSC 52) and goes back.
 type copyMenuPage struct {
-	pageBase
+	common.PageBase
 	items  []copyItem
 	cursor int
 }
 
-func newCopyMenu(c *common, items []copyItem) *copyMenuPage {
-	return &copyMenuPage{pageBase: newPageBase(c), items: items}
+func newCopyMenu(c *common.Common, items []copyItem) *copyMenuPage {
+	return &copyMenuPage{PageBase: common.NewPageBase(c), items: items}
 }
 
 // copyItems builds the menu for a digest in repo, reached through ref (a
@@ -76,14 +78,14 @@ func copyItems(repo, ref, digest, plat string) []copyItem {
 func (p *copyMenuPage) Crumb() string { return "copy" }
 func (p *copyMenuPage) Init() tea.Cmd { return nil }
 
-func (p *copyMenuPage) Keys() []Key {
-	k := p.c.keys
+func (p *copyMenuPage) Keys() []keys.Key {
+	k := p.C.Keys
 	pick := key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-"+strconv.Itoa(len(p.items)), "copy that line"))
-	return []Key{
-		{Binding: k.Up, Group: groupMove, Run: func(tea.KeyPressMsg) tea.Cmd { p.cursor = max(p.cursor-1, 0); return nil }},
-		{Binding: k.Down, Group: groupMove, Run: func(tea.KeyPressMsg) tea.Cmd { p.cursor = min(p.cursor+1, len(p.items)-1); return nil }},
-		{Binding: copyEnter, Group: groupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd { return p.copy(p.cursor) }},
-		{Binding: pick, Group: groupAct, Footer: 1, Run: func(msg tea.KeyPressMsg) tea.Cmd {
+	return []keys.Key{
+		{Binding: k.Up, Group: keys.GroupMove, Run: func(tea.KeyPressMsg) tea.Cmd { p.cursor = max(p.cursor-1, 0); return nil }},
+		{Binding: k.Down, Group: keys.GroupMove, Run: func(tea.KeyPressMsg) tea.Cmd { p.cursor = min(p.cursor+1, len(p.items)-1); return nil }},
+		{Binding: copyEnter, Group: keys.GroupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd { return p.copy(p.cursor) }},
+		{Binding: pick, Group: keys.GroupAct, Footer: 1, Run: func(msg tea.KeyPressMsg) tea.Cmd {
 			i, _ := strconv.Atoi(msg.String())
 			return p.copy(i - 1)
 		}},
@@ -96,28 +98,28 @@ func (p *copyMenuPage) copy(i int) tea.Cmd {
 	if i < 0 || i >= len(p.items) {
 		return nil
 	}
-	return tea.Batch(copyCmd(p.items[i].value), popPage)
+	return tea.Batch(common.CopyCmd(p.items[i].value), common.PopPage)
 }
 
-func (p *copyMenuPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *copyMenuPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		return p, runKey(p.Keys(), msg)
+		return p, keys.Run(p.Keys(), msg)
 	}
 	return p, nil
 }
 
 func (p *copyMenuPage) View() string {
-	s := p.c.styles
-	lines := []string{fit(s.Title.Render("Copy")+s.Faint.Render("  to the clipboard (OSC 52)"), p.width)}
+	s := p.C.Styles
+	lines := []string{common.Fit(s.Title.Render("Copy")+s.Faint.Render("  to the clipboard (OSC 52)"), p.Width)}
 	for i, it := range p.items {
-		label := padRight(strconv.Itoa(i+1)+" "+it.label, 16)
+		label := common.PadRight(strconv.Itoa(i+1)+" "+it.label, 16)
 		line := label + termsafe.String(it.value)
 		if i == p.cursor {
-			line = s.Selected.Render(padRight(line, p.width))
+			line = s.Selected.Render(common.PadRight(line, p.Width))
 		} else {
 			line = s.Faint.Render(label) + termsafe.String(it.value)
 		}
-		lines = append(lines, fitMiddle(line, p.width))
+		lines = append(lines, common.FitMiddle(line, p.Width))
 	}
 	return strings.Join(lines, "\n")
 }

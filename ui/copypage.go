@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,6 +12,9 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/progress"
+	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
@@ -22,114 +23,6 @@ import (
 // the copy in the background. The pane shows the progress bars; leaving it
 // (esc) keeps the copy running, with its progress in the status line, and
 // `c` on a tree opens the running copy again. `x` cancels it.
-
-// copyJob is a copy running in the background. It belongs to the root (it
-// outlives the pane), and its context is the program's, not a page's.
-type copyJob struct {
-	id     int
-	plan   *verbs.CopyPlan
-	prog   *CopyProgress
-	cancel context.CancelFunc
-	events chan verbs.CopyEvent
-	done   chan copyResult
-
-	finished bool
-	res      *verbs.CopyResult
-	err      error
-}
-
-type copyResult struct {
-	res *verbs.CopyResult
-	err error
-}
-
-// copyJobMsg is one step of the background copy: an event, or its end.
-type copyJobMsg struct {
-	job  int
-	ev   *verbs.CopyEvent
-	at   time.Time
-	done *copyResult
-}
-
-// startCopy starts plan in the background on the program's context.
-func startCopy(c *common, cl verbs.CopyClient, plan *verbs.CopyPlan) (*copyJob, tea.Cmd) {
-	ctx, cancel := context.WithCancel(c.ctx)
-	j := &copyJob{id: nextID(), plan: plan, prog: NewCopyProgress(plan, time.Now()), cancel: cancel,
-		events: make(chan verbs.CopyEvent, 256), done: make(chan copyResult, 1)}
-	go func() {
-		res, err := verbs.Copy(ctx, cl, plan, 4, func(ev verbs.CopyEvent) {
-			if ev.Kind == verbs.BlobProgress {
-				select { // progress may be dropped when the UI lags; the rest never
-				case j.events <- ev:
-				default:
-				}
-				return
-			}
-			select {
-			case j.events <- ev:
-			case <-ctx.Done():
-			}
-		})
-		j.done <- copyResult{res, err}
-	}()
-	return j, waitCopy(j)
-}
-
-// waitCopy waits for the job's next event, or its end once every event was
-// delivered (the end is sent after the last event was queued).
-func waitCopy(j *copyJob) tea.Cmd {
-	return func() tea.Msg {
-		select {
-		case ev := <-j.events:
-			return copyJobMsg{job: j.id, ev: &ev, at: time.Now()}
-		case r := <-j.done:
-			select {
-			case ev := <-j.events:
-				j.done <- r // not yet: deliver the queued events first
-				return copyJobMsg{job: j.id, ev: &ev, at: time.Now()}
-			default:
-			}
-			return copyJobMsg{job: j.id, done: &r, at: time.Now()}
-		}
-	}
-}
-
-// handleCopyJob is the root's part: it feeds the job's progress, keeps the
-// status line current while another page is on top, and reports the end.
-func (m *Model) handleCopyJob(msg copyJobMsg) tea.Cmd {
-	j := m.c.copy
-	if j == nil || j.id != msg.job {
-		return nil // a job that was replaced
-	}
-	if msg.ev != nil {
-		j.prog.Apply(*msg.ev, msg.at)
-		if _, onPane := m.top().(*copyPage); !onPane {
-			m.status, m.statusErr = "copying to "+termsafe.String(j.plan.Target)+": "+j.prog.Summary(), false
-		}
-		return waitCopy(j)
-	}
-	j.finished, j.res, j.err = true, msg.done.res, msg.done.err
-	if errors.Is(j.err, context.Canceled) {
-		m.status, m.statusErr = "copy to "+termsafe.String(j.plan.Target)+" cancelled: the tag was not moved; c on the tree runs it again, skipping what was copied", false
-		return nil
-	}
-	if j.err != nil {
-		m.status, m.statusErr = "copy to "+termsafe.String(j.plan.Target)+" failed: "+termsafe.String(j.err.Error())+" (press c on the tree to run it again: what was copied is skipped)", true
-		return nil
-	}
-	m.status, m.statusErr = fmt.Sprintf("copied to %s (%s): %d blobs copied, %d mounted, %d already there",
-		termsafe.String(j.plan.Target), shortDigest(j.res.Digest), j.res.Copied, j.res.Mounted, j.res.Skipped), false
-	return tagWritten(j.plan.TargetRepo)
-}
-
-// Summary is the one-line progress for the status bar.
-func (p *CopyProgress) Summary() string {
-	pct := 100
-	if p.total > 0 {
-		pct = int(min(100*p.done/p.total, 100))
-	}
-	return fmt.Sprintf("%d%% · %s/s · blobs %d/%d", pct, humanSize(int64(p.Rate())), p.blobsDone, p.blobsTotal)
-}
 
 type copyState int
 
@@ -142,7 +35,7 @@ const (
 
 // copyPage is the copy pane.
 type copyPage struct {
-	pageBase
+	common.PageBase
 	src   string // the reference the tree shows
 	host  string // the registry browsed: names without a host open there
 	state copyState
@@ -162,21 +55,21 @@ type copyPlanMsg struct {
 	err       error
 }
 
-func (m copyPlanMsg) target() int { return m.page }
+func (m copyPlanMsg) Target() int { return m.page }
 
 // newCopyPage opens the pane for src; platform, when not "", fills the
 // platform field (c on an entry copies that entry).
-func newCopyPage(c *common, src, host, platform string) *copyPage {
-	p := &copyPage{pageBase: newPageBase(c), src: src, host: host}
-	p.target = newInput()
+func newCopyPage(c *common.Common, src, host, platform string) *copyPage {
+	p := &copyPage{PageBase: common.NewPageBase(c), src: src, host: host}
+	p.target = common.NewInput()
 	p.target.Prompt = "to: "
 	p.target.Placeholder = "repo:tag here, or host/repo:tag on another registry"
-	p.plats = newInput()
+	p.plats = common.NewInput()
 	p.plats.Prompt = "platforms: "
 	p.plats.Placeholder = "all (byte for byte), or linux/amd64,linux/arm64"
 	p.plats.SetValue(platform)
-	if c.copy != nil && !c.copy.finished {
-		p.state, p.plan = copyRunning, c.copy.plan
+	if c.Copy != nil && !c.Copy.Finished {
+		p.state, p.plan = copyRunning, c.Copy.Plan
 	}
 	return p
 }
@@ -185,10 +78,10 @@ func (p *copyPage) Crumb() string      { return "copy" }
 func (p *copyPage) InputFocused() bool { return p.state == copyForm }
 func (p *copyPage) Busy() bool         { return p.state == copyPlanning }
 func (p *copyPage) Where() (string, string) {
-	return hostOf(p.src), p.srcRepo()
+	return common.HostOf(p.src), p.srcRepo()
 }
 
-func (p *copyPage) srcRepo() string { repo, _ := splitRef(p.src); return repo }
+func (p *copyPage) srcRepo() string { repo, _ := common.SplitRef(p.src); return repo }
 
 func (p *copyPage) Init() tea.Cmd {
 	if p.state == copyForm {
@@ -198,7 +91,7 @@ func (p *copyPage) Init() tea.Cmd {
 }
 
 func (p *copyPage) SetSize(w, h int) {
-	p.pageBase.SetSize(w, h)
+	p.PageBase.SetSize(w, h)
 	p.target.SetWidth(max(w-8, 1))
 	p.plats.SetWidth(max(w-16, 1))
 }
@@ -219,7 +112,7 @@ func (p *copyPage) targetRef() string {
 	return relativeTo(p.host, v)
 }
 
-func (p *copyPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *copyPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case copyPlanMsg:
 		if msg.req != p.req || p.state != copyPlanning {
@@ -228,7 +121,7 @@ func (p *copyPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.plan, p.err = msg.plan, msg.err
 		if msg.err != nil {
 			p.state = copyForm
-			return p, tea.Batch(p.focusField(p.focus), setStatus("no plan: "+termsafe.String(msg.err.Error()), true))
+			return p, tea.Batch(p.focusField(p.focus), common.SetStatus("no plan: "+termsafe.String(msg.err.Error()), true))
 		}
 		p.state = copyReview
 		return p, nil
@@ -236,7 +129,7 @@ func (p *copyPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if p.state == copyForm {
 			return p, p.updateForm(msg)
 		}
-		return p, runKey(p.Keys(), msg)
+		return p, keys.Run(p.Keys(), msg)
 	}
 	if p.state == copyForm {
 		var cmd tea.Cmd
@@ -262,11 +155,11 @@ func (p *copyPage) focusField(i int) tea.Cmd {
 
 func (p *copyPage) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
-	case key.Matches(msg, p.c.keys.Cancel):
-		return popPage
-	case key.Matches(msg, p.c.keys.NextField):
+	case key.Matches(msg, p.C.Keys.Cancel):
+		return common.PopPage
+	case key.Matches(msg, p.C.Keys.NextField):
 		return p.focusField(1 - p.focus)
-	case key.Matches(msg, p.c.keys.Submit):
+	case key.Matches(msg, p.C.Keys.Submit):
 		return p.submit()
 	}
 	var cmd tea.Cmd
@@ -282,7 +175,7 @@ func (p *copyPage) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 func (p *copyPage) submit() tea.Cmd {
 	dst := p.targetRef()
 	if dst == "" {
-		return setStatus("Type where to copy to: a tag (v1-arm), repo:tag, or host/repo:tag.", true)
+		return common.SetStatus("Type where to copy to: a tag (v1-arm), repo:tag, or host/repo:tag.", true)
 	}
 	var plats []model.Platform
 	for _, s := range strings.Split(p.plats.Value(), ",") {
@@ -291,41 +184,41 @@ func (p *copyPage) submit() tea.Cmd {
 		}
 		pl, err := model.ParsePlatform(s)
 		if err != nil {
-			return setStatus(fmt.Sprintf("platform %q: %s", termsafe.String(s), termsafe.String(err.Error())), true)
+			return common.SetStatus(fmt.Sprintf("platform %q: %s", termsafe.String(s), termsafe.String(err.Error())), true)
 		}
 		plats = append(plats, pl)
 	}
-	cl, ok := p.c.reg.(verbs.CopyClient)
+	cl, ok := p.C.Reg.(verbs.CopyClient)
 	if !ok {
-		return setStatus("this registry client cannot copy", true)
+		return common.SetStatus("this registry client cannot copy", true)
 	}
 	p.state, p.err = copyPlanning, nil
-	p.req = nextID()
+	p.req = common.NextID()
 	p.target.Blur()
 	p.plats.Blur()
-	page, req, ctx, src := p.id, p.req, p.ctx, p.src
+	page, req, ctx, src := p.PageID, p.req, p.Ctx, p.src
 	return func() tea.Msg {
 		plan, err := verbs.PlanCopy(ctx, cl, src, dst, verbs.CopyOptions{Platforms: plats})
 		return copyPlanMsg{page: page, req: req, plan: plan, err: err}
 	}
 }
 
-func (p *copyPage) Keys() []Key {
-	k := p.c.keys
+func (p *copyPage) Keys() []keys.Key {
+	k := p.C.Keys
 	review := func() bool { return p.state == copyReview }
-	running := func() bool { return p.state == copyRunning && p.c.copy != nil && !p.c.copy.finished }
+	running := func() bool { return p.state == copyRunning && p.C.Copy != nil && !p.C.Copy.Finished }
 	form := func() bool { return p.state == copyForm }
-	return []Key{
-		{Binding: k.Submit, Group: groupAct, Footer: 1, When: form},
-		{Binding: k.NextField, Group: groupAct, Footer: 2, When: form},
-		{Binding: copyYes, Group: groupAct, Footer: 1, When: review, Run: p.start},
-		{Binding: copyEdit, Group: groupAct, Footer: 2, When: review, Run: func(tea.KeyPressMsg) tea.Cmd {
+	return []keys.Key{
+		{Binding: k.Submit, Group: keys.GroupAct, Footer: 1, When: form},
+		{Binding: k.NextField, Group: keys.GroupAct, Footer: 2, When: form},
+		{Binding: copyYes, Group: keys.GroupAct, Footer: 1, When: review, Run: p.start},
+		{Binding: copyEdit, Group: keys.GroupAct, Footer: 2, When: review, Run: func(tea.KeyPressMsg) tea.Cmd {
 			p.state = copyForm
 			return p.focusField(0)
 		}},
-		{Binding: copyCancel, Group: groupAct, Footer: 1, When: running, Run: func(tea.KeyPressMsg) tea.Cmd {
-			p.c.copy.cancel()
-			return setStatus("cancelling the copy…", false)
+		{Binding: copyCancel, Group: keys.GroupAct, Footer: 1, When: running, Run: func(tea.KeyPressMsg) tea.Cmd {
+			p.C.Copy.Cancel()
+			return common.SetStatus("cancelling the copy…", false)
 		}},
 	}
 }
@@ -338,24 +231,24 @@ var (
 
 // start runs the reviewed plan in the background.
 func (p *copyPage) start(tea.KeyPressMsg) tea.Cmd {
-	if p.c.copy != nil && !p.c.copy.finished {
-		return setStatus("a copy is already running: wait for it, or press x to cancel it", true)
+	if p.C.Copy != nil && !p.C.Copy.Finished {
+		return common.SetStatus("a copy is already running: wait for it, or press x to cancel it", true)
 	}
-	cl, ok := p.c.reg.(verbs.CopyClient)
+	cl, ok := p.C.Reg.(verbs.CopyClient)
 	if !ok {
-		return setStatus("this registry client cannot copy", true)
+		return common.SetStatus("this registry client cannot copy", true)
 	}
-	j, cmd := startCopy(p.c, cl, p.plan)
-	p.c.copy = j
+	j, cmd := common.StartCopy(p.C, cl, p.plan, progress.NewCopyProgress(p.plan, time.Now()))
+	p.C.Copy = j
 	p.state = copyRunning
-	return tea.Batch(cmd, setStatus("copying to "+termsafe.String(p.plan.Target)+" (esc goes on browsing; the copy goes on)", false))
+	return tea.Batch(cmd, common.SetStatus("copying to "+termsafe.String(p.plan.Target)+" (esc goes on browsing; the copy goes on)", false))
 }
 
 func (p *copyPage) View() string {
-	s := p.c.styles
+	s := p.C.Styles
 	var lines []string
 	// Wrapped at word boundaries, never cut: a plan line holds digests.
-	add := func(l string) { lines = append(lines, strings.Split(ansi.Wrap(l, max(p.width, 1), ""), "\n")...) }
+	add := func(l string) { lines = append(lines, strings.Split(ansi.Wrap(l, max(p.Width, 1), ""), "\n")...) }
 	if p.state != copyReview { // the plan names both ends itself
 		add(s.Title.Render("Copy " + termsafe.String(p.src)))
 	}
@@ -379,25 +272,25 @@ func (p *copyPage) View() string {
 		add("")
 		add(s.Faint.Render("y copies · e edits · esc goes back"))
 	case copyRunning:
-		j := p.c.copy
+		j := p.C.Copy
 		if j == nil {
 			break
 		}
-		for _, l := range strings.Split(j.prog.View(p.width), "\n") {
+		for _, l := range strings.Split(j.Progress.View(p.Width), "\n") {
 			add(l)
 		}
 		add("")
 		switch {
-		case j.finished && j.err != nil:
-			add(s.Error.Render(termsafe.String(j.err.Error())))
-		case j.finished:
-			add(fmt.Sprintf("done: %s@%s", termsafe.String(j.plan.TargetRepo), j.res.Digest))
+		case j.Finished && j.Err != nil:
+			add(s.Error.Render(termsafe.String(j.Err.Error())))
+		case j.Finished:
+			add(fmt.Sprintf("done: %s@%s", termsafe.String(j.Plan.TargetRepo), j.Result.Digest))
 		default:
 			add(s.Faint.Render("esc goes on browsing while the copy runs · x cancels it"))
 		}
 	}
-	if len(lines) > p.height {
-		lines = lines[:max(p.height, 0)]
+	if len(lines) > p.Height {
+		lines = lines[:max(p.Height, 0)]
 	}
-	return joinLines(lines)
+	return common.JoinLines(lines)
 }

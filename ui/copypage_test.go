@@ -13,6 +13,8 @@ import (
 	"github.com/manifold-dev/manifold/internal/testregistry"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/progress"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
@@ -67,16 +69,16 @@ func TestCopyPaneCopiesTwoPlatforms(t *testing.T) {
 		}
 	}
 	hs.keys("y")
-	j := hs.m.c.copy
-	if j == nil || !j.finished || j.err != nil {
+	j := hs.m.c.Copy
+	if j == nil || !j.Finished || j.Err != nil {
 		t.Fatalf("copy job %+v\n%s", j, hs.screen())
 	}
 	if !strings.Contains(hs.m.status, "copied to "+reg.Host+"/"+f.Repo+":arm") {
 		t.Errorf("status %q", hs.m.status)
 	}
 	d, err := c.HeadDigest(context.Background(), reg.Host+"/"+f.Repo+":arm")
-	if err != nil || d != j.plan.Digest {
-		t.Fatalf("target %q (%v), want %s", d, err, j.plan.Digest)
+	if err != nil || d != j.Plan.Digest {
+		t.Fatalf("target %q (%v), want %s", d, err, j.Plan.Digest)
 	}
 	// esc goes back to browsing.
 	hs.keys("esc")
@@ -123,22 +125,22 @@ func TestCopyJobReportsWhileBrowsing(t *testing.T) {
 	plan := &verbs.CopyPlan{Target: "localhost:5000/app:copy", TargetRepo: "localhost:5000/app",
 		Blobs: []*verbs.PlannedBlob{{Descriptor: model.Descriptor{Digest: "sha256:" + strings.Repeat("a", 64), Size: 1000}, Action: verbs.BlobCopy}}}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &copyJob{id: 7, plan: plan, prog: NewCopyProgress(plan, time.Now()), cancel: cancel}
-	hs.m.c.copy = j
+	j := &common.CopyJob{ID: 7, Plan: plan, Progress: progress.NewCopyProgress(plan, time.Now()), Cancel: cancel}
+	hs.m.c.Copy = j
 	d := plan.Blobs[0].Digest
-	hs.m.handleCopyJob(copyJobMsg{job: 7, ev: &verbs.CopyEvent{Kind: verbs.BlobStarted, Digest: d, Action: verbs.BlobCopy, Size: 1000}, at: time.Now()})
-	hs.m.handleCopyJob(copyJobMsg{job: 7, ev: &verbs.CopyEvent{Kind: verbs.BlobProgress, Digest: d, Action: verbs.BlobCopy, Size: 1000, Bytes: 500}, at: time.Now()})
+	hs.m.handleCopyJob(common.CopyJobMsg{Job: 7, Event: &verbs.CopyEvent{Kind: verbs.BlobStarted, Digest: d, Action: verbs.BlobCopy, Size: 1000}, At: time.Now()})
+	hs.m.handleCopyJob(common.CopyJobMsg{Job: 7, Event: &verbs.CopyEvent{Kind: verbs.BlobProgress, Digest: d, Action: verbs.BlobCopy, Size: 1000, Bytes: 500}, At: time.Now()})
 	if !strings.Contains(hs.m.status, "copying to localhost:5000/app:copy: 50%") {
 		t.Fatalf("status while browsing: %q", hs.m.status)
 	}
 	// A late message of another job changes nothing.
-	hs.m.handleCopyJob(copyJobMsg{job: 8, done: &copyResult{err: errors.New("boom")}})
-	if j.finished || strings.Contains(hs.m.status, "boom") {
+	hs.m.handleCopyJob(common.CopyJobMsg{Job: 8, Done: &common.CopyResult{Err: errors.New("boom")}})
+	if j.Finished || strings.Contains(hs.m.status, "boom") {
 		t.Fatalf("another job's end was applied: %q", hs.m.status)
 	}
 	cancel()
-	hs.m.handleCopyJob(copyJobMsg{job: 7, done: &copyResult{err: ctx.Err()}})
-	if !j.finished || !strings.Contains(hs.m.status, "cancelled") || hs.m.statusErr {
-		t.Fatalf("after cancel: finished %v, status %q", j.finished, hs.m.status)
+	hs.m.handleCopyJob(common.CopyJobMsg{Job: 7, Done: &common.CopyResult{Err: ctx.Err()}})
+	if !j.Finished || !strings.Contains(hs.m.status, "cancelled") || hs.m.statusErr {
+		t.Fatalf("after cancel: finished %v, status %q", j.Finished, hs.m.status)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // Deleter is a Registry that can delete the manifest a reference points at
@@ -21,7 +23,7 @@ type Deleter interface {
 // the reference is typed out in full, as GitHub asks for a repository's
 // name. Never in readonly mode (the key says so in the status line).
 type deletePage struct {
-	pageBase
+	common.PageBase
 	target string // the reference to delete
 	input  textinput.Model
 	busy   bool
@@ -35,68 +37,68 @@ type deletedMsg struct {
 	err    error
 }
 
-func (m deletedMsg) target() int { return m.page }
+func (m deletedMsg) Target() int { return m.page }
 
-func newDeletePage(c *common, target string) *deletePage {
-	ti := newInput()
+func newDeletePage(c *common.Common, target string) *deletePage {
+	ti := common.NewInput()
 	ti.Prompt = "type it to delete: "
 	ti.Placeholder = target
-	return &deletePage{pageBase: newPageBase(c), target: target, input: ti}
+	return &deletePage{PageBase: common.NewPageBase(c), target: target, input: ti}
 }
 
 // deleteCmd is what ctrl+d does on a screen showing ref.
-func deleteCmd(c *common, ref string) tea.Cmd {
-	if c.opts.ReadOnly {
-		return setStatus("readonly: not deleted — manifold was started with --readonly (or readonly: true in the config file)", true)
+func deleteCmd(c *common.Common, ref string) tea.Cmd {
+	if c.Opts.ReadOnly {
+		return common.SetStatus("readonly: not deleted — manifold was started with --readonly (or readonly: true in the config file)", true)
 	}
-	if _, ok := c.reg.(Deleter); !ok {
-		return setStatus("This registry client cannot delete.", true)
+	if _, ok := c.Reg.(Deleter); !ok {
+		return common.SetStatus("This registry client cannot delete.", true)
 	}
-	return pushPage(newDeletePage(c, ref))
+	return common.PushPage(newDeletePage(c, ref))
 }
 
 func (p *deletePage) Crumb() string      { return "delete" }
 func (p *deletePage) InputFocused() bool { return true }
 func (p *deletePage) Busy() bool         { return p.busy }
 func (p *deletePage) Init() tea.Cmd      { return p.input.Focus() }
-func (p *deletePage) servesPage() int    { return 0 }
+func (p *deletePage) ServesPage() int    { return 0 }
 func (p *deletePage) SetSize(w, h int) {
-	p.pageBase.SetSize(w, h)
+	p.PageBase.SetSize(w, h)
 	p.input.SetWidth(max(w-24, 1))
 }
 
-func (p *deletePage) Keys() []Key {
-	return []Key{
-		{Binding: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "delete (when typed exactly)")), Group: groupAct, Footer: 1},
-		{Binding: p.c.keys.Cancel, Group: groupAct, Footer: 1},
+func (p *deletePage) Keys() []keys.Key {
+	return []keys.Key{
+		{Binding: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "delete (when typed exactly)")), Group: keys.GroupAct, Footer: 1},
+		{Binding: p.C.Keys.Cancel, Group: keys.GroupAct, Footer: 1},
 	}
 }
 
-func (p *deletePage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *deletePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case deletedMsg:
-		if msg.page != p.id {
+		if msg.page != p.PageID {
 			return p, nil
 		}
 		p.busy = false
 		if msg.err != nil {
-			return p, setStatus("not deleted: "+termsafe.String(firstLine(msg.err.Error())), true)
+			return p, common.SetStatus("not deleted: "+termsafe.String(firstLine(msg.err.Error())), true)
 		}
-		return p, tea.Batch(popPage, setStatus("deleted "+termsafe.String(msg.ref)+" ("+shortDigest(msg.digest)+"); every tag of that manifest went with it", false),
-			tagWritten(repoOf(msg.ref)))
+		return p, tea.Batch(common.PopPage, common.SetStatus("deleted "+termsafe.String(msg.ref)+" ("+common.ShortDigest(msg.digest)+"); every tag of that manifest went with it", false),
+			common.TagWritten(repoOf(msg.ref)))
 	case tea.KeyPressMsg:
 		if p.busy {
 			return p, nil
 		}
 		switch msg.String() {
 		case "esc":
-			return p, tea.Batch(popPage, setStatus("not deleted", false))
+			return p, tea.Batch(common.PopPage, common.SetStatus("not deleted", false))
 		case "enter":
 			if strings.TrimSpace(p.input.Value()) != p.target {
-				return p, setStatus("not deleted: type "+termsafe.String(p.target)+" exactly (esc cancels)", true)
+				return p, common.SetStatus("not deleted: type "+termsafe.String(p.target)+" exactly (esc cancels)", true)
 			}
 			p.busy = true
-			del, ctx, id, target := p.c.reg.(Deleter), p.ctx, p.id, p.target
+			del, ctx, id, target := p.C.Reg.(Deleter), p.Ctx, p.PageID, p.target
 			return p, func() tea.Msg {
 				d, err := del.Delete(ctx, target)
 				return deletedMsg{page: id, ref: target, digest: d, err: err}
@@ -109,19 +111,19 @@ func (p *deletePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 }
 
 func (p *deletePage) View() string {
-	s := p.c.styles
+	s := p.C.Styles
 	lines := []string{
-		fit(s.Error.Render("Delete ")+s.Title.Render(termsafe.String(p.target)), p.width),
-		fit(s.Faint.Render("The manifest is deleted from the registry, with every tag that points at it. This cannot be undone."), p.width),
-		fit(s.Faint.Render("Type the reference above to confirm."), p.width),
+		common.Fit(s.Error.Render("Delete ")+s.Title.Render(termsafe.String(p.target)), p.Width),
+		common.Fit(s.Faint.Render("The manifest is deleted from the registry, with every tag that points at it. This cannot be undone."), p.Width),
+		common.Fit(s.Faint.Render("Type the reference above to confirm."), p.Width),
 		"",
-		fit(p.input.View(), p.width),
+		common.Fit(p.input.View(), p.Width),
 	}
 	return strings.Join(lines, "\n")
 }
 
 // repoOf is the repository of a reference.
 func repoOf(ref string) string {
-	r, _ := splitRef(ref)
+	r, _ := common.SplitRef(ref)
 	return r
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 type deleteFake struct {
@@ -45,7 +47,7 @@ func TestDeleteNeedsTheNameTyped(t *testing.T) {
 		t.Fatalf("deleted %v\n%s", deleted, hs.screen())
 	}
 
-	ro := newHarness(t, f, "localhost:5000/app", 60, 20, func(o *Options) { o.ReadOnly = true })
+	ro := newHarness(t, f, "localhost:5000/app", 60, 20, func(o *common.Options) { o.ReadOnly = true })
 	ro.keys("ctrl+d")
 	if _, ok := ro.m.top().(*tagsPage); !ok || !strings.Contains(ro.screen(), "readonly: not deleted") || !strings.Contains(ro.screen(), "readonly") {
 		t.Fatalf("ctrl+d under readonly: %T\n%s", ro.m.top(), ro.screen())

@@ -9,6 +9,8 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
 
 // detailsView renders the side pane: everything known about the selected
@@ -18,7 +20,7 @@ func (p *treePage) detailsView(width, height int) string {
 	if n == nil || width < 4 {
 		return ""
 	}
-	s := p.c.styles
+	s := p.C.Styles
 	var lines []string
 	add := func(label, value string) {
 		if value == "" {
@@ -45,7 +47,7 @@ func (p *treePage) detailsView(width, height int) string {
 	desc := func(d model.Descriptor, im *model.Image) {
 		add("digest", d.Digest)
 		add("media type", d.MediaType)
-		add("size", fmt.Sprintf("%s (%d bytes)", humanSize(d.Size), d.Size))
+		add("size", fmt.Sprintf("%s (%d bytes)", common.HumanSize(d.Size), d.Size))
 		typeOf(d, im)
 		for _, u := range d.URLs {
 			add("url", u)
@@ -96,7 +98,7 @@ func (p *treePage) detailsView(width, height int) string {
 		}
 		if e.Image != nil {
 			add("layers", fmt.Sprint(len(e.Image.Layers)))
-			add("pull size", humanSize(e.Image.TotalSize()))
+			add("pull size", common.HumanSize(e.Image.TotalSize()))
 			if e.Image.Config != nil {
 				lines = append(lines, configLines(s, e.Image.Config)...)
 			}
@@ -106,7 +108,7 @@ func (p *treePage) detailsView(width, height int) string {
 		desc(n.desc, n.image)
 		if n.image != nil {
 			add("layers", fmt.Sprint(len(n.image.Layers)))
-			add("pull size", humanSize(n.image.TotalSize()))
+			add("pull size", common.HumanSize(n.image.TotalSize()))
 			if n.image.Subject != nil {
 				add("subject", n.image.Subject.Digest)
 			}
@@ -163,12 +165,12 @@ func (p *treePage) detailsView(width, height int) string {
 		out = out[:height]
 	}
 	for i, l := range out {
-		out[i] = fit(l, width)
+		out[i] = common.Fit(l, width)
 	}
 	return strings.Join(out, "\n")
 }
 
-func configLines(s *Styles, c *model.Config) []string {
+func configLines(s *styles.Styles, c *model.Config) []string {
 	var out []string
 	add := func(label, value string) {
 		if value != "" {
@@ -200,7 +202,7 @@ func configLines(s *Styles, c *model.Config) []string {
 		add("label "+k, c.Labels[k])
 	}
 	if len(c.History) > 0 {
-		add("history", plural(len(c.History), "step", "steps"))
+		add("history", common.Plural(len(c.History), "step", "steps"))
 	}
 	return out
 }

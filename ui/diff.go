@@ -9,6 +9,8 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
@@ -43,7 +45,7 @@ func (p *tagsPage) MarkTarget() (string, bool) {
 }
 
 // markTarget is what M would mark on page p.
-func markTarget(p Page) (string, bool) {
+func markTarget(p common.Page) (string, bool) {
 	m, ok := p.(Markable)
 	if !ok {
 		return "", false
@@ -58,12 +60,12 @@ type diffMsg struct {
 	err       error
 }
 
-func (m diffMsg) target() int { return m.page }
+func (m diffMsg) Target() int { return m.page }
 
 // diffPage shows two references side by side, platform by platform: the
 // marked one on the left, the one under the cursor on the right.
 type diffPage struct {
-	pageBase
+	common.PageBase
 	from, to string
 	diff     *model.RefDiff
 	rows     []model.DiffRow
@@ -75,8 +77,8 @@ type diffPage struct {
 	err      string
 }
 
-func newDiffPage(c *common, from, to string) *diffPage {
-	return &diffPage{pageBase: newPageBase(c), from: from, to: to}
+func newDiffPage(c *common.Common, from, to string) *diffPage {
+	return &diffPage{PageBase: common.NewPageBase(c), from: from, to: to}
 }
 
 func (p *diffPage) Crumb() string { return "diff" }
@@ -84,22 +86,22 @@ func (p *diffPage) Busy() bool    { return p.loading }
 
 // Where: the right side's repository.
 func (p *diffPage) Where() (string, string) {
-	repo, _ := splitRef(p.to)
-	return hostOf(repo), repo
+	repo, _ := common.SplitRef(p.to)
+	return common.HostOf(repo), repo
 }
 
 // Init reads both sides at once (verbs.Diff) in a command.
 func (p *diffPage) Init() tea.Cmd {
-	p.req = nextID()
+	p.req = common.NextID()
 	p.loading = true
-	page, req, reg, from, to := p.id, p.req, p.c.reg, p.from, p.to
-	return withRetries(p.ctx, page, func(ctx context.Context) tea.Msg {
+	page, req, reg, from, to := p.PageID, p.req, p.C.Reg, p.from, p.to
+	return common.WithRetries(p.Ctx, page, func(ctx context.Context) tea.Msg {
 		d, err := verbs.Diff(ctx, reg, verbs.Side{Ref: from}, verbs.Side{Ref: to})
 		return diffMsg{page: page, req: req, diff: d, err: err}
 	})
 }
 
-func (p *diffPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *diffPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case diffMsg:
 		if msg.req != p.req {
@@ -108,15 +110,15 @@ func (p *diffPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.loading = false
 		if msg.err != nil {
 			p.err = msg.err.Error()
-			return p, reportErr(p.id, "diff "+p.from+" and "+p.to, msg.err, hostOf(p.to))
+			return p, common.ReportErr(p.PageID, "diff "+p.from+" and "+p.to, msg.err, common.HostOf(p.to))
 		}
 		p.err = ""
 		p.diff = msg.diff
 		p.layout()
-	case refreshMsg:
+	case common.RefreshMsg:
 		return p, p.Init()
 	case tea.KeyPressMsg:
-		return p, runKey(p.Keys(), msg)
+		return p, keys.Run(p.Keys(), msg)
 	case tea.MouseWheelMsg:
 		if msg.Button == tea.MouseWheelUp {
 			p.cursor -= 3
@@ -146,34 +148,34 @@ func (p *diffPage) layout() {
 	p.clamp()
 }
 
-func (p *diffPage) SetSize(w, h int) { p.pageBase.SetSize(w, h); p.clamp() }
+func (p *diffPage) SetSize(w, h int) { p.PageBase.SetSize(w, h); p.clamp() }
 
 // bodyRows: the title, the column header and the summary take three lines.
-func (p *diffPage) bodyRows() int { return max(p.height-3, 1) }
+func (p *diffPage) bodyRows() int { return max(p.Height-3, 1) }
 
 func (p *diffPage) clamp() {
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
+	p.cursor, p.offset = common.ClampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
 }
 
-func (p *diffPage) Keys() []Key {
-	k := p.c.keys
-	keys := moveKeys(k, func(msg tea.KeyPressMsg) tea.Cmd {
-		p.cursor, _ = k.moveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
+func (p *diffPage) Keys() []keys.Key {
+	k := p.C.Keys
+	ks := keys.Movement(k, func(msg tea.KeyPressMsg) tea.Cmd {
+		p.cursor, _ = k.MoveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
 		p.clamp()
 		return nil
 	})
-	return append(keys,
-		Key{Binding: k.ChangesOnly, Group: groupView, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
+	return append(ks,
+		keys.Key{Binding: k.ChangesOnly, Group: keys.GroupView, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
 			p.changes = !p.changes
 			p.layout()
 			return nil
 		}},
-		Key{Binding: k.SwapSides, Group: groupView, Footer: 2, Run: func(tea.KeyPressMsg) tea.Cmd {
+		keys.Key{Binding: k.SwapSides, Group: keys.GroupView, Footer: 2, Run: func(tea.KeyPressMsg) tea.Cmd {
 			p.from, p.to = p.to, p.from
 			return p.Init()
 		}},
-		Key{Binding: k.Refresh, Group: groupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
-			return tea.Batch(p.Init(), setStatus("diffing again", false))
+		keys.Key{Binding: k.Refresh, Group: keys.GroupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(p.Init(), common.SetStatus("diffing again", false))
 		}},
 	)
 }
@@ -184,52 +186,52 @@ func (p *diffPage) columns() (labelW, sideW int) {
 	for _, r := range p.rows {
 		longest = max(longest, lipgloss.Width(r.Label))
 	}
-	labelW = min(max(longest, 12), p.width/3)
-	sideW = max((p.width-labelW-5)/2, 4)
+	labelW = min(max(longest, 12), p.Width/3)
+	sideW = max((p.Width-labelW-5)/2, 4)
 	return labelW, sideW
 }
 
 func (p *diffPage) View() string {
-	s := p.c.styles
+	s := p.C.Styles
 	labelW, sideW := p.columns()
 	title := s.Title.Render("Diff") + s.Faint.Render("  platform by platform")
 	if p.changes {
 		title += s.Faint.Render(" · changes only")
 	}
-	lines := []string{fit(title, p.width)}
-	lines = append(lines, fit(s.Faint.Render(padRight("", labelW+3))+s.Bold.Render(padRight(fitMiddle("A "+termsafe.String(p.from), sideW), sideW))+s.Faint.Render(" │ ")+s.Bold.Render(padRight(fitMiddle("B "+termsafe.String(p.to), sideW), sideW)), p.width))
+	lines := []string{common.Fit(title, p.Width)}
+	lines = append(lines, common.Fit(s.Faint.Render(common.PadRight("", labelW+3))+s.Bold.Render(common.PadRight(common.FitMiddle("A "+termsafe.String(p.from), sideW), sideW))+s.Faint.Render(" │ ")+s.Bold.Render(common.PadRight(common.FitMiddle("B "+termsafe.String(p.to), sideW), sideW)), p.Width))
 	switch {
 	case p.diff == nil && p.loading:
 		lines = append(lines, s.Faint.Render("reading both sides…"))
 	case p.diff == nil && p.err != "":
-		lines = append(lines, fit(s.Error.Render(termsafe.String(firstLine(p.err))), p.width))
+		lines = append(lines, common.Fit(s.Error.Render(termsafe.String(firstLine(p.err))), p.Width))
 	}
 	for r := 0; r < p.bodyRows() && p.offset+r < len(p.rows); r++ {
 		i := p.offset + r
 		row := p.rows[i]
-		label := padRight(termsafe.String(row.Label), labelW)
+		label := common.PadRight(termsafe.String(row.Label), labelW)
 		if row.Header {
 			label = s.Platform.Render(label)
 		}
-		line := p.markStyle(row.Mark) + " " + label + " " + padRight(termsafe.String(row.Left), sideW) + s.Faint.Render(" │ ") + padRight(termsafe.String(row.Right), sideW)
+		line := p.markStyle(row.Mark) + " " + label + " " + common.PadRight(termsafe.String(row.Left), sideW) + s.Faint.Render(" │ ") + common.PadRight(termsafe.String(row.Right), sideW)
 		if i == p.cursor {
-			line = s.Selected.Render(padRight(ansiStrip(line), p.width))
+			line = s.Selected.Render(common.PadRight(common.StripANSI(line), p.Width))
 		}
-		lines = append(lines, fit(line, p.width))
+		lines = append(lines, common.Fit(line, p.Width))
 	}
 	if p.diff != nil {
 		a, rm, ch, same := p.diff.Counts()
-		for len(lines) < p.height-1 {
+		for len(lines) < p.Height-1 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, fit(s.Faint.Render(plural(a, "platform added", "platforms added")+", "+plural(rm, "removed", "removed")+", "+plural(ch, "changed", "changed")+", "+plural(same, "the same", "the same")), p.width))
+		lines = append(lines, common.Fit(s.Faint.Render(common.Plural(a, "platform added", "platforms added")+", "+common.Plural(rm, "removed", "removed")+", "+common.Plural(ch, "changed", "changed")+", "+common.Plural(same, "the same", "the same")), p.Width))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // markStyle colours a row's change marker.
 func (p *diffPage) markStyle(m string) string {
-	s := p.c.styles
+	s := p.C.Styles
 	switch m {
 	case "+":
 		return s.OK.Render(m)

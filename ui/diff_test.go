@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // A new user's path: mark a tag with M, move to another, D opens the diff
@@ -18,7 +19,7 @@ func TestMarkTagAndDiff(t *testing.T) {
 			t.Fatalf("D offered before anything is marked")
 		}
 		hs.keys("M")
-		if hs.m.c.mark != "localhost:5000/app:1.0" || !strings.Contains(hs.screen(), "marked ") {
+		if hs.m.c.Mark != "localhost:5000/app:1.0" || !strings.Contains(hs.screen(), "marked ") {
 			t.Fatalf("no mark status:\n%s", hs.screen())
 		}
 		hs.keys("D") // on the marked tag itself: nothing
@@ -136,8 +137,8 @@ func TestTreeShowsSharedBytes(t *testing.T) {
 		t.Fatal("fixture shares nothing")
 	}
 	s := hs.screen()
-	if !strings.Contains(s, humanSize(shared)+" shared") || !strings.Contains(s, humanSize(r.UniqueBytes)+" unique, "+humanSize(r.SumBytes-r.UniqueBytes)+" shared") {
-		t.Errorf("tree lacks the shared bytes %s or the unique total %s:\n%s", humanSize(shared), humanSize(r.UniqueBytes), s)
+	if !strings.Contains(s, common.HumanSize(shared)+" shared") || !strings.Contains(s, common.HumanSize(r.UniqueBytes)+" unique, "+common.HumanSize(r.SumBytes-r.UniqueBytes)+" shared") {
+		t.Errorf("tree lacks the shared bytes %s or the unique total %s:\n%s", common.HumanSize(shared), common.HumanSize(r.UniqueBytes), s)
 	}
 }
 
@@ -149,7 +150,7 @@ func TestTreeNoticesItsTagMoved(t *testing.T) {
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
 	tp := hs.m.top().(*treePage)
 	hs.keys("r")
-	if strings.Contains(hs.screen(), "moved") || hs.m.c.mark != "" {
+	if strings.Contains(hs.screen(), "moved") || hs.m.c.Mark != "" {
 		t.Fatalf("an unchanged tag reported moved:\n%s", hs.screen())
 	}
 	f.mu.Lock()
@@ -157,8 +158,8 @@ func TestTreeNoticesItsTagMoved(t *testing.T) {
 	f.trees["localhost:5000/app@"+before.Digest] = before
 	f.mu.Unlock()
 	hs.keys("r")
-	if !strings.Contains(hs.screen(), "moved: "+shortDigest(before.Digest)) || hs.m.c.mark != "localhost:5000/app@"+before.Digest {
-		t.Fatalf("move not noticed (mark %q):\n%s", hs.m.c.mark, hs.screen())
+	if !strings.Contains(hs.screen(), "moved: "+common.ShortDigest(before.Digest)) || hs.m.c.Mark != "localhost:5000/app@"+before.Digest {
+		t.Fatalf("move not noticed (mark %q):\n%s", hs.m.c.Mark, hs.screen())
 	}
 	hs.keys("D")
 	dp, ok := hs.m.top().(*diffPage)
@@ -179,12 +180,12 @@ func TestTreeNoticesItsTagMoved(t *testing.T) {
 	f.mu.Lock()
 	f.trees["localhost:5000/app:1.0"] = before
 	f.mu.Unlock()
-	hs.send(watchTickMsg{page: tp.id, seq: tp.watchSeq - 1}) // a stale timer: ignored
+	hs.send(watchTickMsg{page: tp.PageID, seq: tp.watchSeq - 1}) // a stale timer: ignored
 	if tp.tree.Digest != now.Digest {
 		t.Fatal("a stale tick refreshed")
 	}
-	hs.send(watchTickMsg{page: tp.id, seq: tp.watchSeq})
-	if tp.tree.Digest != before.Digest || hs.m.c.mark != "localhost:5000/app@"+now.Digest {
+	hs.send(watchTickMsg{page: tp.PageID, seq: tp.watchSeq})
+	if tp.tree.Digest != before.Digest || hs.m.c.Mark != "localhost:5000/app@"+now.Digest {
 		t.Fatalf("tick did not notice the move:\n%s", hs.screen())
 	}
 	hs.keys("w")

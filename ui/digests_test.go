@@ -7,6 +7,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // hugeTags opens the tags page of localhost:5000/app with n synthetic tags
@@ -96,11 +98,11 @@ func TestStaleDigestTickFetchesNothing(t *testing.T) {
 	if tp.digestSeq == stale {
 		t.Fatal("moving the window did not arm a new tick")
 	}
-	hs.send(digestTickMsg{page: tp.id, seq: stale})
+	hs.send(digestTickMsg{page: tp.PageID, seq: stale})
 	if n := f.heads.Load(); n != 0 {
 		t.Fatalf("a stale tick made %d HEADs", n)
 	}
-	hs.send(digestTickMsg{page: tp.id, seq: tp.digestSeq})
+	hs.send(digestTickMsg{page: tp.PageID, seq: tp.digestSeq})
 	if n, rows := int(f.heads.Load()), tp.list.rows(); n != rows {
 		t.Fatalf("the current tick made %d HEADs, want the %d rows on screen", n, rows)
 	}
@@ -123,8 +125,8 @@ func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	if first := tp.list.names[tp.list.visible[0]]; first != top {
 		t.Fatalf("first row %q, want %q", first, top)
 	}
-	if got := tp.digests[top]; got != shortDigest(tr.Digest) {
-		t.Fatalf("digest of %s = %q, want %q", top, got, shortDigest(tr.Digest))
+	if got := tp.digests[top]; got != common.ShortDigest(tr.Digest) {
+		t.Fatalf("digest of %s = %q, want %q", top, got, common.ShortDigest(tr.Digest))
 	}
 	limit := tp.digestCacheLimit()
 	for tp.list.cursor < tp.list.Shown()-1 {
@@ -141,7 +143,7 @@ func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	if n, rows := f.heads.Load()-before, int64(tp.list.rows()); n != rows {
 		t.Fatalf("back at the top: %d HEADs, want %d (the screen again)", n, rows)
 	}
-	if !strings.Contains(hs.screen(), shortDigest(tr.Digest)) {
+	if !strings.Contains(hs.screen(), common.ShortDigest(tr.Digest)) {
 		t.Fatalf("the refetched digest of %s is not shown:\n%s", top, hs.screen())
 	}
 }

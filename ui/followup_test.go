@@ -10,6 +10,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // lines is the screen, line by line (the last one is the help footer).
@@ -28,11 +29,11 @@ func TestStagingKeysInHelp(t *testing.T) {
 			}
 		}
 		// The help text comes from the keymap.
-		hs.m.c.keys.Stage.SetHelp("a", "stage-it")
+		hs.m.c.Keys.Stage.SetHelp("a", "stage-it")
 		if ls := hs.lines(); !strings.Contains(ls[len(ls)-1], "a stage-it") {
 			t.Errorf("%s: short help is not built from KeyMap.Stage: %q", start, ls[len(ls)-1])
 		}
-		hs.m.c.keys.Stage.SetHelp("a", "stage")
+		hs.m.c.Keys.Stage.SetHelp("a", "stage")
 		hs.keys("?")
 		if !hs.m.fullHelp {
 			t.Fatalf("%s: ? did not open the full help", start)
@@ -78,7 +79,7 @@ func TestRefreshRawAndResolve(t *testing.T) {
 	stale := rp.req
 	hs.keys("r")
 	before := hs.screen()
-	hs.send(treeMsg{page: rp.id, req: stale, tree: old})
+	hs.send(treeMsg{page: rp.PageID, req: stale, tree: old})
 	if hs.screen() != before {
 		t.Fatal("a stale answer changed the raw screen")
 	}
@@ -135,7 +136,7 @@ func TestRefreshRawAndResolve(t *testing.T) {
 	}
 	stale = mp.req
 	hs.keys("r")
-	hs.send(treeMsg{page: mp.id, req: stale, tree: old})
+	hs.send(treeMsg{page: mp.PageID, req: stale, tree: old})
 	if mp.tree != moved {
 		t.Fatal("a stale answer replaced the matrix's tree")
 	}
@@ -220,7 +221,7 @@ func TestOneEntryIsSingular(t *testing.T) {
 		t.Errorf("list of lists:\n%s", s)
 	}
 	// Two entries stay plural.
-	if got := plural(2, "entry", "entries"); got != "2 entries" {
+	if got := common.Plural(2, "entry", "entries"); got != "2 entries" {
 		t.Errorf("plural(2) = %q", got)
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // fakeRegistry serves listings and trees from memory. Listing pages are
@@ -271,9 +272,9 @@ type harness struct {
 	wait time.Duration
 }
 
-func newHarness(t testing.TB, f Registry, start string, w, h int, mod ...func(*Options)) *harness {
+func newHarness(t testing.TB, f common.Registry, start string, w, h int, mod ...func(*common.Options)) *harness {
 	t.Helper()
-	opts := Options{Registry: f, Start: start, NoColor: true,
+	opts := common.Options{Registry: f, Start: start, NoColor: true,
 		HostPlatform: model.Platform{OS: "linux", Architecture: "amd64"}}
 	for _, fn := range mod {
 		fn(&opts)

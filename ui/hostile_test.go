@@ -25,6 +25,9 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/themes"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
 
 // Hostile text a registry could send: OSC 52 clipboard write, OSC 0 title,
@@ -138,7 +141,7 @@ func TestHostileEveryScreen(t *testing.T) {
 	env.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Catalog, Body: repos, MediaType: "application/json"})
 
 	for _, colour := range []bool{false, true} {
-		hs := newHarness(t, env.client, env.host, 100, 40, func(o *Options) { o.NoColor = !colour })
+		hs := newHarness(t, env.client, env.host, 100, 40, func(o *common.Options) { o.NoColor = !colour })
 		screen := func(what string) string {
 			t.Helper()
 			out := hs.m.View().Content
@@ -234,7 +237,7 @@ func TestHostileStagingScreens(t *testing.T) {
 	t.Cleanup(func() { openStageStore, openStageStoreIfAny, stagingBlink = oldOpen, oldAny, true })
 
 	for _, colour := range []bool{false, true} {
-		hs := newHarness(t, env.client, env.host+"/app:v1", 100, 40, func(o *Options) { o.NoColor = !colour })
+		hs := newHarness(t, env.client, env.host+"/app:v1", 100, 40, func(o *common.Options) { o.NoColor = !colour })
 		screen := func(what string) string {
 			t.Helper()
 			assertScreenSafe(t, what, hs.m.View().Content)
@@ -296,8 +299,8 @@ func TestHostileLoginScreen(t *testing.T) {
 	f := newFake()
 	f.errs["localhost:5000/app:1.0"] = &registry.StatusError{What: "fake request", Status: http.StatusUnauthorized, Err: &transport.Error{StatusCode: http.StatusUnauthorized,
 		Errors: []transport.Diagnostic{{Code: transport.UnauthorizedErrorCode, Message: "denied" + hHostile}}}}
-	hs := newHarness(t, f, "localhost:5000/app:1.0", 100, 30, func(o *Options) {
-		o.Login = func(host, _, user, secret string) (Registry, error) {
+	hs := newHarness(t, f, "localhost:5000/app:1.0", 100, 30, func(o *common.Options) {
+		o.Login = func(host, _, user, secret string) (common.Registry, error) {
 			return nil, errors.New("registry said: " + hHostile)
 		}
 	})
@@ -322,7 +325,7 @@ func TestHostileLoginScreen(t *testing.T) {
 // the tree's short digests show it escaped, and never cut a character in
 // half.
 func TestHostileAttestationDigest(t *testing.T) {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.Dark), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}}
 	for _, bad := range []string{"sha256:" + hCSI + hOSC52, "sha256:\x07" + hTitle + "aaaaaaaaaaaa", "sha256:éééééééééééé", "x:\u202e12345678901234"} {
 		l := goldenList()
 		l.Entries[1].Annotations[model.AnnotationReferenceDigest] = bad
@@ -330,6 +333,6 @@ func TestHostileAttestationDigest(t *testing.T) {
 		p.SetSize(100, 20)
 		p.setList(l)
 		assertScreenSafe(t, "staging pane with a hostile attestation digest", p.View())
-		assertScreenSafe(t, "shortDigest", shortDigest(bad))
+		assertScreenSafe(t, "shortDigest", common.ShortDigest(bad))
 	}
 }

@@ -6,13 +6,16 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/themes"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
 
 // keyOwners maps each key string to the help of the enabled keys bound
 // to it.
-func keyOwners(keys []Key) map[string][]string {
+func keyOwners(ks []keys.Key) map[string][]string {
 	out := map[string][]string{}
-	for _, k := range enabledKeys(keys) {
+	for _, k := range keys.Enabled(ks) {
 		h := k.Binding.Help()
 		for _, s := range k.Binding.Keys() {
 			out[s] = append(out[s], h.Key+" "+h.Desc)
@@ -59,11 +62,11 @@ func TestNoPageKeyShadowed(t *testing.T) {
 		}
 	}
 	env := newStagingEnv(t)
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
 	sp := newStagingPage(c)
-	check(t, "staging lists", &Model{c: c, stack: []Page{sp}})
+	check(t, "staging lists", &Model{c: c, stack: []common.Page{sp}})
 	sp.setList(goldenList())
-	check(t, "staging entries", &Model{c: c, stack: []Page{sp}})
+	check(t, "staging entries", &Model{c: c, stack: []common.Page{sp}})
 	_ = env
 }
 
@@ -71,9 +74,9 @@ func TestNoPageKeyShadowed(t *testing.T) {
 // pane's lists and entries, say), one key has one meaning: x removes an
 // entry, it does not also discard a list.
 func TestOneMeaningPerScreen(t *testing.T) {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
 	sp := newStagingPage(c)
-	all := append([]Key(nil), sp.Keys()...)
+	all := append([]keys.Key(nil), sp.Keys()...)
 	sp.setList(goldenList())
 	all = append(all, sp.Keys()...)
 	seen := map[string]string{}

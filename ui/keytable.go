@@ -8,25 +8,28 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/themes"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
 
 // KeyTable renders every screen's keys, and the global ones, as the
 // Markdown table in the README: the same Key data the footer and the help
 // screen are drawn from (TestREADMEKeyTable keeps them equal).
 func KeyTable() string {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
 	tree := &model.Tree{Repository: "localhost/x", MediaType: model.MediaTypeOCIIndex}
 	staged := newStagingPage(c)
-	staging := func() []Key {
+	staging := func() []keys.Key {
 		ks := staged.Keys()
 		staged.cur = &model.StagedList{}
 		defer func() { staged.cur = nil }()
 		return append(ks, staged.Keys()...)
 	}
-	stage := Key{Binding: c.keys.Stage}
+	stage := keys.Key{Binding: c.Keys.Stage}
 	screens := []struct {
 		name string
-		keys []Key
+		keys []keys.Key
 	}{
 		{"repositories", newReposPage(c, "localhost").Keys()},
 		{"tags", append(newTagsPage(c, "localhost/x").Keys(), stage)},   // a tagsPage is Stageable
@@ -35,14 +38,14 @@ func KeyTable() string {
 		{"resolve matrix", newResolvePage(c, tree).Keys()},
 		{"staging", staging()},
 	}
-	root := &Model{c: c, stack: []Page{newReposPage(c, "localhost")}}
+	root := &Model{c: c, stack: []common.Page{newReposPage(c, "localhost")}}
 	type row struct {
 		key, desc string
 		where     []string
 	}
 	var rows []*row
 	index := map[string]*row{}
-	add := func(where string, keys []Key) {
+	add := func(where string, keys []keys.Key) {
 		for _, k := range keys {
 			h := k.Binding.Help()
 			if h.Key == "" {
@@ -60,9 +63,9 @@ func KeyTable() string {
 			}
 		}
 	}
-	var global []Key
+	var global []keys.Key
 	for _, k := range root.globalKeys() {
-		if k.Binding.Help() != c.keys.Stage.Help() {
+		if k.Binding.Help() != c.Keys.Stage.Help() {
 			global = append(global, k)
 		}
 	}

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // A user who typed in the filter of a list keeps what they typed: j and k
@@ -41,29 +43,29 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 	f := newFake()
 	f.block = make(chan struct{})
 	var logins int
-	hs := newHarness(t, f, "localhost:5000/app", 80, 24, func(o *Options) {
-		o.Login = func(host, _, user, secret string) (Registry, error) { logins++; return f, nil }
+	hs := newHarness(t, f, "localhost:5000/app", 80, 24, func(o *common.Options) {
+		o.Login = func(host, _, user, secret string) (common.Registry, error) { logins++; return f, nil }
 	})
 	tags := hs.m.top().(*tagsPage)
 	tr := newTreePage(hs.m.c, "localhost:5000/app:1.0")
 	hs.m.push(tr) // its fetch hangs (never run here)
 	hs.keys("esc")
-	if hs.m.top() != Page(tags) {
+	if hs.m.top() != common.Page(tags) {
 		t.Fatalf("esc did not go back: at %T", hs.m.top())
 	}
 	before := hs.screen()
-	hs.run(reportErr(tr.id, "fetch localhost:5000/app:1.0", unauthorized(), "localhost:5000"))
+	hs.run(common.ReportErr(tr.PageID, "fetch localhost:5000/app:1.0", unauthorized(), "localhost:5000"))
 	if hs.m.status != "" || hs.m.statusErr {
 		t.Fatalf("a late error for a left page was shown: %q", hs.m.status)
 	}
-	if hs.m.top() != Page(tags) || logins != 0 {
+	if hs.m.top() != common.Page(tags) || logins != 0 {
 		t.Fatalf("a late 401 for a left page opened %T", hs.m.top())
 	}
 	if hs.screen() != before {
 		t.Fatalf("a late error changed the screen:\n%s", hs.screen())
 	}
 	// The same error for the page on screen is shown, with the login prompt.
-	hs.run(reportErr(tags.id, "list tags of localhost:5000/app", unauthorized(), "localhost:5000"))
+	hs.run(common.ReportErr(tags.PageID, "list tags of localhost:5000/app", unauthorized(), "localhost:5000"))
 	if !hs.m.statusErr || hs.m.status == "" {
 		t.Fatal("an error for the open page was not shown")
 	}
@@ -87,14 +89,14 @@ func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 		t.Fatalf("enter opened %T, want the tags page", hs.m.top())
 	}
 	hs.keys("esc")
-	if hs.m.top() != Page(rp) {
+	if hs.m.top() != common.Page(rp) {
 		t.Fatalf("esc did not go back to the repositories: at %T", hs.m.top())
 	}
 	before := hs.screen()
 	// Tagged as the tags page's, with the generation the repositories list
 	// is at, so only the routing can stop it.
-	hs.send(filterMsg{page: tp.id, gen: rp.list.filterGen, visible: []int{0}, matches: map[int][]int{}})
-	hs.send(pageMsg{page: tp.id, req: tp.req, names: []string{"v9-late"}, done: true})
+	hs.send(filterMsg{page: tp.PageID, gen: rp.list.filterGen, visible: []int{0}, matches: map[int][]int{}})
+	hs.send(common.PageMsg{Page: tp.PageID, Req: tp.Req, Names: []string{"v9-late"}, Done: true})
 	if rp.list.Shown() != 5 || rp.list.byName["v9-late"] {
 		t.Fatalf("a late message of the tags page reached the repositories list: %d shown, late tag added %v",
 			rp.list.Shown(), rp.list.byName["v9-late"])
@@ -120,7 +122,7 @@ func TestStaleTreeAnswerIsDropped(t *testing.T) {
 	if tr.req == old {
 		t.Fatal("a refresh did not make a new request")
 	}
-	hs.send(treeMsg{page: tr.id, req: old, tree: singleTree()})
+	hs.send(treeMsg{page: tr.PageID, req: old, tree: singleTree()})
 	if tr.tree != shown || !tr.loading {
 		t.Fatal("the answer of the older request replaced the tree while the refresh runs")
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // asyncFilterAbove is the list size above which the fuzzy filter runs in a
@@ -23,7 +25,7 @@ const asyncFilterAbove = 5000
 // screen are rendered; sorting and filtering happen when data or the filter
 // change, never in View.
 type list struct {
-	c      *common
+	c      *common.Common
 	pageID int
 
 	sorted *model.SortedNames       // termsafe'd names in the list's order
@@ -50,10 +52,10 @@ type filterMsg struct {
 	matches map[int][]int
 }
 
-func (m filterMsg) target() int { return m.page }
+func (m filterMsg) Target() int { return m.page }
 
-func newList(c *common, pageID int, placeholder string) *list {
-	ti := newInput()
+func newList(c *common.Common, pageID int, placeholder string) *list {
+	ti := common.NewInput()
 	ti.Prompt = "/ "
 	ti.Placeholder = placeholder
 	return &list{c: c, pageID: pageID, filter: ti, byName: map[string]bool{}, sorted: model.NewSortedNames(model.ByName)}
@@ -204,7 +206,7 @@ func (l *list) clamp() {
 // Update handles filter typing, movement and the mouse. activate is true when
 // the user opened the selected item (enter, or a click on the selected row).
 func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
-	k := l.c.keys
+	k := l.c.Keys
 	switch msg := msg.(type) {
 	case filterMsg:
 		if msg.gen == l.filterGen {
@@ -239,7 +241,7 @@ func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 				return c, false
 			}
 		}
-		if c, moved := k.moveCursor(msg, l.cursor, l.rows(), len(l.visible)); moved {
+		if c, moved := k.MoveCursor(msg, l.cursor, l.rows(), len(l.visible)); moved {
 			l.cursor = c
 			l.clamp()
 			return nil, false
@@ -284,15 +286,15 @@ func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 
 // View renders the title line (or the filter field) and the visible rows.
 func (l *list) View(title string) string {
-	s := l.c.styles
+	s := l.c.Styles
 	var b strings.Builder
 	switch {
 	case l.filtering:
 		b.WriteString(ansi.Truncate(l.filter.View(), l.width, "…"))
 	case l.pattern != "":
-		b.WriteString(fit(title+s.Faint.Render("  filter: ")+s.Match.Render(l.pattern), l.width))
+		b.WriteString(common.Fit(title+s.Faint.Render("  filter: ")+s.Match.Render(l.pattern), l.width))
 	default:
-		b.WriteString(fit(title, l.width))
+		b.WriteString(common.Fit(title, l.width))
 	}
 	rows := l.rows()
 	for r := 0; r < rows; r++ {
@@ -300,7 +302,7 @@ func (l *list) View(title string) string {
 		i := l.offset + r
 		if r == 0 && len(l.visible) == 0 && l.pattern != "" && len(l.names) > 0 {
 			// Say so, rather than an empty screen that looks broken.
-			b.WriteString(fit(s.Faint.Render("  no match for ")+s.Match.Render(termsafe.String(l.pattern))+s.Faint.Render(" — esc clears the filter"), l.width))
+			b.WriteString(common.Fit(s.Faint.Render("  no match for ")+s.Match.Render(termsafe.String(l.pattern))+s.Faint.Render(" — esc clears the filter"), l.width))
 			continue
 		}
 		if i >= len(l.visible) {
@@ -313,7 +315,7 @@ func (l *list) View(title string) string {
 }
 
 func (l *list) row(idx int, selected bool) string {
-	s := l.c.styles
+	s := l.c.Styles
 	name := l.names[idx]
 	var extra string
 	if l.extra != nil {
@@ -331,7 +333,7 @@ func (l *list) row(idx int, selected bool) string {
 	if cut {
 		// Cut in the middle: names that differ only at the end
 		// (sha256-….sig and sha256-….att) must still look different.
-		label = fitMiddle(label, avail)
+		label = common.FitMiddle(label, avail)
 	}
 	if m := l.matches[idx]; len(m) > 0 && !selected && !cut {
 		label = highlight(label, m, s.Match)
@@ -343,7 +345,7 @@ func (l *list) row(idx int, selected bool) string {
 	}
 	if selected {
 		line = "▸ " + ansi.Strip(line[2:])
-		return s.Selected.Render(padRight(line, l.width))
+		return s.Selected.Render(common.PadRight(line, l.width))
 	}
 	return line
 }
@@ -365,48 +367,20 @@ func highlight(s string, offsets []int, st lipgloss.Style) string {
 	return b.String()
 }
 
-// fit cuts s to width cells.
-func fit(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	if lipgloss.Width(s) <= width {
-		return s
-	}
-	return ansi.Truncate(s, width, "…")
-}
-
-// padRight pads s with spaces to width cells (cutting it when longer).
-func padRight(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	w := ansi.StringWidth(s)
-	if w > width {
-		s = ansi.Truncate(s, width, "…")
-		w = ansi.StringWidth(s)
-	}
-	if w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
-}
-
-// keys are the list's own keys; its Update handles them. While the filter
 // field has focus every other key is typed into it, q included.
-func (l *list) keys() []Key {
-	k := l.c.keys
+func (l *list) keys() []keys.Key {
+	k := l.c.Keys
 	if l.filtering {
-		return []Key{
-			{Binding: k.ApplyFilter, Group: groupView, Footer: 1},
-			{Binding: k.ClearFilter, Group: groupView, Footer: 1},
-			{Binding: k.Up, Group: groupMove, Footer: 2},
-			{Binding: k.Down, Group: groupMove, Footer: 2},
+		return []keys.Key{
+			{Binding: k.ApplyFilter, Group: keys.GroupView, Footer: 1},
+			{Binding: k.ClearFilter, Group: keys.GroupView, Footer: 1},
+			{Binding: k.Up, Group: keys.GroupMove, Footer: 2},
+			{Binding: k.Down, Group: keys.GroupMove, Footer: 2},
 		}
 	}
-	return append(keysOf(groupMove, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom),
-		Key{Binding: k.Open, Group: groupView, Footer: 1},
-		Key{Binding: k.Filter, Group: groupView, Footer: 2},
-		Key{Binding: k.ClearFilter, Group: groupView, When: func() bool { return l.pattern != "" }},
+	return append(keys.Of(keys.GroupMove, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom),
+		keys.Key{Binding: k.Open, Group: keys.GroupView, Footer: 1},
+		keys.Key{Binding: k.Filter, Group: keys.GroupView, Footer: 2},
+		keys.Key{Binding: k.ClearFilter, Group: keys.GroupView, When: func() bool { return l.pattern != "" }},
 	)
 }

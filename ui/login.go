@@ -9,13 +9,15 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // loginPage asks for credentials after a 401 and retries the failed page
 // with them. After a successful login it offers to save them, as docker
 // login does.
 type loginPage struct {
-	pageBase
+	common.PageBase
 	host    string
 	repo    string // the repository being opened, checked by the login
 	failed  int    // the page to refresh after the login
@@ -33,12 +35,12 @@ type loginPage struct {
 // loginMsg is the result of a login attempt.
 type loginMsg struct {
 	page  int
-	reg   Registry
+	reg   common.Registry
 	err   error
 	store string // where saving would write
 }
 
-func (m loginMsg) target() int { return m.page }
+func (m loginMsg) Target() int { return m.page }
 
 // savedMsg is the result of saving credentials.
 type savedMsg struct {
@@ -46,18 +48,18 @@ type savedMsg struct {
 	err  error
 }
 
-func (m savedMsg) target() int { return m.page }
+func (m savedMsg) Target() int { return m.page }
 
-func newLoginPage(c *common, host, repo string, failed int) *loginPage {
-	u := newInput()
+func newLoginPage(c *common.Common, host, repo string, failed int) *loginPage {
+	u := common.NewInput()
 	u.Prompt = "user:     "
 	u.Placeholder = "username"
-	pw := newInput()
+	pw := common.NewInput()
 	pw.Prompt = "password: "
 	pw.Placeholder = "password or token"
 	pw.EchoMode = textinput.EchoPassword
 	pw.EchoCharacter = '•'
-	return &loginPage{pageBase: newPageBase(c), host: host, repo: repo, failed: failed, user: u, pass: pw}
+	return &loginPage{PageBase: common.NewPageBase(c), host: host, repo: repo, failed: failed, user: u, pass: pw}
 }
 
 func (p *loginPage) Crumb() string      { return "login" }
@@ -66,12 +68,12 @@ func (p *loginPage) Busy() bool         { return p.busy }
 func (p *loginPage) Init() tea.Cmd      { return p.user.Focus() }
 
 func (p *loginPage) SetSize(w, h int) {
-	p.pageBase.SetSize(w, h)
+	p.PageBase.SetSize(w, h)
 	p.user.SetWidth(max(w-14, 1))
 	p.pass.SetWidth(max(w-14, 1))
 }
 
-func (p *loginPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *loginPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loginMsg:
 		p.busy = false
@@ -86,28 +88,28 @@ func (p *loginPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 			return p, nil
 		}
-		done := func() tea.Msg { return loggedInMsg{reg: msg.reg, page: p.failed} }
-		if p.c.opts.SaveCredentials != nil {
+		done := func() tea.Msg { return common.LoggedInMsg{Reg: msg.reg, Page: p.failed} }
+		if p.C.Opts.SaveCredentials != nil {
 			p.saving = true
 			p.store = msg.store
-			return p, func() tea.Msg { return loggedInMsg{reg: msg.reg, page: p.failed, keep: true} }
+			return p, func() tea.Msg { return common.LoggedInMsg{Reg: msg.reg, Page: p.failed, Keep: true} }
 		}
 		return p, done
 	case savedMsg:
 		if msg.err != nil {
-			return p, tea.Batch(popPage, setStatus("Could not save the credentials: "+termsafe.String(msg.err.Error()), true))
+			return p, tea.Batch(common.PopPage, common.SetStatus("Could not save the credentials: "+termsafe.String(msg.err.Error()), true))
 		}
-		return p, tea.Batch(popPage, setStatus("Saved the credentials for "+termsafe.String(p.host)+" to the docker config.", false))
+		return p, tea.Batch(common.PopPage, common.SetStatus("Saved the credentials for "+termsafe.String(p.host)+" to the docker config.", false))
 	case tea.KeyPressMsg:
 		if p.saving {
 			switch msg.String() {
 			case "y", "Y":
-				save, host, user, secret, id := p.c.opts.SaveCredentials, p.host, p.account, p.secret, p.id
+				save, host, user, secret, id := p.C.Opts.SaveCredentials, p.host, p.account, p.secret, p.PageID
 				p.secret = ""
 				return p, func() tea.Msg { return savedMsg{page: id, err: save(host, user, secret)} }
 			case "n", "N", "esc":
 				p.secret = ""
-				return p, popPage
+				return p, common.PopPage
 			}
 			return p, nil
 		}
@@ -116,19 +118,19 @@ func (p *loginPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		switch msg.String() {
 		case "esc":
-			return p, popPage
+			return p, common.PopPage
 		case "tab", "shift+tab", "up", "down":
 			return p, p.switchFocus()
 		case "enter":
 			if p.focus == 0 {
 				return p, p.switchFocus()
 			}
-			if p.c.opts.Login == nil {
-				return p, setStatus("Logging in is not available here.", true)
+			if p.C.Opts.Login == nil {
+				return p, common.SetStatus("Logging in is not available here.", true)
 			}
 			p.busy, p.err = true, ""
 			p.account, p.secret = p.user.Value(), p.pass.Value()
-			login, storeOf, host, repo, user, secret, id := p.c.opts.Login, p.c.opts.CredentialStore, p.host, p.repo, p.account, p.secret, p.id
+			login, storeOf, host, repo, user, secret, id := p.C.Opts.Login, p.C.Opts.CredentialStore, p.host, p.repo, p.account, p.secret, p.PageID
 			return p, func() tea.Msg {
 				reg, err := login(host, repo, user, secret)
 				msg := loginMsg{page: id, reg: reg, err: err}
@@ -161,7 +163,7 @@ func (p *loginPage) switchFocus() tea.Cmd {
 }
 
 func (p *loginPage) View() string {
-	s := p.c.styles
+	s := p.C.Styles
 	lines := []string{
 		s.Title.Render("Log in to " + termsafe.String(p.host)),
 		s.Faint.Render("The registry answered 401: it needs credentials."),
@@ -171,7 +173,7 @@ func (p *loginPage) View() string {
 		// Wrapped, not cut: the question ends in [y/n], and the store's
 		// description in whether it would be stored unencrypted.
 		wrap := func(st lipgloss.Style, text string) {
-			for _, l := range strings.Split(lipgloss.NewStyle().Width(max(p.width, 1)).Render(text), "\n") {
+			for _, l := range strings.Split(lipgloss.NewStyle().Width(max(p.Width, 1)).Render(text), "\n") {
 				lines = append(lines, st.Render(strings.TrimRight(l, " ")))
 			}
 		}
@@ -187,31 +189,31 @@ func (p *loginPage) View() string {
 			lines = append(lines, s.Faint.Render("logging in…"))
 		case p.err != "":
 			// Wrapped, not cut: the reason says what to do.
-			for _, l := range strings.Split(lipgloss.NewStyle().Width(max(p.width, 1)).Render("Login failed: "+termsafe.String(p.err)), "\n") {
+			for _, l := range strings.Split(lipgloss.NewStyle().Width(max(p.Width, 1)).Render("Login failed: "+termsafe.String(p.err)), "\n") {
 				lines = append(lines, s.Error.Render(strings.TrimRight(l, " ")))
 			}
 		}
 	}
 	for i, l := range lines {
-		lines[i] = fit(l, p.width)
+		lines[i] = common.Fit(l, p.Width)
 	}
-	if len(lines) > p.height {
-		lines = lines[:max(p.height, 0)]
+	if len(lines) > p.Height {
+		lines = lines[:max(p.Height, 0)]
 	}
-	return joinLines(lines)
+	return common.JoinLines(lines)
 }
 
 // Keys: the form has every key; its Update handles these.
-func (p *loginPage) Keys() []Key {
-	k := p.c.keys
+func (p *loginPage) Keys() []keys.Key {
+	k := p.C.Keys
 	if p.saving {
-		return []Key{
-			{Binding: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")), Group: groupAct, Footer: 1},
-			{Binding: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "don't save")), Group: groupAct, Footer: 1},
+		return []keys.Key{
+			{Binding: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save")), Group: keys.GroupAct, Footer: 1},
+			{Binding: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "don't save")), Group: keys.GroupAct, Footer: 1},
 		}
 	}
-	return []Key{{Binding: k.NextField, Group: groupMove, Footer: 1}, {Binding: k.Submit, Group: groupAct, Footer: 1}, {Binding: k.Cancel, Group: groupAct, Footer: 1}}
+	return []keys.Key{{Binding: k.NextField, Group: keys.GroupMove, Footer: 1}, {Binding: k.Submit, Group: keys.GroupAct, Footer: 1}, {Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
 }
 
-// servesPage: the login prompt sits over the page whose request failed.
-func (p *loginPage) servesPage() int { return p.failed }
+// ServesPage: the login prompt sits over the page whose request failed.
+func (p *loginPage) ServesPage() int { return p.failed }

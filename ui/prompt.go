@@ -6,39 +6,42 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // promptPage asks what to open when manifold starts without an argument
 // and no registry was used before.
 type promptPage struct {
-	pageBase
+	common.PageBase
 	input textinput.Model
 }
 
-func newPromptPage(c *common) *promptPage {
-	ti := newInput()
+func newPromptPage(c *common.Common) *promptPage {
+	ti := common.NewInput()
 	ti.Prompt = "open: "
 	ti.Placeholder = "localhost:5000, ghcr.io/owner/repo or golang:1.23"
-	return &promptPage{pageBase: newPageBase(c), input: ti}
+	return &promptPage{PageBase: common.NewPageBase(c), input: ti}
 }
 
 func (p *promptPage) Crumb() string      { return "open" }
 func (p *promptPage) InputFocused() bool { return true }
 func (p *promptPage) Init() tea.Cmd      { return p.input.Focus() }
 func (p *promptPage) SetSize(w, h int) {
-	p.pageBase.SetSize(w, h)
+	p.PageBase.SetSize(w, h)
 	p.input.SetWidth(max(w-8, 1))
 }
 
-func (p *promptPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *promptPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch k.String() {
 		case "enter":
 			v := strings.TrimSpace(p.input.Value())
 			if v == "" {
-				return p, setStatus("Type a registry (localhost:5000), a repository or a reference.", true)
+				return p, common.SetStatus("Type a registry (localhost:5000), a repository or a reference.", true)
 			}
-			return p, pushPage(openTarget(p.c, v, ""))
+			return p, common.PushPage(openTarget(p.C, v, ""))
 		case "esc":
 			return p, tea.Quit
 		}
@@ -49,33 +52,33 @@ func (p *promptPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 }
 
 func (p *promptPage) View() string {
-	s := p.c.styles
+	s := p.C.Styles
 	lines := []string{
-		fit(s.Title.Render("What do you want to open?"), p.width),
-		fit(s.Faint.Render("A registry host lists its repositories; a repository its tags; a reference opens its tree."), p.width),
+		common.Fit(s.Title.Render("What do you want to open?"), p.Width),
+		common.Fit(s.Faint.Render("A registry host lists its repositories; a repository its tags; a reference opens its tree."), p.Width),
 		"",
-		fit(p.input.View(), p.width),
+		common.Fit(p.input.View(), p.Width),
 	}
-	if len(lines) > p.height {
-		lines = lines[:max(p.height, 0)]
+	if len(lines) > p.Height {
+		lines = lines[:max(p.Height, 0)]
 	}
-	return joinLines(lines)
+	return common.JoinLines(lines)
 }
 
 // Keys: the field has every key; its Update handles these.
-func (p *promptPage) Keys() []Key {
-	return []Key{
-		{Binding: p.c.keys.Submit, Group: groupAct, Footer: 1},
-		{Binding: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")), Group: groupApp, Footer: 1},
+func (p *promptPage) Keys() []keys.Key {
+	return []keys.Key{
+		{Binding: p.C.Keys.Submit, Group: keys.GroupAct, Footer: 1},
+		{Binding: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")), Group: keys.GroupApp, Footer: 1},
 	}
 }
 
-// hideCrumb: the start prompt leaves the breadcrumb once a page is open.
-func (p *promptPage) hideCrumb() bool { return true }
+// HideCrumb: the start prompt leaves the breadcrumb once a page is open.
+func (p *promptPage) HideCrumb() bool { return true }
 
 // openTarget returns the page for what s names. A bare tag or digest typed
 // while a repository is open (repo != "") opens in that repository.
-func openTarget(c *common, s, repo string) Page {
+func openTarget(c *common.Common, s, repo string) common.Page {
 	s = strings.TrimSpace(s)
 	if repo != "" && !strings.Contains(s, "/") {
 		switch {
@@ -100,8 +103,6 @@ func openTarget(c *common, s, repo string) Page {
 		return t
 	}
 }
-
-func joinLines(lines []string) string { return strings.Join(lines, "\n") }
 
 // hostLike tells a registry host (localhost, ghcr.io) from a tag with dots
 // (1.0, v1.2.3, 3.20-alpine): a host ends in an alphabetic label.

@@ -13,12 +13,14 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // rawPage shows a node's JSON, pretty-printed and coloured, in a viewport.
 // The mouse is off here so the text can be selected.
 type rawPage struct {
-	pageBase
+	common.PageBase
 	title string
 	raw   []byte
 	vp    viewport.Model
@@ -41,12 +43,12 @@ type rawMsg struct {
 	lines []string
 }
 
-func (m rawMsg) target() int { return m.page }
+func (m rawMsg) Target() int { return m.page }
 
-func newRawPage(c *common, title string, raw []byte) *rawPage {
+func newRawPage(c *common.Common, title string, raw []byte) *rawPage {
 	vp := viewport.New()
 	vp.SoftWrap = false
-	return &rawPage{pageBase: newPageBase(c), title: title, raw: raw, vp: vp}
+	return &rawPage{PageBase: common.NewPageBase(c), title: title, raw: raw, vp: vp}
 }
 
 func (p *rawPage) Crumb() string      { return "raw" }
@@ -54,15 +56,15 @@ func (p *rawPage) MouseEnabled() bool { return false }
 func (p *rawPage) Busy() bool         { return !p.ready || p.loading }
 
 func (p *rawPage) SetSize(w, h int) {
-	p.pageBase.SetSize(w, h)
+	p.PageBase.SetSize(w, h)
 	p.vp.SetWidth(w)
 	p.vp.SetHeight(max(h-1, 1))
 }
 
 func (p *rawPage) Init() tea.Cmd {
-	p.fmtReq = nextID()
-	raw, style, id, req := p.raw, p.c.styles.Theme.ChromaStyle, p.id, p.fmtReq
-	noColor := p.c.opts.NoColor
+	p.fmtReq = common.NextID()
+	raw, style, id, req := p.raw, p.C.Styles.Theme.ChromaStyle, p.PageID, p.fmtReq
+	noColor := p.C.Opts.NoColor
 	return func() tea.Msg {
 		return rawMsg{page: id, req: req, lines: formatJSON(raw, style, noColor)}
 	}
@@ -74,9 +76,9 @@ func (p *rawPage) refresh() tea.Cmd {
 	if p.ref == "" {
 		return nil // not from a tree
 	}
-	p.req = nextID()
+	p.req = common.NextID()
 	p.loading = true
-	return fetchTree(p.ctx, p.c.reg, p.ref, p.id, p.req)
+	return fetchTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
 }
 
 // setTree shows the node of a fetched tree, or says it is gone (the tag
@@ -84,11 +86,11 @@ func (p *rawPage) refresh() tea.Cmd {
 func (p *rawPage) setTree(msg treeMsg) tea.Cmd {
 	p.loading = false
 	if msg.err != nil {
-		return reportErr(p.id, "fetch "+p.ref, msg.err, hostOf(p.ref))
+		return common.ReportErr(p.PageID, "fetch "+p.ref, msg.err, common.HostOf(p.ref))
 	}
 	n := findNode(buildNodes(msg.tree), p.node)
 	if n == nil {
-		return setStatus(termsafe.String(p.ref)+" no longer has this node: showing what was fetched before", false)
+		return common.SetStatus(termsafe.String(p.ref)+" no longer has this node: showing what was fetched before", false)
 	}
 	p.title, p.raw = rawJSON(n)
 	return p.Init()
@@ -127,7 +129,7 @@ func formatJSON(raw []byte, style string, noColor bool) []string {
 	return strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
 }
 
-func (p *rawPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *rawPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case rawMsg:
 		if msg.req != p.fmtReq {
@@ -141,10 +143,10 @@ func (p *rawPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, nil // an older request
 		}
 		return p, p.setTree(msg)
-	case refreshMsg:
+	case common.RefreshMsg:
 		return p, p.refresh()
 	case tea.KeyPressMsg:
-		if k, ok := matchKey(p.Keys(), msg); ok && k.Run != nil {
+		if k, ok := keys.Match(p.Keys(), msg); ok && k.Run != nil {
 			return p, k.Run(msg)
 		}
 	}
@@ -154,29 +156,29 @@ func (p *rawPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 }
 
 func (p *rawPage) View() string {
-	s := p.c.styles
+	s := p.C.Styles
 	title := s.Title.Render("Raw JSON") + s.Faint.Render("  "+termsafe.String(p.title))
 	if p.ready && p.vp.TotalLineCount() > p.vp.Height() {
 		title += s.Faint.Render("  " + percent(p.vp.ScrollPercent()))
 	}
 	if !p.ready {
-		return fit(title, p.width) + "\n" + s.Faint.Render("formatting…")
+		return common.Fit(title, p.Width) + "\n" + s.Faint.Render("formatting…")
 	}
-	return fit(title, p.width) + "\n" + p.vp.View()
+	return common.Fit(title, p.Width) + "\n" + p.vp.View()
 }
 
 func percent(f float64) string { return fmt.Sprintf("%d%%", int(f*100+0.5)) }
 
 // Keys: the viewport scrolls (its own keys), y copies the JSON, r fetches
 // it again.
-func (p *rawPage) Keys() []Key {
-	k := p.c.keys
-	return append(keysOf(groupMove, k.Up, k.Down, k.PageUp, k.PageDown),
-		Key{Binding: copyJSON, Group: groupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
-			return tea.Batch(tea.SetClipboard(string(p.raw)), setStatus("Copied the JSON", false))
+func (p *rawPage) Keys() []keys.Key {
+	k := p.C.Keys
+	return append(keys.Of(keys.GroupMove, k.Up, k.Down, k.PageUp, k.PageDown),
+		keys.Key{Binding: copyJSON, Group: keys.GroupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(tea.SetClipboard(string(p.raw)), common.SetStatus("Copied the JSON", false))
 		}},
-		Key{Binding: k.Refresh, Group: groupAct, Footer: 3, When: func() bool { return p.ref != "" }, Run: func(tea.KeyPressMsg) tea.Cmd {
-			return tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
+		keys.Key{Binding: k.Refresh, Group: keys.GroupAct, Footer: 3, When: func() bool { return p.ref != "" }, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(p.refresh(), common.SetStatus("refreshing "+termsafe.String(p.ref), false))
 		}},
 	)
 }

@@ -8,6 +8,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // TestReadOnlyRefusesPushInTheTUI: with --readonly the header says so, P
@@ -21,8 +22,8 @@ func TestReadOnlyRefusesPushInTheTUI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.c.reg = ro
-	env.c.opts.ReadOnly = true
+	env.c.Reg = ro
+	env.c.Opts.ReadOnly = true
 	target := env.host + "/hello:multi"
 	env.run(nil, stageAdd(env.c, env.host+"/hello:amd64", nil, nil))
 	p := env.pages[0]
@@ -36,13 +37,13 @@ func TestReadOnlyRefusesPushInTheTUI(t *testing.T) {
 	if sp.dialog != dialogNone || !strings.Contains(env.lastStatus(), "readonly") {
 		t.Fatalf("P under readonly: dialog %v, status %q", sp.dialog, env.lastStatus())
 	}
-	m := &Model{c: env.c, stack: []Page{p}}
-	m.c.width, m.c.height = 60, 20
+	m := &Model{c: env.c, stack: []common.Page{p}}
+	m.c.Width, m.c.Height = 60, 20
 	if h := m.header(); !strings.Contains(h, "readonly") {
 		t.Fatalf("header %q does not say readonly", h)
 	}
 
-	env.c.opts.ReadOnly = false // the client alone refuses
+	env.c.Opts.ReadOnly = false // the client alone refuses
 	p = env.key(p, "P")
 	if sp.dialog != dialogPushConfirm {
 		t.Fatalf("no review: dialog %v, status %q", sp.dialog, env.lastStatus())

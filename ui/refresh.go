@@ -8,14 +8,15 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // fetchTree fetches ref's tree for page, as request req: the answer is a
 // treeMsg routed to the page (dropped once it is left, ignored by it when a
 // newer request was made), and ctx, the page's, cancels it when it is left.
 // While it waits, the registry's retries come out as retryMsgs (retry.go).
-func fetchTree(ctx context.Context, reg Registry, ref string, page, req int) tea.Cmd {
-	return withRetries(ctx, page, func(ctx context.Context) tea.Msg {
+func fetchTree(ctx context.Context, reg common.Registry, ref string, page, req int) tea.Cmd {
+	return common.WithRetries(ctx, page, func(ctx context.Context) tea.Msg {
 		t, err := reg.Tree(ctx, ref, registry.TreeOptions{All: true})
 		return treeMsg{page: page, req: req, tree: t, err: err}
 	})
@@ -28,8 +29,8 @@ func fetchTree(ctx context.Context, reg Registry, ref string, page, req int) tea
 // with next; the last treeMsg is the whole tree. A partial tree not yet
 // delivered is replaced by a newer one, so a slow UI never holds the fetch
 // up.
-func streamTree(ctx context.Context, reg Registry, ref string, page, req int) tea.Cmd {
-	ctx, feed := watchRetries(ctx, page)
+func streamTree(ctx context.Context, reg common.Registry, ref string, page, req int) tea.Cmd {
+	ctx, feed := common.WatchRetries(ctx, page)
 	res := make(chan tea.Msg, 1)
 	partial := make(chan *model.Tree, 1)
 	var once sync.Once
@@ -49,11 +50,11 @@ func streamTree(ctx context.Context, reg Registry, ref string, page, req int) te
 		})
 		select {
 		case m := <-res:
-			return feed.answer(m)
+			return feed.Answer(m)
 		case t := <-partial:
 			return treeMsg{page: page, req: req, tree: t, partial: true, next: wait}
-		case ev := <-feed.events:
-			return feed.event(ev, wait)
+		case ev := <-feed.Events:
+			return feed.Event(ev, wait)
 		}
 	}
 	return wait

@@ -2,73 +2,35 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
-
-// listing is the shared state of a paged listing (repositories or tags).
-type listing struct {
-	req       int
-	reqCancel context.CancelFunc
-	loading   bool
-	err       error
-}
-
-// start cancels the listing in flight and starts a new one.
-func (ls *listing) start(parent context.Context, pageID int, list listFunc) tea.Cmd {
-	if ls.reqCancel != nil {
-		ls.reqCancel()
-	}
-	ctx, cancel := context.WithCancel(parent)
-	ls.reqCancel = cancel
-	ls.req = nextID()
-	ls.loading = true
-	ls.err = nil
-	return streamList(ctx, pageID, ls.req, list)
-}
-
-// handle takes a page of the listing; add receives its names. It returns
-// the command to wait for the next page, or the error to report.
-func (ls *listing) handle(msg pageMsg, add func([]string) tea.Cmd) (cmd tea.Cmd, err error, ok bool) {
-	if msg.req != ls.req {
-		return nil, nil, false // a late page of a listing we left
-	}
-	c := add(msg.names)
-	if !msg.done {
-		return tea.Batch(c, msg.next), nil, true
-	}
-	ls.loading = false
-	if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
-		ls.err = msg.err
-		return c, msg.err, true
-	}
-	return c, nil, true
-}
 
 // reposPage lists the repositories of a registry.
 type reposPage struct {
-	pageBase
+	common.PageBase
 	registry string
 	list     *list
-	listing
+	common.Listing
 }
 
-func newReposPage(c *common, reg string) *reposPage {
-	p := &reposPage{pageBase: newPageBase(c), registry: reg}
-	p.list = newList(c, p.id, "filter repositories")
+func newReposPage(c *common.Common, reg string) *reposPage {
+	p := &reposPage{PageBase: common.NewPageBase(c), registry: reg}
+	p.list = newList(c, p.PageID, "filter repositories")
 	return p
 }
 
 func (p *reposPage) Crumb() string { return termsafe.String(p.registry) }
 
 func (p *reposPage) Init() tea.Cmd {
-	reg, name, onOpen := p.c.reg, p.registry, p.c.opts.OnOpen
-	cmds := []tea.Cmd{p.start(p.ctx, p.id, func(ctx context.Context, y func(registry.Page) error) error {
+	reg, name, onOpen := p.C.Reg, p.registry, p.C.Opts.OnOpen
+	cmds := []tea.Cmd{p.Start(p.Ctx, p.PageID, func(ctx context.Context, y func(registry.Page) error) error {
 		return reg.Repositories(ctx, name, y)
 	})}
 	if onOpen != nil {
@@ -77,54 +39,54 @@ func (p *reposPage) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (p *reposPage) Busy() bool         { return p.loading }
+func (p *reposPage) Busy() bool         { return p.Loading }
 func (p *reposPage) InputFocused() bool { return p.list.filtering }
-func (p *reposPage) SetSize(w, h int)   { p.pageBase.SetSize(w, h); p.list.SetSize(w, h) }
+func (p *reposPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
 
-func (p *reposPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *reposPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
-	case pageMsg:
-		cmd, err, ok := p.handle(msg, p.list.Add)
+	case common.PageMsg:
+		cmd, err, ok := p.Handle(msg, p.list.Add)
 		if !ok {
 			return p, nil
 		}
 		if err != nil {
-			return p, tea.Batch(cmd, reportErr(p.id, "list repositories of "+p.registry, err, p.registry))
+			return p, tea.Batch(cmd, common.ReportErr(p.PageID, "list repositories of "+p.registry, err, p.registry))
 		}
 		return p, cmd
-	case refreshMsg:
+	case common.RefreshMsg:
 		p.list.Reset()
 		return p, p.Init()
 	case tea.KeyPressMsg:
-		if k, ok := matchKey(p.Keys(), msg); ok && k.Run != nil {
+		if k, ok := keys.Match(p.Keys(), msg); ok && k.Run != nil {
 			return p, k.Run(msg)
 		}
 	}
 	cmd, open := p.list.Update(msg)
 	if open {
 		repo := p.registry + "/" + p.list.Selected()
-		return p, tea.Batch(cmd, pushPage(newTagsPage(p.c, repo)))
+		return p, tea.Batch(cmd, common.PushPage(newTagsPage(p.C, repo)))
 	}
 	return p, cmd
 }
 
 func (p *reposPage) View() string {
-	s := p.c.styles
-	title := s.Title.Render("Repositories") + s.Faint.Render(fmt.Sprintf("  %s", countLabel(p.list, p.loading, "repository", "repositories")))
-	if p.err != nil && p.list.Len() == 0 {
+	s := p.C.Styles
+	title := s.Title.Render("Repositories") + s.Faint.Render(fmt.Sprintf("  %s", countLabel(p.list, p.Loading, "repository", "repositories")))
+	if p.Err != nil && p.list.Len() == 0 {
 		return p.list.View(title) // the error is in the status bar
 	}
 	return p.list.View(title)
 }
 
 // Keys: the list's and refresh.
-func (p *reposPage) Keys() []Key {
+func (p *reposPage) Keys() []keys.Key {
 	if p.list.filtering {
 		return p.list.keys()
 	}
-	return append(p.list.keys(), Key{Binding: p.c.keys.Refresh, Group: groupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
+	return append(p.list.keys(), keys.Key{Binding: p.C.Keys.Refresh, Group: keys.GroupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
 		p.list.Reset()
-		return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.registry), false))
+		return tea.Batch(p.Init(), common.SetStatus("refreshing "+termsafe.String(p.registry), false))
 	}})
 }
 
@@ -141,9 +103,9 @@ func countLabel(l *list, loading bool, one, many string) string {
 	if n == 1 {
 		noun = one
 	}
-	out := fmt.Sprintf("%s %s", commas(n), noun)
+	out := fmt.Sprintf("%s %s", common.Commas(n), noun)
 	if l.pattern != "" {
-		out = fmt.Sprintf("%s of %s", commas(l.Shown()), out)
+		out = fmt.Sprintf("%s of %s", common.Commas(l.Shown()), out)
 	}
 	if loading {
 		out += ", loading more…"
@@ -151,20 +113,5 @@ func countLabel(l *list, loading bool, one, many string) string {
 	return out
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return commas(n) + " " + many
-}
-
-func commas(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-// failedToOpen: the catalog failed before any name came.
-func (p *reposPage) failedToOpen() bool { return p.err != nil && p.list.Len() == 0 && !p.loading }
+// FailedToOpen: the catalog failed before any name came.
+func (p *reposPage) FailedToOpen() bool { return p.Err != nil && p.list.Len() == 0 && !p.Loading }

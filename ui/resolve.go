@@ -10,6 +10,8 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // matrixHost is a row of the resolve matrix.
@@ -74,7 +76,7 @@ func (r matrixRow) rule() string {
 
 // resolvePage shows which entry each host would pull, and why.
 type resolvePage struct {
-	pageBase
+	common.PageBase
 	tree   *model.Tree
 	rows   []matrixRow
 	cursor int
@@ -88,16 +90,16 @@ type resolvePage struct {
 	loading bool
 }
 
-func newResolvePage(c *common, t *model.Tree) *resolvePage {
-	p := &resolvePage{pageBase: newPageBase(c), tree: t, ref: t.Reference}
-	ti := newInput()
+func newResolvePage(c *common.Common, t *model.Tree) *resolvePage {
+	p := &resolvePage{PageBase: common.NewPageBase(c), tree: t, ref: t.Reference}
+	ti := common.NewInput()
 	ti.Prompt = "host platform: "
 	ti.Placeholder = "linux/arm/v7 or windows/amd64:10.0.20348"
 	p.input = ti
 	hosts := defaultHosts
-	if c.opts.ResolveHosts != nil {
+	if c.Opts.ResolveHosts != nil {
 		hosts = nil
-		for _, h := range c.opts.ResolveHosts {
+		for _, h := range c.Opts.ResolveHosts {
 			note := ""
 			for _, d := range defaultHosts {
 				if d.platform == h {
@@ -114,7 +116,7 @@ func newResolvePage(c *common, t *model.Tree) *resolvePage {
 		}
 		p.rows = append(p.rows, p.resolve(hp, h.platform, h.note))
 	}
-	self := c.opts.HostPlatform
+	self := c.Opts.HostPlatform
 	if self.OS == "" {
 		self = model.FromSpec(platforms.DefaultSpec())
 	}
@@ -148,9 +150,9 @@ func (p *resolvePage) removeRow() tea.Cmd {
 // saveHosts keeps the matrix's rows (but this machine's, which is always
 // added) in the config file, when the program was given a way to.
 func (p *resolvePage) saveHosts(done string) tea.Cmd {
-	save := p.c.opts.SaveResolveHosts
+	save := p.C.Opts.SaveResolveHosts
 	if save == nil {
-		return setStatus(done, false)
+		return common.SetStatus(done, false)
 	}
 	hosts := []string{}
 	for _, r := range p.rows {
@@ -160,9 +162,9 @@ func (p *resolvePage) saveHosts(done string) tea.Cmd {
 	}
 	return func() tea.Msg {
 		if err := save(hosts); err != nil {
-			return statusMsg{text: done + "; not kept: " + termsafe.String(firstLine(err.Error())), err: true}
+			return common.StatusMsg{Text: done + "; not kept: " + termsafe.String(firstLine(err.Error())), Err: true}
 		}
-		return statusMsg{text: done + "; kept in the config file"}
+		return common.StatusMsg{Text: done + "; kept in the config file"}
 	}
 }
 
@@ -173,9 +175,9 @@ func (p *resolvePage) Busy() bool         { return p.loading }
 
 // refresh fetches the tree again (r, or after a login).
 func (p *resolvePage) refresh() tea.Cmd {
-	p.req = nextID()
+	p.req = common.NextID()
 	p.loading = true
-	return fetchTree(p.ctx, p.c.reg, p.ref, p.id, p.req)
+	return fetchTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
 }
 
 // setTree resolves every row again, added hosts too, on a fetched tree.
@@ -187,7 +189,7 @@ func (p *resolvePage) setTree(t *model.Tree) {
 	p.clamp()
 }
 func (p *resolvePage) SetSize(w, h int) {
-	p.pageBase.SetSize(w, h)
+	p.PageBase.SetSize(w, h)
 	p.input.SetWidth(max(w-20, 1))
 	p.clamp()
 }
@@ -203,14 +205,14 @@ func (p *resolvePage) headRows() int {
 
 func (p *resolvePage) bodyRows() int {
 	// One line under the rows is kept for the reason of the selected row.
-	return max(p.height-p.headRows()-1, 1)
+	return max(p.Height-p.headRows()-1, 1)
 }
 
 func (p *resolvePage) clamp() {
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
+	p.cursor, p.offset = common.ClampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
 }
 
-func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *resolvePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case treeMsg:
 		if msg.req != p.req {
@@ -218,11 +220,11 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.loading = false
 		if msg.err != nil {
-			return p, reportErr(p.id, "fetch "+p.ref, msg.err, hostOf(p.ref))
+			return p, common.ReportErr(p.PageID, "fetch "+p.ref, msg.err, common.HostOf(p.ref))
 		}
 		p.setTree(msg.tree)
 		return p, nil
-	case refreshMsg:
+	case common.RefreshMsg:
 		return p, p.refresh()
 	case tea.KeyPressMsg:
 		if p.adding {
@@ -235,7 +237,7 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				v := strings.TrimSpace(p.input.Value())
 				hp, err := model.ParsePlatform(v)
 				if err != nil {
-					return p, setStatus(termsafe.String(err.Error()), true)
+					return p, common.SetStatus(termsafe.String(err.Error()), true)
 				}
 				p.adding = false
 				p.input.Blur()
@@ -249,7 +251,7 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			p.input, cmd = p.input.Update(msg)
 			return p, cmd
 		}
-		return p, runKey(p.Keys(), msg)
+		return p, keys.Run(p.Keys(), msg)
 	case tea.MouseWheelMsg:
 		if msg.Button == tea.MouseWheelUp {
 			p.cursor -= 3
@@ -267,36 +269,36 @@ func (p *resolvePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 }
 
 func (p *resolvePage) View() string {
-	s := p.c.styles
-	lines := []string{fit(s.Title.Render("Resolve matrix")+s.Faint.Render("  which entry each host pulls, and why (the host runtime's rules)"), p.width)}
+	s := p.C.Styles
+	lines := []string{common.Fit(s.Title.Render("Resolve matrix")+s.Faint.Render("  which entry each host pulls, and why (the host runtime's rules)"), p.Width)}
 	if p.adding {
-		lines = append(lines, fit(p.input.View(), p.width))
+		lines = append(lines, common.Fit(p.input.View(), p.Width))
 	}
 	hostW, noteW, pullW := 26, 18, 44
-	withDigest := p.width >= 110
-	if p.width < 130 {
+	withDigest := p.Width >= 110
+	if p.Width < 130 {
 		noteW = 0
 	}
 	if !withDigest {
 		pullW = 32
 	}
-	if p.width < 80 {
-		hostW, pullW = min(24, p.width/2), 0
+	if p.Width < 80 {
+		hostW, pullW = min(24, p.Width/2), 0
 	}
 	// A host name is never cut: the column is as wide as the longest
 	// (windows/amd64:10.0.26200 is 24), the PULLS column gives way.
 	for _, r := range p.rows {
-		hostW = max(hostW, min(lipgloss.Width(termsafe.String(r.label))+1, p.width-12))
+		hostW = max(hostW, min(lipgloss.Width(termsafe.String(r.label))+1, p.Width-12))
 	}
-	head := padRight("HOST", hostW) + padRight("", noteW)
+	head := common.PadRight("HOST", hostW) + common.PadRight("", noteW)
 	if pullW > 0 {
-		head += padRight("PULLS", pullW) + "WHY"
+		head += common.PadRight("PULLS", pullW) + "WHY"
 	} else {
 		head += "PULLS"
 	}
-	lines = append(lines, fit(s.Faint.Render(head), p.width))
+	lines = append(lines, common.Fit(s.Faint.Render(head), p.Width))
 	if len(p.rows) == 0 {
-		lines = append(lines, fit(s.Faint.Render("No hosts: a adds one."), p.width))
+		lines = append(lines, common.Fit(s.Faint.Render("No hosts: a adds one."), p.Width))
 	}
 	for r := 0; r < p.bodyRows(); r++ {
 		i := p.offset + r
@@ -304,34 +306,34 @@ func (p *resolvePage) View() string {
 			break
 		}
 		row := p.rows[i]
-		line := padRight(termsafe.String(row.label), hostW-1) + " "
+		line := common.PadRight(termsafe.String(row.label), hostW-1) + " "
 		if noteW > 0 {
-			line += padRight(s.Faint.Render(termsafe.String(row.note)), noteW-1) + " "
+			line += common.PadRight(s.Faint.Render(termsafe.String(row.note)), noteW-1) + " "
 		}
 		res := p.pulls(row, withDigest)
 		if pullW > 0 {
 			// The reason, cut to its column (whole under the rows for the
 			// selected row); the rule's name when the column is too narrow
 			// for a cut reason to say anything.
-			why, room := termsafe.String(row.reason()), p.width-hostW-noteW-pullW
+			why, room := termsafe.String(row.reason()), p.Width-hostW-noteW-pullW
 			if room < 36 && lipgloss.Width(why) > room {
 				why = termsafe.String(row.rule())
 			}
-			line += padRight(res, pullW-1) + " " + s.Faint.Render(fit(why, max(room, 1)))
+			line += common.PadRight(res, pullW-1) + " " + s.Faint.Render(common.Fit(why, max(room, 1)))
 		} else {
 			line += res
 		}
 		if i == p.cursor {
-			line = s.Selected.Render(padRight(ansiStrip(line), p.width))
+			line = s.Selected.Render(common.PadRight(common.StripANSI(line), p.Width))
 		}
-		lines = append(lines, fit(line, p.width))
+		lines = append(lines, common.Fit(line, p.Width))
 	}
 	if p.cursor < len(p.rows) {
 		// The reason of the row under the cursor goes under the rows when
 		// its column cannot hold it.
 		why := termsafe.String(p.rows[p.cursor].reason())
-		if why != "" && (pullW == 0 || hostW+noteW+pullW+lipgloss.Width(why) > p.width) {
-			lines = append(lines, fit(s.Faint.Render("why: "+why), p.width))
+		if why != "" && (pullW == 0 || hostW+noteW+pullW+lipgloss.Width(why) > p.Width) {
+			lines = append(lines, common.Fit(s.Faint.Render("why: "+why), p.Width))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -339,7 +341,7 @@ func (p *resolvePage) View() string {
 
 // pulls is the PULLS cell of a row.
 func (p *resolvePage) pulls(row matrixRow, withDigest bool) string {
-	s := p.c.styles
+	s := p.C.Styles
 	switch {
 	case row.err != "":
 		return s.Warn.Render("? " + termsafe.String(firstLine(row.err)))
@@ -348,7 +350,7 @@ func (p *resolvePage) pulls(row matrixRow, withDigest bool) string {
 	}
 	plat := s.Platform.Render(termsafe.String(row.result.Platform.String()))
 	if withDigest {
-		plat += " " + s.Digest.Render(shortDigest(row.result.Digest))
+		plat += " " + s.Digest.Render(common.ShortDigest(row.result.Digest))
 	}
 	if e := row.result.Entry; e != nil && (e.Missing || e.Err != "") {
 		// containerd would pick it, and the pull would fail.
@@ -358,40 +360,40 @@ func (p *resolvePage) pulls(row matrixRow, withDigest bool) string {
 }
 
 // Keys: the matrix's keys; while a host is typed, the field's.
-func (p *resolvePage) Keys() []Key {
-	k := p.c.keys
+func (p *resolvePage) Keys() []keys.Key {
+	k := p.C.Keys
 	if p.adding {
-		return []Key{{Binding: k.Submit, Group: groupAct, Footer: 1}, {Binding: k.Cancel, Group: groupAct, Footer: 1}}
+		return []keys.Key{{Binding: k.Submit, Group: keys.GroupAct, Footer: 1}, {Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
 	}
-	keys := moveKeys(k, func(msg tea.KeyPressMsg) tea.Cmd {
-		p.cursor, _ = k.moveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
+	ks := keys.Movement(k, func(msg tea.KeyPressMsg) tea.Cmd {
+		p.cursor, _ = k.MoveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
 		p.clamp()
 		return nil
 	})
-	return append(keys,
-		Key{Binding: k.AddHost, Group: groupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
+	return append(ks,
+		keys.Key{Binding: k.AddHost, Group: keys.GroupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
 			p.adding = true
 			p.clamp()
 			return p.input.Focus()
 		}},
-		Key{Binding: k.RemoveHost, Group: groupAct, Footer: 2, When: func() bool { return len(p.rows) > 0 },
+		keys.Key{Binding: k.RemoveHost, Group: keys.GroupAct, Footer: 2, When: func() bool { return len(p.rows) > 0 },
 			Run: func(tea.KeyPressMsg) tea.Cmd { return p.removeRow() }},
-		Key{Binding: k.Copy, Group: groupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
+		keys.Key{Binding: k.Copy, Group: keys.GroupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
 			if p.cursor < len(p.rows) {
 				if r := p.rows[p.cursor].result; r != nil && r.Reference != "" {
-					return pushPage(newCopyMenu(p.c, copyItems(p.tree.Repository, p.ref, r.Digest, r.Platform.String())))
+					return common.PushPage(newCopyMenu(p.C, copyItems(p.tree.Repository, p.ref, r.Digest, r.Platform.String())))
 				}
 			}
-			return setStatus("This host pulls nothing: nothing to copy.", false)
+			return common.SetStatus("This host pulls nothing: nothing to copy.", false)
 		}},
-		Key{Binding: k.Refresh, Group: groupAct, Footer: 4, Run: func(tea.KeyPressMsg) tea.Cmd {
-			return tea.Batch(p.refresh(), setStatus("refreshing "+termsafe.String(p.ref), false))
+		keys.Key{Binding: k.Refresh, Group: keys.GroupAct, Footer: 4, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(p.refresh(), common.SetStatus("refreshing "+termsafe.String(p.ref), false))
 		}},
 	)
 }
 
 // Where: the registry and repository of the tree resolved.
-func (p *resolvePage) Where() (string, string) { return hostOf(p.tree.Repository), "" }
+func (p *resolvePage) Where() (string, string) { return common.HostOf(p.tree.Repository), "" }
 
 // entryProblem says briefly why an entry cannot be pulled.
 func entryProblem(e *model.Entry) string {

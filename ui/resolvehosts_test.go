@@ -3,13 +3,15 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // TestResolveHostsFromConfigAreKept: the matrix starts from the config's
 // hosts; adding and removing one saves the rows (without this machine).
 func TestResolveHostsFromConfigAreKept(t *testing.T) {
 	var saved [][]string
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30, func(o *Options) {
+	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30, func(o *common.Options) {
 		o.ResolveHosts = []string{"linux/arm64", "linux/riscv64"}
 		o.SaveResolveHosts = func(h []string) error { saved = append(saved, h); return nil }
 	})

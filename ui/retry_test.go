@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 func rateLimited() *registry.RetryEvent {
@@ -54,7 +55,7 @@ func TestRetryStatusClearsWithTheAnswer(t *testing.T) {
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
 	tp := hs.m.top().(*treePage)
 	msg := tp.Init()() // a new request: its first message is the retry
-	rm, ok := msg.(retryMsg)
+	rm, ok := msg.(common.RetryMsg)
 	if !ok {
 		t.Fatalf("first message of a retried fetch is %T, want retryMsg", msg)
 	}
@@ -80,7 +81,7 @@ func TestRetryOfALeftPageIsDropped(t *testing.T) {
 	hs := newHarness(t, f, "localhost:5000/app", 120, 30)
 	resumed := false
 	next := func() tea.Msg { resumed = true; return nil }
-	_, cmd := hs.m.Update(retryMsg{page: -1, ev: *rateLimited(), next: next})
+	_, cmd := hs.m.Update(common.RetryMsg{Page: -1, Event: *rateLimited(), Next: next})
 	hs.run(cmd)
 	if resumed {
 		t.Fatal("the fetch of a page that was left was resumed")
@@ -89,7 +90,7 @@ func TestRetryOfALeftPageIsDropped(t *testing.T) {
 		t.Fatalf("retry of a page that was left is shown:\n%s", s)
 	}
 	// The same message for the open page is shown and resumes.
-	_, cmd = hs.m.Update(retryMsg{page: hs.m.top().ID(), ev: *rateLimited(), next: next})
+	_, cmd = hs.m.Update(common.RetryMsg{Page: hs.m.top().ID(), Event: *rateLimited(), Next: next})
 	hs.run(cmd)
 	if !resumed || !strings.Contains(hs.screen(), "rate limited by localhost:5000") {
 		t.Fatalf("retry of the open page: resumed=%v, screen:\n%s", resumed, hs.screen())

@@ -14,13 +14,24 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/themes"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
+
+// Options configure the UI. They live in common, because the pages read
+// them too.
+type Options = common.Options
+
+// Registry is what the UI needs from a registry (*registry.Client, or a
+// test's fake).
+type Registry = common.Registry
 
 // Model is the root of the UI.
 type Model struct {
-	c      *common
+	c      *common.Common
 	cancel context.CancelFunc
-	stack  []Page
+	stack  []common.Page
 
 	help     help.Model
 	fullHelp bool
@@ -47,7 +58,7 @@ type Model struct {
 }
 
 // New builds the UI. ctx bounds every request; quitting cancels it.
-func New(ctx context.Context, opts Options) (*Model, error) {
+func New(ctx context.Context, opts common.Options) (*Model, error) {
 	theme := themes.Dark
 	fixed := false
 	switch {
@@ -62,21 +73,21 @@ func New(ctx context.Context, opts Options) (*Model, error) {
 		theme, fixed = t, true
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	c := &common{ctx: ctx, styles: NewStyles(theme), keys: DefaultKeyMap(), opts: &opts, reg: opts.Registry}
+	c := &common.Common{Ctx: ctx, Styles: styles.New(theme), Keys: keys.Default(), Opts: &opts, Reg: opts.Registry}
 	m := &Model{c: c, cancel: cancel, help: help.New(), themeFixed: fixed}
-	m.help.Styles = c.styles.Help
+	m.help.Styles = c.Styles.Help
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
-	gi := newInput()
+	gi := common.NewInput()
 	gi.Prompt = ": "
 	gi.Placeholder = "repo, repo:tag or a tag here; names without a host open in this registry"
 	m.gotoInput = gi
-	var first Page
+	var first common.Page
 	if Classify(opts.Start) == KindNone {
 		first = newPromptPage(c)
 	} else {
 		first = openTarget(c, opts.Start, "")
 	}
-	m.stack = []Page{first}
+	m.stack = []common.Page{first}
 	return m, nil
 }
 
@@ -90,9 +101,9 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) top() Page { return m.stack[len(m.stack)-1] }
+func (m *Model) top() common.Page { return m.stack[len(m.stack)-1] }
 
-func (m *Model) find(id int) Page {
+func (m *Model) find(id int) common.Page {
 	for _, p := range m.stack {
 		if p.ID() == id {
 			return p
@@ -102,7 +113,7 @@ func (m *Model) find(id int) Page {
 }
 
 // replace puts the updated page back in the stack.
-func (m *Model) replace(p Page) {
+func (m *Model) replace(p common.Page) {
 	for i, q := range m.stack {
 		if q.ID() == p.ID() {
 			m.stack[i] = p
@@ -117,7 +128,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.c.width, m.c.height = msg.Width, msg.Height
+		m.c.Width, m.c.Height = msg.Width, msg.Height
 		m.layout()
 	case tea.BackgroundColorMsg:
 		cmd = m.setBackground(msg.IsDark())
@@ -129,21 +140,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handleKey(msg)
 	case tea.MouseMsg:
 		cmd = m.handleMouse(msg)
-	case retryMsg, retryDoneMsg:
+	case common.RetryMsg, common.RetryDoneMsg:
 		cmd = m.handleRetry(msg)
-	case copyJobMsg:
+	case common.CopyJobMsg:
 		cmd = m.handleCopyJob(msg)
-	case tagWrittenMsg:
+	case common.TagWrittenMsg:
 		cmd = m.handleTagWritten(msg)
-	case pushPageMsg, popPageMsg, statusMsg, errorMsg, loggedInMsg:
+	case common.PushPageMsg, common.PopPageMsg, common.StatusMsg, common.ErrorMsg, common.LoggedInMsg:
 		cmd = m.handleNav(msg)
-	case routed:
-		if p := m.find(msg.target()); p != nil {
+	case common.Routed:
+		if p := m.find(msg.Target()); p != nil {
 			p, cmd = p.Update(msg)
 			m.replace(p)
 		}
 	default:
-		var p Page
+		var p common.Page
 		p, cmd = m.top().Update(msg)
 		m.replace(p)
 	}
@@ -176,8 +187,8 @@ func (m *Model) setBackground(dark bool) tea.Cmd {
 	if dark {
 		t = themes.Dark
 	}
-	*m.c.styles = *NewStyles(t)
-	m.help.Styles = m.c.styles.Help
+	*m.c.Styles = *styles.New(t)
+	m.help.Styles = m.c.Styles.Help
 	return nil
 }
 
@@ -185,8 +196,8 @@ func (m *Model) setBackground(dark bool) tea.Cmd {
 func (m *Model) layout() {
 	w, h := m.bodySize()
 	m.laidOutH = h
-	m.help.SetWidth(m.c.width)
-	m.gotoInput.SetWidth(max(m.c.width-4, 1))
+	m.help.SetWidth(m.c.Width)
+	m.gotoInput.SetWidth(max(m.c.Width-4, 1))
 	for _, p := range m.stack {
 		p.SetSize(w, h)
 	}
@@ -194,18 +205,18 @@ func (m *Model) layout() {
 
 // bodySize is the terminal minus the header, status bar and help footer.
 func (m *Model) bodySize() (int, int) {
-	return m.c.width, max(m.c.height-1-m.statusLines()-m.footerHeight(), 1)
+	return m.c.Width, max(m.c.Height-1-m.statusLines()-m.footerHeight(), 1)
 }
 
 func (m *Model) footerHeight() int {
-	if m.c.height < 8 {
+	if m.c.Height < 8 {
 		return 0
 	}
 	if !m.fullHelp {
 		return 1
 	}
 	n := strings.Count(m.help.FullHelpView(m.fullHelpColumns()), "\n") + 1
-	return min(n, max(m.c.height-3, 1))
+	return min(n, max(m.c.Height-3, 1))
 }
 
 // Close cancels every request in flight.

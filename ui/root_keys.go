@@ -7,13 +7,15 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // globalKeys are the root's keys, declared like a page's. They are tried
 // before the page's, so a page key bound to one of these while it applies
 // would never run (TestNoPageKeyShadowed).
-func (m *Model) globalKeys() []Key {
-	k := m.c.keys
+func (m *Model) globalKeys() []keys.Key {
+	k := m.c.Keys
 	top := m.top()
 	stageable := func() bool {
 		_, isPane := top.(stagingPane)
@@ -28,36 +30,36 @@ func (m *Model) globalKeys() []Key {
 		f, ok := top.(interface{ Filtered() bool })
 		return ok && f.Filtered()
 	}
-	return []Key{
-		{Binding: k.Stage, Group: groupAct, Footer: 3, When: stageable, Run: func(tea.KeyPressMsg) tea.Cmd {
+	return []keys.Key{
+		{Binding: k.Stage, Group: keys.GroupAct, Footer: 3, When: stageable, Run: func(tea.KeyPressMsg) tea.Cmd {
 			ref, t, e, _ := top.(Stageable).StageTarget()
 			return stageAdd(m.c, ref, t, e)
 		}},
-		{Binding: k.OpenStaging, Group: groupApp, Footer: 4, When: func() bool { _, isPane := top.(stagingPane); return !isPane },
-			Run: func(tea.KeyPressMsg) tea.Cmd { return pushPage(newStagingPage(m.c)) }},
-		{Binding: k.Mark, Group: groupAct, Footer: 5, When: func() bool { _, ok := markTarget(top); return ok }, Run: func(tea.KeyPressMsg) tea.Cmd {
+		{Binding: k.OpenStaging, Group: keys.GroupApp, Footer: 4, When: func() bool { _, isPane := top.(stagingPane); return !isPane },
+			Run: func(tea.KeyPressMsg) tea.Cmd { return common.PushPage(newStagingPage(m.c)) }},
+		{Binding: k.Mark, Group: keys.GroupAct, Footer: 5, When: func() bool { _, ok := markTarget(top); return ok }, Run: func(tea.KeyPressMsg) tea.Cmd {
 			ref, _ := markTarget(top)
-			m.c.mark = ref
-			return setStatus("marked "+termsafe.String(ref)+" · D on another diffs", false)
+			m.c.Mark = ref
+			return common.SetStatus("marked "+termsafe.String(ref)+" · D on another diffs", false)
 		}},
-		{Binding: k.DiffMarked, Group: groupAct, Footer: 4, When: func() bool {
+		{Binding: k.DiffMarked, Group: keys.GroupAct, Footer: 4, When: func() bool {
 			ref, ok := markTarget(top)
-			return ok && m.c.mark != "" && ref != m.c.mark
+			return ok && m.c.Mark != "" && ref != m.c.Mark
 		}, Run: func(tea.KeyPressMsg) tea.Cmd {
 			ref, _ := markTarget(top)
-			return pushPage(newDiffPage(m.c, m.c.mark, ref))
+			return common.PushPage(newDiffPage(m.c, m.c.Mark, ref))
 		}},
-		{Binding: k.Goto, Group: groupApp, Run: func(tea.KeyPressMsg) tea.Cmd {
+		{Binding: k.Goto, Group: keys.GroupApp, Run: func(tea.KeyPressMsg) tea.Cmd {
 			m.gotoActive = true
 			m.gotoInput.SetValue("")
 			return m.gotoInput.Focus()
 		}},
-		{Binding: k.TopChord, Group: groupMove, Run: func(tea.KeyPressMsg) tea.Cmd {
+		{Binding: k.TopChord, Group: keys.GroupMove, Run: func(tea.KeyPressMsg) tea.Cmd {
 			m.pendingG = true
 			return nil
 		}},
 		// esc clears a list's filter first: the page's ClearFilter applies then.
-		{Binding: k.Back, Group: groupApp, Footer: 2, When: func() bool { return !filtered() }, Run: func(tea.KeyPressMsg) tea.Cmd {
+		{Binding: k.Back, Group: keys.GroupApp, Footer: 2, When: func() bool { return !filtered() }, Run: func(tea.KeyPressMsg) tea.Cmd {
 			if m.fullHelp {
 				m.fullHelp = false
 				m.layout()
@@ -65,12 +67,12 @@ func (m *Model) globalKeys() []Key {
 			}
 			return m.pop()
 		}},
-		{Binding: k.Help, Group: groupApp, Run: func(tea.KeyPressMsg) tea.Cmd {
+		{Binding: k.Help, Group: keys.GroupApp, Run: func(tea.KeyPressMsg) tea.Cmd {
 			m.fullHelp = !m.fullHelp
 			m.layout()
 			return nil
 		}},
-		{Binding: k.Quit, Group: groupApp, Run: func(tea.KeyPressMsg) tea.Cmd { return m.quit() }},
+		{Binding: k.Quit, Group: keys.GroupApp, Run: func(tea.KeyPressMsg) tea.Cmd { return m.quit() }},
 	}
 }
 
@@ -79,7 +81,7 @@ func (m *Model) globalKeys() []Key {
 type stagingPane interface{ isStagingPane() }
 
 // essentialKeys stay in the footer at any width.
-func (m *Model) essentialKeys() []key.Binding { return []key.Binding{m.c.keys.Help, m.c.keys.Quit} }
+func (m *Model) essentialKeys() []key.Binding { return []key.Binding{m.c.Keys.Help, m.c.Keys.Quit} }
 
 // shortHelp is the footer line: the page's keys and the global ones that
 // fit in the terminal's width, least important dropped first.
@@ -88,29 +90,29 @@ func (m *Model) shortHelp() []key.Binding {
 	h.Styles = m.help.Styles
 	h.ShortSeparator = m.help.ShortSeparator
 	fits := func(b []key.Binding) bool {
-		return lipgloss.Width(h.ShortHelpView(b)) <= m.c.width
+		return lipgloss.Width(h.ShortHelpView(b)) <= m.c.Width
 	}
 	if m.top().InputFocused() {
 		// Every key goes to the field, q included: only the page's keys.
-		return footerKeys(m.top().Keys(), nil, nil, fits)
+		return keys.Footer(m.top().Keys(), nil, nil, fits)
 	}
-	return footerKeys(m.top().Keys(), m.globalKeys(), m.essentialKeys(), fits)
+	return keys.Footer(m.top().Keys(), m.globalKeys(), m.essentialKeys(), fits)
 }
 
 // fullHelpColumns is the help screen: the fewest rows a column that fit
 // the terminal's width (the help may take the body but one line).
 func (m *Model) fullHelpColumns() [][]key.Binding {
-	var global []Key
+	var global []keys.Key
 	if !m.top().InputFocused() {
 		global = m.globalKeys()
 	}
 	page := m.top().Keys()
-	most := max(m.c.height-4, 6)
+	most := max(m.c.Height-4, 6)
 	h := help.New()
 	h.Styles = m.help.Styles
 	for rows := 6; ; rows++ {
-		cols := helpColumns(page, global, rows)
-		if rows >= most || lipgloss.Width(h.FullHelpView(cols)) <= m.c.width {
+		cols := keys.HelpColumns(page, global, rows)
+		if rows >= most || lipgloss.Width(h.FullHelpView(cols)) <= m.c.Width {
 			return cols
 		}
 	}
@@ -119,7 +121,7 @@ func (m *Model) fullHelpColumns() [][]key.Binding {
 // dispatchKey runs the global key msg presses; handled is false when it
 // is none, and the page's Update gets msg (which runs the page's Keys).
 func (m *Model) dispatchKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	if k, ok := matchKey(m.globalKeys(), msg); ok {
+	if k, ok := keys.Match(m.globalKeys(), msg); ok {
 		return k.Run(msg), true
 	}
 	return nil, false

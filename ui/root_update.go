@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // handleKey: the goto field, then a focused text field, then the global
@@ -104,7 +106,7 @@ func relativeTo(host, name string) string {
 // handleMouse passes mouse events to the top page with Y relative to its
 // body (below the header); events outside the body are dropped.
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
-	if !m.top().MouseEnabled() || m.c.opts.NoMouse {
+	if !m.top().MouseEnabled() || m.c.Opts.NoMouse {
 		return nil
 	}
 	mo := msg.Mouse()
@@ -127,35 +129,35 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 
 func (m *Model) handleNav(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case pushPageMsg:
-		return m.push(msg.page)
-	case popPageMsg:
+	case common.PushPageMsg:
+		return m.push(msg.Page)
+	case common.PopPageMsg:
 		return m.pop()
-	case statusMsg:
-		m.status, m.statusErr, m.statusSticky = msg.text, msg.err, msg.sticky
-	case errorMsg:
-		if m.find(msg.page) == nil {
+	case common.StatusMsg:
+		m.status, m.statusErr, m.statusSticky = msg.Text, msg.Err, msg.Sticky
+	case common.ErrorMsg:
+		if m.find(msg.Page) == nil {
 			return nil // the user left that page
 		}
-		text, login := explain(msg.what, msg.err)
+		text, login := explain(msg.What, msg.Err)
 		m.status, m.statusErr = text, true
-		if login && m.c.opts.Login != nil && msg.host != "" {
-			if _, open := m.top().(dialogPage); !open {
-				_, repo := m.find(msg.page).Where()
-				return m.push(newLoginPage(m.c, msg.host, repo, msg.page))
+		if login && m.c.Opts.Login != nil && msg.Host != "" {
+			if _, open := m.top().(common.Dialog); !open {
+				_, repo := m.find(msg.Page).Where()
+				return m.push(newLoginPage(m.c, msg.Host, repo, msg.Page))
 			}
 		}
-	case loggedInMsg:
-		m.c.reg = msg.reg
+	case common.LoggedInMsg:
+		m.c.Reg = msg.Reg
 		m.status, m.statusErr = "Logged in.", false
 		var cmds []tea.Cmd
-		if !msg.keep {
-			if _, ok := m.top().(dialogPage); ok {
+		if !msg.Keep {
+			if _, ok := m.top().(common.Dialog); ok {
 				cmds = append(cmds, m.pop())
 			}
 		}
-		if p := m.find(msg.page); p != nil {
-			p, cmd := p.Update(refreshMsg{})
+		if p := m.find(msg.Page); p != nil {
+			p, cmd := p.Update(common.RefreshMsg{})
 			m.replace(p)
 			cmds = append(cmds, cmd)
 		}
@@ -164,11 +166,11 @@ func (m *Model) handleNav(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) push(p Page) tea.Cmd {
+func (m *Model) push(p common.Page) tea.Cmd {
 	m.stack = append(m.stack, p)
 	w, h := m.bodySize()
 	p.SetSize(w, h)
-	if _, ok := p.(dialogPage); !ok && !m.statusSticky {
+	if _, ok := p.(common.Dialog); !ok && !m.statusSticky {
 		m.status, m.statusErr = "", false
 	}
 	return p.Init()
@@ -183,7 +185,7 @@ func (m *Model) pop() tea.Cmd {
 	top := m.top()
 	top.Close()
 	m.stack = m.stack[:len(m.stack)-1]
-	if _, ok := top.(dialogPage); !ok && !m.statusSticky {
+	if _, ok := top.(common.Dialog); !ok && !m.statusSticky {
 		m.status, m.statusErr = "", false
 	}
 	m.layout()
@@ -197,4 +199,19 @@ func (m *Model) quit() tea.Cmd {
 	}
 	m.cancel()
 	return tea.Quit
+}
+
+// handleTagWritten refreshes the tag lists of repo under the top page.
+func (m *Model) handleTagWritten(msg common.TagWrittenMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, p := range m.stack {
+		tl, ok := p.(common.TagLister)
+		if !ok || !tl.ListsTagsOf(msg.Repo) {
+			continue
+		}
+		np, cmd := p.Update(common.RefreshMsg{})
+		m.replace(np)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }

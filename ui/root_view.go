@@ -10,6 +10,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // View draws header, body, status bar and help, never wider or taller than
@@ -17,7 +18,7 @@ import (
 func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
-	if m.top().MouseEnabled() && !m.c.opts.NoMouse {
+	if m.top().MouseEnabled() && !m.c.Opts.NoMouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
 	v.WindowTitle = "manifold " + m.breadcrumbText()
@@ -30,7 +31,7 @@ func (m *Model) View() tea.View {
 
 // render is the screen as a string (what the golden tests compare).
 func (m *Model) render() string {
-	w, h := m.c.width, m.c.height
+	w, h := m.c.Width, m.c.Height
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -51,7 +52,7 @@ func (m *Model) render() string {
 		switch {
 		case m.gotoActive:
 			// Every key goes to the field (q included): say how to leave it.
-			f = m.help.ShortHelpView([]key.Binding{m.c.keys.Submit, m.c.keys.Cancel})
+			f = m.help.ShortHelpView([]key.Binding{m.c.Keys.Submit, m.c.Keys.Cancel})
 		case m.fullHelp:
 			f = m.help.FullHelpView(m.fullHelpColumns())
 		default:
@@ -81,11 +82,11 @@ func (m *Model) crumbs() []string {
 	out := []string{"manifold"}
 	host := ""
 	for i, p := range m.stack {
-		if h, ok := p.(hiddenCrumb); ok && h.hideCrumb() && len(m.stack) > 1 {
+		if h, ok := p.(common.HiddenCrumb); ok && h.HideCrumb() && len(m.stack) > 1 {
 			continue
 		}
-		if f, ok := p.(failedPage); ok && f.failedToOpen() && i < len(m.stack)-1 {
-			if _, serves := m.stack[i+1].(dialogPage); !serves {
+		if f, ok := p.(common.FailedPage); ok && f.FailedToOpen() && i < len(m.stack)-1 {
+			if _, serves := m.stack[i+1].(common.Dialog); !serves {
 				continue // it never showed anything: not a place to go back to
 			}
 		}
@@ -106,7 +107,7 @@ func (m *Model) breadcrumbText() string { return strings.Join(m.crumbs()[1:], " 
 
 // header is the breadcrumb; leading crumbs give way on narrow terminals.
 func (m *Model) header() string {
-	s := m.c.styles
+	s := m.c.Styles
 	cr := m.crumbs()
 	sep := s.CrumbSep.Render(" › ")
 	render := func(cs []string) string {
@@ -120,8 +121,8 @@ func (m *Model) header() string {
 		}
 		return strings.Join(parts, sep)
 	}
-	width, badge := m.c.width, ""
-	if m.c.opts.ReadOnly {
+	width, badge := m.c.Width, ""
+	if m.c.Opts.ReadOnly {
 		badge = s.Warn.Render("readonly")
 		width -= lipgloss.Width(badge) + 1
 	}
@@ -131,19 +132,19 @@ func (m *Model) header() string {
 		out = s.Faint.Render("…") + sep + render(cr)
 	}
 	if badge == "" || width < 1 {
-		return fit(out, m.c.width)
+		return common.Fit(out, m.c.Width)
 	}
-	return fit(out, width) + " " + badge
+	return common.Fit(out, width) + " " + badge
 }
 
 // statusBar is one line, or up to maxStatusLines when a long message does
 // not fit: it is wrapped at words (and at / : @ inside a long reference),
 // never cut in the middle of a word.
 func (m *Model) statusBar() []string {
-	s := m.c.styles
-	w := m.c.width
+	s := m.c.Styles
+	w := m.c.Width
 	if m.gotoActive {
-		return []string{fit(m.gotoInput.View(), w)}
+		return []string{common.Fit(m.gotoInput.View(), w)}
 	}
 	var left string
 	if m.spinning {
@@ -163,9 +164,9 @@ func (m *Model) statusBar() []string {
 			l = strings.Repeat(" ", ansi.StringWidth(left)) + l
 		}
 		if i == len(wrapped)-1 {
-			out[i] = st.Render(padRight(l, w-ansi.StringWidth(right)) + right)
+			out[i] = st.Render(common.PadRight(l, w-ansi.StringWidth(right)) + right)
 		} else {
-			out[i] = st.Render(padRight(l, w))
+			out[i] = st.Render(common.PadRight(l, w))
 		}
 	}
 	return out
@@ -178,7 +179,7 @@ const maxStatusLines = 3
 // statusParts is the message, the rate limit shown at the right and the width
 // left for the message.
 func (m *Model) statusParts() (text, right string, textW int) {
-	w := m.c.width
+	w := m.c.Width
 	text = m.status
 	if text == "" && m.spinning {
 		text = "loading…"
@@ -208,29 +209,14 @@ func (m *Model) statusLines() int {
 }
 
 func (m *Model) statusWrapped(text string, width int) []string {
-	limit := min(max(maxStatusLines, m.c.height/5), 6)
-	if m.c.height < 12 {
+	limit := min(max(maxStatusLines, m.c.Height/5), 6)
+	if m.c.Height < 12 {
 		limit = 1
 	}
 	if ansi.StringWidth(text) <= width || limit == 1 || width < 12 {
-		return []string{fitMiddle(text, width)}
+		return []string{common.FitMiddle(text, width)}
 	}
-	return wrapWords(text, width, limit)
-}
-
-// wrapWords wraps text to width at words (and after / : @ inside a long
-// reference), in at most limit lines; when that is still too little, the
-// last line keeps the text's end (what to do), dropping the middle.
-func wrapWords(text string, width, limit int) []string {
-	lines := strings.Split(ansi.Wrap(text, width, "/:@"), "\n")
-	if len(lines) > limit {
-		rest := strings.Join(lines[limit-1:], " ")
-		lines = append(lines[:limit-1], fitMiddle(rest, width))
-	}
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return lines
+	return common.WrapWords(text, width, limit)
 }
 
 // rateLimiter is a Registry that knows the registries' pull limits
@@ -242,7 +228,7 @@ type rateLimiter interface {
 // rateLimitText is "pulls 76/100" for the registry the top page browses,
 // once its answers carried the headers.
 func (m *Model) rateLimitText() string {
-	rl, ok := m.c.reg.(rateLimiter)
+	rl, ok := m.c.Reg.(rateLimiter)
 	if !ok {
 		return ""
 	}
@@ -255,20 +241,4 @@ func (m *Model) rateLimitText() string {
 		return ""
 	}
 	return r.Short()
-}
-
-// fitMiddle cuts s to width cells by dropping its middle, so that both what
-// happened (the start of a status) and what to do (its end, "press r to
-// retry") stay on screen when a long reference does not fit.
-func fitMiddle(s string, width int) string {
-	sw := ansi.StringWidth(s)
-	if sw <= width {
-		return s
-	}
-	if width < 12 {
-		return ansi.Truncate(s, max(width, 0), "…")
-	}
-	head := width * 2 / 5
-	tail := width - head - 1
-	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, sw-tail, "")
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // screens opens every screen of the UI on the fake registry.
@@ -40,8 +42,8 @@ func openScreen(t testing.TB, i, w, h int) *harness {
 	sc := screens[i]
 	f := newFake()
 	f.errs["localhost:5000/private:1"] = unauthorized()
-	hs := newHarness(t, f, sc.start, w, h, func(o *Options) {
-		o.Login = func(host, _, user, secret string) (Registry, error) {
+	hs := newHarness(t, f, sc.start, w, h, func(o *common.Options) {
+		o.Login = func(host, _, user, secret string) (common.Registry, error) {
 			delete(f.errs, "localhost:5000/private:1")
 			return f, nil
 		}

@@ -14,6 +14,8 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
@@ -120,7 +122,7 @@ type pushReview struct {
 // open one, edited locally and saved at once; pushing goes through a
 // confirmation that shows the diff and the target tags.
 type stagingPage struct {
-	pageBase
+	common.PageBase
 	keys  stagingKeys
 	store StageStore
 	saver *stagingSaver
@@ -170,15 +172,15 @@ func (sv *stagingSaver) opened(rev int64) {
 	sv.rev, sv.stale = rev, false
 }
 
-func newStagingPage(c *common) *stagingPage {
-	p := &stagingPage{pageBase: newPageBase(c), keys: defaultStagingKeys(), saver: &stagingSaver{}}
+func newStagingPage(c *common.Common) *stagingPage {
+	p := &stagingPage{PageBase: common.NewPageBase(c), keys: defaultStagingKeys(), saver: &stagingSaver{}}
 	p.input = textinput.New()
 	return p
 }
 
 // newStagingPageWith opens the staging pane with entries waiting for a new
 // list's target (the user pressed a with no list staged yet).
-func newStagingPageWith(c *common, source string, entries []model.StagedEntry) *stagingPage {
+func newStagingPageWith(c *common.Common, source string, entries []model.StagedEntry) *stagingPage {
 	p := newStagingPage(c)
 	p.pending, p.pendSrc = entries, source
 	return p
@@ -230,12 +232,12 @@ type (
 	}
 )
 
-func (m stagingLoadedMsg) target() int   { return m.page }
-func (m stagingSavedMsg) target() int    { return m.page }
-func (m stagingCreatedMsg) target() int  { return m.page }
-func (m stagingReviewMsg) target() int   { return m.page }
-func (m stagingProgressMsg) target() int { return m.page }
-func (m stagingPushedMsg) target() int   { return m.page }
+func (m stagingLoadedMsg) Target() int   { return m.page }
+func (m stagingSavedMsg) Target() int    { return m.page }
+func (m stagingCreatedMsg) Target() int  { return m.page }
+func (m stagingReviewMsg) Target() int   { return m.page }
+func (m stagingProgressMsg) Target() int { return m.page }
+func (m stagingPushedMsg) Target() int   { return m.page }
 
 func (p *stagingPage) Crumb() string { return "staging" }
 func (p *stagingPage) Busy() bool {
@@ -252,9 +254,9 @@ func (p *stagingPage) InputFocused() bool {
 
 // Init loads the staged lists and opens the most recently changed one.
 func (p *stagingPage) Init() tea.Cmd {
-	p.req = nextID()
+	p.req = common.NextID()
 	p.loading = true
-	id, req := p.id, p.req
+	id, req := p.PageID, p.req
 	openName := ""
 	if p.cur != nil {
 		openName = p.cur.Name
@@ -337,14 +339,14 @@ func (p *stagingPage) edit(status string, fn func(l *model.StagedList) error) te
 	}
 	next := p.cur.Clone()
 	if err := fn(next); err != nil {
-		return setStatus(termsafe.String(err.Error()), true)
+		return common.SetStatus(termsafe.String(err.Error()), true)
 	}
 	p.undo = p.cur
 	p.setList(next)
 	if status == "" {
 		return p.save(next) // the caller says it
 	}
-	return tea.Batch(p.save(next), setStatus(status, false))
+	return tea.Batch(p.save(next), common.SetStatus(status, false))
 }
 
 // save writes l in a command; saves are serialised in order of edits.
@@ -352,7 +354,7 @@ func (p *stagingPage) save(l *model.StagedList) tea.Cmd {
 	if p.store == nil {
 		return nil
 	}
-	st, sv, id := p.store, p.saver, p.id
+	st, sv, id := p.store, p.saver, p.PageID
 	sv.mu.Lock()
 	sv.gen++
 	gen := sv.gen
@@ -386,14 +388,14 @@ func (p *stagingPage) onChangedElsewhere(ch *stagestore.ChangedError) tea.Cmd {
 	if ch.List == nil {
 		p.setList(nil)
 		p.saver.opened(0)
-		return tea.Batch(p.refreshLists(), setStatus("not saved: "+termsafe.String(ch.Name)+" was discarded by another manifold", true))
+		return tea.Batch(p.refreshLists(), common.SetStatus("not saved: "+termsafe.String(ch.Name)+" was discarded by another manifold", true))
 	}
 	p.setList(ch.List)
 	p.saver.opened(ch.Revision)
-	return setStatus("not saved: another manifold changed the list; shown as it is now, redo the edit", true)
+	return common.SetStatus("not saved: another manifold changed the list; shown as it is now, redo the edit", true)
 }
 
-func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *stagingPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case stagingLoadedMsg:
 		if msg.initial && msg.req != p.req {
@@ -402,7 +404,7 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.loading = false
 		if msg.err != nil {
 			p.errText = termsafe.String(msg.err.Error())
-			return p, setStatus("staging: "+p.errText, true)
+			return p, common.SetStatus("staging: "+p.errText, true)
 		}
 		p.store, p.lists = msg.store, msg.lists
 		if msg.initial {
@@ -411,7 +413,7 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.clampCursor()
 		if msg.note != "" {
-			return p, setStatus(msg.note, false)
+			return p, common.SetStatus(msg.note, false)
 		}
 		if len(p.pending) > 0 {
 			return p, p.askTarget()
@@ -422,7 +424,7 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, p.onChangedElsewhere(msg.changed)
 		}
 		if msg.err != nil {
-			return p, setStatus("not saved: "+termsafe.String(msg.err.Error()), true)
+			return p, common.SetStatus("not saved: "+termsafe.String(msg.err.Error()), true)
 		}
 		return p, nil
 	case stagingCreatedMsg:
@@ -437,19 +439,19 @@ func (p *stagingPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				p.promptErr = termsafe.String(msg.err.Error())
 				if p.retry == dialogNewList {
 					p.dialog = dialogNewList
-					return p, tea.Batch(p.input.Focus(), setStatus("not staged: the entries are kept; fix the name or esc", true))
+					return p, tea.Batch(p.input.Focus(), common.SetStatus("not staged: the entries are kept; fix the name or esc", true))
 				}
 				p.choices = targetChoices(p.lists, p.pendSrc)
 				p.dialog = dialogChooseTarget
-				return p, setStatus("not staged: the entries are kept; choose again or esc", true)
+				return p, common.SetStatus("not staged: the entries are kept; choose again or esc", true)
 			}
-			return p, setStatus(termsafe.String(msg.err.Error()), true)
+			return p, common.SetStatus(termsafe.String(msg.err.Error()), true)
 		}
 		p.undo = nil
 		p.dialog, p.promptErr, p.choices, p.pending = dialogNone, "", nil, nil
 		p.setList(msg.list)
 		p.saver.opened(msg.rev)
-		return p, tea.Batch(setStatus(msg.note, false), p.refreshLists())
+		return p, tea.Batch(common.SetStatus(msg.note, false), p.refreshLists())
 	case stagingReviewMsg:
 		return p.onReview(msg)
 	case stagingProgressMsg:
@@ -493,7 +495,7 @@ func (p *stagingPage) openInput(d stagingDialog, placeholder, value string) tea.
 	p.input.Placeholder = placeholder
 	p.input.SetValue(value)
 	p.input.CursorEnd()
-	p.input.SetWidth(max(p.width-20, 10))
+	p.input.SetWidth(max(p.Width-20, 10))
 	return p.input.Focus()
 }
 
@@ -506,8 +508,8 @@ func (p *stagingPage) updateInput(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (p *stagingPage) onKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
-	k := p.c.keys
+func (p *stagingPage) onKey(msg tea.KeyPressMsg) (common.Page, tea.Cmd) {
+	k := p.C.Keys
 	if p.dialog == dialogChooseTarget {
 		return p, p.onChooserKey(msg)
 	}
@@ -521,7 +523,7 @@ func (p *stagingPage) onKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 			dropped := p.dialog == dialogNewList && len(p.pending) > 0
 			p.dialog, p.form, p.pending, p.promptErr = dialogNone, nil, nil, ""
 			if dropped {
-				return p, setStatus("nothing staged", false)
+				return p, common.SetStatus("nothing staged", false)
 			}
 			return p, nil
 		case msg.String() == "enter":
@@ -536,11 +538,11 @@ func (p *stagingPage) onKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 			return p, p.discardSelected()
 		}
 		p.dialog = dialogNone
-		return p, setStatus("not discarded", false)
+		return p, common.SetStatus("not discarded", false)
 	case dialogPushLoading, dialogPushing:
 		if msg.String() == "esc" && p.dialog == dialogPushLoading {
 			p.dialog, p.review = dialogNone, nil
-			p.req = nextID()
+			p.req = common.NextID()
 		}
 		return p, nil
 	case dialogPushConfirm:
@@ -551,7 +553,7 @@ func (p *stagingPage) onKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 			return p, p.openInput(dialogPushTags, "extra tags, comma-separated (e.g. latest, 1.0)", strings.Join(p.review.tags, ", "))
 		case msg.String() == "esc" || msg.String() == "n" || msg.String() == "q":
 			p.dialog, p.review = dialogNone, nil
-			return p, setStatus("push cancelled", false)
+			return p, common.SetStatus("push cancelled", false)
 		}
 		return p, nil
 	}
@@ -573,7 +575,7 @@ func (p *stagingPage) onKey(msg tea.KeyPressMsg) (Page, tea.Cmd) {
 			p.setList(nil)
 			return p, p.refreshLists()
 		}
-		return p, popPage
+		return p, common.PopPage
 	case key.Matches(msg, p.keys.New):
 		return p, p.openInput(dialogNewList, "target tag, e.g. localhost:5000/app:v1 (an existing list is amended)", "")
 	case p.cur == nil:
@@ -592,9 +594,9 @@ func (p *stagingPage) onListsKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, p.keys.Open):
 		if sel.Err != nil {
-			return setStatus("unreadable: "+termsafe.String(sel.Err.Error())+" (D discards it)", true)
+			return common.SetStatus("unreadable: "+termsafe.String(sel.Err.Error())+" (D discards it)", true)
 		}
-		st, id, req := p.store, p.id, p.req
+		st, id, req := p.store, p.PageID, p.req
 		return func() tea.Msg {
 			// Saving it again makes it the newest: a (stage) adds to it.
 			l, rev, err := st.Change(sel.Name, func(l *model.StagedList) (*model.StagedList, error) {
@@ -621,12 +623,12 @@ func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.refreshLists()
 	case key.Matches(msg, p.keys.Undo):
 		if p.undo == nil {
-			return setStatus("nothing to undo", false)
+			return common.SetStatus("nothing to undo", false)
 		}
 		prev := p.undo
 		p.undo = nil
 		p.setList(prev)
-		return tea.Batch(p.save(prev), setStatus("undone", false))
+		return tea.Batch(p.save(prev), common.SetStatus("undone", false))
 	case key.Matches(msg, p.keys.MediaType):
 		return p.edit("media type changed", func(l *model.StagedList) error {
 			switch l.MediaType {
@@ -642,8 +644,8 @@ func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, p.keys.IndexAnnotate):
 		return p.openInput(dialogIndexAnnotate, "index annotation key=value (key= removes)", "")
 	case key.Matches(msg, p.keys.Push):
-		if p.c.opts.ReadOnly {
-			return setStatus("readonly: not pushed — manifold was started with --readonly (or readonly: true in the config file)", true)
+		if p.C.Opts.ReadOnly {
+			return common.SetStatus("readonly: not pushed — manifold was started with --readonly (or readonly: true in the config file)", true)
 		}
 		return p.review0()
 	}
@@ -659,7 +661,7 @@ func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		})
 	case key.Matches(msg, p.keys.Edit):
-		p.form = newPlatformForm(e.Platform, p.width)
+		p.form = newPlatformForm(e.Platform, p.Width)
 		p.dialog = dialogPlatform
 		return p.form.focus()
 	case key.Matches(msg, p.keys.Annotate):
@@ -680,7 +682,7 @@ func (p *stagingPage) submit() tea.Cmd {
 		plat, err := f.platform()
 		if err != nil {
 			p.dialog, p.form = dialogPlatform, f
-			return setStatus(err.Error(), true)
+			return common.SetStatus(err.Error(), true)
 		}
 		i := p.cursor
 		msg := "platform set to " + termsafe.String(plat.Label())
@@ -698,7 +700,7 @@ func (p *stagingPage) submit() tea.Cmd {
 	case dialogAnnotate, dialogIndexAnnotate:
 		ann, err := model.ParseAnnotations([]string{val})
 		if err != nil {
-			return setStatus(err.Error(), true)
+			return common.SetStatus(err.Error(), true)
 		}
 		i := p.cursor
 		return p.edit("annotations updated", func(l *model.StagedList) error {
@@ -749,11 +751,11 @@ func splitTags(s string) []string {
 // an index (amend), else empty; pending entries are added.
 func (p *stagingPage) createList(target string) tea.Cmd {
 	st := p.store
-	pusher, _ := p.c.reg.(Pusher)
+	pusher, _ := p.C.Reg.(Pusher)
 	pending := p.pending
 	p.loading = true
-	p.req = nextID()
-	ctx, id, req := p.ctx, p.id, p.req
+	p.req = common.NextID()
+	ctx, id, req := p.Ctx, p.PageID, p.req
 	return func() tea.Msg {
 		fail := func(err error) tea.Msg { return stagingCreatedMsg{page: id, req: req, err: err} }
 		if st == nil {
@@ -775,7 +777,7 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 		default:
 			note = "new list " + termsafe.String(target)
 			if res.Start.Kept {
-				note = fmt.Sprintf("amending %s: %s from the tag", termsafe.String(target), plural(len(res.Start.List.Entries), "entry", "entries"))
+				note = fmt.Sprintf("amending %s: %s from the tag", termsafe.String(target), common.Plural(len(res.Start.List.Entries), "entry", "entries"))
 			}
 			if res.Added > 0 {
 				note += fmt.Sprintf(", %d added", res.Added)
@@ -796,13 +798,13 @@ func (p *stagingPage) discardSelected() tea.Cmd {
 
 // listOp runs a change to the store, then lists it again.
 func (p *stagingPage) listOp(note string, op func(StageStore) error) tea.Cmd {
-	st, id, req := p.store, p.id, p.req
+	st, id, req := p.store, p.PageID, p.req
 	if st == nil {
 		return nil
 	}
 	return func() tea.Msg {
 		if err := op(st); err != nil {
-			return statusMsg{text: termsafe.String(err.Error()), err: true}
+			return common.StatusMsg{Text: termsafe.String(err.Error()), Err: true}
 		}
 		ls, err := st.List()
 		return stagingLoadedMsg{page: id, req: req, store: st, lists: ls, err: err, note: note}
@@ -819,38 +821,38 @@ func stagingShort(d string) string {
 
 // Keys: the pane's keys in its current mode (the lists, one list's
 // entries, a dialog). onKey handles them.
-func (p *stagingPage) Keys() []Key {
-	k, sk := p.c.keys, p.keys
+func (p *stagingPage) Keys() []keys.Key {
+	k, sk := p.C.Keys, p.keys
 	if p.InputFocused() {
-		return []Key{{Binding: k.Submit, Group: groupAct, Footer: 1}, {Binding: k.Cancel, Group: groupAct, Footer: 1}}
+		return []keys.Key{{Binding: k.Submit, Group: keys.GroupAct, Footer: 1}, {Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
 	}
 	switch p.dialog {
 	case dialogDiscard:
-		return []Key{{Binding: sk.Confirm, Group: groupAct, Footer: 1}, {Binding: anyOtherKey, Group: groupAct, Footer: 1}}
+		return []keys.Key{{Binding: sk.Confirm, Group: keys.GroupAct, Footer: 1}, {Binding: anyOtherKey, Group: keys.GroupAct, Footer: 1}}
 	case dialogPushConfirm:
-		return []Key{{Binding: sk.Confirm, Group: groupAct, Footer: 1}, {Binding: sk.Tags, Group: groupAct, Footer: 1}, {Binding: k.Cancel, Group: groupAct, Footer: 1}}
+		return []keys.Key{{Binding: sk.Confirm, Group: keys.GroupAct, Footer: 1}, {Binding: sk.Tags, Group: keys.GroupAct, Footer: 1}, {Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
 	case dialogPushLoading:
-		return []Key{{Binding: k.Cancel, Group: groupAct, Footer: 1}}
+		return []keys.Key{{Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
 	case dialogPushing:
 		return nil
 	}
 	lists := func() bool { return p.cur == nil }
 	entries := func() bool { return p.cur != nil }
-	return []Key{
-		{Binding: k.Up, Group: groupMove}, {Binding: k.Down, Group: groupMove},
-		{Binding: k.Top, Group: groupMove}, {Binding: k.Bottom, Group: groupMove},
-		{Binding: sk.Open, Group: groupView, Footer: 1, When: lists},
-		{Binding: sk.New, Group: groupAct, Footer: 2},
-		{Binding: sk.Discard, Group: groupAct, Footer: 3, When: lists},
-		{Binding: sk.Rename, Group: groupAct, Footer: 4, When: lists},
-		{Binding: sk.Edit, Group: groupAct, Footer: 1, When: entries},
-		{Binding: sk.Annotate, Group: groupAct, Footer: 3, When: entries},
-		{Binding: sk.IndexAnnotate, Group: groupAct, When: entries},
-		{Binding: sk.Remove, Group: groupAct, Footer: 2, When: entries},
-		{Binding: sk.Undo, Group: groupAct, Footer: 4, When: entries},
-		{Binding: sk.MediaType, Group: groupAct, When: entries},
-		{Binding: sk.Push, Group: groupAct, Footer: 1, When: entries},
-		{Binding: sk.Lists, Group: groupView, Footer: 5, When: entries},
+	return []keys.Key{
+		{Binding: k.Up, Group: keys.GroupMove}, {Binding: k.Down, Group: keys.GroupMove},
+		{Binding: k.Top, Group: keys.GroupMove}, {Binding: k.Bottom, Group: keys.GroupMove},
+		{Binding: sk.Open, Group: keys.GroupView, Footer: 1, When: lists},
+		{Binding: sk.New, Group: keys.GroupAct, Footer: 2},
+		{Binding: sk.Discard, Group: keys.GroupAct, Footer: 3, When: lists},
+		{Binding: sk.Rename, Group: keys.GroupAct, Footer: 4, When: lists},
+		{Binding: sk.Edit, Group: keys.GroupAct, Footer: 1, When: entries},
+		{Binding: sk.Annotate, Group: keys.GroupAct, Footer: 3, When: entries},
+		{Binding: sk.IndexAnnotate, Group: keys.GroupAct, When: entries},
+		{Binding: sk.Remove, Group: keys.GroupAct, Footer: 2, When: entries},
+		{Binding: sk.Undo, Group: keys.GroupAct, Footer: 4, When: entries},
+		{Binding: sk.MediaType, Group: keys.GroupAct, When: entries},
+		{Binding: sk.Push, Group: keys.GroupAct, Footer: 1, When: entries},
+		{Binding: sk.Lists, Group: keys.GroupView, Footer: 5, When: entries},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // Stageable is implemented by pages that can say what is under the cursor,
@@ -27,11 +28,11 @@ type Stageable interface {
 // same repository, and saves it. Otherwise (the newest list is for another
 // repository, or there is none) it opens the staging pane to ask which list:
 // those for this repository, a new one named after it, or any other.
-func stageAdd(c *common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
-	ctx, reg := c.ctx, c.reg
+func stageAdd(c *common.Common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
+	ctx, reg := c.Ctx, c.Reg
 	return func() tea.Msg {
 		fail := func(err error) tea.Msg {
-			return statusMsg{text: "not staged: " + termsafe.String(firstLine(err.Error())), err: true}
+			return common.StatusMsg{Text: "not staged: " + termsafe.String(firstLine(err.Error())), Err: true}
 		}
 		if t == nil || (!t.IsIndex() && (t.Image == nil || t.Image.Config == nil)) {
 			var err error
@@ -53,7 +54,7 @@ func stageAdd(c *common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
 		}
 		name, same := stageTargetFor(ls, ref)
 		if !same {
-			return pushPageMsg{page: newStagingPageWith(c, ref, entries)}
+			return common.PushPageMsg{Page: newStagingPageWith(c, ref, entries)}
 		}
 		added := 0
 		var skipped []model.Skipped
@@ -64,7 +65,7 @@ func stageAdd(c *common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
 		if err != nil {
 			return fail(err)
 		}
-		return statusMsg{text: stageAddStatus(ref, t, e, entries, added, skipped, l)}
+		return common.StatusMsg{Text: stageAddStatus(ref, t, e, entries, added, skipped, l)}
 	}
 }
 
@@ -82,18 +83,18 @@ func stageAddStatus(ref string, t *model.Tree, e *model.Entry, entries []model.S
 	}
 	// The status bar keeps the start (what happened) and the end (what to
 	// do) of a long line.
-	count := plural(len(l.Entries), "entry", "entries")
+	count := common.Plural(len(l.Entries), "entry", "entries")
 	if len(skipped) > 0 {
 		count += fmt.Sprintf(", %d already there", len(skipped))
 	}
 	next := "S opens staging"
 	if blocking := countBlocking(l.Validate()); blocking > 0 {
-		next = plural(blocking, "problem", "problems") + ": S opens staging to fix"
+		next = common.Plural(blocking, "problem", "problems") + ": S opens staging to fix"
 	}
 	if !whole {
 		return fmt.Sprintf("staged %s in %s: %s; %s", termsafe.String(entries[0].PlatformString()), list, count, next)
 	}
-	return fmt.Sprintf("staged all %s of the list in %s: %s; a on an entry takes just it; %s", plural(added, "entry", "entries"), list, count, next)
+	return fmt.Sprintf("staged all %s of the list in %s: %s; a on an entry takes just it; %s", common.Plural(added, "entry", "entries"), list, count, next)
 }
 
 func countBlocking(fs []model.Finding) int {
@@ -179,6 +180,6 @@ func stagingStartupCmd() tea.Cmd {
 		if err != nil || len(ls) == 0 {
 			return nil
 		}
-		return statusMsg{text: fmt.Sprintf("%s waiting, newest %s: press S to open staging", plural(len(ls), "staged list", "staged lists"), termsafe.String(newestList(ls)))}
+		return common.StatusMsg{Text: fmt.Sprintf("%s waiting, newest %s: press S to open staging", common.Plural(len(ls), "staged list", "staged lists"), termsafe.String(newestList(ls)))}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -17,6 +16,9 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/themes"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
 
 // TestStagingAnIndexSaysWhatItTook: a on a list's top row takes the whole
@@ -43,7 +45,7 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 		t.Fatal(err)
 	}
 	writesBefore := len(env.writes())
-	tree, err := env.c.reg.Tree(env.c.ctx, env.host+"/base:multi", registry.TreeOptions{All: true})
+	tree, err := env.c.Reg.Tree(env.c.Ctx, env.host+"/base:multi", registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 // TestPushReviewWrapsTheMovedWarning: the moved-tag warning ends with what
 // the diff is against; at 60 or 100 columns it is wrapped, not cut off.
 func TestPushReviewWrapsTheMovedWarning(t *testing.T) {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
 	p := newStagingPage(c)
 	l := goldenList()
 	p.setList(l)
@@ -124,7 +126,7 @@ func TestStagingEditKeys(t *testing.T) {
 	if err := env.store.Save(&model.StagedList{Name: "rel", Target: "localhost:5000/a:v1", Entries: []model.StagedEntry{amd, att, arm}}); err != nil {
 		t.Fatal(err)
 	}
-	p := Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.c))
 	p.SetSize(100, 30)
 	p = env.run(p, p.Init())
 	sp := p.(*stagingPage)
@@ -219,13 +221,13 @@ func TestStagingEditKeys(t *testing.T) {
 func TestStagingNewListSaysWhatWasAlreadyThere(t *testing.T) {
 	env := newStagingEnv(t)
 	env.image(t, env.host+"/x:a", v1.Platform{OS: "linux", Architecture: "amd64"})
-	tr, err := env.c.reg.Tree(context.Background(), env.host+"/x:a", registry.TreeOptions{All: true})
+	tr, err := env.c.Reg.Tree(context.Background(), env.host+"/x:a", registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	es, _ := model.EntriesFromTree(env.host+"/x:a", tr, nil)
 	target := env.host + "/x:multi"
-	if _, err := env.c.reg.(Pusher).Push(context.Background(), &model.StagedList{Target: target, MediaType: model.MediaTypeOCIIndex, Entries: es}, registry.PushOptions{}); err != nil {
+	if _, err := env.c.Reg.(Pusher).Push(context.Background(), &model.StagedList{Target: target, MediaType: model.MediaTypeOCIIndex, Entries: es}, registry.PushOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	env.run(nil, stageAdd(env.c, env.host+"/x:a", nil, nil))

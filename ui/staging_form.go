@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
 
 // platformForm edits an entry's platform: os and architecture complete from
@@ -111,7 +112,7 @@ func (f *platformForm) platform() (model.Platform, error) {
 	return p, err
 }
 
-func (f *platformForm) view(s *Styles) string {
+func (f *platformForm) view(s *styles.Styles) string {
 	var b strings.Builder
 	b.WriteString(s.Accent.Render("Platform") + "\n")
 	for i, ti := range f.fields {

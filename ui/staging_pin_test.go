@@ -9,6 +9,7 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // The push confirmation pins the digest of the index it showed: when the
@@ -18,13 +19,13 @@ func TestStagingPushPinsTheReviewedDigest(t *testing.T) {
 	env := newStagingEnv(t)
 	env.image(t, env.host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
 	target := env.host + "/a:multi"
-	tr, err := env.c.reg.Tree(context.Background(), env.host+"/a:amd64", registry.TreeOptions{All: true})
+	tr, err := env.c.Reg.Tree(context.Background(), env.host+"/a:amd64", registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	es, _ := model.EntriesFromTree(env.host+"/a:amd64", tr, nil)
 	env.store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
-	p := Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.c))
 	p.SetSize(100, 30)
 	p = env.run(p, p.Init())
 	sp := p.(*stagingPage)
@@ -50,7 +51,7 @@ func TestStagingPushPinsTheReviewedDigest(t *testing.T) {
 	if !strings.Contains(env.lastStatus(), "pushed") {
 		t.Fatalf("status %q", env.lastStatus())
 	}
-	if h, err := env.c.reg.Head(context.Background(), target); err != nil || h.Digest != sp.cur.Base {
+	if h, err := env.c.Reg.Head(context.Background(), target); err != nil || h.Digest != sp.cur.Base {
 		t.Fatalf("tag holds %v (%v), want %s", h, err, sp.cur.Base)
 	}
 }

@@ -9,16 +9,17 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
 // review0 opens the push confirmation, unless validation blocks the push.
 func (p *stagingPage) review0() tea.Cmd {
 	if model.Blocking(p.finds) {
-		return setStatus("fix the errors first: the list cannot be pushed as it is", true)
+		return common.SetStatus("fix the errors first: the list cannot be pushed as it is", true)
 	}
-	if _, ok := p.c.reg.(Pusher); !ok {
-		return setStatus("this registry connection cannot push", true)
+	if _, ok := p.C.Reg.(Pusher); !ok {
+		return common.SetStatus("this registry connection cannot push", true)
 	}
 	return p.reviewPush(nil)
 }
@@ -27,10 +28,10 @@ func (p *stagingPage) review0() tea.Cmd {
 // the confirmation.
 func (p *stagingPage) reviewPush(tags []string) tea.Cmd {
 	p.dialog = dialogPushLoading
-	p.req = nextID()
-	pusher := p.c.reg.(Pusher)
+	p.req = common.NextID()
+	pusher := p.C.Reg.(Pusher)
 	l := p.cur.Clone()
-	ctx, id, req := p.ctx, p.id, p.req
+	ctx, id, req := p.Ctx, p.PageID, p.req
 	return func() tea.Msg {
 		rv, err := verbs.ReviewPush(ctx, pusher, l, tags)
 		if err != nil {
@@ -52,13 +53,13 @@ func orNew(d string) string {
 	return stagingShort(d)
 }
 
-func (p *stagingPage) onReview(msg stagingReviewMsg) (Page, tea.Cmd) {
+func (p *stagingPage) onReview(msg stagingReviewMsg) (common.Page, tea.Cmd) {
 	if msg.req != p.req || (p.dialog != dialogPushLoading && p.dialog != dialogPushing) {
 		return p, nil
 	}
 	if msg.err != nil {
 		p.dialog, p.review = dialogNone, nil
-		return p, setStatus("cannot push: "+termsafe.String(msg.err.Error()), true)
+		return p, common.SetStatus("cannot push: "+termsafe.String(msg.err.Error()), true)
 	}
 	if p.review != nil && p.review.warning != "" && msg.review.warning == "" {
 		msg.review.warning = p.review.warning
@@ -73,11 +74,11 @@ func (p *stagingPage) onReview(msg stagingReviewMsg) (Page, tea.Cmd) {
 func (p *stagingPage) startPush() tea.Cmd {
 	r := p.review
 	p.dialog = dialogPushing
-	p.req = nextID()
-	pusher := p.c.reg.(Pusher)
+	p.req = common.NextID()
+	pusher := p.C.Reg.(Pusher)
 	l := p.cur.Clone()
 	l.Base = r.current
-	ctx, id, req := p.ctx, p.id, p.req
+	ctx, id, req := p.Ctx, p.PageID, p.req
 	events := make(chan registry.PushEvent, 64)
 	done := make(chan stagingPushedMsg, 1)
 	go func() {
@@ -117,7 +118,7 @@ func progressLine(ev registry.PushEvent) string {
 	return ev.Step
 }
 
-func (p *stagingPage) onPushed(msg stagingPushedMsg) (Page, tea.Cmd) {
+func (p *stagingPage) onPushed(msg stagingPushedMsg) (common.Page, tea.Cmd) {
 	if msg.req != p.req {
 		return p, nil
 	}
@@ -133,27 +134,27 @@ func (p *stagingPage) onPushed(msg stagingPushedMsg) (Page, tea.Cmd) {
 	}
 	if msg.err != nil {
 		p.dialog, p.review = dialogNone, nil
-		return p, setStatus("push failed, the list is kept (P to retry): "+termsafe.String(firstLine(msg.err.Error())), true)
+		return p, common.SetStatus("push failed, the list is kept (P to retry): "+termsafe.String(firstLine(msg.err.Error())), true)
 	}
 	p.dialog, p.review = dialogNone, nil
 	target := p.cur.Target
 	// Where it went stays in the status line until the next key, over the
 	// tree of the pushed tag that opens now.
-	done := setStickyStatus("pushed " + termsafe.String(target) + "@" + stagingShort(msg.res.Digest))
+	done := common.SetStickyStatus("pushed " + termsafe.String(target) + "@" + stagingShort(msg.res.Digest))
 	cmd := p.edit("", func(l *model.StagedList) error {
 		l.Base = msg.res.Digest
 		return nil
 	})
 	p.undo = nil
-	cmds := []tea.Cmd{cmd, stagingOpenTree(p.c, target), done}
-	if repo, _ := splitRef(target); repo != "" {
-		cmds = append(cmds, tagWritten(repo))
+	cmds := []tea.Cmd{cmd, stagingOpenTree(p.C, target), done}
+	if repo, _ := common.SplitRef(target); repo != "" {
+		cmds = append(cmds, common.TagWritten(repo))
 	}
 	return p, tea.Batch(cmds...)
 }
 
 // stagingOpenTree shows the pushed tag in the tree; tests replace it.
-var stagingOpenTree = func(c *common, ref string) tea.Cmd { return pushPage(newTreePage(c, ref)) }
+var stagingOpenTree = func(c *common.Common, ref string) tea.Cmd { return common.PushPage(newTreePage(c, ref)) }
 
 func asTagMoved(err error) (*registry.TagMovedError, bool) {
 	var moved *registry.TagMovedError

@@ -11,6 +11,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // buildManifold builds the real CLI for a test that races it.
@@ -61,7 +62,7 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	}
 	cli("create", target, env.host+"/app:amd64")
 
-	p := Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.c))
 	p.SetSize(100, 30)
 	p = env.run(p, p.Init())
 	sp := p.(*stagingPage)

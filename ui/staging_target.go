@@ -13,6 +13,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // The target chooser: a pressed where the newest staged list is for
@@ -29,8 +30,8 @@ type targetChoice struct {
 
 // sameRepository reports whether two references name one repository.
 func sameRepository(a, b string) bool {
-	ra, _ := splitRef(a)
-	rb, _ := splitRef(b)
+	ra, _ := common.SplitRef(a)
+	rb, _ := common.SplitRef(b)
 	return ra != "" && ra == rb
 }
 
@@ -92,11 +93,11 @@ func (p *stagingPage) openNewListPrompt(value string) tea.Cmd {
 }
 
 func (p *stagingPage) onChooserKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := p.c.keys
+	k := p.C.Keys
 	switch {
 	case msg.String() == "esc" || msg.String() == "q":
 		p.dialog, p.pending, p.choices = dialogNone, nil, nil
-		return setStatus("nothing staged", false)
+		return common.SetStatus("nothing staged", false)
 	case msg.String() == "enter":
 		if p.choice >= len(p.choices) {
 			return nil
@@ -130,8 +131,8 @@ func (p *stagingPage) onChooserKey(msg tea.KeyPressMsg) tea.Cmd {
 func (p *stagingPage) stageIntoList(name string) tea.Cmd {
 	st, pending := p.store, p.pending
 	p.loading = true
-	p.req = nextID()
-	id, req := p.id, p.req
+	p.req = common.NextID()
+	id, req := p.PageID, p.req
 	return func() tea.Msg {
 		if st == nil {
 			return stagingCreatedMsg{page: id, req: req, err: fmt.Errorf("the staging store is not open"), keep: pending}
@@ -154,9 +155,9 @@ func (p *stagingPage) stageIntoList(name string) tea.Cmd {
 }
 
 func (p *stagingPage) chooserView() string {
-	s := p.c.styles
+	s := p.C.Styles
 	var b strings.Builder
-	what := plural(len(p.pending), "entry", "entries")
+	what := common.Plural(len(p.pending), "entry", "entries")
 	if len(p.pending) == 1 {
 		what = p.pending[0].PlatformString()
 	}
@@ -165,7 +166,7 @@ func (p *stagingPage) chooserView() string {
 	if name, ok := stageTargetFor(p.lists, p.pendSrc); !ok && name != "" {
 		why = "The newest staged list, " + termsafe.String(name) + ", is for another repository."
 	}
-	for _, l := range strings.Split(ansi.Wordwrap(why+" Into which list?", max(p.width, 20), " "), "\n") {
+	for _, l := range strings.Split(ansi.Wordwrap(why+" Into which list?", max(p.Width, 20), " "), "\n") {
 		b.WriteString(s.Faint.Render(l) + "\n")
 	}
 	shownOther := false
@@ -180,7 +181,7 @@ func (p *stagingPage) chooserView() string {
 			if ch.target != ch.list {
 				line += " → " + termsafe.String(ch.target)
 			}
-			line += "  " + plural(ch.entries, "entry", "entries")
+			line += "  " + common.Plural(ch.entries, "entry", "entries")
 		}
 		if i == p.choice {
 			line = s.Selected.Render("> " + line)
@@ -203,13 +204,13 @@ func resolveListTarget(src, typed string) (string, error) {
 	if v == "" {
 		return "", fmt.Errorf("give the new list's target tag, such as %s", suggestTarget(src))
 	}
-	repo, _ := splitRef(src)
+	repo, _ := common.SplitRef(src)
 	switch {
 	case src == "":
 	case !strings.ContainsAny(v, "/:@") && !hostLike(v):
 		v = repo + ":" + v
 	default:
-		v = relativeTo(hostOf(src), v)
+		v = relativeTo(common.HostOf(src), v)
 	}
 	if strings.Contains(v, "@") {
 		return "", fmt.Errorf("%s is a digest: a list is pushed to a tag, such as %s", termsafe.String(v), suggestTarget(src))

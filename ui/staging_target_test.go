@@ -8,6 +8,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // openChooser presses a on ref (as a tree or tags page does) and opens the
@@ -122,7 +123,7 @@ func TestNewListPromptResolvesInTheBrowsedRegistryAndKeepsTheItem(t *testing.T) 
 		}
 	}
 	// Every word of the error is on screen whole.
-	flat := strings.Join(strings.Fields(ansiStrip(view)), " ")
+	flat := strings.Join(strings.Fields(common.StripANSI(view)), " ")
 	for _, w := range strings.Fields(sp.promptErr) {
 		if !strings.Contains(flat, w) {
 			t.Fatalf("word %q of the error is cut:\n%s", w, view)

@@ -23,18 +23,21 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/themes"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
 
 // stagingEnv is a distribution registry that records the methods of its
 // requests, a real client for it, and a staging store in a temp dir.
 type stagingEnv struct {
 	host    string
-	c       *common
+	c       *common.Common
 	store   *stagestore.Store
 	mu      sync.Mutex
 	methods []string
 	status  []string
-	pages   []Page
+	pages   []common.Page
 }
 
 func newStagingEnv(t *testing.T) *stagingEnv {
@@ -63,7 +66,7 @@ func newStagingEnv(t *testing.T) *stagingEnv {
 	openStageStore = func() (StageStore, error) { return st, nil }
 	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
 	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
-	env.c = &common{ctx: context.Background(), width: 100, height: 30, styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}, reg: client}
+	env.c = &common.Common{Ctx: context.Background(), Width: 100, Height: 30, Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Reg: client}
 	return env
 }
 
@@ -98,7 +101,7 @@ func (env *stagingEnv) image(t *testing.T, ref string, p v1.Platform) string {
 // run executes cmd and feeds what it returns to p, as the program would,
 // until nothing is left. Status lines and opened pages are recorded; other
 // messages (cursor blinks) are dropped.
-func (env *stagingEnv) run(p Page, cmd tea.Cmd) Page {
+func (env *stagingEnv) run(p common.Page, cmd tea.Cmd) common.Page {
 	queue := []tea.Cmd{cmd}
 	for len(queue) > 0 {
 		c := queue[0]
@@ -110,12 +113,12 @@ func (env *stagingEnv) run(p Page, cmd tea.Cmd) Page {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case statusMsg:
-			env.status = append(env.status, msg.text)
-		case pushPageMsg:
-			env.pages = append(env.pages, msg.page)
-		case popPageMsg:
-		case routed:
+		case common.StatusMsg:
+			env.status = append(env.status, msg.Text)
+		case common.PushPageMsg:
+			env.pages = append(env.pages, msg.Page)
+		case common.PopPageMsg:
+		case common.Routed:
 			var next tea.Cmd
 			p, next = p.Update(msg)
 			queue = append(queue, next)
@@ -137,12 +140,12 @@ func press(s string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r, Text: s}
 }
 
-func (env *stagingEnv) key(p Page, s string) Page {
+func (env *stagingEnv) key(p common.Page, s string) common.Page {
 	p, cmd := p.Update(press(s))
 	return env.run(p, cmd)
 }
 
-func (env *stagingEnv) typeText(p Page, s string) Page {
+func (env *stagingEnv) typeText(p common.Page, s string) common.Page {
 	for _, r := range s {
 		p = env.key(p, string(r))
 	}
@@ -273,13 +276,13 @@ func TestStagingPushStopsWhenTheTagMovesAfterReview(t *testing.T) {
 	env := newStagingEnv(t)
 	env.image(t, env.host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
 	target := env.host + "/a:multi"
-	tr, err := env.c.reg.Tree(context.Background(), env.host+"/a:amd64", registry.TreeOptions{All: true})
+	tr, err := env.c.Reg.Tree(context.Background(), env.host+"/a:amd64", registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	es, _ := model.EntriesFromTree(env.host+"/a:amd64", tr, nil)
 	env.store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
-	p := Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.c))
 	p.SetSize(100, 30)
 	p = env.run(p, p.Init())
 	sp := p.(*stagingPage)
@@ -320,7 +323,7 @@ func mustParse(t *testing.T, s string) name.Reference {
 func TestStagingNavigationNeverWrites(t *testing.T) {
 	env := newStagingEnv(t)
 	env.image(t, env.host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
-	tr, _ := env.c.reg.Tree(context.Background(), env.host+"/a:amd64", registry.TreeOptions{All: true})
+	tr, _ := env.c.Reg.Tree(context.Background(), env.host+"/a:amd64", registry.TreeOptions{All: true})
 	es, _ := model.EntriesFromTree(env.host+"/a:amd64", tr, nil)
 	target := env.host + "/a:multi"
 	env.store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
@@ -329,7 +332,7 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.c))
 	p.SetSize(80, 24)
 	p = env.run(p, p.Init())
 	writes := len(env.writes())
@@ -363,7 +366,7 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 // TestStagingLayoutFits checks that no rendered line is wider than the
 // pane, with findings, a long target and the push confirmation.
 func TestStagingLayoutFits(t *testing.T) {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.Dark), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}}
 	p := newStagingPage(c)
 	p.setList(goldenList())
 	for _, w := range []int{40, 60, 100, 200} {
@@ -384,7 +387,7 @@ func TestStagingLayoutFits(t *testing.T) {
 // TestStagingErrorsAreWrappedNotCut: a finding that blocks the push is read
 // whole at 60 columns, wrapped at words; the page still fits.
 func TestStagingErrorsAreWrappedNotCut(t *testing.T) {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
 	p := newStagingPage(c)
 	l := goldenList()
 	l.Entries[0].Platform = &model.Platform{OS: "linux", Architecture: "arm64", Variant: "7"}
@@ -443,7 +446,7 @@ func goldenList() *model.StagedList {
 }
 
 func TestStagingGolden(t *testing.T) {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
 	p := newStagingPage(c)
 	p.SetSize(100, 20)
 	p.setList(goldenList())
@@ -472,7 +475,7 @@ func TestStagingGoldenStyled(t *testing.T) {
 			t.Fatalf("theme %s is not built in", name)
 		}
 		t.Run(name, func(t *testing.T) {
-			c := &common{ctx: context.Background(), styles: NewStyles(theme), keys: DefaultKeyMap(), opts: &Options{}}
+			c := &common.Common{Ctx: context.Background(), Styles: styles.New(theme), Keys: keys.Default(), Opts: &common.Options{}}
 			p := newStagingPage(c)
 			p.SetSize(100, 20)
 			p.setList(goldenList())
@@ -503,9 +506,9 @@ func TestStageEntriesPicksTheImageOfAnAttestation(t *testing.T) {
 }
 
 func TestStagingKeyCmd(t *testing.T) {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
-	on := func(p Page, k string) (tea.Cmd, bool) {
-		m := &Model{c: c, stack: []Page{p}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	on := func(p common.Page, k string) (tea.Cmd, bool) {
+		m := &Model{c: c, stack: []common.Page{p}}
 		return m.dispatchKey(press(k))
 	}
 	if _, ok := on(newStagingPage(c), "S"); ok {
@@ -513,7 +516,7 @@ func TestStagingKeyCmd(t *testing.T) {
 	}
 	if cmd, ok := on(&plainPage{}, "S"); !ok || cmd == nil {
 		t.Fatal("S does not open the staging pane")
-	} else if _, ok := cmd().(pushPageMsg); !ok {
+	} else if _, ok := cmd().(common.PushPageMsg); !ok {
 		t.Fatal("S does not push a page")
 	}
 	if _, ok := on(&plainPage{}, "a"); ok {
@@ -525,13 +528,13 @@ func TestStagingKeyCmd(t *testing.T) {
 }
 
 // plainPage is a page that cannot stage anything.
-type plainPage struct{ pageBase }
+type plainPage struct{ common.PageBase }
 
-func (*plainPage) Crumb() string                    { return "" }
-func (*plainPage) Init() tea.Cmd                    { return nil }
-func (p *plainPage) Update(tea.Msg) (Page, tea.Cmd) { return p, nil }
-func (*plainPage) View() string                     { return "" }
-func (*plainPage) Keys() []Key                      { return nil }
+func (*plainPage) Crumb() string                           { return "" }
+func (*plainPage) Init() tea.Cmd                           { return nil }
+func (p *plainPage) Update(tea.Msg) (common.Page, tea.Cmd) { return p, nil }
+func (*plainPage) View() string                            { return "" }
+func (*plainPage) Keys() []keys.Key                        { return nil }
 
 func TestStagingStartupOffersStagedLists(t *testing.T) {
 	env := newStagingEnv(t)
@@ -539,8 +542,8 @@ func TestStagingStartupOffersStagedLists(t *testing.T) {
 		t.Fatalf("no lists, but %v", msg)
 	}
 	env.store.Save(&model.StagedList{Name: "x", Target: "localhost:5000/a:b"})
-	msg, ok := stagingStartupCmd()().(statusMsg)
-	if !ok || !strings.Contains(msg.text, "1 staged list waiting, newest x") {
+	msg, ok := stagingStartupCmd()().(common.StatusMsg)
+	if !ok || !strings.Contains(msg.Text, "1 staged list waiting, newest x") {
 		t.Fatalf("got %#v", msg)
 	}
 }
@@ -556,7 +559,7 @@ func TestStagingNewListFromAnExistingTag(t *testing.T) {
 	ctx := context.Background()
 	var es []model.StagedEntry
 	for _, r := range []string{env.host + "/x:a", env.host + "/x:b"} {
-		tr, err := env.c.reg.Tree(ctx, r, registry.TreeOptions{All: true})
+		tr, err := env.c.Reg.Tree(ctx, r, registry.TreeOptions{All: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -564,11 +567,11 @@ func TestStagingNewListFromAnExistingTag(t *testing.T) {
 		es = append(es, e...)
 	}
 	seed := &model.StagedList{Target: target, Annotations: map[string]string{"k": "v"}, Entries: es}
-	res, err := env.c.reg.(Pusher).Push(ctx, seed, registry.PushOptions{})
+	res, err := env.c.Reg.(Pusher).Push(ctx, seed, registry.PushOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.c))
 	p.SetSize(100, 30)
 	p = env.run(p, p.Init())
 	p = env.key(p, "n")
@@ -585,14 +588,14 @@ func TestStagingNewListFromAnExistingTag(t *testing.T) {
 }
 
 func TestStagingFormGolden(t *testing.T) {
-	c := &common{ctx: context.Background(), styles: NewStyles(themes.NoColor), keys: DefaultKeyMap(), opts: &Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
 	stagingBlink = false
 	t.Cleanup(func() { stagingBlink = true })
 	p := newStagingPage(c)
 	p.SetSize(100, 20)
 	p.setList(goldenList())
 	p.cursor = 2
-	p.form = newPlatformForm(p.cur.Entries[2].Platform, p.width)
+	p.form = newPlatformForm(p.cur.Entries[2].Platform, p.Width)
 	p.dialog = dialogPlatform
 	p.form.focus()
 	golden.RequireEqual(t, []byte(ansi.Strip(p.View())))

@@ -10,11 +10,12 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // bodyRows is how many rows of entries or lists fit.
 func (p *stagingPage) bodyRows() int {
-	n := p.height - 4 - len(p.findingLines())
+	n := p.Height - 4 - len(p.findingLines())
 	return max(n, 1)
 }
 
@@ -22,21 +23,21 @@ func (p *stagingPage) bodyRows() int {
 // three lines) so that what blocks the push is read whole; warnings take one
 // line each.
 func (p *stagingPage) findingLines() []string {
-	s := p.c.styles
+	s := p.C.Styles
 	var out []string
 	for i, f := range p.finds {
 		if i == 4 {
 			break
 		}
 		text := termsafe.String(f.String())
-		if f.Severity != model.Block || p.width < 20 || p.height < 16 || ansi.StringWidth(text) <= p.width {
+		if f.Severity != model.Block || p.Width < 20 || p.Height < 16 || ansi.StringWidth(text) <= p.Width {
 			out = append(out, s.Warn.Render(text))
 			if f.Severity == model.Block {
 				out[len(out)-1] = s.Error.Render(text)
 			}
 			continue
 		}
-		for _, l := range wrapWords(text, p.width, 3) {
+		for _, l := range common.WrapWords(text, p.Width, 3) {
 			out = append(out, s.Error.Render(l))
 		}
 	}
@@ -57,7 +58,7 @@ func (p *stagingPage) View() string {
 			b.WriteString(p.entriesView())
 		}
 	}
-	return stagingClip(b.String(), p.width, p.height)
+	return stagingClip(b.String(), p.Width, p.Height)
 }
 
 // stagingClip cuts every line to w cells and the text to h lines.
@@ -75,7 +76,7 @@ func stagingClip(s string, w, h int) string {
 }
 
 func (p *stagingPage) listsView() string {
-	s := p.c.styles
+	s := p.C.Styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Staged lists") + s.Faint.Render(fmt.Sprintf("  %d", len(p.lists))) + "\n")
 	if p.loading {
@@ -83,7 +84,7 @@ func (p *stagingPage) listsView() string {
 		return b.String()
 	}
 	if p.errText != "" {
-		for _, l := range strings.Split(wrapError(p.errText, p.width-2), "\n") {
+		for _, l := range strings.Split(wrapError(p.errText, p.Width-2), "\n") {
 			b.WriteString(s.Error.Render(l) + "\n")
 		}
 	}
@@ -92,7 +93,7 @@ func (p *stagingPage) listsView() string {
 	}
 	for i := p.offset; i < len(p.lists) && i < p.offset+p.bodyRows(); i++ {
 		l := p.lists[i]
-		line := fmt.Sprintf("%-30s → %s  %s  %s", termsafe.String(l.Name), termsafe.String(l.Target), plural(l.Entries, "entry", "entries"), l.Updated.Local().Format("2006-01-02 15:04"))
+		line := fmt.Sprintf("%-30s → %s  %s  %s", termsafe.String(l.Name), termsafe.String(l.Target), common.Plural(l.Entries, "entry", "entries"), l.Updated.Local().Format("2006-01-02 15:04"))
 		if l.Err != nil {
 			line = termsafe.String(l.Name) + "  unreadable: " + termsafe.String(l.Err.Error())
 		}
@@ -106,7 +107,7 @@ func (p *stagingPage) listsView() string {
 }
 
 func (p *stagingPage) entriesView() string {
-	s := p.c.styles
+	s := p.C.Styles
 	l := p.cur
 	var b strings.Builder
 	mt := "Docker list"
@@ -120,9 +121,9 @@ func (p *stagingPage) entriesView() string {
 	if l.Base != "" {
 		base = "amends " + stagingShort(l.Base)
 	}
-	b.WriteString(s.Title.Render(termsafe.String(l.Target)) + s.Faint.Render("  "+mt+" · "+base+" · "+plural(len(l.Entries), "entry", "entries")))
+	b.WriteString(s.Title.Render(termsafe.String(l.Target)) + s.Faint.Render("  "+mt+" · "+base+" · "+common.Plural(len(l.Entries), "entry", "entries")))
 	if len(l.Annotations) > 0 {
-		b.WriteString(s.Faint.Render(" · " + plural(len(l.Annotations), "index annotation", "index annotations")))
+		b.WriteString(s.Faint.Render(" · " + common.Plural(len(l.Annotations), "index annotation", "index annotations")))
 	}
 	b.WriteString("\n")
 	if len(l.Entries) == 0 {
@@ -156,7 +157,7 @@ func (p *stagingPage) entriesView() string {
 			plat = fmt.Sprintf("%-28s", "  ↳ attestation")
 			note = "for " + termsafe.String(stagingShort(e.Annotations[model.AnnotationReferenceDigest])) // an annotation: registry text
 		} else if len(e.Annotations) > 0 {
-			note += "  (" + plural(len(e.Annotations), "annotation", "annotations") + ")"
+			note += "  (" + common.Plural(len(e.Annotations), "annotation", "annotations") + ")"
 		}
 		row := plat + " " + stagingShort(e.Digest) + "  " + note
 		if i == p.cursor {
@@ -172,7 +173,7 @@ func (p *stagingPage) entriesView() string {
 		b.WriteString(l + "\n")
 	}
 	if len(p.finds) > 4 {
-		b.WriteString(s.Faint.Render("… "+plural(len(p.finds)-4, "more finding", "more findings")) + "\n")
+		b.WriteString(s.Faint.Render("… "+common.Plural(len(p.finds)-4, "more finding", "more findings")) + "\n")
 	}
 	b.WriteString(p.dialogLine())
 	return b.String()
@@ -180,7 +181,7 @@ func (p *stagingPage) entriesView() string {
 
 // dialogLine renders the open input or question.
 func (p *stagingPage) dialogLine() string {
-	s := p.c.styles
+	s := p.C.Styles
 	switch p.dialog {
 	case dialogNewList, dialogRename, dialogAnnotate, dialogIndexAnnotate:
 		title := map[stagingDialog]string{dialogNewList: "New list: ", dialogRename: "Rename: ", dialogAnnotate: "Annotate entry: ", dialogIndexAnnotate: "Annotate index: "}[p.dialog]
@@ -197,13 +198,13 @@ func (p *stagingPage) dialogLine() string {
 		}
 		b.WriteString(s.Accent.Render(title) + p.input.View() + "\n")
 		if p.dialog == dialogNewList && p.promptErr != "" {
-			for _, l := range strings.Split(wrapError(p.promptErr, p.width-2), "\n") {
+			for _, l := range strings.Split(wrapError(p.promptErr, p.Width-2), "\n") {
 				b.WriteString(s.Error.Render(l) + "\n")
 			}
 		}
 		hint := "enter apply · esc cancel"
 		if p.dialog == dialogNewList && len(p.pending) > 0 {
-			hint = "enter stages " + plural(len(p.pending), "entry", "entries") + " into this list · esc stages nothing"
+			hint = "enter stages " + common.Plural(len(p.pending), "entry", "entries") + " into this list · esc stages nothing"
 		}
 		b.WriteString(s.Faint.Render(hint) + "\n")
 		return b.String()
@@ -218,7 +219,7 @@ func (p *stagingPage) dialogLine() string {
 }
 
 func (p *stagingPage) pushView() string {
-	s := p.c.styles
+	s := p.C.Styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Push "+termsafe.String(p.cur.Target)) + "\n")
 	r := p.review
@@ -230,7 +231,7 @@ func (p *stagingPage) pushView() string {
 	b.WriteString(s.Faint.Render(fmt.Sprintf("index %s, %d bytes, %s", stagingShort(r.plan.Digest), len(r.plan.Raw), r.plan.MediaType)) + "\n")
 	if r.warning != "" {
 		// Wrapped, not clipped: the end says what the diff is against.
-		b.WriteString(s.Warn.Render(ansi.Wordwrap(r.warning, max(p.width, 20), " ")) + "\n")
+		b.WriteString(s.Warn.Render(ansi.Wordwrap(r.warning, max(p.Width, 20), " ")) + "\n")
 	}
 	for _, line := range r.diff.Lines() {
 		st := s.Text
@@ -254,16 +255,16 @@ func (p *stagingPage) pushView() string {
 		}
 	}
 	if mount > 0 {
-		b.WriteString(s.Faint.Render(plural(mount, "child manifest", "child manifests")+" mounted from other repositories of this registry") + "\n")
+		b.WriteString(s.Faint.Render(common.Plural(mount, "child manifest", "child manifests")+" mounted from other repositories of this registry") + "\n")
 	}
 	if cross > 0 {
-		b.WriteString(s.Warn.Render(plural(cross, "child manifest", "child manifests")+" copied blob by blob from another registry") + "\n")
+		b.WriteString(s.Warn.Render(common.Plural(cross, "child manifest", "child manifests")+" copied blob by blob from another registry") + "\n")
 	}
 	for _, f := range r.plan.Findings {
 		b.WriteString(s.Warn.Render(termsafe.String(f.String())) + "\n")
 	}
 	for _, l := range r.stale {
-		b.WriteString(s.Warn.Render(ansi.Truncate(l, max(p.width, 20), "…")) + "\n")
+		b.WriteString(s.Warn.Render(ansi.Truncate(l, max(p.Width, 20), "…")) + "\n")
 	}
 	switch p.dialog {
 	case dialogPushConfirm:

@@ -10,6 +10,8 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/model/attest"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // The supply chain in the tree: under the index and each platform entry, a
@@ -31,15 +33,15 @@ type supplyMsg struct {
 	err       error
 }
 
-func (m supplyMsg) target() int { return m.page }
+func (m supplyMsg) Target() int { return m.page }
 
 // fetchSupply asks for what is attached to t, as request req of page.
-func fetchSupply(ctx context.Context, reg Registry, t *model.Tree, page, req int) tea.Cmd {
+func fetchSupply(ctx context.Context, reg common.Registry, t *model.Tree, page, req int) tea.Cmd {
 	s, ok := reg.(Supplier)
 	if !ok || t == nil {
 		return nil
 	}
-	return withRetries(ctx, page, func(ctx context.Context) tea.Msg {
+	return common.WithRetries(ctx, page, func(ctx context.Context) tea.Msg {
 		full, err := s.Supply(ctx, t)
 		return supplyMsg{page: page, req: req, tree: full, err: err}
 	})
@@ -88,13 +90,13 @@ func addSupply(parent *node, s *model.Supply, where string) {
 		}
 		if r.Err != "" {
 			item(&supplyItem{kind: r.Kind, bad: true, rawTitle: "referrer " + r.Digest, raw: manifest,
-				parts: []string{string(r.Kind), src, shortDigest(r.Digest), "✗ " + termsafe.String(r.Err)}})
+				parts: []string{string(r.Kind), src, common.ShortDigest(r.Digest), "✗ " + termsafe.String(r.Err)}})
 			continue
 		}
 		a := r.Artifact
 		if a == nil {
 			item(&supplyItem{kind: r.Kind, rawTitle: "referrer " + r.Digest, raw: manifest,
-				parts: []string{string(r.Kind), shortMediaType(r.ArtifactType), src, shortDigest(r.Digest)}})
+				parts: []string{string(r.Kind), common.ShortMediaType(r.ArtifactType), src, common.ShortDigest(r.Digest)}})
 			continue
 		}
 		signedBy := ""
@@ -103,7 +105,7 @@ func addSupply(parent *node, s *model.Supply, where string) {
 				signedBy = signatureText(sig) // a signed attestation: said on its row
 				continue
 			}
-			parts := []string{"signature", src, signatureText(sig), shortDigest(r.Digest)}
+			parts := []string{"signature", src, signatureText(sig), common.ShortDigest(r.Digest)}
 			item(&supplyItem{kind: model.KindSignature, bad: sig.Err != "", rawTitle: "signature manifest " + r.Digest, raw: manifest, parts: parts, sigs: []*attest.Signature{sig}})
 		}
 		for _, st := range a.Statements {
@@ -116,7 +118,7 @@ func addSupply(parent *node, s *model.Supply, where string) {
 		}
 		for _, sb := range a.SBOMs {
 			item(&supplyItem{kind: model.KindSBOM, sbom: sb, rawTitle: "SBOM referrer " + r.Digest, raw: manifest,
-				parts: []string{"SBOM", sb.Format, plural(sb.Count, "package", "packages"), src}})
+				parts: []string{"SBOM", sb.Format, common.Plural(sb.Count, "package", "packages"), src}})
 		}
 		for _, e := range a.Errs {
 			item(&supplyItem{kind: r.Kind, bad: true, rawTitle: "referrer " + r.Digest, raw: manifest, parts: []string{string(r.Kind), src, "✗ " + termsafe.String(e)}})
@@ -153,7 +155,7 @@ func statementItem(st *attest.Statement, src string) *supplyItem {
 		}
 	case st.SBOM != nil:
 		it.sbom = st.SBOM
-		it.parts = []string{"SBOM", st.SBOM.Format, plural(st.SBOM.Count, "package", "packages")}
+		it.parts = []string{"SBOM", st.SBOM.Format, common.Plural(st.SBOM.Count, "package", "packages")}
 	default:
 		it.parts = []string{string(it.kind), termsafe.String(model.PredicateName(st.PredicateType))}
 	}
@@ -235,7 +237,7 @@ func supplyHeader(t *model.Tree, loading bool) string {
 
 // supplyParts renders a supply-chain row.
 func (p *treePage) supplyParts(n *node) []string {
-	s := p.c.styles
+	s := p.C.Styles
 	if n.kind == nodeSupply {
 		parts := []string{s.Bold.Render("supply chain")}
 		state := n.supply.SignatureState()
@@ -272,22 +274,22 @@ func (p *treePage) supplyParts(n *node) []string {
 
 // sbomPage lists an SBOM's packages with the fuzzy filter.
 type sbomPage struct {
-	pageBase
+	common.PageBase
 	title string
 	sbom  *attest.SBOM
 	list  *list
 }
 
-func newSBOMPage(c *common, where string, sb *attest.SBOM) *sbomPage {
-	p := &sbomPage{pageBase: newPageBase(c), title: where, sbom: sb}
-	p.list = newList(c, p.id, "filter packages (name, version, license, purl)")
+func newSBOMPage(c *common.Common, where string, sb *attest.SBOM) *sbomPage {
+	p := &sbomPage{PageBase: common.NewPageBase(c), title: where, sbom: sb}
+	p.list = newList(c, p.PageID, "filter packages (name, version, license, purl)")
 	return p
 }
 
 func (p *sbomPage) Crumb() string      { return "SBOM " + termsafe.String(p.title) }
 func (p *sbomPage) InputFocused() bool { return p.list.filtering }
 func (p *sbomPage) Filtered() bool     { return p.list.pattern != "" }
-func (p *sbomPage) SetSize(w, h int)   { p.pageBase.SetSize(w, h); p.list.SetSize(w, h) }
+func (p *sbomPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
 
 // Init loads the package rows: name, version, license and purl in columns.
 func (p *sbomPage) Init() tea.Cmd {
@@ -303,9 +305,9 @@ func (p *sbomPage) Init() tea.Cmd {
 	return p.list.Add(rows)
 }
 
-func (p *sbomPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *sbomPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	if km, ok := msg.(tea.KeyPressMsg); ok && !p.list.filtering {
-		if k, ok := matchKey(p.Keys(), km); ok && k.Run != nil {
+		if k, ok := keys.Match(p.Keys(), km); ok && k.Run != nil {
 			return p, k.Run(km)
 		}
 	}
@@ -314,8 +316,8 @@ func (p *sbomPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 }
 
 func (p *sbomPage) View() string {
-	s := p.c.styles
-	count := fmt.Sprintf("%s, %s", p.sbom.Format, plural(p.sbom.Count, "package", "packages"))
+	s := p.C.Styles
+	count := fmt.Sprintf("%s, %s", p.sbom.Format, common.Plural(p.sbom.Count, "package", "packages"))
 	if p.list.pattern != "" {
 		count = fmt.Sprintf("%d of %s", p.list.Shown(), count)
 	}
@@ -325,20 +327,20 @@ func (p *sbomPage) View() string {
 	return p.list.View(s.Title.Render("SBOM "+termsafe.String(p.title)) + s.Faint.Render("  "+count))
 }
 
-func (p *sbomPage) Keys() []Key {
+func (p *sbomPage) Keys() []keys.Key {
 	if p.list.filtering {
 		return p.list.keys()
 	}
-	k := p.c.keys
-	var keys []Key
+	k := p.C.Keys
+	var ks []keys.Key
 	for _, key := range p.list.keys() {
 		if key.Binding.Help().Desc != k.Open.Help().Desc { // a package opens nothing
-			keys = append(keys, key)
+			ks = append(ks, key)
 		}
 	}
-	return append(keys,
-		Key{Binding: k.Copy, Group: groupAct, Footer: 6, When: func() bool { return p.list.Selected() != "" },
-			Run: func(tea.KeyPressMsg) tea.Cmd { return copyCmd(purlOf(p.list.Selected())) }},
+	return append(ks,
+		keys.Key{Binding: k.Copy, Group: keys.GroupAct, Footer: 6, When: func() bool { return p.list.Selected() != "" },
+			Run: func(tea.KeyPressMsg) tea.Cmd { return common.CopyCmd(purlOf(p.list.Selected())) }},
 	)
 }
 

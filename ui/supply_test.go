@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/testregistry"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // A new user opens the signed image: the tree paints, the supply chain
@@ -124,7 +125,7 @@ func TestStagingReviewNamesSignaturesLeftBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := s.Ref(env.host)
-	tr, err := env.c.reg.Tree(context.Background(), target, registry.TreeOptions{All: true})
+	tr, err := env.c.Reg.Tree(context.Background(), target, registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +135,7 @@ func TestStagingReviewNamesSignaturesLeftBehind(t *testing.T) {
 	}
 	l.Annotations = map[string]string{"org.opencontainers.image.version": "2"}
 	env.store.Save(l)
-	p := Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.c))
 	p.SetSize(200, 40)
 	p = env.run(p, p.Init())
 	sp := p.(*stagingPage)

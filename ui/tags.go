@@ -11,6 +11,8 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // digestFetchJobs bounds the HEAD requests for the digests on screen.
@@ -28,7 +30,7 @@ const digestCacheMin = 1024
 
 // tagsPage lists the tags of a repository, with their digests once known.
 type tagsPage struct {
-	pageBase
+	common.PageBase
 	repo   string
 	list   *list
 	semver bool
@@ -46,7 +48,7 @@ type tagsPage struct {
 	// standalone: opened by name, not from the repository list, so the
 	// breadcrumb shows the host too.
 	standalone bool
-	listing
+	common.Listing
 }
 
 // digestWindow identifies the rows on screen well enough to tell a scroll,
@@ -63,7 +65,7 @@ type digestTickMsg struct {
 	seq  int
 }
 
-func (m digestTickMsg) target() int { return m.page }
+func (m digestTickMsg) Target() int { return m.page }
 
 // digestsMsg carries the digests of some tags: for the listing req, from
 // the fetch with id fetch. Tags whose HEAD was cancelled are left out.
@@ -74,15 +76,15 @@ type digestsMsg struct {
 	digests map[string]string
 }
 
-func (m digestsMsg) target() int { return m.page }
+func (m digestsMsg) Target() int { return m.page }
 
-func newTagsPage(c *common, repo string) *tagsPage {
-	p := &tagsPage{pageBase: newPageBase(c), repo: repo, digests: map[string]string{}, pending: map[string]int{},
+func newTagsPage(c *common.Common, repo string) *tagsPage {
+	p := &tagsPage{PageBase: common.NewPageBase(c), repo: repo, digests: map[string]string{}, pending: map[string]int{},
 		digestDelay: digestDebounce}
-	p.list = newList(c, p.id, "filter tags")
+	p.list = newList(c, p.PageID, "filter tags")
 	p.list.extra = func(tag string) string {
 		if d, ok := p.digests[tag]; ok {
-			return c.styles.Digest.Render(d)
+			return c.Styles.Digest.Render(d)
 		}
 		return ""
 	}
@@ -93,30 +95,30 @@ func (p *tagsPage) Crumb() string {
 	if p.standalone {
 		return termsafe.String(p.repo)
 	}
-	return termsafe.String(repoPath(p.repo))
+	return termsafe.String(common.RepoPath(p.repo))
 }
-func (p *tagsPage) Busy() bool         { return p.loading }
+func (p *tagsPage) Busy() bool         { return p.Loading }
 func (p *tagsPage) InputFocused() bool { return p.list.filtering }
-func (p *tagsPage) SetSize(w, h int)   { p.pageBase.SetSize(w, h); p.list.SetSize(w, h) }
+func (p *tagsPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
 
 func (p *tagsPage) Init() tea.Cmd {
-	reg, repo := p.c.reg, p.repo
+	reg, repo := p.C.Reg, p.repo
 	p.pending = map[string]int{}
 	p.win, p.ticking = digestWindow{}, false
-	return p.start(p.ctx, p.id, func(ctx context.Context, y func(registry.Page) error) error {
+	return p.Start(p.Ctx, p.PageID, func(ctx context.Context, y func(registry.Page) error) error {
 		return reg.Tags(ctx, repo, y)
 	})
 }
 
-func (p *tagsPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *tagsPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
-	case pageMsg:
-		cmd, err, ok := p.handle(msg, p.list.Add)
+	case common.PageMsg:
+		cmd, err, ok := p.Handle(msg, p.list.Add)
 		if !ok {
 			return p, nil
 		}
 		if err != nil {
-			return p, tea.Batch(cmd, reportErr(p.id, "list tags of "+p.repo, err, hostOf(p.repo)))
+			return p, tea.Batch(cmd, common.ReportErr(p.PageID, "list tags of "+p.repo, err, common.HostOf(p.repo)))
 		}
 		return p, tea.Batch(cmd, p.scheduleDigests())
 	case digestTickMsg:
@@ -131,25 +133,25 @@ func (p *tagsPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 				delete(p.pending, t)
 			}
 		}
-		if msg.req == p.req {
+		if msg.req == p.Req {
 			for t, d := range msg.digests {
 				p.digests[t] = d
 			}
 			p.evictDigests()
 		}
 		return p, nil
-	case refreshMsg:
+	case common.RefreshMsg:
 		p.list.Reset()
 		p.digests = map[string]string{}
 		return p, p.Init()
 	case tea.KeyPressMsg:
-		if k, ok := matchKey(p.Keys(), msg); ok && k.Run != nil {
+		if k, ok := keys.Match(p.Keys(), msg); ok && k.Run != nil {
 			return p, k.Run(msg)
 		}
 	}
 	cmd, open := p.list.Update(msg)
 	if open {
-		return p, tea.Batch(cmd, pushPage(newTreePage(p.c, p.repo+":"+p.list.Selected())))
+		return p, tea.Batch(cmd, common.PushPage(newTreePage(p.C, p.repo+":"+p.list.Selected())))
 	}
 	return p, tea.Batch(cmd, p.scheduleDigests())
 }
@@ -197,9 +199,9 @@ func (p *tagsPage) scheduleDigests() tea.Cmd {
 		p.ticking = false
 		return nil
 	}
-	p.digestSeq = nextID()
+	p.digestSeq = common.NextID()
 	p.ticking = true
-	id, seq := p.id, p.digestSeq
+	id, seq := p.PageID, p.digestSeq
 	return tea.Tick(p.digestDelay, func(time.Time) tea.Msg { return digestTickMsg{page: id, seq: seq} })
 }
 
@@ -212,12 +214,12 @@ func (p *tagsPage) fetchDigests() tea.Cmd {
 	if len(want) == 0 {
 		return nil
 	}
-	fetch := nextID()
+	fetch := common.NextID()
 	for _, t := range want {
 		p.pending[t] = fetch
 	}
-	reg, repo, id, req := p.c.reg, p.repo, p.id, p.req
-	return withRetries(p.ctx, id, func(ctx context.Context) tea.Msg {
+	reg, repo, id, req := p.C.Reg, p.repo, p.PageID, p.Req
+	return common.WithRetries(p.Ctx, id, func(ctx context.Context) tea.Msg {
 		out := make(map[string]string, len(want))
 		var mu sync.Mutex
 		var wg sync.WaitGroup
@@ -235,7 +237,7 @@ func (p *tagsPage) fetchDigests() tea.Cmd {
 				d := "?"
 				if err == nil {
 					// A copy: a slice would keep the whole digest alive.
-					d = strings.Clone(shortDigest(m.Digest))
+					d = strings.Clone(common.ShortDigest(m.Digest))
 				}
 				mu.Lock()
 				out[t] = d
@@ -283,34 +285,34 @@ func (p *tagsPage) evictDigests() {
 }
 
 func (p *tagsPage) View() string {
-	s := p.c.styles
+	s := p.C.Styles
 	order := "by name"
 	if p.semver {
 		order = "by version"
 	}
-	title := s.Title.Render("Tags") + s.Faint.Render("  "+countLabel(p.list, p.loading, "tag", "tags")+", "+order)
+	title := s.Title.Render("Tags") + s.Faint.Render("  "+countLabel(p.list, p.Loading, "tag", "tags")+", "+order)
 	return p.list.View(title)
 }
 
 // Keys: the list's, sort, copy and refresh.
-func (p *tagsPage) Keys() []Key {
+func (p *tagsPage) Keys() []keys.Key {
 	if p.list.filtering {
 		return p.list.keys()
 	}
-	k := p.c.keys
+	k := p.C.Keys
 	return append(p.list.keys(),
-		Key{Binding: k.Sort, Group: groupView, Footer: 5, Run: p.toggleSort},
-		Key{Binding: k.Copy, Group: groupAct, Footer: 6, When: func() bool { return p.list.Selected() != "" },
+		keys.Key{Binding: k.Sort, Group: keys.GroupView, Footer: 5, Run: p.toggleSort},
+		keys.Key{Binding: k.Copy, Group: keys.GroupAct, Footer: 6, When: func() bool { return p.list.Selected() != "" },
 			Run: func(tea.KeyPressMsg) tea.Cmd {
-				return pushPage(newCopyMenu(p.c, copyItems(p.repo, p.repo+":"+p.list.Selected(), "", "")))
+				return common.PushPage(newCopyMenu(p.C, copyItems(p.repo, p.repo+":"+p.list.Selected(), "", "")))
 			}},
-		Key{Binding: k.Delete, Group: groupAct, When: func() bool { return p.list.Selected() != "" }, Run: func(tea.KeyPressMsg) tea.Cmd {
-			return deleteCmd(p.c, p.repo+":"+p.list.Selected())
+		keys.Key{Binding: k.Delete, Group: keys.GroupAct, When: func() bool { return p.list.Selected() != "" }, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return deleteCmd(p.C, p.repo+":"+p.list.Selected())
 		}},
-		Key{Binding: k.Refresh, Group: groupAct, Footer: 7, Run: func(tea.KeyPressMsg) tea.Cmd {
+		keys.Key{Binding: k.Refresh, Group: keys.GroupAct, Footer: 7, Run: func(tea.KeyPressMsg) tea.Cmd {
 			p.list.Reset()
 			p.digests = map[string]string{}
-			return tea.Batch(p.Init(), setStatus("refreshing tags of "+termsafe.String(p.repo), false))
+			return tea.Batch(p.Init(), common.SetStatus("refreshing tags of "+termsafe.String(p.repo), false))
 		}},
 	)
 }
@@ -330,7 +332,9 @@ func (p *tagsPage) toggleSort(tea.KeyPressMsg) tea.Cmd {
 func (p *tagsPage) Filtered() bool { return p.list.pattern != "" }
 
 // Where: the repository and its registry.
-func (p *tagsPage) Where() (string, string) { return hostOf(p.repo), p.repo }
+func (p *tagsPage) Where() (string, string) { return common.HostOf(p.repo), p.repo }
 
-// failedToOpen: the listing failed before any tag came.
-func (p *tagsPage) failedToOpen() bool { return p.err != nil && p.list.Len() == 0 && !p.loading }
+// FailedToOpen: the listing failed before any tag came.
+func (p *tagsPage) FailedToOpen() bool { return p.Err != nil && p.list.Len() == 0 && !p.Loading }
+
+func (p *tagsPage) ListsTagsOf(repo string) bool { return common.SameRepo(p.repo, repo) }

@@ -10,14 +10,15 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // TestEndToEnd runs the whole program: open a reference, expand an entry,
 // open its raw JSON, go back, quit.
 func TestEndToEnd(t *testing.T) {
 	f := newFake()
-	amd64 := shortDigest(f.trees["localhost:5000/app:1.0"].Entries[0].Digest)
-	m, err := New(context.Background(), Options{Registry: f, Start: "localhost:5000/app:1.0", NoColor: true,
+	amd64 := common.ShortDigest(f.trees["localhost:5000/app:1.0"].Entries[0].Digest)
+	m, err := New(context.Background(), common.Options{Registry: f, Start: "localhost:5000/app:1.0", NoColor: true,
 		HostPlatform: model.Platform{OS: "linux", Architecture: "amd64"}})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +58,7 @@ func TestEndToEnd(t *testing.T) {
 	if !tr.expanded[tr.rows[2].key] {
 		t.Error("the entry is no longer expanded after coming back from raw")
 	}
-	if final.c.ctx.Err() == nil {
+	if final.c.Ctx.Err() == nil {
 		t.Error("quitting did not cancel the requests' context")
 	}
 	var _ tea.Model = final

@@ -7,6 +7,8 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
 )
 
 // detailsMinWidth is the terminal width below which the side pane hides.
@@ -14,7 +16,7 @@ const detailsMinWidth = 90
 
 // treePage shows the tree of one reference.
 type treePage struct {
-	pageBase
+	common.PageBase
 	ref      string
 	repo     string
 	tree     *model.Tree
@@ -60,17 +62,17 @@ type treeMsg struct {
 	next    tea.Cmd
 }
 
-func (m treeMsg) target() int { return m.page }
+func (m treeMsg) Target() int { return m.page }
 
-func newTreePage(c *common, ref string) *treePage {
-	repo, _ := splitRef(ref)
-	return &treePage{pageBase: newPageBase(c), ref: ref, repo: repo, expanded: map[string]bool{"root": true}, details: true}
+func newTreePage(c *common.Common, ref string) *treePage {
+	repo, _ := common.SplitRef(ref)
+	return &treePage{PageBase: common.NewPageBase(c), ref: ref, repo: repo, expanded: map[string]bool{"root": true}, details: true}
 }
 
 func (p *treePage) Crumb() string {
-	_, id := splitRef(p.ref)
+	_, id := common.SplitRef(p.ref)
 	if strings.HasPrefix(id, "sha256:") {
-		id = "@" + shortDigest(id)
+		id = "@" + common.ShortDigest(id)
 	} else {
 		id = ":" + id
 	}
@@ -83,9 +85,9 @@ func (p *treePage) Crumb() string {
 func (p *treePage) Busy() bool { return p.loading }
 
 func (p *treePage) Init() tea.Cmd {
-	p.req = nextID()
+	p.req = common.NextID()
 	p.loading = true
-	return streamTree(p.ctx, p.c.reg, p.ref, p.id, p.req)
+	return streamTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
 }
 
 // setTree shows a fetched tree, keeping what was expanded and the cursor's row.
@@ -124,15 +126,15 @@ func (p *treePage) selected() *node {
 	return p.rows[p.cursor]
 }
 
-func (p *treePage) bodyRows() int { return max(p.height-1, 1) }
+func (p *treePage) bodyRows() int { return max(p.Height-1, 1) }
 
 func (p *treePage) clamp() {
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
+	p.cursor, p.offset = common.ClampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
 }
 
-func (p *treePage) SetSize(w, h int) { p.pageBase.SetSize(w, h); p.clamp() }
+func (p *treePage) SetSize(w, h int) { p.PageBase.SetSize(w, h); p.clamp() }
 
-func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
+func (p *treePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case treeMsg:
 		if msg.req != p.req {
@@ -147,12 +149,12 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.loading = false
 		if msg.err != nil {
 			p.err = msg.err
-			return p, reportErr(p.id, "fetch "+p.ref, msg.err, hostOf(p.ref))
+			return p, common.ReportErr(p.PageID, "fetch "+p.ref, msg.err, common.HostOf(p.ref))
 		}
 		p.err = nil
 		moved := p.tagMoved(msg.tree)
 		p.setTree(msg.tree)
-		cmd := fetchSupply(p.ctx, p.c.reg, msg.tree, p.id, p.req)
+		cmd := fetchSupply(p.Ctx, p.C.Reg, msg.tree, p.PageID, p.req)
 		p.supplying = cmd != nil
 		return p, tea.Batch(cmd, moved)
 	case watchTickMsg:
@@ -169,16 +171,16 @@ func (p *treePage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		p.supplying = false
 		if msg.err != nil {
-			return p, setStatus("supply chain of "+termsafe.String(p.ref)+" could not be fetched: "+termsafe.String(msg.err.Error()), true)
+			return p, common.SetStatus("supply chain of "+termsafe.String(p.ref)+" could not be fetched: "+termsafe.String(msg.err.Error()), true)
 		}
 		p.setTree(msg.tree)
 		return p, nil
 	case childMsg:
 		return p, p.setChild(msg)
-	case refreshMsg:
+	case common.RefreshMsg:
 		return p, p.Init()
 	case tea.KeyPressMsg:
-		return p, runKey(p.Keys(), msg)
+		return p, keys.Run(p.Keys(), msg)
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -222,35 +224,35 @@ func (p *treePage) toggle(n *node) tea.Cmd {
 }
 
 // Keys: the tree screen's keys. The row keys apply when a row is selected.
-func (p *treePage) Keys() []Key {
-	k := p.c.keys
+func (p *treePage) Keys() []keys.Key {
+	k := p.C.Keys
 	row := func() bool { return p.selected() != nil }
-	keys := moveKeys(k, func(msg tea.KeyPressMsg) tea.Cmd {
-		p.cursor, _ = k.moveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
+	ks := keys.Movement(k, func(msg tea.KeyPressMsg) tea.Cmd {
+		p.cursor, _ = k.MoveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
 		p.clamp()
 		return nil
 	})
-	return append(keys,
-		Key{Binding: k.Expand, Group: groupView, Footer: 1, When: row, Run: p.expand},
-		Key{Binding: k.Collapse, Group: groupView, When: row, Run: p.collapse},
-		Key{Binding: k.ExpandAll, Group: groupView, When: row, Run: p.expandAll},
-		Key{Binding: k.Details, Group: groupView, Run: func(tea.KeyPressMsg) tea.Cmd { p.details = !p.details; return nil }},
-		Key{Binding: k.Raw, Group: groupView, Footer: 2, When: row, Run: p.openRaw},
-		Key{Binding: k.Matrix, Group: groupView, Footer: 2, When: row, Run: p.openMatrix},
-		Key{Binding: k.Copy, Group: groupAct, Footer: 5, When: row, Run: p.copyRow},
-		Key{Binding: k.CopyTo, Group: groupAct, Footer: 7, When: func() bool { return p.tree != nil }, Run: p.openCopy},
-		Key{Binding: k.Watch, Group: groupAct, When: func() bool { return !strings.Contains(p.ref, "@") }, Run: p.toggleWatch},
-		Key{Binding: k.Refresh, Group: groupAct, Footer: 6, Run: func(tea.KeyPressMsg) tea.Cmd {
-			return tea.Batch(p.Init(), setStatus("refreshing "+termsafe.String(p.ref), false))
+	return append(ks,
+		keys.Key{Binding: k.Expand, Group: keys.GroupView, Footer: 1, When: row, Run: p.expand},
+		keys.Key{Binding: k.Collapse, Group: keys.GroupView, When: row, Run: p.collapse},
+		keys.Key{Binding: k.ExpandAll, Group: keys.GroupView, When: row, Run: p.expandAll},
+		keys.Key{Binding: k.Details, Group: keys.GroupView, Run: func(tea.KeyPressMsg) tea.Cmd { p.details = !p.details; return nil }},
+		keys.Key{Binding: k.Raw, Group: keys.GroupView, Footer: 2, When: row, Run: p.openRaw},
+		keys.Key{Binding: k.Matrix, Group: keys.GroupView, Footer: 2, When: row, Run: p.openMatrix},
+		keys.Key{Binding: k.Copy, Group: keys.GroupAct, Footer: 5, When: row, Run: p.copyRow},
+		keys.Key{Binding: k.CopyTo, Group: keys.GroupAct, Footer: 7, When: func() bool { return p.tree != nil }, Run: p.openCopy},
+		keys.Key{Binding: k.Watch, Group: keys.GroupAct, When: func() bool { return !strings.Contains(p.ref, "@") }, Run: p.toggleWatch},
+		keys.Key{Binding: k.Refresh, Group: keys.GroupAct, Footer: 6, Run: func(tea.KeyPressMsg) tea.Cmd {
+			return tea.Batch(p.Init(), common.SetStatus("refreshing "+termsafe.String(p.ref), false))
 		}},
-		Key{Binding: k.Delete, Group: groupAct, When: func() bool { return p.tree != nil }, Run: func(tea.KeyPressMsg) tea.Cmd { return deleteCmd(p.c, p.ref) }},
+		keys.Key{Binding: k.Delete, Group: keys.GroupAct, When: func() bool { return p.tree != nil }, Run: func(tea.KeyPressMsg) tea.Cmd { return deleteCmd(p.C, p.ref) }},
 	)
 }
 
 func (p *treePage) expand(msg tea.KeyPressMsg) tea.Cmd {
 	n := p.selected()
 	if n.kind == nodeSupplyItem && n.item.sbom != nil && msg.String() == "enter" {
-		return pushPage(newSBOMPage(p.c, n.item.where, n.item.sbom))
+		return common.PushPage(newSBOMPage(p.C, n.item.where, n.item.sbom))
 	}
 	var cmd tea.Cmd
 	switch {
@@ -307,16 +309,16 @@ func (p *treePage) copyRow(tea.KeyPressMsg) tea.Cmd {
 	n := p.selected()
 	d := n.desc.Digest
 	if d == "" || model.ValidateDigest(d) != nil {
-		return setStatus("Nothing to copy on this row.", false)
+		return common.SetStatus("Nothing to copy on this row.", false)
 	}
 	if n.kind == nodeConfig || n.kind == nodeLayer {
-		return pushPage(newCopyMenu(p.c, []copyItem{{"digest", d}}))
+		return common.PushPage(newCopyMenu(p.C, []copyItem{{"digest", d}}))
 	}
 	plat := ""
 	if n.entry != nil && n.entry.Platform != nil && !n.entry.IsAttestation() {
 		plat = n.entry.Platform.String()
 	}
-	return pushPage(newCopyMenu(p.c, copyItems(p.repo, p.ref, d, plat)))
+	return common.PushPage(newCopyMenu(p.C, copyItems(p.repo, p.ref, d, plat)))
 }
 
 // openCopy opens the copy pane for this tree; on a platform entry, the
@@ -327,40 +329,40 @@ func (p *treePage) openCopy(tea.KeyPressMsg) tea.Cmd {
 		plat = n.entry.Platform.String()
 	}
 	ref := p.tree.Repository + "@" + p.tree.Digest
-	if _, id := splitRef(p.ref); id != "" && !strings.HasPrefix(id, "sha256:") {
+	if _, id := common.SplitRef(p.ref); id != "" && !strings.HasPrefix(id, "sha256:") {
 		ref = p.ref
 	}
-	return pushPage(newCopyPage(p.c, ref, hostOf(p.repo), plat))
+	return common.PushPage(newCopyPage(p.C, ref, common.HostOf(p.repo), plat))
 }
 
 func (p *treePage) openRaw(tea.KeyPressMsg) tea.Cmd {
 	n := p.selected()
 	title, raw := rawJSON(n)
-	rp := newRawPage(p.c, title, raw)
+	rp := newRawPage(p.C, title, raw)
 	rp.ref, rp.node = p.ref, n.key // r fetches the tree again
-	return pushPage(rp)
+	return common.PushPage(rp)
 }
 
 func (p *treePage) openMatrix(tea.KeyPressMsg) tea.Cmd {
 	if p.tree == nil {
-		return setStatus("The tree is still loading.", false)
+		return common.SetStatus("The tree is still loading.", false)
 	}
-	rp := newResolvePage(p.c, p.tree)
+	rp := newResolvePage(p.C, p.tree)
 	rp.ref = p.ref // r fetches the tree again
-	return pushPage(rp)
+	return common.PushPage(rp)
 }
 
 func (p *treePage) treeWidth() int {
-	if p.details && p.width >= detailsMinWidth {
-		return p.width - p.paneWidth()
+	if p.details && p.Width >= detailsMinWidth {
+		return p.Width - p.paneWidth()
 	}
-	return p.width
+	return p.Width
 }
 
-func (p *treePage) paneWidth() int { return min(p.width*2/5, 72) }
+func (p *treePage) paneWidth() int { return min(p.Width*2/5, 72) }
 
 func (p *treePage) View() string {
-	s := p.c.styles
+	s := p.C.Styles
 	tw := p.treeWidth()
 	var title string
 	switch {
@@ -374,8 +376,8 @@ func (p *treePage) View() string {
 			title += s.Faint.Render(" · " + h)
 		}
 	}
-	lines := make([]string, 0, p.height)
-	lines = append(lines, fit(title, p.width))
+	lines := make([]string, 0, p.Height)
+	lines = append(lines, common.Fit(title, p.Width))
 	rows := p.bodyRows()
 	body := make([]string, 0, rows)
 	for r := 0; r < rows; r++ {
@@ -386,7 +388,7 @@ func (p *treePage) View() string {
 		}
 		body = append(body, p.renderRow(p.rows[i], i == p.cursor, tw))
 	}
-	if tw < p.width {
+	if tw < p.Width {
 		// Joined by hand: rows are already tw wide, and lipgloss block
 		// rendering would measure every cell again.
 		pane := strings.Split(p.detailsView(p.paneWidth()-2, rows), "\n")
@@ -406,25 +408,25 @@ func (p *treePage) View() string {
 
 func treeSummary(t *model.Tree) string {
 	plats, att := model.PlatformList(t)
-	out := shortMediaType(t.MediaType) + " " + shortDigest(t.Digest)
+	out := common.ShortMediaType(t.MediaType) + " " + common.ShortDigest(t.Digest)
 	switch {
 	case t.IsIndex():
-		out += "  " + plural(len(plats), "platform", "platforms")
+		out += "  " + common.Plural(len(plats), "platform", "platforms")
 		if att > 0 {
-			out += ", " + plural(att, "attestation", "attestations")
+			out += ", " + common.Plural(att, "attestation", "attestations")
 		}
 	case t.Image != nil:
-		out += "  single platform, " + humanSize(t.Image.TotalSize())
+		out += "  single platform, " + common.HumanSize(t.Image.TotalSize())
 	}
 	if t.LeftOut > 0 {
-		out += ", " + plural(t.LeftOut, "child", "children") + " not fetched yet (open one to fetch it)"
+		out += ", " + common.Plural(t.LeftOut, "child", "children") + " not fetched yet (open one to fetch it)"
 	}
 	return out
 }
 
 // renderRow draws one row of the tree, width cells wide.
 func (p *treePage) renderRow(n *node, selected bool, width int) string {
-	s := p.c.styles
+	s := p.C.Styles
 	indent := strings.Repeat("  ", n.depth)
 	glyph := "  "
 	if n.expandable() || n.kind == nodeEntry && unfetched(n.entry) {
@@ -437,26 +439,26 @@ func (p *treePage) renderRow(n *node, selected bool, width int) string {
 	dim := false
 	switch n.kind {
 	case nodeIndex:
-		parts = []string{s.Bold.Render("index"), s.MediaType.Render(shortMediaType(n.desc.MediaType)), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size))}
+		parts = []string{s.Bold.Render("index"), s.MediaType.Render(common.ShortMediaType(n.desc.MediaType)), s.Digest.Render(common.ShortDigest(n.desc.Digest)), s.Size.Render(common.HumanSize(n.desc.Size))}
 		if n.depth == 0 && p.unique > 0 {
-			u := humanSize(p.unique) + " unique"
+			u := common.HumanSize(p.unique) + " unique"
 			if p.savedByShare > 0 {
-				u += ", " + humanSize(p.savedByShare) + " shared"
+				u += ", " + common.HumanSize(p.savedByShare) + " shared"
 			}
 			parts = append(parts, s.Faint.Render(u))
 		}
 	case nodeEntry:
 		parts, dim = p.entryParts(n.entry)
 	case nodeManifest:
-		parts = []string{s.Bold.Render("manifest"), s.MediaType.Render(shortMediaType(n.desc.MediaType)), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size))}
+		parts = []string{s.Bold.Render("manifest"), s.MediaType.Render(common.ShortMediaType(n.desc.MediaType)), s.Digest.Render(common.ShortDigest(n.desc.Digest)), s.Size.Render(common.HumanSize(n.desc.Size))}
 		if n.image != nil {
-			parts = append(parts, s.Faint.Render(plural(len(n.image.Layers), "layer", "layers")+", "+humanSize(n.image.TotalSize())))
+			parts = append(parts, s.Faint.Render(common.Plural(len(n.image.Layers), "layer", "layers")+", "+common.HumanSize(n.image.TotalSize())))
 		}
 		if n.tree != nil && n.image == nil {
 			parts = append(parts, s.Error.Render("✗ could not be read"))
 		}
 	case nodeConfig:
-		parts = []string{s.Bold.Render("config"), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size))}
+		parts = []string{s.Bold.Render("config"), s.Digest.Render(common.ShortDigest(n.desc.Digest)), s.Size.Render(common.HumanSize(n.desc.Size))}
 		switch {
 		case n.image.Config != nil:
 			parts = append(parts, s.Platform.Render(termsafe.String(n.image.Config.Platform().String())))
@@ -464,7 +466,7 @@ func (p *treePage) renderRow(n *node, selected bool, width int) string {
 			parts = append(parts, s.Error.Render("✗ "+termsafe.String(n.image.ConfigErr)))
 		}
 	case nodeLayer:
-		parts = []string{"layer " + commas(n.layer), s.Digest.Render(shortDigest(n.desc.Digest)), s.Size.Render(humanSize(n.desc.Size)), s.MediaType.Render(shortMediaType(n.desc.MediaType))}
+		parts = []string{"layer " + common.Commas(n.layer), s.Digest.Render(common.ShortDigest(n.desc.Digest)), s.Size.Render(common.HumanSize(n.desc.Size)), s.MediaType.Render(common.ShortMediaType(n.desc.MediaType))}
 	case nodeAnnotation:
 		parts = []string{s.Faint.Render(termsafe.String(n.annKey) + " = " + termsafe.String(n.annValue))}
 	case nodeSupply, nodeSupplyItem:
@@ -472,39 +474,39 @@ func (p *treePage) renderRow(n *node, selected bool, width int) string {
 	}
 	line := indent + glyph + strings.Join(parts, "  ")
 	if selected {
-		return s.Selected.Render(padRight(ansiStrip(line), width))
+		return s.Selected.Render(common.PadRight(common.StripANSI(line), width))
 	}
 	if dim {
-		line = s.Faint.Render(ansiStrip(line))
+		line = s.Faint.Render(common.StripANSI(line))
 	}
-	return padRight(line, width)
+	return common.PadRight(line, width)
 }
 
 // entryParts describes an index entry; dim is true for attestations.
 func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
-	s := p.c.styles
+	s := p.C.Styles
 	switch {
 	case e.IsAttestation():
-		parts = []string{"attestation", shortDigest(e.Digest), humanSize(e.Size)}
+		parts = []string{"attestation", common.ShortDigest(e.Digest), common.HumanSize(e.Size)}
 		if a := attestedDigest(e); a != "" {
-			parts = append(parts, "for "+shortDigest(a))
+			parts = append(parts, "for "+common.ShortDigest(a))
 		}
 		dim = true
 	case e.IsIndex():
-		parts = []string{s.Bold.Render("nested index"), s.MediaType.Render(shortMediaType(e.MediaType)), s.Digest.Render(shortDigest(e.Digest)), s.Size.Render(humanSize(e.Size))}
+		parts = []string{s.Bold.Render("nested index"), s.MediaType.Render(common.ShortMediaType(e.MediaType)), s.Digest.Render(common.ShortDigest(e.Digest)), s.Size.Render(common.HumanSize(e.Size))}
 	default:
 		plat := "(no platform)"
 		if e.Platform != nil {
 			plat = e.Platform.Label()
 		}
-		parts = []string{s.Platform.Render(termsafe.String(plat)), s.Digest.Render(shortDigest(e.Digest))}
+		parts = []string{s.Platform.Render(termsafe.String(plat)), s.Digest.Render(common.ShortDigest(e.Digest))}
 		if e.Image != nil {
-			parts = append(parts, s.Size.Render(humanSize(e.Image.TotalSize())))
+			parts = append(parts, s.Size.Render(common.HumanSize(e.Image.TotalSize())))
 			if n := p.shared[e.Digest]; n > 0 {
-				parts = append(parts, s.Faint.Render(humanSize(n)+" shared"))
+				parts = append(parts, s.Faint.Render(common.HumanSize(n)+" shared"))
 			}
 		} else {
-			parts = append(parts, s.Size.Render(humanSize(e.Size)))
+			parts = append(parts, s.Size.Render(common.HumanSize(e.Size)))
 		}
 	}
 	if unfetched(e) {
@@ -531,7 +533,7 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 }
 
 // Where: the tree's registry and repository.
-func (p *treePage) Where() (string, string) { return hostOf(p.repo), p.repo }
+func (p *treePage) Where() (string, string) { return common.HostOf(p.repo), p.repo }
 
 // entryErr is the first line of an entry's error without the reference the
 // row already shows ("manifest host/repo@sha256:… is 4000000 bytes, …" →
@@ -549,5 +551,5 @@ func (p *treePage) entryErr(e *model.Entry) string {
 	return msg
 }
 
-// failedToOpen: the tree could not be fetched at all.
-func (p *treePage) failedToOpen() bool { return p.tree == nil && p.err != nil && !p.loading }
+// FailedToOpen: the tree could not be fetched at all.
+func (p *treePage) FailedToOpen() bool { return p.tree == nil && p.err != nil && !p.loading }

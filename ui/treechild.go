@@ -9,6 +9,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // A tree fetches at most registry.Limits.Children children per index
@@ -26,7 +27,7 @@ type childMsg struct {
 	err       error
 }
 
-func (m childMsg) target() int { return m.page }
+func (m childMsg) Target() int { return m.page }
 
 // unfetched reports whether e is an image or nested index the tree left
 // out: no manifest, no children, no error, not missing.
@@ -37,9 +38,9 @@ func unfetched(e *model.Entry) bool {
 
 // fetchChild fetches entry n's manifest (and config, or a nested index's
 // children) for the page, as request req.
-func fetchChild(ctx context.Context, reg Registry, repo string, n *node, page, req int) tea.Cmd {
+func fetchChild(ctx context.Context, reg common.Registry, repo string, n *node, page, req int) tea.Cmd {
 	key, digest := n.key, n.entry.Digest
-	return withRetries(ctx, page, func(ctx context.Context) tea.Msg {
+	return common.WithRetries(ctx, page, func(ctx context.Context) tea.Msg {
 		t, err := reg.Tree(ctx, repo+"@"+digest, registry.TreeOptions{All: true})
 		return childMsg{page: page, req: req, key: key, digest: digest, tree: t, err: err}
 	})
@@ -50,10 +51,10 @@ func (p *treePage) openChild(n *node) tea.Cmd {
 	if p.tree == nil {
 		return nil
 	}
-	p.childReq = nextID()
+	p.childReq = common.NextID()
 	p.fetching = n.key
-	return tea.Batch(fetchChild(p.ctx, p.c.reg, p.tree.Repository, n, p.id, p.childReq),
-		setStatus("fetching "+shortDigest(n.entry.Digest)+" (left out of the tree: its index names more children than are fetched at once)", false))
+	return tea.Batch(fetchChild(p.Ctx, p.C.Reg, p.tree.Repository, n, p.PageID, p.childReq),
+		common.SetStatus("fetching "+common.ShortDigest(n.entry.Digest)+" (left out of the tree: its index names more children than are fetched at once)", false))
 }
 
 // setChild puts a child fetched on demand into the tree and opens it.
@@ -70,7 +71,7 @@ func (p *treePage) setChild(msg childMsg) tea.Cmd {
 	if msg.err != nil {
 		e.Err = "fetch on demand: " + msg.err.Error()
 		p.setTree(p.tree)
-		return setStatus(fmt.Sprintf("%s: %s", shortDigest(e.Digest), termsafe.String(firstLine(msg.err.Error()))), true)
+		return common.SetStatus(fmt.Sprintf("%s: %s", common.ShortDigest(e.Digest), termsafe.String(firstLine(msg.err.Error()))), true)
 	}
 	switch t := msg.tree; {
 	case t.IsIndex():
@@ -80,5 +81,5 @@ func (p *treePage) setChild(msg childMsg) tea.Cmd {
 	}
 	p.expanded[msg.key] = true
 	p.setTree(p.tree)
-	return setStatus("fetched "+shortDigest(e.Digest), false)
+	return common.SetStatus("fetched "+common.ShortDigest(e.Digest), false)
 }

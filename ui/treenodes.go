@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // nodeKind is what a row of the tree shows.
@@ -118,7 +119,7 @@ func entryNode(parent *node, e *model.Entry, i int) *node {
 		addEntries(n, e.Children)
 	case e.Image != nil:
 		if !e.IsAttestation() {
-			where := "image " + shortDigest(e.Digest)
+			where := "image " + common.ShortDigest(e.Digest)
 			if e.Platform != nil {
 				where = e.Platform.String()
 			}

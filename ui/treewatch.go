@@ -8,6 +8,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // watchEvery is how often a watched tree asks its tag again. A tree read
@@ -17,7 +18,7 @@ var watchEvery = 30 * time.Second
 // watchTickMsg is a watched tree's timer.
 type watchTickMsg struct{ page, seq int }
 
-func (m watchTickMsg) target() int { return m.page }
+func (m watchTickMsg) Target() int { return m.page }
 
 // tagMoved compares a fetched tree with the one shown: when the tree's tag
 // now points at another digest, the old digest is marked (M's mark), so D
@@ -27,9 +28,9 @@ func (p *treePage) tagMoved(t *model.Tree) tea.Cmd {
 		return nil
 	}
 	before := p.repo + "@" + p.tree.Digest
-	p.c.mark = before
+	p.C.Mark = before
 	p.cursor = 0 // the top row is the tag: D diffs it against the mark
-	return setStatus(termsafe.String(p.ref)+" moved: "+shortDigest(p.tree.Digest)+" → "+shortDigest(t.Digest)+" · D shows the diff", false)
+	return common.SetStatus(termsafe.String(p.ref)+" moved: "+common.ShortDigest(p.tree.Digest)+" → "+common.ShortDigest(t.Digest)+" · D shows the diff", false)
 }
 
 // toggleWatch turns the interval refresh on or off (w).
@@ -37,9 +38,9 @@ func (p *treePage) toggleWatch(tea.KeyPressMsg) tea.Cmd {
 	p.watching = !p.watching
 	p.watchSeq++
 	if !p.watching {
-		return setStatus("stopped watching "+termsafe.String(p.ref), false)
+		return common.SetStatus("stopped watching "+termsafe.String(p.ref), false)
 	}
-	return tea.Batch(p.scheduleWatch(), setStatus("watching "+termsafe.String(p.ref)+" every "+watchEvery.String()+": a move is shown here (w stops)", false))
+	return tea.Batch(p.scheduleWatch(), common.SetStatus("watching "+termsafe.String(p.ref)+" every "+watchEvery.String()+": a move is shown here (w stops)", false))
 }
 
 // scheduleWatch arms the next tick while watching.
@@ -47,6 +48,6 @@ func (p *treePage) scheduleWatch() tea.Cmd {
 	if !p.watching {
 		return nil
 	}
-	page, seq := p.id, p.watchSeq
+	page, seq := p.PageID, p.watchSeq
 	return tea.Tick(watchEvery, func(time.Time) tea.Msg { return watchTickMsg{page: page, seq: seq} })
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 func TestBrowseRegistryToTree(t *testing.T) {
@@ -186,7 +187,7 @@ func TestCopyMenu(t *testing.T) {
 		if hs.clipboard != want {
 			t.Errorf("y %s copied %q, want %q", k, hs.clipboard, want)
 		}
-		if hs.m.top() != Page(tr) {
+		if hs.m.top() != common.Page(tr) {
 			t.Fatalf("the menu stayed open after %s", k)
 		}
 	}
@@ -268,7 +269,7 @@ func TestEscClearsFilterBeforeGoingBack(t *testing.T) {
 		t.Fatalf("filter lib shows %d", rp.list.Shown())
 	}
 	hs.keys("esc")
-	if rp.list.Shown() != 5 || hs.m.top() != Page(rp) {
+	if rp.list.Shown() != 5 || hs.m.top() != common.Page(rp) {
 		t.Fatalf("esc should clear the filter first (shown %d)", rp.list.Shown())
 	}
 }
@@ -285,7 +286,7 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	go func() { fetch <- cmd() }()
 	hs.keys("esc")
 	msg := <-fetch // the hung fetch returns once its context is cancelled
-	if hs.m.top() != Page(tags) {
+	if hs.m.top() != common.Page(tags) {
 		t.Fatalf("esc did not go back")
 	}
 	f.mu.Lock()
@@ -296,13 +297,13 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	}
 	// Its answer arrives late: dropped, no error shown, nothing changes.
 	before := hs.screen()
-	hs.send(treeMsg{page: tr.id, req: tr.req, tree: testTree(2)})
+	hs.send(treeMsg{page: tr.PageID, req: tr.req, tree: testTree(2)})
 	hs.send(msg)
 	if hs.screen() != before {
 		t.Fatalf("a late answer changed the screen")
 	}
 	// A stale request of a page still open is dropped too.
-	hs.send(pageMsg{page: tags.id, req: tags.req - 1, names: []string{"stale"}, done: true})
+	hs.send(common.PageMsg{Page: tags.PageID, Req: tags.Req - 1, Names: []string{"stale"}, Done: true})
 	if tags.list.byName["stale"] {
 		t.Fatal("a page of an old listing was added")
 	}
@@ -335,8 +336,8 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 	f.errs["localhost:5000/app:1.0"] = unauthorized()
 	var gotUser, gotSecret, gotRepo, savedHost string
 	authed := newFake()
-	hs := newHarness(t, f, "localhost:5000/app:1.0", 80, 24, func(o *Options) {
-		o.Login = func(host, repo, user, secret string) (Registry, error) {
+	hs := newHarness(t, f, "localhost:5000/app:1.0", 80, 24, func(o *common.Options) {
+		o.Login = func(host, repo, user, secret string) (common.Registry, error) {
 			gotUser, gotSecret, gotRepo = user, secret, repo
 			if secret != "s3cret" {
 				return nil, errors.New("wrong password")
@@ -385,7 +386,7 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 	if savedHost != "localhost:5000" {
 		t.Fatalf("saved for %q", savedHost)
 	}
-	if hs.m.top() != Page(tr) {
+	if hs.m.top() != common.Page(tr) {
 		t.Fatalf("after saving, back at %T", hs.m.top())
 	}
 }
@@ -499,32 +500,32 @@ func TestGotoOpensReferenceAndBareTag(t *testing.T) {
 
 func TestThemePickedFromBackground(t *testing.T) {
 	t.Setenv("NO_COLOR", "") // the test's environment must not decide
-	m, err := New(context.Background(), Options{Registry: newFake(), Start: "localhost:5000"})
+	m, err := New(context.Background(), common.Options{Registry: newFake(), Start: "localhost:5000"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	if name := m.c.styles.Theme.Name; name != "dark" || m.themeFixed {
+	if name := m.c.Styles.Theme.Name; name != "dark" || m.themeFixed {
 		t.Fatalf("default theme %s (fixed %v), want dark until the background is known", name, m.themeFixed)
 	}
 	m.Update(tea.BackgroundColorMsg{Color: darkColour{}})
-	if m.c.styles.Theme.Name != "dark" {
-		t.Fatalf("dark background gave theme %s", m.c.styles.Theme.Name)
+	if m.c.Styles.Theme.Name != "dark" {
+		t.Fatalf("dark background gave theme %s", m.c.Styles.Theme.Name)
 	}
 	m.Update(tea.BackgroundColorMsg{Color: lightColour{}})
-	if m.c.styles.Theme.Name != "light" {
-		t.Fatalf("light background gave theme %s", m.c.styles.Theme.Name)
+	if m.c.Styles.Theme.Name != "light" {
+		t.Fatalf("light background gave theme %s", m.c.Styles.Theme.Name)
 	}
-	fixed, err := New(context.Background(), Options{Registry: newFake(), Theme: "high-contrast"})
+	fixed, err := New(context.Background(), common.Options{Registry: newFake(), Theme: "high-contrast"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fixed.Close()
 	fixed.Update(tea.BackgroundColorMsg{Color: lightColour{}})
-	if fixed.c.styles.Theme.Name != "high-contrast" {
+	if fixed.c.Styles.Theme.Name != "high-contrast" {
 		t.Fatal("--theme was overridden by the background")
 	}
-	if _, err := New(context.Background(), Options{Registry: newFake(), Theme: "/no/such/theme.yaml"}); err == nil {
+	if _, err := New(context.Background(), common.Options{Registry: newFake(), Theme: "/no/such/theme.yaml"}); err == nil {
 		t.Fatal("a missing theme file is not an error")
 	}
 }
@@ -546,7 +547,7 @@ func TestRegistryStringsAreMadeSafe(t *testing.T) {
 		t.Fatalf("control characters from the registry reached the screen: %q", out)
 	}
 	if !strings.Contains(out, `evil\x1b]52;c;aGk=\x07repo`) {
-		t.Fatalf("the escaped name is not shown: %q", ansiStrip(out))
+		t.Fatalf("the escaped name is not shown: %q", common.StripANSI(out))
 	}
 }
 
@@ -608,9 +609,9 @@ func TestTreePaintsAsItArrives(t *testing.T) {
 	f := progressFake{fakeRegistry: newFake(), release: make(chan struct{})}
 	hs := newHarness(t, f.fakeRegistry, "localhost:5000/app:1.0", 100, 30)
 	tp := newTreePage(hs.m.c, "localhost:5000/app:1.0")
-	hs.m.c.reg = f
+	hs.m.c.Reg = f
 	tp.SetSize(100, 28)
-	tp.id = nextID()
+	tp.PageID = common.NextID()
 	cmd := tp.Init()
 	msg, ok := cmd().(treeMsg)
 	if !ok || !msg.partial || len(msg.tree.Entries) == 0 {

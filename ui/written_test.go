@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // After the staging pane pushes a tag, every open tag list of that
@@ -18,11 +20,11 @@ func TestTagWrittenRefreshesThatRepositorysTags(t *testing.T) {
 	f.tags["localhost:5000/app"] = append(f.tags["localhost:5000/app"], "3.0.0")
 	f.mu.Unlock()
 
-	hs.send(tagWrittenMsg{repo: "localhost:5000/cli"})
+	hs.send(common.TagWrittenMsg{Repo: "localhost:5000/cli"})
 	if strings.Contains(hs.screen(), "3.0.0") {
 		t.Fatal("a push to another repository refreshed this list")
 	}
-	hs.send(tagWrittenMsg{repo: "localhost:5000/app"})
+	hs.send(common.TagWrittenMsg{Repo: "localhost:5000/app"})
 	if !strings.Contains(hs.screen(), "3.0.0") {
 		t.Fatalf("the pushed tag is not listed after the push:\n%s", hs.screen())
 	}
@@ -38,7 +40,7 @@ func TestSameRepo(t *testing.T) {
 		{"localhost:5000/app", "localhost:5000/cli", false},
 		{"localhost:5000/app", "localhost:5001/app", false},
 	} {
-		if got := sameRepo(c.a, c.b); got != c.want {
+		if got := common.SameRepo(c.a, c.b); got != c.want {
 			t.Errorf("sameRepo(%q, %q) = %v", c.a, c.b, got)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
-	"github.com/manifold-dev/manifold/ui"
+	"github.com/manifold-dev/manifold/ui/components/progress"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
@@ -125,7 +125,7 @@ func (g *globals) runCopy(ctx context.Context, src, dst string, f cpFlags) error
 	case f.progress == "none":
 		res, err = run(ctx, nil)
 	case f.progress == "auto" && writerIsTerminal(g.stderr):
-		res, err = ui.RunCopyProgress(ctx, g.stderr, plan, run)
+		res, err = progress.RunCopyProgress(ctx, g.stderr, plan, run)
 	default:
 		res, err = run(ctx, plainCopyProgress(g.stderr))
 	}

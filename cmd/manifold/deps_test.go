@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -48,6 +49,57 @@ func TestDependencyRules(t *testing.T) {
 	}
 }
 
+// The ui packages' arrows: the root (ui) knows pages only by interface and
+// opens them through common's registry; pages never import the root or
+// each other; components never import pages or the root; common imports
+// neither pages nor components; keys and styles import no other ui package;
+// nothing shipped imports ui/internal (test helpers).
+func TestUIDependencyRules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	const ui = "github.com/manifold-dev/manifold/ui"
+	out, err := exec.Command("go", "list", "../../ui/...").Output()
+	if err != nil {
+		t.Fatalf("go list ../../ui/...: %v", err)
+	}
+	pkgs := strings.Fields(string(out))
+	if len(pkgs) < 4 {
+		t.Fatalf("go list ../../ui/... found only %v", pkgs)
+	}
+	under := func(p, dir string) bool { return p == ui+"/"+dir || strings.HasPrefix(p, ui+"/"+dir+"/") }
+	for _, pkg := range pkgs {
+		if pkg == ui || under(pkg, "internal") {
+			continue
+		}
+		for _, dep := range goListDeps(t, pkg) {
+			if dep == pkg || !(dep == ui || strings.HasPrefix(dep, ui+"/")) {
+				continue
+			}
+			var bad string
+			switch {
+			case dep == ui:
+				bad = "the root"
+			case under(dep, "internal"):
+				bad = "test code"
+			case under(pkg, "pages") && under(dep, "pages"):
+				bad = "another page (open it with common.Open)"
+			case (under(pkg, "components") || under(pkg, "common")) && under(dep, "pages"):
+				bad = "a page"
+			case under(pkg, "common") && under(dep, "components"):
+				bad = "a component (components build on common)"
+			case (under(pkg, "keys") || under(pkg, "styles")) && !under(dep, "keys") && !under(dep, "styles"):
+				bad = "a ui package other than keys and styles"
+			case under(pkg, "keys") && under(dep, "styles"), under(pkg, "styles") && under(dep, "keys"):
+				bad = "its sibling"
+			}
+			if bad != "" {
+				t.Errorf("%s depends on %s: %s", pkg, dep, bad)
+			}
+		}
+	}
+}
+
 // The verbs are written once, in package verbs: the front ends (and the
 // registry adapter under them) call verbs.Compare, verbs.StartFromTag and
 // friends instead of keeping their own "what does the tag hold now, and the
@@ -61,7 +113,19 @@ func TestVerbsAreNotDuplicated(t *testing.T) {
 		"model.DiffRefs":       "verbs.Diff",
 	}
 	for _, dir := range []string{".", "../../ui", "../../registry"} {
-		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		var files []string
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".go") && (dir == "../../ui" || filepath.Dir(path) == dir) {
+				files = append(files, path) // every package under ui/, one directory elsewhere
+			}
+			return nil
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

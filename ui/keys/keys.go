@@ -1,13 +1,16 @@
-package ui
+// Package keys is manifold's key bindings (Map) and keys as data (Key):
+// the root dispatches them, and the footer, the help screen and the
+// README's key table are drawn from them. It imports no other ui package.
+package keys
 
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
-// KeyMap is every key binding of the UI. Pages pick the ones they use for
+// Map is every key binding of the UI. Pages pick the ones they use for
 // their help; the root handles the global ones.
-type KeyMap struct {
+type Map struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Expand, Collapse, ExpandAll       key.Binding
 	Back, Quit, Help, Refresh, Copy, Goto   key.Binding
@@ -31,12 +34,12 @@ type KeyMap struct {
 	Delete key.Binding
 }
 
-// DefaultKeyMap returns manifold's key bindings (vim keys and arrows).
-func DefaultKeyMap() *KeyMap {
+// Default returns manifold's key bindings (vim keys and arrows).
+func Default() *Map {
 	b := func(keys []string, k, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
-	return &KeyMap{
+	return &Map{
 		Up:          b([]string{"up", "k"}, "↑/k", "up"),
 		Down:        b([]string{"down", "j"}, "↓/j", "down"),
 		PageUp:      b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
@@ -78,10 +81,10 @@ func DefaultKeyMap() *KeyMap {
 	}
 }
 
-// moveCursor applies the movement keys (up, down, page up/down, top, bottom)
+// MoveCursor applies the movement keys (up, down, page up/down, top, bottom)
 // to cursor over count rows, page rows at a time. moved is false when msg is
 // not a movement key. The caller clamps the result.
-func (k *KeyMap) moveCursor(msg tea.KeyPressMsg, cursor, page, count int) (next int, moved bool) {
+func (k *Map) MoveCursor(msg tea.KeyPressMsg, cursor, page, count int) (next int, moved bool) {
 	switch {
 	case key.Matches(msg, k.Up):
 		return cursor - 1, true

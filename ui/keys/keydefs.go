@@ -1,4 +1,4 @@
-package ui
+package keys
 
 import (
 	"slices"
@@ -31,19 +31,19 @@ type Key struct {
 
 // Help groups, in the order of the help screen's columns.
 const (
-	groupMove = "move"
-	groupView = "view"
-	groupAct  = "act"
-	groupApp  = "app"
+	GroupMove = "move"
+	GroupView = "view"
+	GroupAct  = "act"
+	GroupApp  = "app"
 )
 
-var groupOrder = []string{groupMove, groupView, groupAct, groupApp}
+var groupOrder = []string{GroupMove, GroupView, GroupAct, GroupApp}
 
 // enabled reports whether k applies now.
 func (k Key) enabled() bool { return k.When == nil || k.When() }
 
-// matchKey returns the first enabled key of keys that msg presses.
-func matchKey(keys []Key, msg tea.KeyPressMsg) (Key, bool) {
+// Match returns the first enabled key of keys that msg presses.
+func Match(keys []Key, msg tea.KeyPressMsg) (Key, bool) {
 	for _, k := range keys {
 		if k.enabled() && key.Matches(msg, k.Binding) {
 			return k, true
@@ -52,8 +52,8 @@ func matchKey(keys []Key, msg tea.KeyPressMsg) (Key, bool) {
 	return Key{}, false
 }
 
-// enabledKeys filters keys to the ones that apply now.
-func enabledKeys(keys []Key) []Key {
+// Enabled filters keys to the ones that apply now.
+func Enabled(keys []Key) []Key {
 	out := make([]Key, 0, len(keys))
 	for _, k := range keys {
 		if k.enabled() && k.Binding.Enabled() {
@@ -63,12 +63,12 @@ func enabledKeys(keys []Key) []Key {
 	return out
 }
 
-// footerKeys picks the footer's bindings from the page's keys and the
+// Footer picks the footer's bindings from the page's keys and the
 // global ones: in declaration order (page first), dropping the highest
 // ranks until fits says the line fits. essential keys always stay.
-func footerKeys(page, global []Key, essential []key.Binding, fits func([]key.Binding) bool) []key.Binding {
+func Footer(page, global []Key, essential []key.Binding, fits func([]key.Binding) bool) []key.Binding {
 	var cand []Key
-	for _, k := range enabledKeys(append(slices.Clip(page), global...)) {
+	for _, k := range Enabled(append(slices.Clip(page), global...)) {
 		if k.Binding.Help().Key != "" && (k.Footer > 0 || isEssential(k.Binding, essential)) {
 			cand = append(cand, k)
 		}
@@ -110,14 +110,14 @@ func isEssential(b key.Binding, essential []key.Binding) bool {
 	return false
 }
 
-// helpColumns lays the page's and the global keys out in the help
+// HelpColumns lays the page's and the global keys out in the help
 // screen's columns, in group order (move, view, act, app), at most rows a
 // column. Keys that do not apply now are left out; a binding listed by the
 // page and the root is shown once.
-func helpColumns(page, global []Key, rows int) [][]key.Binding {
+func HelpColumns(page, global []Key, rows int) [][]key.Binding {
 	groups := make([][]key.Binding, len(groupOrder))
 	seen := map[string]bool{}
-	for _, k := range enabledKeys(append(slices.Clip(page), global...)) {
+	for _, k := range Enabled(append(slices.Clip(page), global...)) {
 		id := k.Binding.Help().Key + "\x00" + k.Binding.Help().Desc
 		if seen[id] || k.Binding.Help().Key == "" {
 			continue
@@ -153,8 +153,8 @@ func helpColumns(page, global []Key, rows int) [][]key.Binding {
 	return cols
 }
 
-// keysOf wraps bindings that the page's Update handles itself (Run nil).
-func keysOf(group string, bs ...key.Binding) []Key {
+// Of wraps bindings that the page's Update handles itself (Run nil).
+func Of(group string, bs ...key.Binding) []Key {
 	out := make([]Key, len(bs))
 	for i, b := range bs {
 		out[i] = Key{Binding: b, Group: group}
@@ -162,20 +162,20 @@ func keysOf(group string, bs ...key.Binding) []Key {
 	return out
 }
 
-// runKey runs the first enabled key of keys that msg presses; a page's
+// Run runs the first enabled key of keys that msg presses; a page's
 // Update calls it for the key presses the root passes on.
-func runKey(keys []Key, msg tea.KeyPressMsg) tea.Cmd {
-	if k, ok := matchKey(keys, msg); ok && k.Run != nil {
+func Run(keys []Key, msg tea.KeyPressMsg) tea.Cmd {
+	if k, ok := Match(keys, msg); ok && k.Run != nil {
 		return k.Run(msg)
 	}
 	return nil
 }
 
-// moveKeys are the cursor keys, handled by run.
-func moveKeys(k *KeyMap, run func(tea.KeyPressMsg) tea.Cmd) []Key {
+// Movement are the cursor keys, handled by run.
+func Movement(k *Map, run func(tea.KeyPressMsg) tea.Cmd) []Key {
 	out := make([]Key, 0, 6)
 	for _, b := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom} {
-		out = append(out, Key{Binding: b, Group: groupMove, Run: run})
+		out = append(out, Key{Binding: b, Group: GroupMove, Run: run})
 	}
 	return out
 }

@@ -1,8 +1,8 @@
-package ui
+package common
 
-// clampScroll keeps a cursor within n rows and the window of visible rows
+// ClampScroll keeps a cursor within n rows and the window of visible rows
 // (offset, rows high) around it: the clamp every scrolling page shares.
-func clampScroll(cursor, offset, n, rows int) (int, int) {
+func ClampScroll(cursor, offset, n, rows int) (int, int) {
 	cursor = min(max(cursor, 0), max(n-1, 0))
 	if cursor < offset {
 		offset = cursor

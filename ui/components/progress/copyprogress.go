@@ -1,4 +1,6 @@
-package ui
+// Package progress draws a copy's progress (overall bar, one bar per
+// blob in flight), for the copy pane and for manifold cp on a terminal.
+package progress
 
 import (
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
@@ -116,7 +119,7 @@ func (p *CopyProgress) View(width int) string {
 		eta = d.Round(time.Second).String()
 	}
 	summary := fmt.Sprintf("%s / %s · %s/s · ETA %s · blobs %d/%d · manifests %d",
-		humanSize(p.done), humanSize(p.total), humanSize(int64(p.Rate())), eta, p.blobsDone, p.blobsTotal, p.manifests)
+		common.HumanSize(p.done), common.HumanSize(p.total), common.HumanSize(int64(p.Rate())), eta, p.blobsDone, p.blobsTotal, p.manifests)
 	if p.total == 0 {
 		summary = fmt.Sprintf("no bytes to stream (%d blobs to mount, the rest are there) · blobs %d/%d · manifests %d",
 			p.blobsTotal, p.blobsDone, p.blobsTotal, p.manifests)
@@ -131,13 +134,22 @@ func (p *CopyProgress) View(width int) string {
 			break
 		}
 		bb := p.active[d]
-		label := fmt.Sprintf("  %s %s ", bb.action, shortDigest(bb.digest))
+		label := fmt.Sprintf("  %s %s ", bb.action, common.ShortDigest(bb.digest))
 		small := progress.New(progress.WithWidth(max(min(width-lipgloss.Width(label)-22, 40), 10)), progress.WithoutPercentage(), progress.WithDefaultBlend())
 		frac := 1.0
 		if bb.size > 0 {
 			frac = min(float64(bb.bytes)/float64(bb.size), 1)
 		}
-		b.WriteString("\n" + label + small.ViewAs(frac) + " " + humanSize(bb.bytes) + " / " + humanSize(bb.size))
+		b.WriteString("\n" + label + small.ViewAs(frac) + " " + common.HumanSize(bb.bytes) + " / " + common.HumanSize(bb.size))
 	}
 	return b.String()
+}
+
+// Summary is the one-line progress for the status bar.
+func (p *CopyProgress) Summary() string {
+	pct := 100
+	if p.total > 0 {
+		pct = int(min(100*p.done/p.total, 100))
+	}
+	return fmt.Sprintf("%d%% · %s/s · blobs %d/%d", pct, common.HumanSize(int64(p.Rate())), p.blobsDone, p.blobsTotal)
 }

@@ -6,16 +6,9 @@ import (
 	"net"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
 )
-
-// reportErr sends a page's failure to the root, which explains it.
-func reportErr(page int, what string, err error, host string) tea.Cmd {
-	return func() tea.Msg { return errorMsg{page: page, what: what, err: err, host: host} }
-}
 
 // explain turns an error into one status line that says what to do.
 // login is true for a 401. It maps the registry's error vocabulary with

@@ -1,8 +1,9 @@
-package ui
+// Package styles derives every style the UI draws with from a theme. It
+// imports no other ui package.
+package styles
 
 import (
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 
 	"github.com/manifold-dev/manifold/themes"
@@ -33,8 +34,8 @@ func colour(s string) lipgloss.Style {
 	return lipgloss.NewStyle().Foreground(lipgloss.Color(s))
 }
 
-// NewStyles derives the styles of a theme.
-func NewStyles(t themes.Theme) *Styles {
+// New derives the styles of a theme.
+func New(t themes.Theme) *Styles {
 	s := &Styles{Theme: t}
 	s.Text = colour(t.Text)
 	s.Faint = colour(t.Faint)
@@ -90,13 +91,4 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
-}
-
-// newInput is a text field with a steady cursor (no blink timer).
-func newInput() textinput.Model {
-	ti := textinput.New()
-	st := ti.Styles()
-	st.Cursor.Blink = false
-	ti.SetStyles(st)
-	return ti
 }

@@ -1,0 +1,111 @@
+package common
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/manifold-dev/manifold/ui/keys"
+)
+
+// Page is one screen. Pages are kept on a stack: the top one has the keys,
+// the ones below keep their state (and their listings keep loading) until
+// they are popped, which cancels their context. A new screen (the staging
+// pane, say) is a type implementing Page in its own file, pushed with
+// pushPage.
+type Page interface {
+	ID() int
+	// Crumb is this page's part of the breadcrumb.
+	Crumb() string
+	Init() tea.Cmd
+	Update(tea.Msg) (Page, tea.Cmd)
+	// View renders exactly the body area set by SetSize.
+	View() string
+	SetSize(w, h int)
+	// Keys are the page's keys as data (keydefs.go): the root dispatches
+	// them and renders the footer and the help screen from them.
+	Keys() []keys.Key
+	// Where is the registry and the repository the page browses ("" when
+	// it has none): a name typed at : opens relative to them.
+	Where() (host, repo string)
+	// InputFocused is true while a text field has focus: every key goes to
+	// the page, and q does not quit.
+	InputFocused() bool
+	// MouseEnabled is false on screens whose text people select.
+	MouseEnabled() bool
+	// Busy is true while the page waits for the registry (spinner).
+	Busy() bool
+	// Close cancels the page's requests.
+	Close()
+}
+
+// Dialog is a page that sits over the page it serves (the login
+// prompt): opening or leaving it keeps the status line, and a second one is
+// not opened on top of it.
+type Dialog interface {
+	Page
+	ServesPage() int
+}
+
+// HiddenCrumb is a page left out of the breadcrumb once another page is
+// open on top of it (the start prompt).
+type HiddenCrumb interface{ HideCrumb() bool }
+
+// FailedPage is a page that could not open (its first fetch failed and
+// it shows nothing): the breadcrumb leaves it out once another page is
+// open on top of it.
+type FailedPage interface{ FailedToOpen() bool }
+
+// TagLister is a page listing repo's tags: it refreshes when manifold
+// writes a tag there.
+type TagLister interface{ ListsTagsOf(repo string) bool }
+
+// Messages pages send to the root.
+type (
+	// PushPageMsg opens a page on top of the stack.
+	PushPageMsg struct{ Page Page }
+	// PopPageMsg goes back one page.
+	PopPageMsg struct{}
+	// StatusMsg shows a message in the status bar.
+	StatusMsg struct {
+		Text string
+		Err  bool
+		// Sticky: kept when pages open or close, until the next key
+		// (where a push went).
+		Sticky bool
+	}
+	// ErrorMsg reports a failed request of a page; the root explains it
+	// and, for a 401, opens the login prompt.
+	ErrorMsg struct {
+		Page int
+		What string
+		Err  error
+		Host string
+	}
+	// LoggedInMsg swaps the registry client after a login and refreshes
+	// the page that failed.
+	LoggedInMsg struct {
+		Reg  Registry
+		Page int
+		Keep bool // keep the login page open (it asks about saving)
+	}
+	// RefreshMsg asks a page to fetch again.
+	RefreshMsg struct{}
+	// Routed is a message for one page; it is dropped when that page is
+	// no longer open.
+	Routed interface{ Target() int }
+)
+
+func PushPage(p Page) tea.Cmd { return func() tea.Msg { return PushPageMsg{Page: p} } }
+func PopPage() tea.Msg        { return PopPageMsg{} }
+func SetStatus(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
+}
+
+// SetStickyStatus shows text until the next key press, over page changes.
+func SetStickyStatus(text string) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text, Sticky: true} }
+}
+
+// ReportErr sends a page's failure to the root, which explains it.
+func ReportErr(page int, what string, err error, host string) tea.Cmd {
+	return func() tea.Msg { return ErrorMsg{Page: page, What: what, Err: err, Host: host} }
+}
