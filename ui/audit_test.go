@@ -158,17 +158,17 @@ func TestPagesMergeIntoTheSortOrder(t *testing.T) {
 		for i := 0; i < len(names); i += 333 {
 			l.Add(names[i:min(i+333, len(names))])
 			if i == 999 {
-				l.cursor = 17
+				l.SetCursor(17)
 			}
 		}
 		want := append([]string(nil), names[:len(names)-1]...)
 		sort.SliceStable(want, func(i, j int) bool { return less(want[i], want[j]) })
-		if len(l.names) != len(want) {
-			t.Fatalf("%d names, want %d (duplicates?)", len(l.names), len(want))
+		if len(l.Names()) != len(want) {
+			t.Fatalf("%d names, want %d (duplicates?)", len(l.Names()), len(want))
 		}
 		for i := range want {
-			if l.names[i] != want[i] {
-				t.Fatalf("name %d is %q, want %q", i, l.names[i], want[i])
+			if l.Names()[i] != want[i] {
+				t.Fatalf("name %d is %q, want %q", i, l.Names()[i], want[i])
 			}
 		}
 	}
@@ -177,7 +177,7 @@ func TestPagesMergeIntoTheSortOrder(t *testing.T) {
 	l := hs.m.top().(*tagsPage).list
 	l.Reset()
 	l.Add([]string{"b", "d"})
-	l.cursor = 1 // d
+	l.SetCursor(1) // d
 	l.Add([]string{"a", "c", "e"})
 	if l.Selected() != "d" {
 		t.Fatalf("cursor moved to %q", l.Selected())

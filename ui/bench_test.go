@@ -20,8 +20,7 @@ func BenchmarkTagListView100k(b *testing.B) {
 		names[i] = fmt.Sprintf("%d.%d.%d-build%d", i/10000, (i/100)%100, i%100, i)
 	}
 	tp.list.Add(names)
-	tp.list.cursor = 50000
-	tp.list.clamp()
+	tp.list.SetCursor(50000)
 	if tp.list.Len() < 100000 {
 		b.Fatalf("%d tags", tp.list.Len())
 	}
@@ -48,19 +47,6 @@ func BenchmarkTreeView50(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		_ = hs.m.View()
-	}
-}
-
-// BenchmarkFilter100k is the fuzzy filter over 100,000 tags (it runs in a
-// command, not in Update or View).
-func BenchmarkFilter100k(b *testing.B) {
-	names := make([]string, 100000)
-	for i := range names {
-		names[i] = fmt.Sprintf("%d.%d.%d-build%d", i/10000, (i/100)%100, i%100, i)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		runFilter("1.2.3", names)
 	}
 }
 

@@ -57,14 +57,14 @@ func (f *fakeRegistry) gets() int {
 func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 	f := newFake()
 	hs, tp := hugeTags(t, f, 2000)
-	rows := tp.list.rows()
+	rows := tp.list.Rows()
 	f.heads.Store(0) // the first screen's, if any
 	const bursts, presses = 5, 300
 	for range bursts {
 		repeat(hs, "j", presses)
 	}
-	if tp.list.cursor != bursts*presses {
-		t.Fatalf("cursor at %d, want %d", tp.list.cursor, bursts*presses)
+	if tp.list.Cursor() != bursts*presses {
+		t.Fatalf("cursor at %d, want %d", tp.list.Cursor(), bursts*presses)
 	}
 	heads := int(f.heads.Load())
 	t.Logf("%d presses in %d bursts, %d rows on screen: %d HEADs, %d GETs", bursts*presses, bursts, rows, heads, f.gets())
@@ -79,8 +79,8 @@ func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 		t.Fatal("no HEAD at all: the screen where scrolling stopped has no digests")
 	}
 	// The screen where the last burst stopped has every digest.
-	for i := tp.list.offset; i < min(tp.list.offset+rows, tp.list.Shown()); i++ {
-		if tag := tp.list.names[tp.list.visible[i]]; tp.digests[tag] == "" {
+	for i := tp.list.Offset(); i < min(tp.list.Offset()+rows, tp.list.Shown()); i++ {
+		if tag := tp.list.ShownName(i); tp.digests[tag] == "" {
 			t.Fatalf("no digest for %s, on screen after the scroll stopped", tag)
 		}
 	}
@@ -103,10 +103,10 @@ func TestStaleDigestTickFetchesNothing(t *testing.T) {
 		t.Fatalf("a stale tick made %d HEADs", n)
 	}
 	hs.send(digestTickMsg{page: tp.PageID, seq: tp.digestSeq})
-	if n, rows := int(f.heads.Load()), tp.list.rows(); n != rows {
+	if n, rows := int(f.heads.Load()), tp.list.Rows(); n != rows {
 		t.Fatalf("the current tick made %d HEADs, want the %d rows on screen", n, rows)
 	}
-	first := tp.list.names[tp.list.visible[tp.list.offset]]
+	first := tp.list.ShownName(tp.list.Offset())
 	if _, ok := tp.digests[first]; !ok {
 		t.Fatalf("no digest for %s after the current tick", first)
 	}
@@ -122,14 +122,14 @@ func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	// 1.0, the first row, has a real digest, fetched when the page opened.
 	const top = "1.0"
 	tr := f.trees["localhost:5000/app:"+top]
-	if first := tp.list.names[tp.list.visible[0]]; first != top {
+	if first := tp.list.ShownName(0); first != top {
 		t.Fatalf("first row %q, want %q", first, top)
 	}
 	if got := tp.digests[top]; got != common.ShortDigest(tr.Digest) {
 		t.Fatalf("digest of %s = %q, want %q", top, got, common.ShortDigest(tr.Digest))
 	}
 	limit := tp.digestCacheLimit()
-	for tp.list.cursor < tp.list.Shown()-1 {
+	for tp.list.Cursor() < tp.list.Shown()-1 {
 		hs.send(keyMsg("pgdown"))
 		if n := len(tp.digests); n > limit {
 			t.Fatalf("%d digests cached, limit %d", n, limit)
@@ -140,7 +140,7 @@ func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	}
 	before := f.heads.Load()
 	hs.send(keyMsg("home"))
-	if n, rows := f.heads.Load()-before, int64(tp.list.rows()); n != rows {
+	if n, rows := f.heads.Load()-before, int64(tp.list.Rows()); n != rows {
 		t.Fatalf("back at the top: %d HEADs, want %d (the screen again)", n, rows)
 	}
 	if !strings.Contains(hs.screen(), common.ShortDigest(tr.Digest)) {

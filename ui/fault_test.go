@@ -153,7 +153,7 @@ func TestScrollingHugeTagListKeepsHeapFlat(t *testing.T) {
 	_ = hs.m.View()
 	before := heap()
 	frames := 0
-	for tp.list.cursor < tp.list.Len()-1 {
+	for tp.list.Cursor() < tp.list.Len()-1 {
 		hs.send(keyMsg("pgdown"))
 		_ = hs.m.View()
 		frames++

@@ -98,23 +98,23 @@ func TestGGAndG(t *testing.T) {
 	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
 	tp := hs.m.top().(*tagsPage)
 	hs.keys("G")
-	if tp.list.cursor == 0 {
+	if tp.list.Cursor() == 0 {
 		t.Fatal("G did not move to the bottom")
 	}
 	hs.keys("g")
-	if hs.m.gotoActive || tp.list.cursor == 0 {
-		t.Fatalf("one g acted: goto %v, cursor %d", hs.m.gotoActive, tp.list.cursor)
+	if hs.m.gotoActive || tp.list.Cursor() == 0 {
+		t.Fatalf("one g acted: goto %v, cursor %d", hs.m.gotoActive, tp.list.Cursor())
 	}
 	hs.keys("g")
-	if tp.list.cursor != 0 {
-		t.Fatalf("gg: cursor %d", tp.list.cursor)
+	if tp.list.Cursor() != 0 {
+		t.Fatalf("gg: cursor %d", tp.list.Cursor())
 	}
 	hs.keys("G", "home")
-	if tp.list.cursor != 0 {
-		t.Fatalf("home: cursor %d", tp.list.cursor)
+	if tp.list.Cursor() != 0 {
+		t.Fatalf("home: cursor %d", tp.list.Cursor())
 	}
 	hs.keys("G", "g", "j", "g")
-	if tp.list.cursor == 0 {
+	if tp.list.Cursor() == 0 {
 		t.Fatal("g j g went to the top: the chord must be two g in a row")
 	}
 	hs.keys(":")

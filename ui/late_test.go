@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/list"
 )
 
 // A user who typed in the filter of a list keeps what they typed: j and k
@@ -17,8 +18,8 @@ func TestTypingJAndKInTheFilterTypesThem(t *testing.T) {
 	rp := hs.m.top().(*reposPage)
 	hs.keys("/")
 	hs.typeText("jdk")
-	if got := rp.list.filter.Value(); got != "jdk" || rp.list.pattern != "jdk" {
-		t.Fatalf("typed jdk, the filter holds %q (pattern %q)", got, rp.list.pattern)
+	if got := rp.list.FilterText(); got != "jdk" || rp.list.Pattern() != "jdk" {
+		t.Fatalf("typed jdk, the filter holds %q (pattern %q)", got, rp.list.Pattern())
 	}
 	if rp.list.Shown() != 2 || rp.list.Selected() != "library/openjdk" {
 		t.Fatalf("filter jdk shows %d rows, cursor on %q; want 2, on library/openjdk", rp.list.Shown(), rp.list.Selected())
@@ -29,7 +30,7 @@ func TestTypingJAndKInTheFilterTypesThem(t *testing.T) {
 	}
 	hs.keys("backspace", "backspace", "backspace")
 	hs.typeText("kafka")
-	if got := rp.list.filter.Value(); got != "kafka" || rp.list.Shown() != 1 || rp.list.Selected() != "team/kafka" {
+	if got := rp.list.FilterText(); got != "kafka" || rp.list.Shown() != 1 || rp.list.Selected() != "team/kafka" {
 		t.Fatalf("typed kafka: filter %q, %d shown, cursor on %q", got, rp.list.Shown(), rp.list.Selected())
 	}
 	if !strings.Contains(hs.screen(), "/ kafka") {
@@ -95,11 +96,11 @@ func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 	before := hs.screen()
 	// Tagged as the tags page's, with the generation the repositories list
 	// is at, so only the routing can stop it.
-	hs.send(filterMsg{page: tp.PageID, gen: rp.list.filterGen, visible: []int{0}, matches: map[int][]int{}})
+	hs.send(list.FilterMsg{Page: tp.PageID, Gen: rp.list.FilterGen(), Visible: []int{0}, Matches: map[int][]int{}})
 	hs.send(common.PageMsg{Page: tp.PageID, Req: tp.Req, Names: []string{"v9-late"}, Done: true})
-	if rp.list.Shown() != 5 || rp.list.byName["v9-late"] {
+	if rp.list.Shown() != 5 || rp.list.Has("v9-late") {
 		t.Fatalf("a late message of the tags page reached the repositories list: %d shown, late tag added %v",
-			rp.list.Shown(), rp.list.byName["v9-late"])
+			rp.list.Shown(), rp.list.Has("v9-late"))
 	}
 	if hs.screen() != before {
 		t.Fatalf("a late message changed the screen:\n%s", hs.screen())

@@ -9,6 +9,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/list"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
@@ -16,13 +17,13 @@ import (
 type reposPage struct {
 	common.PageBase
 	registry string
-	list     *list
+	list     *list.Model
 	common.Listing
 }
 
 func newReposPage(c *common.Common, reg string) *reposPage {
 	p := &reposPage{PageBase: common.NewPageBase(c), registry: reg}
-	p.list = newList(c, p.PageID, "filter repositories")
+	p.list = list.New(c, p.PageID, "filter repositories")
 	return p
 }
 
@@ -40,7 +41,7 @@ func (p *reposPage) Init() tea.Cmd {
 }
 
 func (p *reposPage) Busy() bool         { return p.Loading }
-func (p *reposPage) InputFocused() bool { return p.list.filtering }
+func (p *reposPage) InputFocused() bool { return p.list.Filtering() }
 func (p *reposPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
 
 func (p *reposPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
@@ -72,7 +73,7 @@ func (p *reposPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 
 func (p *reposPage) View() string {
 	s := p.C.Styles
-	title := s.Title.Render("Repositories") + s.Faint.Render(fmt.Sprintf("  %s", countLabel(p.list, p.Loading, "repository", "repositories")))
+	title := s.Title.Render("Repositories") + s.Faint.Render(fmt.Sprintf("  %s", list.CountLabel(p.list, p.Loading, "repository", "repositories")))
 	if p.Err != nil && p.list.Len() == 0 {
 		return p.list.View(title) // the error is in the status bar
 	}
@@ -81,37 +82,20 @@ func (p *reposPage) View() string {
 
 // Keys: the list's and refresh.
 func (p *reposPage) Keys() []keys.Key {
-	if p.list.filtering {
-		return p.list.keys()
+	if p.list.Filtering() {
+		return p.list.Keys()
 	}
-	return append(p.list.keys(), keys.Key{Binding: p.C.Keys.Refresh, Group: keys.GroupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
+	return append(p.list.Keys(), keys.Key{Binding: p.C.Keys.Refresh, Group: keys.GroupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
 		p.list.Reset()
 		return tea.Batch(p.Init(), common.SetStatus("refreshing "+termsafe.String(p.registry), false))
 	}})
 }
 
 // Filtered is true while a list's filter narrows it (esc clears it first).
-func (p *reposPage) Filtered() bool { return p.list.pattern != "" }
+func (p *reposPage) Filtered() bool { return p.list.Pattern() != "" }
 
 // Where: the registry.
 func (p *reposPage) Where() (string, string) { return p.registry, "" }
-
-// countLabel says how many names are loaded, shown and whether more come.
-func countLabel(l *list, loading bool, one, many string) string {
-	n := l.Len()
-	noun := many
-	if n == 1 {
-		noun = one
-	}
-	out := fmt.Sprintf("%s %s", common.Commas(n), noun)
-	if l.pattern != "" {
-		out = fmt.Sprintf("%s of %s", common.Commas(l.Shown()), out)
-	}
-	if loading {
-		out += ", loading more…"
-	}
-	return out
-}
 
 // FailedToOpen: the catalog failed before any name came.
 func (p *reposPage) FailedToOpen() bool { return p.Err != nil && p.list.Len() == 0 && !p.Loading }

@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/model/attest"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/list"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
@@ -277,18 +278,18 @@ type sbomPage struct {
 	common.PageBase
 	title string
 	sbom  *attest.SBOM
-	list  *list
+	list  *list.Model
 }
 
 func newSBOMPage(c *common.Common, where string, sb *attest.SBOM) *sbomPage {
 	p := &sbomPage{PageBase: common.NewPageBase(c), title: where, sbom: sb}
-	p.list = newList(c, p.PageID, "filter packages (name, version, license, purl)")
+	p.list = list.New(c, p.PageID, "filter packages (name, version, license, purl)")
 	return p
 }
 
 func (p *sbomPage) Crumb() string      { return "SBOM " + termsafe.String(p.title) }
-func (p *sbomPage) InputFocused() bool { return p.list.filtering }
-func (p *sbomPage) Filtered() bool     { return p.list.pattern != "" }
+func (p *sbomPage) InputFocused() bool { return p.list.Filtering() }
+func (p *sbomPage) Filtered() bool     { return p.list.Pattern() != "" }
 func (p *sbomPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
 
 // Init loads the package rows: name, version, license and purl in columns.
@@ -306,7 +307,7 @@ func (p *sbomPage) Init() tea.Cmd {
 }
 
 func (p *sbomPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
-	if km, ok := msg.(tea.KeyPressMsg); ok && !p.list.filtering {
+	if km, ok := msg.(tea.KeyPressMsg); ok && !p.list.Filtering() {
 		if k, ok := keys.Match(p.Keys(), km); ok && k.Run != nil {
 			return p, k.Run(km)
 		}
@@ -318,7 +319,7 @@ func (p *sbomPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 func (p *sbomPage) View() string {
 	s := p.C.Styles
 	count := fmt.Sprintf("%s, %s", p.sbom.Format, common.Plural(p.sbom.Count, "package", "packages"))
-	if p.list.pattern != "" {
+	if p.list.Pattern() != "" {
 		count = fmt.Sprintf("%d of %s", p.list.Shown(), count)
 	}
 	if p.sbom.Truncated {
@@ -328,12 +329,12 @@ func (p *sbomPage) View() string {
 }
 
 func (p *sbomPage) Keys() []keys.Key {
-	if p.list.filtering {
-		return p.list.keys()
+	if p.list.Filtering() {
+		return p.list.Keys()
 	}
 	k := p.C.Keys
 	var ks []keys.Key
-	for _, key := range p.list.keys() {
+	for _, key := range p.list.Keys() {
 		if key.Binding.Help().Desc != k.Open.Help().Desc { // a package opens nothing
 			ks = append(ks, key)
 		}

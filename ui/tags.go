@@ -12,6 +12,7 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/list"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
@@ -32,7 +33,7 @@ const digestCacheMin = 1024
 type tagsPage struct {
 	common.PageBase
 	repo   string
-	list   *list
+	list   *list.Model
 	semver bool
 	// digests is a bounded cache: tag → short digest (safe), "?" when the
 	// HEAD failed. pending holds the tags of HEADs in flight, by fetch id.
@@ -81,13 +82,13 @@ func (m digestsMsg) Target() int { return m.page }
 func newTagsPage(c *common.Common, repo string) *tagsPage {
 	p := &tagsPage{PageBase: common.NewPageBase(c), repo: repo, digests: map[string]string{}, pending: map[string]int{},
 		digestDelay: digestDebounce}
-	p.list = newList(c, p.PageID, "filter tags")
-	p.list.extra = func(tag string) string {
+	p.list = list.New(c, p.PageID, "filter tags")
+	p.list.SetExtra(func(tag string) string {
 		if d, ok := p.digests[tag]; ok {
 			return c.Styles.Digest.Render(d)
 		}
 		return ""
-	}
+	})
 	return p
 }
 
@@ -98,7 +99,7 @@ func (p *tagsPage) Crumb() string {
 	return termsafe.String(common.RepoPath(p.repo))
 }
 func (p *tagsPage) Busy() bool         { return p.Loading }
-func (p *tagsPage) InputFocused() bool { return p.list.filtering }
+func (p *tagsPage) InputFocused() bool { return p.list.Filtering() }
 func (p *tagsPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
 
 func (p *tagsPage) Init() tea.Cmd {
@@ -159,10 +160,10 @@ func (p *tagsPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 // window describes the rows on screen.
 func (p *tagsPage) window() digestWindow {
 	l := p.list
-	w := digestWindow{offset: l.offset, rows: l.rows(), shown: len(l.visible)}
-	if l.offset < len(l.visible) {
-		w.first = l.names[l.visible[l.offset]]
-		w.last = l.names[l.visible[min(l.offset+l.rows(), len(l.visible))-1]]
+	w := digestWindow{offset: l.Offset(), rows: l.Rows(), shown: l.Shown()}
+	if l.Offset() < l.Shown() {
+		w.first = l.ShownName(l.Offset())
+		w.last = l.ShownName(min(l.Offset()+l.Rows(), l.Shown()) - 1)
 	}
 	return w
 }
@@ -172,8 +173,8 @@ func (p *tagsPage) window() digestWindow {
 func (p *tagsPage) missing() []string {
 	var want []string
 	l := p.list
-	for i := l.offset; i < min(l.offset+l.rows(), len(l.visible)); i++ {
-		t := l.names[l.visible[i]]
+	for i := l.Offset(); i < min(l.Offset()+l.Rows(), l.Shown()); i++ {
+		t := l.ShownName(i)
 		if _, ok := p.digests[t]; ok {
 			continue
 		}
@@ -250,7 +251,7 @@ func (p *tagsPage) fetchDigests() tea.Cmd {
 }
 
 // digestCacheLimit is the most digests the cache keeps.
-func (p *tagsPage) digestCacheLimit() int { return max(4*p.list.rows(), digestCacheMin) }
+func (p *tagsPage) digestCacheLimit() int { return max(4*p.list.Rows(), digestCacheMin) }
 
 // evictDigests, when the cache is over its limit, keeps the three quarters
 // of the limit nearest the screen (walking outwards from it) and drops the
@@ -265,14 +266,14 @@ func (p *tagsPage) evictDigests() {
 	l := p.list
 	kept := make(map[string]string, keep)
 	take := func(i int) {
-		t := l.names[l.visible[i]]
+		t := l.ShownName(i)
 		if d, ok := p.digests[t]; ok {
 			kept[t] = d
 		}
 	}
-	lo, hi := l.offset-1, l.offset
-	for len(kept) < keep && (lo >= 0 || hi < len(l.visible)) {
-		if hi < len(l.visible) {
+	lo, hi := l.Offset()-1, l.Offset()
+	for len(kept) < keep && (lo >= 0 || hi < l.Shown()) {
+		if hi < l.Shown() {
 			take(hi)
 			hi++
 		}
@@ -290,17 +291,17 @@ func (p *tagsPage) View() string {
 	if p.semver {
 		order = "by version"
 	}
-	title := s.Title.Render("Tags") + s.Faint.Render("  "+countLabel(p.list, p.Loading, "tag", "tags")+", "+order)
+	title := s.Title.Render("Tags") + s.Faint.Render("  "+list.CountLabel(p.list, p.Loading, "tag", "tags")+", "+order)
 	return p.list.View(title)
 }
 
 // Keys: the list's, sort, copy and refresh.
 func (p *tagsPage) Keys() []keys.Key {
-	if p.list.filtering {
-		return p.list.keys()
+	if p.list.Filtering() {
+		return p.list.Keys()
 	}
 	k := p.C.Keys
-	return append(p.list.keys(),
+	return append(p.list.Keys(),
 		keys.Key{Binding: k.Sort, Group: keys.GroupView, Footer: 5, Run: p.toggleSort},
 		keys.Key{Binding: k.Copy, Group: keys.GroupAct, Footer: 6, When: func() bool { return p.list.Selected() != "" },
 			Run: func(tea.KeyPressMsg) tea.Cmd {
@@ -324,12 +325,12 @@ func (p *tagsPage) toggleSort(tea.KeyPressMsg) tea.Cmd {
 		order = model.ByVersion
 	}
 	cmd := p.list.SetOrder(order)
-	p.list.cursor, p.list.offset = 0, 0 // a new order starts at its top
+	p.list.SetCursor(0) // a new order starts at its top
 	return tea.Batch(cmd, p.scheduleDigests())
 }
 
 // Filtered is true while a list's filter narrows it (esc clears it first).
-func (p *tagsPage) Filtered() bool { return p.list.pattern != "" }
+func (p *tagsPage) Filtered() bool { return p.list.Pattern() != "" }
 
 // Where: the repository and its registry.
 func (p *tagsPage) Where() (string, string) { return common.HostOf(p.repo), p.repo }

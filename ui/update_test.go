@@ -65,16 +65,16 @@ func TestTagSortSemver(t *testing.T) {
 	tp := hs.m.top().(*tagsPage)
 	hs.keys("s")
 	var got []string
-	for _, i := range tp.list.visible {
-		got = append(got, tp.list.names[i])
+	for i := 0; i < tp.list.Shown(); i++ {
+		got = append(got, tp.list.ShownName(i))
 	}
 	want := "2.0.0 2.0.0-rc.1 1.10 1.9 1.0 latest"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("semver order %v, want %s", got, want)
 	}
 	hs.keys("s")
-	if tp.list.names[tp.list.visible[0]] != "1.0" {
-		t.Fatalf("name order starts with %q", tp.list.names[tp.list.visible[0]])
+	if tp.list.ShownName(0) != "1.0" {
+		t.Fatalf("name order starts with %q", tp.list.ShownName(0))
 	}
 }
 
@@ -235,11 +235,11 @@ func TestQuitIsGuardedWhileTyping(t *testing.T) {
 	if hs.quit {
 		t.Fatal("q quit while the filter had focus")
 	}
-	if got := hs.m.top().(*reposPage).list.pattern; got != "q" {
+	if got := hs.m.top().(*reposPage).list.Pattern(); got != "q" {
 		t.Fatalf("q should be typed into the filter, pattern %q", got)
 	}
 	hs.keys("esc") // leaves the field and clears it
-	if hs.quit || hs.m.top().(*reposPage).list.pattern != "" {
+	if hs.quit || hs.m.top().(*reposPage).list.Pattern() != "" {
 		t.Fatal("esc should clear the filter, not quit")
 	}
 	// The goto field guards q as well.
@@ -304,7 +304,7 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	}
 	// A stale request of a page still open is dropped too.
 	hs.send(common.PageMsg{Page: tags.PageID, Req: tags.Req - 1, Names: []string{"stale"}, Done: true})
-	if tags.list.byName["stale"] {
+	if tags.list.Has("stale") {
 		t.Fatal("a page of an old listing was added")
 	}
 }
@@ -396,8 +396,8 @@ func TestMouse(t *testing.T) {
 	rp := hs.m.top().(*reposPage)
 	// Row 0 is the header, row 1 the list title, row 2 the first repository.
 	hs.send(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft})
-	if rp.list.cursor != 2 {
-		t.Fatalf("click on the third row: cursor %d", rp.list.cursor)
+	if rp.list.Cursor() != 2 {
+		t.Fatalf("click on the third row: cursor %d", rp.list.Cursor())
 	}
 	hs.send(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft}) // again: open
 	if _, ok := hs.m.top().(*tagsPage); !ok {
@@ -405,8 +405,8 @@ func TestMouse(t *testing.T) {
 	}
 	hs.keys("esc")
 	hs.send(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
-	if rp.list.cursor != 4 { // 2 + 3, clamped to the last of 5
-		t.Fatalf("wheel: cursor %d", rp.list.cursor)
+	if rp.list.Cursor() != 4 { // 2 + 3, clamped to the last of 5
+		t.Fatalf("wheel: cursor %d", rp.list.Cursor())
 	}
 	if hs.m.View().MouseMode != tea.MouseModeCellMotion {
 		t.Fatal("mouse off in the list")

@@ -1,6 +1,10 @@
-package ui
+// Package list is the virtualised, fuzzy-filterable list of names the
+// repositories, tags and SBOM screens show (registry names made safe
+// here; only the rows on screen are drawn).
+package list
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -21,10 +25,10 @@ import (
 // command instead of in Update.
 const asyncFilterAbove = 5000
 
-// list is a virtualised, fuzzy-filterable list of names. Only the rows on
+// Model is a virtualised, fuzzy-filterable list of names. Only the rows on
 // screen are rendered; sorting and filtering happen when data or the filter
 // change, never in View.
-type list struct {
+type Model struct {
 	c      *common.Common
 	pageID int
 
@@ -44,35 +48,35 @@ type list struct {
 	width, height  int
 }
 
-// filterMsg carries the result of an asynchronous filter run.
-type filterMsg struct {
-	page    int
-	gen     int
-	visible []int
-	matches map[int][]int
+// FilterMsg carries the result of an asynchronous filter run.
+type FilterMsg struct {
+	Page    int
+	Gen     int
+	Visible []int
+	Matches map[int][]int
 }
 
-func (m filterMsg) Target() int { return m.page }
+func (m FilterMsg) Target() int { return m.Page }
 
-func newList(c *common.Common, pageID int, placeholder string) *list {
+func New(c *common.Common, pageID int, placeholder string) *Model {
 	ti := common.NewInput()
 	ti.Prompt = "/ "
 	ti.Placeholder = placeholder
-	return &list{c: c, pageID: pageID, filter: ti, byName: map[string]bool{}, sorted: model.NewSortedNames(model.ByName)}
+	return &Model{c: c, pageID: pageID, filter: ti, byName: map[string]bool{}, sorted: model.NewSortedNames(model.ByName)}
 }
 
-func (l *list) SetSize(w, h int) {
+func (l *Model) SetSize(w, h int) {
 	l.width, l.height = w, h
 	l.filter.SetWidth(max(w-4, 1))
 	l.clamp()
 }
 
 // Len is the number of names loaded; Shown the number the filter lets through.
-func (l *list) Len() int   { return len(l.names) }
-func (l *list) Shown() int { return len(l.visible) }
+func (l *Model) Len() int   { return len(l.names) }
+func (l *Model) Shown() int { return len(l.visible) }
 
 // Selected returns the name under the cursor, or "".
-func (l *list) Selected() string {
+func (l *Model) Selected() string {
 	if l.cursor < 0 || l.cursor >= len(l.visible) {
 		return ""
 	}
@@ -80,7 +84,7 @@ func (l *list) Selected() string {
 }
 
 // Reset drops every name (for a refresh).
-func (l *list) Reset() {
+func (l *Model) Reset() {
 	l.sorted.Reset()
 	l.names = l.sorted.Names()
 	l.byName = map[string]bool{}
@@ -92,7 +96,7 @@ func (l *list) Reset() {
 // Add adds names (from the registry: made safe here), keeps the sort order,
 // the filter and the cursor's item. It returns a command when the filter
 // runs asynchronously.
-func (l *list) Add(raw []string) tea.Cmd {
+func (l *Model) Add(raw []string) tea.Cmd {
 	if len(raw) == 0 {
 		return nil
 	}
@@ -115,14 +119,14 @@ func (l *list) Add(raw []string) tea.Cmd {
 }
 
 // SetOrder changes the sort order.
-func (l *list) SetOrder(o model.TagOrder) tea.Cmd {
+func (l *Model) SetOrder(o model.TagOrder) tea.Cmd {
 	cur := l.Selected()
 	l.sorted.SetOrder(o)
 	l.names = l.sorted.Names()
 	return l.refilter(cur)
 }
 
-func (l *list) refilter(keep string) tea.Cmd {
+func (l *Model) refilter(keep string) tea.Cmd {
 	l.filterGen++
 	if l.pattern == "" {
 		// Every name, in order: extend the identity (it is one
@@ -144,7 +148,7 @@ func (l *list) refilter(keep string) tea.Cmd {
 		names, pattern, gen, page := slices.Clone(l.names), l.pattern, l.filterGen, l.pageID
 		return func() tea.Msg {
 			v, m := runFilter(pattern, names)
-			return filterMsg{page: page, gen: gen, visible: v, matches: m}
+			return FilterMsg{Page: page, Gen: gen, Visible: v, Matches: m}
 		}
 	}
 	l.visible, l.matches = runFilter(l.pattern, l.names)
@@ -164,7 +168,7 @@ func runFilter(pattern string, names []string) ([]int, map[int][]int) {
 }
 
 // keep puts the cursor back on name, if it is still shown.
-func (l *list) keep(name string) {
+func (l *Model) keep(name string) {
 	if name != "" && l.pattern == "" {
 		if i := l.sorted.Find(name); i >= 0 {
 			l.cursor = i
@@ -180,9 +184,9 @@ func (l *list) keep(name string) {
 	l.clamp()
 }
 
-func (l *list) rows() int { return max(l.height-1, 1) }
+func (l *Model) Rows() int { return max(l.height-1, 1) }
 
-func (l *list) clamp() {
+func (l *Model) clamp() {
 	if l.cursor >= len(l.visible) {
 		l.cursor = len(l.visible) - 1
 	}
@@ -192,11 +196,11 @@ func (l *list) clamp() {
 	if l.cursor < l.offset {
 		l.offset = l.cursor
 	}
-	if r := l.rows(); l.cursor >= l.offset+r {
+	if r := l.Rows(); l.cursor >= l.offset+r {
 		l.offset = l.cursor - r + 1
 	}
-	if l.offset > max(len(l.visible)-l.rows(), 0) {
-		l.offset = max(len(l.visible)-l.rows(), 0)
+	if l.offset > max(len(l.visible)-l.Rows(), 0) {
+		l.offset = max(len(l.visible)-l.Rows(), 0)
 	}
 	if l.offset < 0 {
 		l.offset = 0
@@ -205,13 +209,13 @@ func (l *list) clamp() {
 
 // Update handles filter typing, movement and the mouse. activate is true when
 // the user opened the selected item (enter, or a click on the selected row).
-func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
+func (l *Model) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 	k := l.c.Keys
 	switch msg := msg.(type) {
-	case filterMsg:
-		if msg.gen == l.filterGen {
+	case FilterMsg:
+		if msg.Gen == l.filterGen {
 			cur := l.Selected()
-			l.visible, l.matches = msg.visible, msg.matches
+			l.visible, l.matches = msg.Visible, msg.Matches
 			l.keep(cur)
 		}
 		return nil, false
@@ -241,7 +245,7 @@ func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 				return c, false
 			}
 		}
-		if c, moved := k.MoveCursor(msg, l.cursor, l.rows(), len(l.visible)); moved {
+		if c, moved := k.MoveCursor(msg, l.cursor, l.Rows(), len(l.visible)); moved {
 			l.cursor = c
 			l.clamp()
 			return nil, false
@@ -285,7 +289,7 @@ func (l *list) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 }
 
 // View renders the title line (or the filter field) and the visible rows.
-func (l *list) View(title string) string {
+func (l *Model) View(title string) string {
 	s := l.c.Styles
 	var b strings.Builder
 	switch {
@@ -296,7 +300,7 @@ func (l *list) View(title string) string {
 	default:
 		b.WriteString(common.Fit(title, l.width))
 	}
-	rows := l.rows()
+	rows := l.Rows()
 	for r := 0; r < rows; r++ {
 		b.WriteByte('\n')
 		i := l.offset + r
@@ -314,7 +318,7 @@ func (l *list) View(title string) string {
 	return b.String()
 }
 
-func (l *list) row(idx int, selected bool) string {
+func (l *Model) row(idx int, selected bool) string {
 	s := l.c.Styles
 	name := l.names[idx]
 	var extra string
@@ -368,7 +372,7 @@ func highlight(s string, offsets []int, st lipgloss.Style) string {
 }
 
 // field has focus every other key is typed into it, q included.
-func (l *list) keys() []keys.Key {
+func (l *Model) Keys() []keys.Key {
 	k := l.c.Keys
 	if l.filtering {
 		return []keys.Key{
@@ -384,3 +388,61 @@ func (l *list) keys() []keys.Key {
 		keys.Key{Binding: k.ClearFilter, Group: keys.GroupView, When: func() bool { return l.pattern != "" }},
 	)
 }
+
+// CountLabel says how many names are loaded, shown and whether more come.
+func CountLabel(l *Model, loading bool, one, many string) string {
+	n := l.Len()
+	noun := many
+	if n == 1 {
+		noun = one
+	}
+	out := fmt.Sprintf("%s %s", common.Commas(n), noun)
+	if l.pattern != "" {
+		out = fmt.Sprintf("%s of %s", common.Commas(l.Shown()), out)
+	}
+	if loading {
+		out += ", loading more…"
+	}
+	return out
+}
+
+// Cursor is the row under the cursor, among the names shown.
+func (l *Model) Cursor() int { return l.cursor }
+
+// SetCursor puts the cursor on row i of the names shown (clamped), and
+// scrolls to it.
+func (l *Model) SetCursor(i int) {
+	l.cursor = i
+	l.clamp()
+}
+
+// Offset is the first row on screen, among the names shown.
+func (l *Model) Offset() int { return l.offset }
+
+// ShownName is the i-th name the filter lets through, in order.
+func (l *Model) ShownName(i int) string { return l.names[l.visible[i]] }
+
+// Names are every name loaded, in the list's order. The caller must not
+// change them.
+func (l *Model) Names() []string { return l.names }
+
+// Has reports whether name (as shown: made safe) is loaded.
+func (l *Model) Has(name string) bool { return l.byName[name] }
+
+// Pattern is the filter applied, "" for none.
+func (l *Model) Pattern() string { return l.pattern }
+
+// Filtering is true while the filter field has focus: every key is typed
+// into it.
+func (l *Model) Filtering() bool { return l.filtering }
+
+// FilterText is what the filter field holds.
+func (l *Model) FilterText() string { return l.filter.Value() }
+
+// FilterGen is the generation of the latest filter run: a FilterMsg of
+// another generation is stale and ignored.
+func (l *Model) FilterGen() int { return l.filterGen }
+
+// SetExtra sets the right-hand column: extra(name) is drawn as it is, so it
+// must be safe already.
+func (l *Model) SetExtra(extra func(name string) string) { l.extra = extra }
