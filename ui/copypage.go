@@ -294,3 +294,6 @@ func (p *copyPage) View() string {
 	}
 	return common.JoinLines(lines)
 }
+
+// IsCopyPane: the pane draws the copy's progress itself.
+func (p *copyPage) IsCopyPane() {}

@@ -325,7 +325,7 @@ func TestHostileLoginScreen(t *testing.T) {
 // the tree's short digests show it escaped, and never cut a character in
 // half.
 func TestHostileAttestationDigest(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	for _, bad := range []string{"sha256:" + hCSI + hOSC52, "sha256:\x07" + hTitle + "aaaaaaaaaaaa", "sha256:éééééééééééé", "x:\u202e12345678901234"} {
 		l := goldenList()
 		l.Entries[1].Annotations[model.AnnotationReferenceDigest] = bad

@@ -62,7 +62,7 @@ func TestNoPageKeyShadowed(t *testing.T) {
 		}
 	}
 	env := newStagingEnv(t)
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	sp := newStagingPage(c)
 	check(t, "staging lists", &Model{c: c, stack: []common.Page{sp}})
 	sp.setList(goldenList())
@@ -74,7 +74,7 @@ func TestNoPageKeyShadowed(t *testing.T) {
 // pane's lists and entries, say), one key has one meaning: x removes an
 // entry, it does not also discard a list.
 func TestOneMeaningPerScreen(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	sp := newStagingPage(c)
 	all := append([]keys.Key(nil), sp.Keys()...)
 	sp.setList(goldenList())

@@ -17,7 +17,7 @@ import (
 // Markdown table in the README: the same Key data the footer and the help
 // screen are drawn from (TestREADMEKeyTable keeps them equal).
 func KeyTable() string {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	tree := &model.Tree{Repository: "localhost/x", MediaType: model.MediaTypeOCIIndex}
 	staged := newStagingPage(c)
 	staging := func() []keys.Key {

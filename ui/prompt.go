@@ -41,7 +41,7 @@ func (p *promptPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			if v == "" {
 				return p, common.SetStatus("Type a registry (localhost:5000), a repository or a reference.", true)
 			}
-			return p, common.PushPage(openTarget(p.C, v, ""))
+			return p, common.PushPage(p.C.Pages.Open(p.C, v, ""))
 		case "esc":
 			return p, tea.Quit
 		}
@@ -75,49 +75,3 @@ func (p *promptPage) Keys() []keys.Key {
 
 // HideCrumb: the start prompt leaves the breadcrumb once a page is open.
 func (p *promptPage) HideCrumb() bool { return true }
-
-// openTarget returns the page for what s names. A bare tag or digest typed
-// while a repository is open (repo != "") opens in that repository.
-func openTarget(c *common.Common, s, repo string) common.Page {
-	s = strings.TrimSpace(s)
-	if repo != "" && !strings.Contains(s, "/") {
-		switch {
-		case strings.HasPrefix(s, "sha256:"):
-			return newTreePage(c, repo+"@"+s)
-		case strings.HasPrefix(s, "@"):
-			return newTreePage(c, repo+s)
-		case !strings.ContainsAny(s, ":@") && !hostLike(s):
-			return newTreePage(c, repo+":"+s)
-		}
-	}
-	switch Classify(s) {
-	case KindRegistry:
-		return newReposPage(c, s)
-	case KindReference:
-		t := newTreePage(c, s)
-		t.standalone = true
-		return t
-	default:
-		t := newTagsPage(c, s)
-		t.standalone = true
-		return t
-	}
-}
-
-// hostLike tells a registry host (localhost, ghcr.io) from a tag with dots
-// (1.0, v1.2.3, 3.20-alpine): a host ends in an alphabetic label.
-func hostLike(s string) bool {
-	if s == "localhost" {
-		return true
-	}
-	i := strings.LastIndexByte(s, '.')
-	if i < 0 || i == len(s)-1 {
-		return false
-	}
-	for _, r := range s[i+1:] {
-		if r < 'a' || r > 'z' {
-			return false
-		}
-	}
-	return true
-}

@@ -66,7 +66,7 @@ func (p *reposPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	cmd, open := p.list.Update(msg)
 	if open {
 		repo := p.registry + "/" + p.list.Selected()
-		return p, tea.Batch(cmd, common.PushPage(newTagsPage(p.C, repo)))
+		return p, tea.Batch(cmd, common.PushPage(p.C.Pages.Tags(p.C, repo)))
 	}
 	return p, cmd
 }

@@ -73,7 +73,7 @@ func New(ctx context.Context, opts common.Options) (*Model, error) {
 		theme, fixed = t, true
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	c := &common.Common{Ctx: ctx, Styles: styles.New(theme), Keys: keys.Default(), Opts: &opts, Reg: opts.Registry}
+	c := &common.Common{Ctx: ctx, Styles: styles.New(theme), Keys: keys.Default(), Opts: &opts, Reg: opts.Registry, Pages: pages()}
 	m := &Model{c: c, cancel: cancel, help: help.New(), themeFixed: fixed}
 	m.help.Styles = c.Styles.Help
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))

@@ -20,7 +20,7 @@ func (m *Model) handleCopyJob(msg common.CopyJobMsg) tea.Cmd {
 	}
 	if msg.Event != nil {
 		j.Progress.Apply(*msg.Event, msg.At)
-		if _, onPane := m.top().(*copyPage); !onPane {
+		if _, onPane := m.top().(common.CopyPane); !onPane {
 			m.status, m.statusErr = "copying to "+termsafe.String(j.Plan.Target)+": "+j.Progress.Summary(), false
 		}
 		return common.WaitCopy(j)

@@ -18,7 +18,7 @@ func (m *Model) globalKeys() []keys.Key {
 	k := m.c.Keys
 	top := m.top()
 	stageable := func() bool {
-		_, isPane := top.(stagingPane)
+		_, isPane := top.(common.StagingPane)
 		s, ok := top.(Stageable)
 		if !ok || isPane {
 			return false
@@ -35,7 +35,7 @@ func (m *Model) globalKeys() []keys.Key {
 			ref, t, e, _ := top.(Stageable).StageTarget()
 			return stageAdd(m.c, ref, t, e)
 		}},
-		{Binding: k.OpenStaging, Group: keys.GroupApp, Footer: 4, When: func() bool { _, isPane := top.(stagingPane); return !isPane },
+		{Binding: k.OpenStaging, Group: keys.GroupApp, Footer: 4, When: func() bool { _, isPane := top.(common.StagingPane); return !isPane },
 			Run: func(tea.KeyPressMsg) tea.Cmd { return common.PushPage(newStagingPage(m.c)) }},
 		{Binding: k.Mark, Group: keys.GroupAct, Footer: 5, When: func() bool { _, ok := markTarget(top); return ok }, Run: func(tea.KeyPressMsg) tea.Cmd {
 			ref, _ := markTarget(top)
@@ -75,10 +75,6 @@ func (m *Model) globalKeys() []keys.Key {
 		{Binding: k.Quit, Group: keys.GroupApp, Run: func(tea.KeyPressMsg) tea.Cmd { return m.quit() }},
 	}
 }
-
-// stagingPane is implemented by the staging pane: S does not open a second
-// one on top, and a does not stage from it.
-type stagingPane interface{ isStagingPane() }
 
 // essentialKeys stay in the footer at any width.
 func (m *Model) essentialKeys() []key.Binding { return []key.Binding{m.c.Keys.Help, m.c.Keys.Quit} }

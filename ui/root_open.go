@@ -1,6 +1,12 @@
 package ui
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/model/attest"
+	"github.com/manifold-dev/manifold/ui/common"
+)
 
 // Kind is what an argument names.
 type Kind int
@@ -40,4 +46,75 @@ func Classify(s string) Kind {
 		return KindReference
 	}
 	return KindRepository
+}
+
+// openTarget returns the page for what s names. A bare tag or digest typed
+// while a repository is open (repo != "") opens in that repository.
+func openTarget(c *common.Common, s, repo string) common.Page {
+	s = strings.TrimSpace(s)
+	if repo != "" && !strings.Contains(s, "/") {
+		switch {
+		case strings.HasPrefix(s, "sha256:"):
+			return newTreePage(c, repo+"@"+s)
+		case strings.HasPrefix(s, "@"):
+			return newTreePage(c, repo+s)
+		case !strings.ContainsAny(s, ":@") && !hostLike(s):
+			return newTreePage(c, repo+":"+s)
+		}
+	}
+	switch Classify(s) {
+	case KindRegistry:
+		return newReposPage(c, s)
+	case KindReference:
+		t := newTreePage(c, s)
+		t.standalone = true
+		return t
+	default:
+		t := newTagsPage(c, s)
+		t.standalone = true
+		return t
+	}
+}
+
+// hostLike tells a registry host (localhost, ghcr.io) from a tag with dots
+// (1.0, v1.2.3, 3.20-alpine): a host ends in an alphabetic label.
+func hostLike(s string) bool {
+	if s == "localhost" {
+		return true
+	}
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 || i == len(s)-1 {
+		return false
+	}
+	for _, r := range s[i+1:] {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// pages are the page constructors the root gives every page
+// (common.Pages), so that pages open each other without importing each
+// other.
+func pages() common.Pages {
+	return common.Pages{
+		Open: openTarget,
+		Tags: func(c *common.Common, repo string) common.Page { return newTagsPage(c, repo) },
+		Tree: func(c *common.Common, ref string) common.Page { return newTreePage(c, ref) },
+		Raw: func(c *common.Common, title string, raw []byte, ref, node string) common.Page {
+			rp := newRawPage(c, title, raw)
+			rp.ref, rp.node = ref, node
+			return rp
+		},
+		Resolve: func(c *common.Common, t *model.Tree, ref string) common.Page {
+			rp := newResolvePage(c, t)
+			rp.ref = ref
+			return rp
+		},
+		SBOM: func(c *common.Common, where string, sb *attest.SBOM) common.Page { return newSBOMPage(c, where, sb) },
+		Copy: func(c *common.Common, src, host, platform string) common.Page {
+			return newCopyPage(c, src, host, platform)
+		},
+	}
 }

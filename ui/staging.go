@@ -860,4 +860,4 @@ func (p *stagingPage) Keys() []keys.Key {
 // (any key but y answers; n is the one shown).
 var anyOtherKey = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep it"))
 
-func (p *stagingPage) isStagingPane() {}
+func (p *stagingPage) IsStagingPane() {}

@@ -86,7 +86,7 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 // TestPushReviewWrapsTheMovedWarning: the moved-tag warning ends with what
 // the diff is against; at 60 or 100 columns it is wrapped, not cut off.
 func TestPushReviewWrapsTheMovedWarning(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	p := newStagingPage(c)
 	l := goldenList()
 	p.setList(l)

@@ -154,7 +154,7 @@ func (p *stagingPage) onPushed(msg stagingPushedMsg) (common.Page, tea.Cmd) {
 }
 
 // stagingOpenTree shows the pushed tag in the tree; tests replace it.
-var stagingOpenTree = func(c *common.Common, ref string) tea.Cmd { return common.PushPage(newTreePage(c, ref)) }
+var stagingOpenTree = func(c *common.Common, ref string) tea.Cmd { return common.PushPage(c.Pages.Tree(c, ref)) }
 
 func asTagMoved(err error) (*registry.TagMovedError, bool) {
 	var moved *registry.TagMovedError

@@ -66,7 +66,7 @@ func newStagingEnv(t *testing.T) *stagingEnv {
 	openStageStore = func() (StageStore, error) { return st, nil }
 	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
 	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
-	env.c = &common.Common{Ctx: context.Background(), Width: 100, Height: 30, Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Reg: client}
+	env.c = &common.Common{Ctx: context.Background(), Width: 100, Height: 30, Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Reg: client, Pages: pages()}
 	return env
 }
 
@@ -366,7 +366,7 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 // TestStagingLayoutFits checks that no rendered line is wider than the
 // pane, with findings, a long target and the push confirmation.
 func TestStagingLayoutFits(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	p := newStagingPage(c)
 	p.setList(goldenList())
 	for _, w := range []int{40, 60, 100, 200} {
@@ -387,7 +387,7 @@ func TestStagingLayoutFits(t *testing.T) {
 // TestStagingErrorsAreWrappedNotCut: a finding that blocks the push is read
 // whole at 60 columns, wrapped at words; the page still fits.
 func TestStagingErrorsAreWrappedNotCut(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	p := newStagingPage(c)
 	l := goldenList()
 	l.Entries[0].Platform = &model.Platform{OS: "linux", Architecture: "arm64", Variant: "7"}
@@ -446,7 +446,7 @@ func goldenList() *model.StagedList {
 }
 
 func TestStagingGolden(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	p := newStagingPage(c)
 	p.SetSize(100, 20)
 	p.setList(goldenList())
@@ -475,7 +475,7 @@ func TestStagingGoldenStyled(t *testing.T) {
 			t.Fatalf("theme %s is not built in", name)
 		}
 		t.Run(name, func(t *testing.T) {
-			c := &common.Common{Ctx: context.Background(), Styles: styles.New(theme), Keys: keys.Default(), Opts: &common.Options{}}
+			c := &common.Common{Ctx: context.Background(), Styles: styles.New(theme), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 			p := newStagingPage(c)
 			p.SetSize(100, 20)
 			p.setList(goldenList())
@@ -506,7 +506,7 @@ func TestStageEntriesPicksTheImageOfAnAttestation(t *testing.T) {
 }
 
 func TestStagingKeyCmd(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	on := func(p common.Page, k string) (tea.Cmd, bool) {
 		m := &Model{c: c, stack: []common.Page{p}}
 		return m.dispatchKey(press(k))
@@ -588,7 +588,7 @@ func TestStagingNewListFromAnExistingTag(t *testing.T) {
 }
 
 func TestStagingFormGolden(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	stagingBlink = false
 	t.Cleanup(func() { stagingBlink = true })
 	p := newStagingPage(c)

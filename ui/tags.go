@@ -152,7 +152,7 @@ func (p *tagsPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	}
 	cmd, open := p.list.Update(msg)
 	if open {
-		return p, tea.Batch(cmd, common.PushPage(newTreePage(p.C, p.repo+":"+p.list.Selected())))
+		return p, tea.Batch(cmd, common.PushPage(p.C.Pages.Tree(p.C, p.repo+":"+p.list.Selected())))
 	}
 	return p, tea.Batch(cmd, p.scheduleDigests())
 }

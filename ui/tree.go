@@ -252,7 +252,7 @@ func (p *treePage) Keys() []keys.Key {
 func (p *treePage) expand(msg tea.KeyPressMsg) tea.Cmd {
 	n := p.selected()
 	if n.kind == nodeSupplyItem && n.item.sbom != nil && msg.String() == "enter" {
-		return common.PushPage(newSBOMPage(p.C, n.item.where, n.item.sbom))
+		return common.PushPage(p.C.Pages.SBOM(p.C, n.item.where, n.item.sbom))
 	}
 	var cmd tea.Cmd
 	switch {
@@ -332,24 +332,20 @@ func (p *treePage) openCopy(tea.KeyPressMsg) tea.Cmd {
 	if _, id := common.SplitRef(p.ref); id != "" && !strings.HasPrefix(id, "sha256:") {
 		ref = p.ref
 	}
-	return common.PushPage(newCopyPage(p.C, ref, common.HostOf(p.repo), plat))
+	return common.PushPage(p.C.Pages.Copy(p.C, ref, common.HostOf(p.repo), plat))
 }
 
 func (p *treePage) openRaw(tea.KeyPressMsg) tea.Cmd {
 	n := p.selected()
 	title, raw := rawJSON(n)
-	rp := newRawPage(p.C, title, raw)
-	rp.ref, rp.node = p.ref, n.key // r fetches the tree again
-	return common.PushPage(rp)
+	return common.PushPage(p.C.Pages.Raw(p.C, title, raw, p.ref, n.key)) // r fetches the tree again
 }
 
 func (p *treePage) openMatrix(tea.KeyPressMsg) tea.Cmd {
 	if p.tree == nil {
 		return common.SetStatus("The tree is still loading.", false)
 	}
-	rp := newResolvePage(p.C, p.tree)
-	rp.ref = p.ref // r fetches the tree again
-	return common.PushPage(rp)
+	return common.PushPage(p.C.Pages.Resolve(p.C, p.tree, p.ref)) // r fetches the tree again
 }
 
 func (p *treePage) treeWidth() int {

@@ -30,6 +30,8 @@ type Common struct {
 	Copy *CopyJob
 	// Mark is the reference marked for a diff (M), "" for none.
 	Mark string
+	// Pages opens pages from pages (filled by the root).
+	Pages Pages
 }
 
 var lastID atomic.Int64

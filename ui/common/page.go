@@ -3,6 +3,8 @@ package common
 import (
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/model/attest"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
@@ -58,6 +60,14 @@ type FailedPage interface{ FailedToOpen() bool }
 // writes a tag there.
 type TagLister interface{ ListsTagsOf(repo string) bool }
 
+// StagingPane is implemented by the staging pane: S does not open a second
+// one on top, and a does not stage from it.
+type StagingPane interface{ IsStagingPane() }
+
+// CopyPane is implemented by the copy pane: while it is on top, the
+// background copy's progress is drawn there, not in the status line.
+type CopyPane interface{ IsCopyPane() }
+
 // Messages pages send to the root.
 type (
 	// PushPageMsg opens a page on top of the stack.
@@ -108,4 +118,31 @@ func SetStickyStatus(text string) tea.Cmd {
 // ReportErr sends a page's failure to the root, which explains it.
 func ReportErr(page int, what string, err error, host string) tea.Cmd {
 	return func() tea.Msg { return ErrorMsg{Page: page, What: what, Err: err, Host: host} }
+}
+
+// Pages are the constructors of the pages that one page opens from another
+// (repositories → tags → tree → raw, resolve, SBOM, copy; a push → its
+// tree; the start prompt → what was typed), so that no page imports
+// another: the root fills them (ui/root_open.go) and pages call them
+// through Common.
+type Pages struct {
+	// Open is the page for what s names: a registry lists its
+	// repositories, a repository its tags, a reference opens its tree. A
+	// bare tag or digest opens in repo, when repo is not "".
+	Open func(c *Common, s, repo string) Page
+	// Tags lists repo's tags.
+	Tags func(c *Common, repo string) Page
+	// Tree shows ref's tree.
+	Tree func(c *Common, ref string) Page
+	// Raw shows a JSON document; ref and node, when set, say where it
+	// came from, so that r fetches it again.
+	Raw func(c *Common, title string, raw []byte, ref, node string) Page
+	// Resolve is the resolve matrix of t; ref, when set, is fetched again
+	// on r.
+	Resolve func(c *Common, t *model.Tree, ref string) Page
+	// SBOM lists the packages of an SBOM found at where.
+	SBOM func(c *Common, where string, sb *attest.SBOM) Page
+	// Copy is the copy pane for src (host: the registry browsed;
+	// platform, when not "", fills the platform field).
+	Copy func(c *Common, src, host, platform string) Page
 }
