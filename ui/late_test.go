@@ -96,7 +96,7 @@ func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 	before := hs.screen()
 	// Tagged as the tags page's, with the generation the repositories list
 	// is at, so only the routing can stop it.
-	hs.send(list.FilterMsg{Page: tp.PageID, Gen: rp.list.FilterGen(), Visible: []int{0}, Matches: map[int][]int{}})
+	hs.send(list.FilterMsg{Page: tp.PageID, Gen: rp.list.FilterGen(), Pattern: "x", Visible: []int32{0}})
 	hs.send(common.PageMsg{Page: tp.PageID, Req: tp.Req, Names: []string{"v9-late"}, Done: true})
 	if rp.list.Shown() != 5 || rp.list.Has("v9-late") {
 		t.Fatalf("a late message of the tags page reached the repositories list: %d shown, late tag added %v",

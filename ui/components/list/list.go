@@ -7,22 +7,23 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/sahilm/fuzzy"
 
+	"github.com/manifold-dev/manifold/internal/namefilter"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
-// asyncFilterAbove is the list size above which the fuzzy filter runs in a
-// command instead of in Update.
+// asyncFilterAbove is the list size above which the fuzzy filter
+// (internal/namefilter) runs in a command instead of in Update.
 const asyncFilterAbove = 5000
 
 // Model is a virtualised, fuzzy-filterable list of names. Only the rows on
@@ -41,8 +42,19 @@ type Model struct {
 	filtering bool   // the filter field has focus
 	pattern   string // the applied pattern
 	filterGen int
-	visible   []int         // indexes into names shown, in order
-	matches   map[int][]int // name index → matched byte offsets
+	latest    atomic.Int64 // filterGen, for the filter runs in commands
+	// index is names as the filter last saw them, with its recent results
+	// (nil once names changed).
+	index *namefilter.Index
+	// visible are the indexes into names shown, in order. A filter's
+	// result is the index's own: never changed in place (all says when
+	// visible is the list's own identity instead).
+	visible []int32
+	all     bool
+	shown   string // the pattern visible was filtered by (for highlighting)
+	// pending is the name to keep the cursor on when the filter run in
+	// flight answers: visible's indexes are stale once names changed.
+	pending string
 
 	cursor, offset int
 	width, height  int
@@ -52,8 +64,8 @@ type Model struct {
 type FilterMsg struct {
 	Page    int
 	Gen     int
-	Visible []int
-	Matches map[int][]int
+	Pattern string
+	Visible []int32 // the filter's result: not to be changed
 }
 
 func (m FilterMsg) Target() int { return m.Page }
@@ -88,8 +100,8 @@ func (l *Model) Reset() {
 	l.sorted.Reset()
 	l.names = l.sorted.Names()
 	l.byName = map[string]bool{}
-	l.visible = nil
-	l.matches = nil
+	l.index = nil
+	l.visible, l.all, l.shown = nil, false, ""
 	l.cursor, l.offset = 0, 0
 }
 
@@ -115,6 +127,7 @@ func (l *Model) Add(raw []string) tea.Cmd {
 	// of everything loaded.
 	l.sorted.Add(add)
 	l.names = l.sorted.Names()
+	l.index = nil
 	return l.refilter(cur)
 }
 
@@ -123,62 +136,68 @@ func (l *Model) SetOrder(o model.TagOrder) tea.Cmd {
 	cur := l.Selected()
 	l.sorted.SetOrder(o)
 	l.names = l.sorted.Names()
+	l.index = nil
 	return l.refilter(cur)
 }
 
 func (l *Model) refilter(keep string) tea.Cmd {
 	l.filterGen++
+	l.latest.Store(int64(l.filterGen))
+	l.pending = ""
 	if l.pattern == "" {
 		// Every name, in order: extend the identity (it is one
 		// already when no filter ran since).
+		if !l.all {
+			l.visible = nil // the filter's result: not ours to write
+		}
 		from := len(l.visible)
-		if l.matches != nil || from > len(l.names) {
+		if from > len(l.names) {
 			from = 0
 		}
 		l.visible = slices.Grow(l.visible[:0], len(l.names))[:len(l.names)]
 		for i := from; i < len(l.visible); i++ {
-			l.visible[i] = i
+			l.visible[i] = int32(i)
 		}
-		l.matches = nil
+		l.all, l.shown = true, ""
 		l.keep(keep)
 		return nil
 	}
-	if len(l.names) > asyncFilterAbove {
-		// A copy: the next page is merged into l.names in place.
-		names, pattern, gen, page := slices.Clone(l.names), l.pattern, l.filterGen, l.pageID
+	if l.index == nil {
+		// A copy (the next page is merged into l.names in place), made
+		// once per change of the names, not per keystroke.
+		l.index = namefilter.New(l.names)
+	}
+	x, pattern := l.index, l.pattern
+	if x.Len() > asyncFilterAbove {
+		// The run stops as soon as the user has typed again (or the
+		// names changed): a long list never queues runs nobody waits for.
+		gen, page, latest := l.filterGen, l.pageID, &l.latest
+		l.pending = keep
 		return func() tea.Msg {
-			v, m := runFilter(pattern, names)
-			return FilterMsg{Page: page, Gen: gen, Visible: v, Matches: m}
+			v, ok := x.Find(pattern, func() bool { return latest.Load() != int64(gen) })
+			if !ok {
+				return nil
+			}
+			return FilterMsg{Page: page, Gen: gen, Pattern: pattern, Visible: v}
 		}
 	}
-	l.visible, l.matches = runFilter(l.pattern, l.names)
+	l.visible, _ = x.Find(pattern, nil)
+	l.all, l.shown = false, pattern
 	l.keep(keep)
 	return nil
 }
 
-func runFilter(pattern string, names []string) ([]int, map[int][]int) {
-	ms := fuzzy.Find(pattern, names)
-	vis := make([]int, len(ms))
-	mm := make(map[int][]int, len(ms))
-	for i, m := range ms {
-		vis[i] = m.Index
-		mm[m.Index] = append([]int(nil), m.MatchedIndexes...)
-	}
-	return vis, mm
-}
-
 // keep puts the cursor back on name, if it is still shown.
 func (l *Model) keep(name string) {
-	if name != "" && l.pattern == "" {
-		if i := l.sorted.Find(name); i >= 0 {
+	if name == "" {
+		l.clamp()
+		return
+	}
+	if i := l.sorted.Find(name); i >= 0 {
+		if l.all {
 			l.cursor = i
-		}
-	} else if name != "" {
-		for i, idx := range l.visible {
-			if l.names[idx] == name {
-				l.cursor = i
-				break
-			}
+		} else if at := slices.Index(l.visible, int32(i)); at >= 0 {
+			l.cursor = at
 		}
 	}
 	l.clamp()
@@ -215,7 +234,10 @@ func (l *Model) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 	case FilterMsg:
 		if msg.Gen == l.filterGen {
 			cur := l.Selected()
-			l.visible, l.matches = msg.Visible, msg.Matches
+			if l.pending != "" {
+				cur, l.pending = l.pending, ""
+			}
+			l.visible, l.all, l.shown = msg.Visible, false, msg.Pattern
 			l.keep(cur)
 		}
 		return nil, false
@@ -312,8 +334,7 @@ func (l *Model) View(title string) string {
 		if i >= len(l.visible) {
 			continue
 		}
-		idx := l.visible[i]
-		b.WriteString(l.row(idx, i == l.cursor))
+		b.WriteString(l.row(int(l.visible[i]), i == l.cursor))
 	}
 	return b.String()
 }
@@ -339,8 +360,11 @@ func (l *Model) row(idx int, selected bool) string {
 		// (sha256-….sig and sha256-….att) must still look different.
 		label = common.FitMiddle(label, avail)
 	}
-	if m := l.matches[idx]; len(m) > 0 && !selected && !cut {
-		label = highlight(label, m, s.Match)
+	if l.shown != "" && !selected && !cut {
+		// Only the rows on screen: no offsets are kept per match.
+		if m := namefilter.Positions(l.shown, name); len(m) > 0 {
+			label = highlight(label, m, s.Match)
+		}
 	}
 	pad := avail - lipgloss.Width(label)
 	line := "  " + label

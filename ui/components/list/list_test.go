@@ -1,19 +1,215 @@
 package list
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/manifold-dev/manifold/internal/namefilter"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/themes"
+	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/styles"
 )
 
-// BenchmarkFilter100k is the fuzzy filter over 100,000 tags (it runs in a
-// command, not in Update or View).
-func BenchmarkFilter100k(b *testing.B) {
-	names := make([]string, 100000)
+func newTestList(names []string) *Model {
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}}
+	l := New(c, common.NextID(), "filter tags")
+	l.SetSize(100, 30)
+	l.Add(names)
+	return l
+}
+
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// press sends k to the list, runs the filter's command (the text field's own
+// is nil: no blink) and hands its answer back. It returns the time spent
+// outside the command (on the UI goroutine), View included.
+func press(l *Model, k tea.KeyPressMsg) (ui time.Duration) {
+	t0 := time.Now()
+	cmd, _ := l.Update(k)
+	for cmd != nil {
+		ui += time.Since(t0)
+		msg := cmd()
+		t0 = time.Now()
+		cmd = nil
+		if bm, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range bm {
+				if c != nil {
+					cmd = c
+				}
+			}
+			continue
+		}
+		if msg != nil {
+			l.Update(msg)
+		}
+	}
+	_ = l.View("tags")
+	return ui + time.Since(t0)
+}
+
+// The filter, typed key by key on a list above asyncFilterAbove (so every
+// run is a command), shows after each key what fuzzy.Find gives over every
+// name in the list's order: the same names in the same order, through
+// backspaces, a fresh query, a change of order and clearing.
+func TestFilterIsFuzzyFind(t *testing.T) {
+	var names []string
+	for i := range asyncFilterAbove + 1500 {
+		names = append(names, fmt.Sprintf("%d.%d.%d-%s", i%7, i%13, i%101, []string{"alpine", "Bookworm", "slim", "sha256-ab.sig", "café"}[i%5]))
+	}
+	l := newTestList(names)
+	if l.Len() != len(names) {
+		t.Fatalf("%d names listed, want %d", l.Len(), len(names))
+	}
+	check := func() {
+		t.Helper()
+		want := l.names
+		if l.pattern != "" {
+			want = nil
+			for _, m := range fuzzy.Find(l.pattern, l.names) {
+				want = append(want, m.Str)
+			}
+		}
+		var got []string
+		for i := range l.Shown() {
+			got = append(got, l.ShownName(i))
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("filter %q: %d shown, fuzzy.Find %d; first shown %v, want %v", l.pattern, len(got), len(want), got[:min(3, len(got))], want[:min(3, len(want))])
+		}
+	}
+	press(l, keyPress("/"))
+	for _, k := range []string{"1", ".", "2", "a", "l", "backspace", "backspace", "-", "S", "backspace", "backspace", "backspace", "backspace", "backspace",
+		"c", "a", "f", "é", "backspace", "backspace", "backspace", "backspace", "s", "i", "g"} {
+		press(l, keyPress(k))
+		check()
+	}
+	if l.pattern != "sig" || l.Shown() == 0 {
+		t.Fatalf("pattern %q, %d shown", l.pattern, l.Shown())
+	}
+	// A new order keeps the filter and the cursor's name.
+	press(l, keyPress("enter"))
+	press(l, keyPress("down"))
+	press(l, keyPress("down"))
+	sel := l.Selected()
+	cmd := l.SetOrder(model.ByVersion)
+	if cmd == nil {
+		t.Fatal("no filter run after a new order")
+	}
+	l.Update(cmd())
+	check()
+	if l.Selected() != sel {
+		t.Fatalf("after a new order the cursor is on %q, was on %q", l.Selected(), sel)
+	}
+	press(l, keyPress("/"))
+	press(l, keyPress("esc"))
+	check()
+}
+
+// A run the user has typed past is abandoned, and the newer one answers.
+func TestFilterDropsARunTypedPast(t *testing.T) {
+	var names []string
+	for i := range asyncFilterAbove * 3 {
+		names = append(names, fmt.Sprintf("v%d.%d", i/100, i%100))
+	}
+	l := newTestList(names)
+	press(l, keyPress("/"))
+	first, _ := l.Update(keyPress("1"))
+	second, _ := l.Update(keyPress("2"))
+	if first == nil || second == nil {
+		t.Fatal("no filter command for a list this long")
+	}
+	if msg := first(); msg != nil {
+		t.Fatalf("the run typed past answered %T", msg)
+	}
+	l.Update(second())
+	want := fuzzy.Find("12", l.names)
+	if l.Shown() != len(want) || l.ShownName(0) != want[0].Str {
+		t.Fatalf("%d shown, want %d", l.Shown(), len(want))
+	}
+}
+
+func buildNames(n int) []string {
+	names := make([]string, n)
 	for i := range names {
 		names[i] = fmt.Sprintf("%d.%d.%d-build%d", i/10000, (i/100)%100, i%100, i)
 	}
-	b.ResetTimer()
+	return names
+}
+
+// BenchmarkFilter100k is what a user's keystroke in the filter of a list of
+// 100,000 tags costs, all of it: the list's Update, the filter run (in its
+// command), the result's Update and the View of the screen. The user types
+// a version, deletes two characters, adds a suffix, clears the filter and
+// types a fresh query, deletes it and types another (every name holds
+// "build"). Every session starts on names just loaded (nothing kept from
+// the last one). ms/key is the mean over its keystrokes, ui-ms/key the part
+// of it on the UI goroutine (both Updates and the View; the rest is the
+// command), ui-max-ms the longest a keystroke held the UI goroutine. The
+// side by side with the old fuzzy.Find path is internal/namefilter's
+// BenchmarkKeystrokes100k.
+func BenchmarkFilter100k(b *testing.B) { benchFilterSession(b, 100000) }
+
+// BenchmarkFilter1M is the same on a million tags: the UI goroutine's share
+// says whether a keystroke can hold the screen up.
+func BenchmarkFilter1M(b *testing.B) { benchFilterSession(b, 1000000) }
+
+func benchFilterSession(b *testing.B, n int) {
+	l := newTestList(buildNames(n))
+	var session []tea.KeyPressMsg
+	for _, k := range []string{"/", "1", ".", "2", ".", "3", "backspace", "backspace", "-", "a", "l", "p", "esc",
+		"/", "s", "i", "g", "backspace", "backspace", "backspace", "b", "u", "i", "l", "d", "esc"} {
+		session = append(session, keyPress(k))
+	}
+	var shown []int
+	var ui, worst time.Duration
+	b.ReportAllocs()
 	for b.Loop() {
-		runFilter("1.2.3", names)
+		l.index = nil // names just loaded: nothing kept
+		shown = shown[:0]
+		for _, k := range session {
+			d := press(l, k)
+			ui, worst = ui+d, max(worst, d)
+			shown = append(shown, l.Shown())
+		}
+	}
+	b.StopTimer()
+	keys := float64(b.N * len(session))
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/keys, "ms/key")
+	b.ReportMetric(float64(ui.Microseconds())/1000/keys, "ui-ms/key")
+	b.ReportMetric(float64(worst.Microseconds())/1000, "ui-max-ms")
+	// The session did what it says: "1.2-alp" matches nothing, "build" all.
+	if shown[len(shown)-2] != n || shown[11] != 0 || shown[5] == 0 || shown[5] == n || l.pattern != "" {
+		b.Fatalf("matches per keystroke: %v (pattern %q)", shown, l.pattern)
+	}
+}
+
+// BenchmarkFilter100kQuery is the query BenchmarkFilter100k used to be:
+// "1.2.3" in one go over the same names, on names just loaded.
+func BenchmarkFilter100kQuery(b *testing.B) {
+	names := buildNames(100000)
+	b.ReportAllocs()
+	for b.Loop() {
+		namefilter.New(names).Find("1.2.3", nil)
 	}
 }
