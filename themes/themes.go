@@ -19,7 +19,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/alecthomas/chroma/v2"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/manifold-dev/manifold/internal/syntax"
 )
 
 // Theme is a set of semantic colours. The UI derives every style from it.
@@ -28,23 +31,39 @@ type Theme struct {
 	// Dark says whether the theme is meant for a dark background.
 	Dark bool `yaml:"dark" json:"dark"`
 
-	Text        string `yaml:"text" json:"text"`               // normal text
-	Faint       string `yaml:"faint" json:"faint"`             // secondary text, attestations
-	Accent      string `yaml:"accent" json:"accent"`           // titles, breadcrumbs, keys in help
-	SelectedFg  string `yaml:"selected_fg" json:"selected_fg"` // the row under the cursor
-	SelectedBg  string `yaml:"selected_bg" json:"selected_bg"`
-	Border      string `yaml:"border" json:"border"`     // pane borders
-	Digest      string `yaml:"digest" json:"digest"`     // short digests
-	Platform    string `yaml:"platform" json:"platform"` // os/arch labels
-	Size        string `yaml:"size" json:"size"`
-	MediaType   string `yaml:"media_type" json:"media_type"`
-	OK          string `yaml:"ok" json:"ok"`
-	Warn        string `yaml:"warn" json:"warn"`   // mismatches
-	Error       string `yaml:"error" json:"error"` // missing children, failures
-	StatusFg    string `yaml:"status_fg" json:"status_fg"`
-	StatusBg    string `yaml:"status_bg" json:"status_bg"`
-	MatchFg     string `yaml:"match" json:"match"`               // fuzzy-filter matched characters
-	ChromaStyle string `yaml:"chroma_style" json:"chroma_style"` // chroma style name for raw JSON
+	Text       string `yaml:"text" json:"text"`               // normal text
+	Faint      string `yaml:"faint" json:"faint"`             // secondary text, attestations
+	Accent     string `yaml:"accent" json:"accent"`           // titles, breadcrumbs, keys in help
+	SelectedFg string `yaml:"selected_fg" json:"selected_fg"` // the row under the cursor
+	SelectedBg string `yaml:"selected_bg" json:"selected_bg"`
+	Border     string `yaml:"border" json:"border"`     // pane borders
+	Digest     string `yaml:"digest" json:"digest"`     // short digests
+	Platform   string `yaml:"platform" json:"platform"` // os/arch labels
+	Size       string `yaml:"size" json:"size"`
+	MediaType  string `yaml:"media_type" json:"media_type"`
+	OK         string `yaml:"ok" json:"ok"`
+	Warn       string `yaml:"warn" json:"warn"`   // mismatches
+	Error      string `yaml:"error" json:"error"` // missing children, failures
+	StatusFg   string `yaml:"status_fg" json:"status_fg"`
+	StatusBg   string `yaml:"status_bg" json:"status_bg"`
+	MatchFg    string `yaml:"match" json:"match"` // fuzzy-filter matched characters
+	// ChromaStyle colours the raw JSON view: a style built into manifold
+	// (syntax.Names: monokai, github, bw), a chroma XML style file (a path;
+	// relative to the theme file), or "" for none.
+	ChromaStyle string `yaml:"chroma_style" json:"chroma_style"`
+
+	// syntax is the style a theme file's chroma_style file holds, read when
+	// the theme is loaded.
+	syntax *chroma.Style
+}
+
+// SyntaxStyle is the chroma style of the raw JSON view, or nil for none.
+func (t Theme) SyntaxStyle() *chroma.Style {
+	if t.syntax != nil {
+		return t.syntax
+	}
+	st, _ := syntax.Builtin(t.ChromaStyle)
+	return st
 }
 
 // Dark is the default theme on a dark terminal.
@@ -123,7 +142,7 @@ func Load(nameOrFile string) (Theme, error) {
 		}
 		return Theme{}, fmt.Errorf("theme %q is neither a built-in theme (%s) nor a readable file%s: %w", nameOrFile, strings.Join(Names(), ", "), where, err)
 	}
-	t, err := Parse(b)
+	t, err := parse(b, filepath.Dir(path))
 	if err != nil {
 		return Theme{}, fmt.Errorf("theme file %s: %w", path, err)
 	}
@@ -146,8 +165,11 @@ func isBareName(s string) bool {
 	return s != "" && !strings.ContainsAny(s, `/\.`)
 }
 
-// Parse reads a theme from YAML or JSON.
-func Parse(b []byte) (Theme, error) {
+// Parse reads a theme from YAML or JSON. A chroma_style file is read from
+// the current directory; Load reads it from the theme file's.
+func Parse(b []byte) (Theme, error) { return parse(b, "") }
+
+func parse(b []byte, dir string) (Theme, error) {
 	var probe struct {
 		Dark *bool `yaml:"dark"`
 	}
@@ -167,13 +189,26 @@ func Parse(b []byte) (Theme, error) {
 	if err := t.Validate(); err != nil {
 		return Theme{}, err
 	}
+	if syntax.IsFile(t.ChromaStyle) {
+		st, _, err := syntax.Resolve(t.ChromaStyle, dir)
+		if err != nil {
+			return Theme{}, err
+		}
+		t.syntax = st
+	}
 	return t, nil
 }
 
 var hexColour = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 
-// Validate checks every colour.
+// Validate checks every colour, and that chroma_style names a style built
+// into manifold or a file (which Load reads).
 func (t Theme) Validate() error {
+	if !syntax.IsFile(t.ChromaStyle) {
+		if _, _, err := syntax.Resolve(t.ChromaStyle, ""); err != nil {
+			return err
+		}
+	}
 	var bad []string
 	for k, v := range t.colours() {
 		if !validColour(v) {

@@ -9,9 +9,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"github.com/alecthomas/chroma/v2/formatters"
-	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/alecthomas/chroma/v2"
 
+	"github.com/manifold-dev/manifold/internal/syntax"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
@@ -63,7 +63,7 @@ func (p *rawPage) SetSize(w, h int) {
 
 func (p *rawPage) Init() tea.Cmd {
 	p.fmtReq = common.NextID()
-	raw, style, id, req := p.raw, p.C.Styles.Theme.ChromaStyle, p.PageID, p.fmtReq
+	raw, style, id, req := p.raw, p.C.Styles.Theme.SyntaxStyle(), p.PageID, p.fmtReq
 	noColor := p.C.Opts.NoColor
 	return func() tea.Msg {
 		return rawMsg{page: id, req: req, lines: formatJSON(raw, style, noColor)}
@@ -96,9 +96,9 @@ func (p *rawPage) setTree(msg treeMsg) tea.Cmd {
 	return p.Init()
 }
 
-// formatJSON pretty-prints raw and colours it with a chroma style ("" or
+// formatJSON pretty-prints raw and colours it with a chroma style (nil or
 // noColor: plain). Anything that is not JSON is shown as text, made safe.
-func formatJSON(raw []byte, style string, noColor bool) []string {
+func formatJSON(raw []byte, style *chroma.Style, noColor bool) []string {
 	var buf bytes.Buffer
 	text := string(raw)
 	if json.Indent(&buf, raw, "", "  ") == nil {
@@ -110,23 +110,14 @@ func formatJSON(raw []byte, style string, noColor bool) []string {
 	for i, l := range lines {
 		lines[i] = termsafe.String(l)
 	}
-	if noColor || style == "" {
+	if noColor || style == nil {
 		return lines
 	}
-	st := styles.Get(style)
-	f := formatters.Get("terminal256")
-	if st == nil || f == nil {
-		return lines
-	}
-	it, err := jsonLexer().Tokenise(nil, strings.Join(lines, "\n"))
+	out, err := syntax.Highlight(strings.Join(lines, "\n"), style)
 	if err != nil {
 		return lines
 	}
-	var out bytes.Buffer
-	if err := f.Format(&out, st, it); err != nil {
-		return lines
-	}
-	return strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	return strings.Split(strings.TrimRight(out, "\n"), "\n")
 }
 
 func (p *rawPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {

@@ -1,4 +1,4 @@
-package ui
+package syntax
 
 import (
 	"testing"
@@ -20,7 +20,7 @@ func TestJSONLexerMatchesChroma(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := jsonLexer().Tokenise(nil, src)
+		got, err := JSONLexer().Tokenise(nil, src)
 		if err != nil {
 			t.Fatal(err)
 		}
