@@ -46,15 +46,15 @@ type Model struct {
 	// index is names as the filter last saw them, with its recent results
 	// (nil once names changed).
 	index *namefilter.Index
-	// visible are the indexes into names shown, in order. A filter's
-	// result is the index's own: never changed in place (all says when
-	// visible is the list's own identity instead).
+	// visible are the indexes of the names shown, in order: into names
+	// when all (the list's own identity), else into from's names (a
+	// filter's result, the index's own: never changed in place). Until
+	// the run after a new page answers, from still holds the names the
+	// screen shows.
 	visible []int32
 	all     bool
+	from    *namefilter.Index
 	shown   string // the pattern visible was filtered by (for highlighting)
-	// pending is the name to keep the cursor on when the filter run in
-	// flight answers: visible's indexes are stale once names changed.
-	pending string
 
 	cursor, offset int
 	width, height  int
@@ -66,6 +66,7 @@ type FilterMsg struct {
 	Gen     int
 	Pattern string
 	Visible []int32 // the filter's result: not to be changed
+	index   *namefilter.Index
 }
 
 func (m FilterMsg) Target() int { return m.Page }
@@ -92,7 +93,15 @@ func (l *Model) Selected() string {
 	if l.cursor < 0 || l.cursor >= len(l.visible) {
 		return ""
 	}
-	return l.names[l.visible[l.cursor]]
+	return l.name(l.visible[l.cursor])
+}
+
+// name is the name at i of visible.
+func (l *Model) name(i int32) string {
+	if !l.all && l.from != nil {
+		return l.from.Name(int(i))
+	}
+	return l.names[i]
 }
 
 // Reset drops every name (for a refresh).
@@ -101,7 +110,7 @@ func (l *Model) Reset() {
 	l.names = l.sorted.Names()
 	l.byName = map[string]bool{}
 	l.index = nil
-	l.visible, l.all, l.shown = nil, false, ""
+	l.visible, l.all, l.from, l.shown = nil, false, nil, ""
 	l.cursor, l.offset = 0, 0
 }
 
@@ -143,7 +152,6 @@ func (l *Model) SetOrder(o model.TagOrder) tea.Cmd {
 func (l *Model) refilter(keep string) tea.Cmd {
 	l.filterGen++
 	l.latest.Store(int64(l.filterGen))
-	l.pending = ""
 	if l.pattern == "" {
 		// Every name, in order: extend the identity (it is one
 		// already when no filter ran since).
@@ -158,7 +166,7 @@ func (l *Model) refilter(keep string) tea.Cmd {
 		for i := from; i < len(l.visible); i++ {
 			l.visible[i] = int32(i)
 		}
-		l.all, l.shown = true, ""
+		l.all, l.from, l.shown = true, nil, ""
 		l.keep(keep)
 		return nil
 	}
@@ -172,17 +180,16 @@ func (l *Model) refilter(keep string) tea.Cmd {
 		// The run stops as soon as the user has typed again (or the
 		// names changed): a long list never queues runs nobody waits for.
 		gen, page, latest := l.filterGen, l.pageID, &l.latest
-		l.pending = keep
 		return func() tea.Msg {
 			v, ok := x.Find(pattern, func() bool { return latest.Load() != int64(gen) })
 			if !ok {
 				return nil
 			}
-			return FilterMsg{Page: page, Gen: gen, Pattern: pattern, Visible: v}
+			return FilterMsg{Page: page, Gen: gen, Pattern: pattern, Visible: v, index: x}
 		}
 	}
 	l.visible, _ = x.Find(pattern, nil)
-	l.all, l.shown = false, pattern
+	l.all, l.from, l.shown = false, x, pattern
 	l.keep(keep)
 	return nil
 }
@@ -234,10 +241,7 @@ func (l *Model) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 	case FilterMsg:
 		if msg.Gen == l.filterGen {
 			cur := l.Selected()
-			if l.pending != "" {
-				cur, l.pending = l.pending, ""
-			}
-			l.visible, l.all, l.shown = msg.Visible, false, msg.Pattern
+			l.visible, l.all, l.from, l.shown = msg.Visible, false, msg.index, msg.Pattern
 			l.keep(cur)
 		}
 		return nil, false
@@ -334,14 +338,14 @@ func (l *Model) View(title string) string {
 		if i >= len(l.visible) {
 			continue
 		}
-		b.WriteString(l.row(int(l.visible[i]), i == l.cursor))
+		b.WriteString(l.row(l.visible[i], i == l.cursor))
 	}
 	return b.String()
 }
 
-func (l *Model) row(idx int, selected bool) string {
+func (l *Model) row(idx int32, selected bool) string {
 	s := l.c.Styles
-	name := l.names[idx]
+	name := l.name(idx)
 	var extra string
 	if l.extra != nil {
 		extra = l.extra(name)
@@ -444,7 +448,7 @@ func (l *Model) SetCursor(i int) {
 func (l *Model) Offset() int { return l.offset }
 
 // ShownName is the i-th name the filter lets through, in order.
-func (l *Model) ShownName(i int) string { return l.names[l.visible[i]] }
+func (l *Model) ShownName(i int) string { return l.name(l.visible[i]) }
 
 // Names are every name loaded, in the list's order. The caller must not
 // change them.

@@ -90,10 +90,7 @@ func TestFilterIsFuzzyFind(t *testing.T) {
 				want = append(want, m.Str)
 			}
 		}
-		var got []string
-		for i := range l.Shown() {
-			got = append(got, l.ShownName(i))
-		}
+		got := shownNames(l)
 		if !slices.Equal(got, want) {
 			t.Fatalf("filter %q: %d shown, fuzzy.Find %d; first shown %v, want %v", l.pattern, len(got), len(want), got[:min(3, len(got))], want[:min(3, len(want))])
 		}
@@ -124,6 +121,50 @@ func TestFilterIsFuzzyFind(t *testing.T) {
 	press(l, keyPress("/"))
 	press(l, keyPress("esc"))
 	check()
+}
+
+// While the run after a new page is in flight, the screen still shows the
+// names the last result found (not whatever now sits at their indexes),
+// with the cursor on its name; then the new result, the cursor kept.
+func TestFilterAcrossANewPage(t *testing.T) {
+	var names []string
+	for i := range asyncFilterAbove * 2 {
+		names = append(names, fmt.Sprintf("v%d.%d", i/100, i%100))
+	}
+	l := newTestList(names)
+	press(l, keyPress("/"))
+	press(l, keyPress("9"))
+	press(l, keyPress("enter"))
+	press(l, keyPress("down"))
+	before := shownNames(l)
+	sel := l.Selected()
+	var page []string
+	for i := range 3000 {
+		page = append(page, fmt.Sprintf("a%d", i), fmt.Sprintf("v0.%d-rc", i))
+	}
+	cmd := l.Add(page) // merged into the names in place: every index moves
+	if cmd == nil {
+		t.Fatal("no filter run after a new page")
+	}
+	if got := shownNames(l); !slices.Equal(got, before) || l.Selected() != sel {
+		t.Fatalf("before the new result: shown %v… (cursor %q), want %v… (cursor %q)", got[:3], l.Selected(), before[:3], sel)
+	}
+	l.Update(cmd())
+	var want []string
+	for _, m := range fuzzy.Find("9", l.names) {
+		want = append(want, m.Str)
+	}
+	if got := shownNames(l); !slices.Equal(got, want) || l.Selected() != sel {
+		t.Fatalf("after the new result: %d shown (cursor %q), want %d (cursor %q)", len(got), l.Selected(), len(want), sel)
+	}
+}
+
+func shownNames(l *Model) []string {
+	var out []string
+	for i := range l.Shown() {
+		out = append(out, l.ShownName(i))
+	}
+	return out
 }
 
 // A run the user has typed past is abandoned, and the newer one answers.
