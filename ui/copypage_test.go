@@ -15,6 +15,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/progress"
+	"github.com/manifold-dev/manifold/ui/pages/copyto"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
@@ -41,12 +42,12 @@ func TestCopyPaneCopiesTwoPlatforms(t *testing.T) {
 		hs.keys("j")
 	}
 	hs.keys("c")
-	cp, ok := hs.m.top().(*copyPage)
+	cp, ok := hs.m.top().(*copyto.Model)
 	if !ok {
 		t.Fatalf("c opened %T:\n%s", hs.m.top(), hs.screen())
 	}
-	if cp.plats.Value() != "linux/arm64" {
-		t.Fatalf("platform field %q, want the entry's linux/arm64", cp.plats.Value())
+	if cp.PlatformsText() != "linux/arm64" {
+		t.Fatalf("platform field %q, want the entry's linux/arm64", cp.PlatformsText())
 	}
 	// Typing q in the field types it: it does not quit.
 	hs.typeText("arm-q")
@@ -59,8 +60,8 @@ func TestCopyPaneCopiesTwoPlatforms(t *testing.T) {
 	hs.keys("tab")
 	hs.typeText(",linux/arm/v7")
 	hs.keys("enter")
-	if cp.state != copyReview {
-		t.Fatalf("after enter: state %d, err %v\n%s", cp.state, cp.err, hs.screen())
+	if cp.State() != copyto.Review {
+		t.Fatalf("after enter: state %d, err %v\n%s", cp.State(), cp.Err(), hs.screen())
 	}
 	scr := hs.screen()
 	for _, want := range []string{"--platform linux/arm64 takes linux/arm64", "TO TRANSFER", "changed: the index is rewritten", f.Repo + ":arm"} {
@@ -101,16 +102,16 @@ func TestCopyPaneKeepsTheFormOnABadPlatform(t *testing.T) {
 	}
 	hs := newHarness(t, c, f.Ref(reg.Host), 100, 30)
 	hs.keys("c")
-	cp := hs.m.top().(*copyPage)
+	cp := hs.m.top().(*copyto.Model)
 	hs.typeText("copy")
 	hs.keys("tab")
 	hs.typeText("windows/amd64")
 	hs.keys("enter")
-	if cp.state != copyForm || cp.err == nil || !strings.Contains(hs.screen(), "windows/amd64") {
-		t.Fatalf("state %d err %v\n%s", cp.state, cp.err, hs.screen())
+	if cp.State() != copyto.Form || cp.Err() == nil || !strings.Contains(hs.screen(), "windows/amd64") {
+		t.Fatalf("state %d err %v\n%s", cp.State(), cp.Err(), hs.screen())
 	}
-	if cp.target.Value() != "copy" || cp.plats.Value() != "windows/amd64" {
-		t.Fatalf("the form lost what was typed: %q %q", cp.target.Value(), cp.plats.Value())
+	if cp.TargetText() != "copy" || cp.PlatformsText() != "windows/amd64" {
+		t.Fatalf("the form lost what was typed: %q %q", cp.TargetText(), cp.PlatformsText())
 	}
 	if d, _ := c.HeadDigest(context.Background(), reg.Host+"/"+f.Repo+":copy"); d != "" {
 		t.Fatal("a failed plan wrote the target")

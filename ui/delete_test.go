@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/confirm"
 )
 
 type deleteFake struct {
@@ -28,7 +29,7 @@ func TestDeleteNeedsTheNameTyped(t *testing.T) {
 	tag := hs.m.top().(*tagsPage).list.Selected()
 	target := "localhost:5000/app:" + tag
 	hs.keys("ctrl+d")
-	if _, ok := hs.m.top().(*deletePage); !ok || !strings.Contains(hs.screen(), "Delete "+target) {
+	if _, ok := hs.m.top().(*confirm.DeletePage); !ok || !strings.Contains(hs.screen(), "Delete "+target) {
 		t.Fatalf("ctrl+d: %T\n%s", hs.m.top(), hs.screen())
 	}
 	hs.typeText("q") // typed, not quit

@@ -8,6 +8,7 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/pages/diff"
 )
 
 // A new user's path: mark a tag with M, move to another, D opens the diff
@@ -23,16 +24,16 @@ func TestMarkTagAndDiff(t *testing.T) {
 			t.Fatalf("no mark status:\n%s", hs.screen())
 		}
 		hs.keys("D") // on the marked tag itself: nothing
-		if _, ok := hs.m.top().(*diffPage); ok {
+		if _, ok := hs.m.top().(*diff.Model); ok {
 			t.Fatal("D diffed a tag against itself")
 		}
 		hs.keys("down", "D")
-		dp, ok := hs.m.top().(*diffPage)
+		dp, ok := hs.m.top().(*diff.Model)
 		if !ok {
 			t.Fatalf("D did not open the diff:\n%s", hs.screen())
 		}
-		if dp.from != "localhost:5000/app:1.0" || dp.to != "localhost:5000/app:1.10" || dp.diff == nil {
-			t.Fatalf("diff page %s → %s, diff %v, err %q", dp.from, dp.to, dp.diff != nil, dp.err)
+		if dp.From() != "localhost:5000/app:1.0" || dp.To() != "localhost:5000/app:1.10" || dp.Diff() == nil {
+			t.Fatalf("diff page %s → %s, diff %v, err %q", dp.From(), dp.To(), dp.Diff() != nil, dp.Err())
 		}
 		s := hs.screen()
 		for _, want := range []string{"app:1.0 ", "app:1.10", "linux/arm/v6", "removed"} {
@@ -68,19 +69,19 @@ func TestMarkTagAndDiff(t *testing.T) {
 		if _, right, _ := strings.Cut(armRow, "│"); !strings.Contains(right, "—") || !strings.HasPrefix(strings.TrimSpace(armRow), "-") {
 			t.Errorf("width %d: removed row %q", w, armRow)
 		}
-		all := len(dp.rows)
+		all := len(dp.Rows())
 		hs.keys("c")
-		if len(dp.rows) >= all || !strings.Contains(hs.screen(), "changes only") {
-			t.Errorf("c kept %d of %d rows", len(dp.rows), all)
+		if len(dp.Rows()) >= all || !strings.Contains(hs.screen(), "changes only") {
+			t.Errorf("c kept %d of %d rows", len(dp.Rows()), all)
 		}
 		hs.keys("s")
-		if dp.from != "localhost:5000/app:1.10" || dp.diff == nil || dp.diff.From.Digest == dp.diff.To.Digest {
-			t.Errorf("s did not swap: %s → %s", dp.from, dp.to)
+		if dp.From() != "localhost:5000/app:1.10" || dp.Diff() == nil || dp.Diff().From.Digest == dp.Diff().To.Digest {
+			t.Errorf("s did not swap: %s → %s", dp.From(), dp.To())
 		}
-		if _, _, ch, _ := dp.diff.Counts(); ch != 0 {
+		if _, _, ch, _ := dp.Diff().Counts(); ch != 0 {
 			t.Errorf("unchanged images reported changed")
 		}
-		if a, _, _, _ := dp.diff.Counts(); a != 2 {
+		if a, _, _, _ := dp.Diff().Counts(); a != 2 {
 			t.Errorf("swapped: %d added, want 2 (arm/v6 and windows)", a)
 		}
 		hs.keys("esc")
@@ -108,11 +109,11 @@ func TestMarkEntryAndDiff(t *testing.T) {
 		}
 	}
 	hs.keys("down", "down", "D")
-	dp, ok := hs.m.top().(*diffPage)
-	if !ok || dp.from != first || !strings.HasPrefix(dp.to, "localhost:5000/app@sha256:") || dp.diff == nil {
+	dp, ok := hs.m.top().(*diff.Model)
+	if !ok || dp.From() != first || !strings.HasPrefix(dp.To(), "localhost:5000/app@sha256:") || dp.Diff() == nil {
 		t.Fatalf("entry diff: %v %+v", ok, dp)
 	}
-	a, r, _, _ := dp.diff.Counts()
+	a, r, _, _ := dp.Diff().Counts()
 	if a != 1 || r != 1 {
 		t.Errorf("two platforms' images: %d added %d removed", a, r)
 	}
@@ -162,11 +163,11 @@ func TestTreeNoticesItsTagMoved(t *testing.T) {
 		t.Fatalf("move not noticed (mark %q):\n%s", hs.m.c.Mark, hs.screen())
 	}
 	hs.keys("D")
-	dp, ok := hs.m.top().(*diffPage)
-	if !ok || dp.from != "localhost:5000/app@"+before.Digest || dp.to != "localhost:5000/app:1.0" || dp.diff == nil {
+	dp, ok := hs.m.top().(*diff.Model)
+	if !ok || dp.From() != "localhost:5000/app@"+before.Digest || dp.To() != "localhost:5000/app:1.0" || dp.Diff() == nil {
 		t.Fatalf("D after a move: %v %+v", ok, dp)
 	}
-	if _, rm, _, _ := dp.diff.Counts(); rm != 2 {
+	if _, rm, _, _ := dp.Diff().Counts(); rm != 2 {
 		t.Errorf("diff of before and now: %d removed", rm)
 	}
 	hs.keys("esc")

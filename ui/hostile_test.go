@@ -27,6 +27,7 @@ import (
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -304,7 +305,7 @@ func TestHostileLoginScreen(t *testing.T) {
 			return nil, errors.New("registry said: " + hHostile)
 		}
 	})
-	if _, ok := hs.m.top().(*loginPage); !ok {
+	if _, ok := hs.m.top().(*login.Model); !ok {
 		t.Fatalf("a 401 should open the login prompt, at %T", hs.m.top())
 	}
 	assertScreenSafe(t, "login", hs.m.View().Content)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/list"
+	"github.com/manifold-dev/manifold/ui/pages/login"
 )
 
 // A user who typed in the filter of a list keeps what they typed: j and k
@@ -70,7 +71,7 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 	if !hs.m.statusErr || hs.m.status == "" {
 		t.Fatal("an error for the open page was not shown")
 	}
-	if _, ok := hs.m.top().(*loginPage); !ok {
+	if _, ok := hs.m.top().(*login.Model); !ok {
 		t.Fatalf("a 401 for the open page did not ask to log in: at %T", hs.m.top())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/copymenu"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
@@ -162,7 +163,7 @@ func (p *resolvePage) saveHosts(done string) tea.Cmd {
 	}
 	return func() tea.Msg {
 		if err := save(hosts); err != nil {
-			return common.StatusMsg{Text: done + "; not kept: " + termsafe.String(firstLine(err.Error())), Err: true}
+			return common.StatusMsg{Text: done + "; not kept: " + termsafe.String(common.FirstLine(err.Error())), Err: true}
 		}
 		return common.StatusMsg{Text: done + "; kept in the config file"}
 	}
@@ -344,7 +345,7 @@ func (p *resolvePage) pulls(row matrixRow, withDigest bool) string {
 	s := p.C.Styles
 	switch {
 	case row.err != "":
-		return s.Warn.Render("? " + termsafe.String(firstLine(row.err)))
+		return s.Warn.Render("? " + termsafe.String(common.FirstLine(row.err)))
 	case row.result == nil || row.result.Digest == "":
 		return s.Error.Render("none")
 	}
@@ -381,7 +382,7 @@ func (p *resolvePage) Keys() []keys.Key {
 		keys.Key{Binding: k.Copy, Group: keys.GroupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
 			if p.cursor < len(p.rows) {
 				if r := p.rows[p.cursor].result; r != nil && r.Reference != "" {
-					return common.PushPage(newCopyMenu(p.C, copyItems(p.tree.Repository, p.ref, r.Digest, r.Platform.String())))
+					return common.PushPage(copymenu.New(p.C, copymenu.For(p.tree.Repository, p.ref, r.Digest, r.Platform.String())))
 				}
 			}
 			return common.SetStatus("This host pulls nothing: nothing to copy.", false)
@@ -400,5 +401,5 @@ func entryProblem(e *model.Entry) string {
 	if e.Missing {
 		return "missing (404)"
 	}
-	return termsafe.String(firstLine(e.Err))
+	return termsafe.String(common.FirstLine(e.Err))
 }

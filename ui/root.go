@@ -16,6 +16,7 @@ import (
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/pages/prompt"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -83,7 +84,7 @@ func New(ctx context.Context, opts common.Options) (*Model, error) {
 	m.gotoInput = gi
 	var first common.Page
 	if Classify(opts.Start) == KindNone {
-		first = newPromptPage(c)
+		first = prompt.New(c)
 	} else {
 		first = openTarget(c, opts.Start, "")
 	}

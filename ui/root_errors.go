@@ -4,17 +4,17 @@ import (
 	"context"
 	"errors"
 	"net"
-	"strings"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // explain turns an error into one status line that says what to do.
 // login is true for a 401. It maps the registry's error vocabulary with
 // errors.Is and errors.As: no HTTP statuses, no matching of strings.
 func explain(what string, err error) (text string, login bool) {
-	msg := termsafe.String(firstLine(err.Error()))
+	msg := termsafe.String(common.FirstLine(err.Error()))
 	var (
 		ne      net.Error
 		unknown *registry.UnknownError
@@ -60,11 +60,4 @@ func unknownText(u *registry.UnknownError) string {
 		return "No manifest " + termsafe.String(u.Digest) + " in " + repo
 	}
 	return "No tag " + termsafe.String(u.Tag) + " in " + repo + " (or no such repository)"
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/pages/diff"
 )
 
 // globalKeys are the root's keys, declared like a page's. They are tried
@@ -37,17 +38,17 @@ func (m *Model) globalKeys() []keys.Key {
 		}},
 		{Binding: k.OpenStaging, Group: keys.GroupApp, Footer: 4, When: func() bool { _, isPane := top.(common.StagingPane); return !isPane },
 			Run: func(tea.KeyPressMsg) tea.Cmd { return common.PushPage(newStagingPage(m.c)) }},
-		{Binding: k.Mark, Group: keys.GroupAct, Footer: 5, When: func() bool { _, ok := markTarget(top); return ok }, Run: func(tea.KeyPressMsg) tea.Cmd {
-			ref, _ := markTarget(top)
+		{Binding: k.Mark, Group: keys.GroupAct, Footer: 5, When: func() bool { _, ok := common.MarkTarget(top); return ok }, Run: func(tea.KeyPressMsg) tea.Cmd {
+			ref, _ := common.MarkTarget(top)
 			m.c.Mark = ref
 			return common.SetStatus("marked "+termsafe.String(ref)+" · D on another diffs", false)
 		}},
 		{Binding: k.DiffMarked, Group: keys.GroupAct, Footer: 4, When: func() bool {
-			ref, ok := markTarget(top)
+			ref, ok := common.MarkTarget(top)
 			return ok && m.c.Mark != "" && ref != m.c.Mark
 		}, Run: func(tea.KeyPressMsg) tea.Cmd {
-			ref, _ := markTarget(top)
-			return common.PushPage(newDiffPage(m.c, m.c.Mark, ref))
+			ref, _ := common.MarkTarget(top)
+			return common.PushPage(diff.New(m.c, m.c.Mark, ref))
 		}},
 		{Binding: k.Goto, Group: keys.GroupApp, Run: func(tea.KeyPressMsg) tea.Cmd {
 			m.gotoActive = true

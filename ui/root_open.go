@@ -6,6 +6,7 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/model/attest"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/pages/copyto"
 )
 
 // Kind is what an argument names.
@@ -58,7 +59,7 @@ func openTarget(c *common.Common, s, repo string) common.Page {
 			return newTreePage(c, repo+"@"+s)
 		case strings.HasPrefix(s, "@"):
 			return newTreePage(c, repo+s)
-		case !strings.ContainsAny(s, ":@") && !hostLike(s):
+		case !strings.ContainsAny(s, ":@") && !common.HostLike(s):
 			return newTreePage(c, repo+":"+s)
 		}
 	}
@@ -74,24 +75,6 @@ func openTarget(c *common.Common, s, repo string) common.Page {
 		t.standalone = true
 		return t
 	}
-}
-
-// hostLike tells a registry host (localhost, ghcr.io) from a tag with dots
-// (1.0, v1.2.3, 3.20-alpine): a host ends in an alphabetic label.
-func hostLike(s string) bool {
-	if s == "localhost" {
-		return true
-	}
-	i := strings.LastIndexByte(s, '.')
-	if i < 0 || i == len(s)-1 {
-		return false
-	}
-	for _, r := range s[i+1:] {
-		if r < 'a' || r > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 // pages are the page constructors the root gives every page
@@ -114,7 +97,7 @@ func pages() common.Pages {
 		},
 		SBOM: func(c *common.Common, where string, sb *attest.SBOM) common.Page { return newSBOMPage(c, where, sb) },
 		Copy: func(c *common.Common, src, host, platform string) common.Page {
-			return newCopyPage(c, src, host, platform)
+			return copyto.New(c, src, host, platform)
 		},
 	}
 }

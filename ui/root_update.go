@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/pages/login"
 )
 
 // handleKey: the goto field, then a focused text field, then the global
@@ -59,7 +60,7 @@ func (m *Model) handleGoto(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		repo := m.currentRepo()
 		if repo == "" || strings.Contains(v, "/") {
-			v = relativeTo(m.currentHost(), v)
+			v = common.RelativeTo(m.currentHost(), v)
 		}
 		return m.push(openTarget(m.c, v, repo))
 	}
@@ -78,29 +79,6 @@ func (m *Model) currentRepo() string {
 func (m *Model) currentHost() string {
 	host, _ := m.top().Where()
 	return host
-}
-
-// relativeTo puts host in front of a name typed without one, so that
-// "acme/web:1" opens in the registry being browsed; a name that starts with
-// a host (ghcr.io/…, localhost:5000/…) is left alone.
-func relativeTo(host, name string) string {
-	if host == "" {
-		return name
-	}
-	first, _, slash := strings.Cut(name, "/")
-	if slash {
-		// docker's rule: a first component with '.' or ':' is a host.
-		if strings.ContainsAny(first, ".:") || first == "localhost" {
-			return name
-		}
-		return host + "/" + name
-	}
-	// No slash: "ghcr.io" and "localhost:5000" are registries, "cli:2.0"
-	// and "alpine" are names in this one.
-	if h, _, _ := strings.Cut(name, ":"); strings.Contains(h, ".") || h == "localhost" {
-		return name
-	}
-	return host + "/" + name
 }
 
 // handleMouse passes mouse events to the top page with Y relative to its
@@ -139,12 +117,12 @@ func (m *Model) handleNav(msg tea.Msg) tea.Cmd {
 		if m.find(msg.Page) == nil {
 			return nil // the user left that page
 		}
-		text, login := explain(msg.What, msg.Err)
+		text, needsLogin := explain(msg.What, msg.Err)
 		m.status, m.statusErr = text, true
-		if login && m.c.Opts.Login != nil && msg.Host != "" {
+		if needsLogin && m.c.Opts.Login != nil && msg.Host != "" {
 			if _, open := m.top().(common.Dialog); !open {
 				_, repo := m.find(msg.Page).Where()
-				return m.push(newLoginPage(m.c, msg.Host, repo, msg.Page))
+				return m.push(login.New(m.c, msg.Host, repo, msg.Page))
 			}
 		}
 	case common.LoggedInMsg:

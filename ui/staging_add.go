@@ -32,7 +32,7 @@ func stageAdd(c *common.Common, ref string, t *model.Tree, e *model.Entry) tea.C
 	ctx, reg := c.Ctx, c.Reg
 	return func() tea.Msg {
 		fail := func(err error) tea.Msg {
-			return common.StatusMsg{Text: "not staged: " + termsafe.String(firstLine(err.Error())), Err: true}
+			return common.StatusMsg{Text: "not staged: " + termsafe.String(common.FirstLine(err.Error())), Err: true}
 		}
 		if t == nil || (!t.IsIndex() && (t.Image == nil || t.Image.Config == nil)) {
 			var err error
@@ -124,34 +124,6 @@ func stageEntries(ref string, t *model.Tree, e *model.Entry) ([]model.StagedEntr
 		out = []model.StagedEntry{model.EntryFromTreeEntry(t, e)}
 	}
 	return out, nil
-}
-
-// StageTarget stages the entry under the cursor (a row inside an entry
-// counts as that entry), or the whole reference on its top row.
-func (p *treePage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
-	if p.ref == "" {
-		return "", nil, nil, false
-	}
-	if p.tree == nil {
-		return p.ref, nil, nil, true
-	}
-	var e *model.Entry
-	for n := p.selected(); n != nil; n = n.parent {
-		if n.entry != nil {
-			e = n.entry
-			break
-		}
-	}
-	return p.ref, p.tree, e, true
-}
-
-// StageTarget stages the tag under the cursor.
-func (p *tagsPage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
-	t := p.list.Selected()
-	if t == "" {
-		return "", nil, nil, false
-	}
-	return p.repo + ":" + t, nil, nil, true
 }
 
 // openStageStoreIfAny opens the staging store only when it already exists,

@@ -134,7 +134,7 @@ func (p *stagingPage) onPushed(msg stagingPushedMsg) (common.Page, tea.Cmd) {
 	}
 	if msg.err != nil {
 		p.dialog, p.review = dialogNone, nil
-		return p, common.SetStatus("push failed, the list is kept (P to retry): "+termsafe.String(firstLine(msg.err.Error())), true)
+		return p, common.SetStatus("push failed, the list is kept (P to retry): "+termsafe.String(common.FirstLine(msg.err.Error())), true)
 	}
 	p.dialog, p.review = dialogNone, nil
 	target := p.cur.Target

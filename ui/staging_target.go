@@ -207,10 +207,10 @@ func resolveListTarget(src, typed string) (string, error) {
 	repo, _ := common.SplitRef(src)
 	switch {
 	case src == "":
-	case !strings.ContainsAny(v, "/:@") && !hostLike(v):
+	case !strings.ContainsAny(v, "/:@") && !common.HostLike(v):
 		v = repo + ":" + v
 	default:
-		v = relativeTo(common.HostOf(src), v)
+		v = common.RelativeTo(common.HostOf(src), v)
 	}
 	if strings.Contains(v, "@") {
 		return "", fmt.Errorf("%s is a digest: a list is pushed to a tag, such as %s", termsafe.String(v), suggestTarget(src))

@@ -12,6 +12,8 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/confirm"
+	"github.com/manifold-dev/manifold/ui/components/copymenu"
 	"github.com/manifold-dev/manifold/ui/components/list"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
@@ -305,10 +307,10 @@ func (p *tagsPage) Keys() []keys.Key {
 		keys.Key{Binding: k.Sort, Group: keys.GroupView, Footer: 5, Run: p.toggleSort},
 		keys.Key{Binding: k.Copy, Group: keys.GroupAct, Footer: 6, When: func() bool { return p.list.Selected() != "" },
 			Run: func(tea.KeyPressMsg) tea.Cmd {
-				return common.PushPage(newCopyMenu(p.C, copyItems(p.repo, p.repo+":"+p.list.Selected(), "", "")))
+				return common.PushPage(copymenu.New(p.C, copymenu.For(p.repo, p.repo+":"+p.list.Selected(), "", "")))
 			}},
 		keys.Key{Binding: k.Delete, Group: keys.GroupAct, When: func() bool { return p.list.Selected() != "" }, Run: func(tea.KeyPressMsg) tea.Cmd {
-			return deleteCmd(p.C, p.repo+":"+p.list.Selected())
+			return confirm.Delete(p.C, p.repo+":"+p.list.Selected())
 		}},
 		keys.Key{Binding: k.Refresh, Group: keys.GroupAct, Footer: 7, Run: func(tea.KeyPressMsg) tea.Cmd {
 			p.list.Reset()
@@ -339,3 +341,21 @@ func (p *tagsPage) Where() (string, string) { return common.HostOf(p.repo), p.re
 func (p *tagsPage) FailedToOpen() bool { return p.Err != nil && p.list.Len() == 0 && !p.Loading }
 
 func (p *tagsPage) ListsTagsOf(repo string) bool { return common.SameRepo(p.repo, repo) }
+
+// MarkTarget is the tag under the cursor.
+func (p *tagsPage) MarkTarget() (string, bool) {
+	t := p.list.Selected()
+	if t == "" {
+		return "", false
+	}
+	return p.repo + ":" + t, true
+}
+
+// StageTarget stages the tag under the cursor.
+func (p *tagsPage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
+	t := p.list.Selected()
+	if t == "" {
+		return "", nil, nil, false
+	}
+	return p.repo + ":" + t, nil, nil, true
+}

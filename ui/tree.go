@@ -8,6 +8,8 @@ import (
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/confirm"
+	"github.com/manifold-dev/manifold/ui/components/copymenu"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
@@ -245,7 +247,7 @@ func (p *treePage) Keys() []keys.Key {
 		keys.Key{Binding: k.Refresh, Group: keys.GroupAct, Footer: 6, Run: func(tea.KeyPressMsg) tea.Cmd {
 			return tea.Batch(p.Init(), common.SetStatus("refreshing "+termsafe.String(p.ref), false))
 		}},
-		keys.Key{Binding: k.Delete, Group: keys.GroupAct, When: func() bool { return p.tree != nil }, Run: func(tea.KeyPressMsg) tea.Cmd { return deleteCmd(p.C, p.ref) }},
+		keys.Key{Binding: k.Delete, Group: keys.GroupAct, When: func() bool { return p.tree != nil }, Run: func(tea.KeyPressMsg) tea.Cmd { return confirm.Delete(p.C, p.ref) }},
 	)
 }
 
@@ -312,13 +314,13 @@ func (p *treePage) copyRow(tea.KeyPressMsg) tea.Cmd {
 		return common.SetStatus("Nothing to copy on this row.", false)
 	}
 	if n.kind == nodeConfig || n.kind == nodeLayer {
-		return common.PushPage(newCopyMenu(p.C, []copyItem{{"digest", d}}))
+		return common.PushPage(copymenu.New(p.C, []copymenu.Item{{Label: "digest", Value: d}}))
 	}
 	plat := ""
 	if n.entry != nil && n.entry.Platform != nil && !n.entry.IsAttestation() {
 		plat = n.entry.Platform.String()
 	}
-	return common.PushPage(newCopyMenu(p.C, copyItems(p.repo, p.ref, d, plat)))
+	return common.PushPage(copymenu.New(p.C, copymenu.For(p.repo, p.ref, d, plat)))
 }
 
 // openCopy opens the copy pane for this tree; on a platform entry, the
@@ -535,7 +537,7 @@ func (p *treePage) Where() (string, string) { return common.HostOf(p.repo), p.re
 // row already shows ("manifest host/repo@sha256:… is 4000000 bytes, …" →
 // "is 4000000 bytes, …"), so the reason fits a narrow terminal.
 func (p *treePage) entryErr(e *model.Entry) string {
-	msg := firstLine(e.Err)
+	msg := common.FirstLine(e.Err)
 	if p.tree == nil {
 		return msg
 	}
@@ -549,3 +551,36 @@ func (p *treePage) entryErr(e *model.Entry) string {
 
 // FailedToOpen: the tree could not be fetched at all.
 func (p *treePage) FailedToOpen() bool { return p.tree == nil && p.err != nil && !p.loading }
+
+// MarkTarget is the entry under the cursor (repository@digest), or the
+// tree's reference on its top row.
+func (p *treePage) MarkTarget() (string, bool) {
+	if p.ref == "" {
+		return "", false
+	}
+	for n := p.selected(); n != nil; n = n.parent {
+		if n.entry != nil {
+			return p.repo + "@" + n.entry.Digest, true
+		}
+	}
+	return p.ref, true
+}
+
+// StageTarget stages the entry under the cursor (a row inside an entry
+// counts as that entry), or the whole reference on its top row.
+func (p *treePage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
+	if p.ref == "" {
+		return "", nil, nil, false
+	}
+	if p.tree == nil {
+		return p.ref, nil, nil, true
+	}
+	var e *model.Entry
+	for n := p.selected(); n != nil; n = n.parent {
+		if n.entry != nil {
+			e = n.entry
+			break
+		}
+	}
+	return p.ref, p.tree, e, true
+}

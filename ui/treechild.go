@@ -71,7 +71,7 @@ func (p *treePage) setChild(msg childMsg) tea.Cmd {
 	if msg.err != nil {
 		e.Err = "fetch on demand: " + msg.err.Error()
 		p.setTree(p.tree)
-		return common.SetStatus(fmt.Sprintf("%s: %s", common.ShortDigest(e.Digest), termsafe.String(firstLine(msg.err.Error()))), true)
+		return common.SetStatus(fmt.Sprintf("%s: %s", common.ShortDigest(e.Digest), termsafe.String(common.FirstLine(msg.err.Error()))), true)
 	}
 	switch t := msg.tree; {
 	case t.IsIndex():

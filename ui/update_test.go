@@ -13,6 +13,8 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/components/copymenu"
+	"github.com/manifold-dev/manifold/ui/pages/login"
 )
 
 func TestBrowseRegistryToTree(t *testing.T) {
@@ -180,7 +182,7 @@ func TestCopyMenu(t *testing.T) {
 	} {
 		k := fmt.Sprint(i + 1)
 		hs.keys("y")
-		if _, ok := hs.m.top().(*copyMenuPage); !ok {
+		if _, ok := hs.m.top().(*copymenu.Model); !ok {
 			t.Fatalf("y did not open the copy menu: %T", hs.m.top())
 		}
 		hs.keys(k)
@@ -201,8 +203,8 @@ func TestCopyMenu(t *testing.T) {
 	e := tr.selected().entry
 	hs.keys("y")
 	var values []string
-	for _, it := range hs.m.top().(*copyMenuPage).items {
-		values = append(values, it.value)
+	for _, it := range hs.m.top().(*copymenu.Model).Items() {
+		values = append(values, it.Value)
 	}
 	got := strings.Join(values, "\n")
 	for _, want := range []string{e.Platform.String(), "FROM --platform=" + e.Platform.String() + " localhost:5000/app:1.0@" + e.Digest} {
@@ -346,7 +348,7 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 		}
 		o.SaveCredentials = func(host, user, secret string) error { savedHost = host; return nil }
 	})
-	lp, ok := hs.m.top().(*loginPage)
+	lp, ok := hs.m.top().(*login.Model)
 	if !ok {
 		t.Fatalf("a 401 should open the login prompt, at %T", hs.m.top())
 	}
@@ -360,8 +362,8 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 	if !strings.Contains(hs.screen(), "Login failed: wrong password") {
 		t.Fatalf("failed login not reported:\n%s", hs.screen())
 	}
-	if lp.pass.Value() != "" || lp.focus != 1 {
-		t.Fatalf("after a refused login the password field holds %q (focus %d): want it cleared and focused", lp.pass.Value(), lp.focus)
+	if lp.Password() != "" || lp.Focus() != 1 {
+		t.Fatalf("after a refused login the password field holds %q (focus %d): want it cleared and focused", lp.Password(), lp.Focus())
 	}
 	if gotRepo != "localhost:5000/app" {
 		t.Fatalf("login checked %q, want the repository being opened", gotRepo)
@@ -375,7 +377,7 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 	if gotUser != "bob" || gotSecret != "s3cret" || hs.quit {
 		t.Fatalf("login got %q/%q quit=%v", gotUser, gotSecret, hs.quit)
 	}
-	if !lp.saving || !strings.Contains(hs.screen(), "Save these credentials") {
+	if !lp.Saving() || !strings.Contains(hs.screen(), "Save these credentials") {
 		t.Fatalf("no offer to save:\n%s", hs.screen())
 	}
 	tr := hs.m.stack[0].(*treePage)
@@ -561,8 +563,8 @@ func TestGotoNamesAreRelativeToTheRegistry(t *testing.T) {
 		"ghcr.io":              "ghcr.io",
 	}
 	for in, want := range cases {
-		if got := relativeTo("localhost:5000", in); got != want {
-			t.Errorf("relativeTo(%q) = %q, want %q", in, got, want)
+		if got := common.RelativeTo("localhost:5000", in); got != want {
+			t.Errorf("common.RelativeTo(%q) = %q, want %q", in, got, want)
 		}
 	}
 	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)

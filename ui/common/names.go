@@ -74,3 +74,51 @@ func CopyCmd(s string) tea.Cmd {
 }
 
 func StripANSI(s string) string { return ansi.Strip(s) }
+
+// HostLike tells a registry host (localhost, ghcr.io) from a tag with dots
+// (1.0, v1.2.3, 3.20-alpine): a host ends in an alphabetic label.
+func HostLike(s string) bool {
+	if s == "localhost" {
+		return true
+	}
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 || i == len(s)-1 {
+		return false
+	}
+	for _, r := range s[i+1:] {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// RelativeTo puts host in front of a name typed without one, so that
+// "acme/web:1" opens in the registry being browsed; a name that starts with
+// a host (ghcr.io/…, localhost:5000/…) is left alone.
+func RelativeTo(host, name string) string {
+	if host == "" {
+		return name
+	}
+	first, _, slash := strings.Cut(name, "/")
+	if slash {
+		// docker's rule: a first component with '.' or ':' is a host.
+		if strings.ContainsAny(first, ".:") || first == "localhost" {
+			return name
+		}
+		return host + "/" + name
+	}
+	// No slash: "ghcr.io" and "localhost:5000" are registries, "cli:2.0"
+	// and "alpine" are names in this one.
+	if h, _, _ := strings.Cut(name, ":"); strings.Contains(h, ".") || h == "localhost" {
+		return name
+	}
+	return host + "/" + name
+}
+
+func FirstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

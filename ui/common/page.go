@@ -146,3 +146,19 @@ type Pages struct {
 	// platform, when not "", fills the platform field).
 	Copy func(c *Common, src, host, platform string) Page
 }
+
+// MarkTarget is what M would mark on page p.
+func MarkTarget(p Page) (string, bool) {
+	m, ok := p.(Markable)
+	if !ok {
+		return "", false
+	}
+	return m.MarkTarget()
+}
+
+// Markable is a page whose cursor names something a diff compares: a tag
+// of the tag list, or the tree's reference or entry under the cursor. M
+// marks it; D on another opens the diff of the two (the root's keys).
+type Markable interface {
+	MarkTarget() (ref string, ok bool)
+}

@@ -1,4 +1,6 @@
-package ui
+// Package prompt is the start prompt: what to open, when manifold starts
+// without an argument and no registry was used before.
+package prompt
 
 import (
 	"strings"
@@ -11,29 +13,29 @@ import (
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
-// promptPage asks what to open when manifold starts without an argument
+// Model asks what to open when manifold starts without an argument
 // and no registry was used before.
-type promptPage struct {
+type Model struct {
 	common.PageBase
 	input textinput.Model
 }
 
-func newPromptPage(c *common.Common) *promptPage {
+func New(c *common.Common) *Model {
 	ti := common.NewInput()
 	ti.Prompt = "open: "
 	ti.Placeholder = "localhost:5000, ghcr.io/owner/repo or golang:1.23"
-	return &promptPage{PageBase: common.NewPageBase(c), input: ti}
+	return &Model{PageBase: common.NewPageBase(c), input: ti}
 }
 
-func (p *promptPage) Crumb() string      { return "open" }
-func (p *promptPage) InputFocused() bool { return true }
-func (p *promptPage) Init() tea.Cmd      { return p.input.Focus() }
-func (p *promptPage) SetSize(w, h int) {
+func (p *Model) Crumb() string      { return "open" }
+func (p *Model) InputFocused() bool { return true }
+func (p *Model) Init() tea.Cmd      { return p.input.Focus() }
+func (p *Model) SetSize(w, h int) {
 	p.PageBase.SetSize(w, h)
 	p.input.SetWidth(max(w-8, 1))
 }
 
-func (p *promptPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch k.String() {
 		case "enter":
@@ -51,7 +53,7 @@ func (p *promptPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, cmd
 }
 
-func (p *promptPage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	lines := []string{
 		common.Fit(s.Title.Render("What do you want to open?"), p.Width),
@@ -66,7 +68,7 @@ func (p *promptPage) View() string {
 }
 
 // Keys: the field has every key; its Update handles these.
-func (p *promptPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	return []keys.Key{
 		{Binding: p.C.Keys.Submit, Group: keys.GroupAct, Footer: 1},
 		{Binding: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "quit")), Group: keys.GroupApp, Footer: 1},
@@ -74,4 +76,4 @@ func (p *promptPage) Keys() []keys.Key {
 }
 
 // HideCrumb: the start prompt leaves the breadcrumb once a page is open.
-func (p *promptPage) HideCrumb() bool { return true }
+func (p *Model) HideCrumb() bool { return true }

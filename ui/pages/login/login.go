@@ -1,4 +1,6 @@
-package ui
+// Package login is the login prompt opened after a 401; it retries the
+// page that failed and offers to save the credentials.
+package login
 
 import (
 	"strings"
@@ -13,10 +15,10 @@ import (
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
-// loginPage asks for credentials after a 401 and retries the failed page
+// Model asks for credentials after a 401 and retries the failed page
 // with them. After a successful login it offers to save them, as docker
 // login does.
-type loginPage struct {
+type Model struct {
 	common.PageBase
 	host    string
 	repo    string // the repository being opened, checked by the login
@@ -50,7 +52,7 @@ type savedMsg struct {
 
 func (m savedMsg) Target() int { return m.page }
 
-func newLoginPage(c *common.Common, host, repo string, failed int) *loginPage {
+func New(c *common.Common, host, repo string, failed int) *Model {
 	u := common.NewInput()
 	u.Prompt = "user:     "
 	u.Placeholder = "username"
@@ -59,21 +61,21 @@ func newLoginPage(c *common.Common, host, repo string, failed int) *loginPage {
 	pw.Placeholder = "password or token"
 	pw.EchoMode = textinput.EchoPassword
 	pw.EchoCharacter = '•'
-	return &loginPage{PageBase: common.NewPageBase(c), host: host, repo: repo, failed: failed, user: u, pass: pw}
+	return &Model{PageBase: common.NewPageBase(c), host: host, repo: repo, failed: failed, user: u, pass: pw}
 }
 
-func (p *loginPage) Crumb() string      { return "login" }
-func (p *loginPage) InputFocused() bool { return true }
-func (p *loginPage) Busy() bool         { return p.busy }
-func (p *loginPage) Init() tea.Cmd      { return p.user.Focus() }
+func (p *Model) Crumb() string      { return "login" }
+func (p *Model) InputFocused() bool { return true }
+func (p *Model) Busy() bool         { return p.busy }
+func (p *Model) Init() tea.Cmd      { return p.user.Focus() }
 
-func (p *loginPage) SetSize(w, h int) {
+func (p *Model) SetSize(w, h int) {
 	p.PageBase.SetSize(w, h)
 	p.user.SetWidth(max(w-14, 1))
 	p.pass.SetWidth(max(w-14, 1))
 }
 
-func (p *loginPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case loginMsg:
 		p.busy = false
@@ -152,7 +154,7 @@ func (p *loginPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, cmd
 }
 
-func (p *loginPage) switchFocus() tea.Cmd {
+func (p *Model) switchFocus() tea.Cmd {
 	p.focus = 1 - p.focus
 	if p.focus == 0 {
 		p.pass.Blur()
@@ -162,7 +164,7 @@ func (p *loginPage) switchFocus() tea.Cmd {
 	return p.pass.Focus()
 }
 
-func (p *loginPage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	lines := []string{
 		s.Title.Render("Log in to " + termsafe.String(p.host)),
@@ -204,7 +206,7 @@ func (p *loginPage) View() string {
 }
 
 // Keys: the form has every key; its Update handles these.
-func (p *loginPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	k := p.C.Keys
 	if p.saving {
 		return []keys.Key{
@@ -216,4 +218,13 @@ func (p *loginPage) Keys() []keys.Key {
 }
 
 // ServesPage: the login prompt sits over the page whose request failed.
-func (p *loginPage) ServesPage() int { return p.failed }
+func (p *Model) ServesPage() int { return p.failed }
+
+// Password is what the password field holds (it is never drawn).
+func (p *Model) Password() string { return p.pass.Value() }
+
+// Focus is the field with focus: 0 the user, 1 the password.
+func (p *Model) Focus() int { return p.focus }
+
+// Saving is true while the prompt asks whether to save the credentials.
+func (p *Model) Saving() bool { return p.saving }

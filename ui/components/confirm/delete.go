@@ -1,4 +1,6 @@
-package ui
+// Package confirm is ctrl+d's typed confirmation, on the tags and tree
+// screens: a manifest is deleted only once its reference is typed out.
+package confirm
 
 import (
 	"context"
@@ -19,10 +21,10 @@ type Deleter interface {
 	Delete(ctx context.Context, ref string) (digest string, err error)
 }
 
-// deletePage is ctrl+d's confirmation: the manifest is deleted only once
+// DeletePage is ctrl+d's confirmation: the manifest is deleted only once
 // the reference is typed out in full, as GitHub asks for a repository's
 // name. Never in readonly mode (the key says so in the status line).
-type deletePage struct {
+type DeletePage struct {
 	common.PageBase
 	target string // the reference to delete
 	input  textinput.Model
@@ -39,15 +41,15 @@ type deletedMsg struct {
 
 func (m deletedMsg) Target() int { return m.page }
 
-func newDeletePage(c *common.Common, target string) *deletePage {
+func newDeletePage(c *common.Common, target string) *DeletePage {
 	ti := common.NewInput()
 	ti.Prompt = "type it to delete: "
 	ti.Placeholder = target
-	return &deletePage{PageBase: common.NewPageBase(c), target: target, input: ti}
+	return &DeletePage{PageBase: common.NewPageBase(c), target: target, input: ti}
 }
 
-// deleteCmd is what ctrl+d does on a screen showing ref.
-func deleteCmd(c *common.Common, ref string) tea.Cmd {
+// Delete is what ctrl+d does on a screen showing ref.
+func Delete(c *common.Common, ref string) tea.Cmd {
 	if c.Opts.ReadOnly {
 		return common.SetStatus("readonly: not deleted — manifold was started with --readonly (or readonly: true in the config file)", true)
 	}
@@ -57,24 +59,24 @@ func deleteCmd(c *common.Common, ref string) tea.Cmd {
 	return common.PushPage(newDeletePage(c, ref))
 }
 
-func (p *deletePage) Crumb() string      { return "delete" }
-func (p *deletePage) InputFocused() bool { return true }
-func (p *deletePage) Busy() bool         { return p.busy }
-func (p *deletePage) Init() tea.Cmd      { return p.input.Focus() }
-func (p *deletePage) ServesPage() int    { return 0 }
-func (p *deletePage) SetSize(w, h int) {
+func (p *DeletePage) Crumb() string      { return "delete" }
+func (p *DeletePage) InputFocused() bool { return true }
+func (p *DeletePage) Busy() bool         { return p.busy }
+func (p *DeletePage) Init() tea.Cmd      { return p.input.Focus() }
+func (p *DeletePage) ServesPage() int    { return 0 }
+func (p *DeletePage) SetSize(w, h int) {
 	p.PageBase.SetSize(w, h)
 	p.input.SetWidth(max(w-24, 1))
 }
 
-func (p *deletePage) Keys() []keys.Key {
+func (p *DeletePage) Keys() []keys.Key {
 	return []keys.Key{
 		{Binding: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "delete (when typed exactly)")), Group: keys.GroupAct, Footer: 1},
 		{Binding: p.C.Keys.Cancel, Group: keys.GroupAct, Footer: 1},
 	}
 }
 
-func (p *deletePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *DeletePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case deletedMsg:
 		if msg.page != p.PageID {
@@ -82,7 +84,7 @@ func (p *deletePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		p.busy = false
 		if msg.err != nil {
-			return p, common.SetStatus("not deleted: "+termsafe.String(firstLine(msg.err.Error())), true)
+			return p, common.SetStatus("not deleted: "+termsafe.String(common.FirstLine(msg.err.Error())), true)
 		}
 		return p, tea.Batch(common.PopPage, common.SetStatus("deleted "+termsafe.String(msg.ref)+" ("+common.ShortDigest(msg.digest)+"); every tag of that manifest went with it", false),
 			common.TagWritten(repoOf(msg.ref)))
@@ -110,7 +112,7 @@ func (p *deletePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, cmd
 }
 
-func (p *deletePage) View() string {
+func (p *DeletePage) View() string {
 	s := p.C.Styles
 	lines := []string{
 		common.Fit(s.Error.Render("Delete ")+s.Title.Render(termsafe.String(p.target)), p.Width),

@@ -1,4 +1,6 @@
-package ui
+// Package diff is the diff screen (M marks, D diffs): two references side
+// by side, platform by platform.
+package diff
 
 import (
 	"context"
@@ -14,45 +16,6 @@ import (
 	"github.com/manifold-dev/manifold/verbs"
 )
 
-// Markable is a page whose cursor names something a diff compares: a tag
-// of the tag list, or the tree's reference or entry under the cursor. M
-// marks it; D on another opens the diff of the two (the root's keys).
-type Markable interface {
-	MarkTarget() (ref string, ok bool)
-}
-
-// MarkTarget is the entry under the cursor (repository@digest), or the
-// tree's reference on its top row.
-func (p *treePage) MarkTarget() (string, bool) {
-	if p.ref == "" {
-		return "", false
-	}
-	for n := p.selected(); n != nil; n = n.parent {
-		if n.entry != nil {
-			return p.repo + "@" + n.entry.Digest, true
-		}
-	}
-	return p.ref, true
-}
-
-// MarkTarget is the tag under the cursor.
-func (p *tagsPage) MarkTarget() (string, bool) {
-	t := p.list.Selected()
-	if t == "" {
-		return "", false
-	}
-	return p.repo + ":" + t, true
-}
-
-// markTarget is what M would mark on page p.
-func markTarget(p common.Page) (string, bool) {
-	m, ok := p.(Markable)
-	if !ok {
-		return "", false
-	}
-	return m.MarkTarget()
-}
-
 // diffMsg carries a computed diff.
 type diffMsg struct {
 	page, req int
@@ -62,9 +25,9 @@ type diffMsg struct {
 
 func (m diffMsg) Target() int { return m.page }
 
-// diffPage shows two references side by side, platform by platform: the
+// Model shows two references side by side, platform by platform: the
 // marked one on the left, the one under the cursor on the right.
-type diffPage struct {
+type Model struct {
 	common.PageBase
 	from, to string
 	diff     *model.RefDiff
@@ -77,21 +40,21 @@ type diffPage struct {
 	err      string
 }
 
-func newDiffPage(c *common.Common, from, to string) *diffPage {
-	return &diffPage{PageBase: common.NewPageBase(c), from: from, to: to}
+func New(c *common.Common, from, to string) *Model {
+	return &Model{PageBase: common.NewPageBase(c), from: from, to: to}
 }
 
-func (p *diffPage) Crumb() string { return "diff" }
-func (p *diffPage) Busy() bool    { return p.loading }
+func (p *Model) Crumb() string { return "diff" }
+func (p *Model) Busy() bool    { return p.loading }
 
 // Where: the right side's repository.
-func (p *diffPage) Where() (string, string) {
+func (p *Model) Where() (string, string) {
 	repo, _ := common.SplitRef(p.to)
 	return common.HostOf(repo), repo
 }
 
 // Init reads both sides at once (verbs.Diff) in a command.
-func (p *diffPage) Init() tea.Cmd {
+func (p *Model) Init() tea.Cmd {
 	p.req = common.NextID()
 	p.loading = true
 	page, req, reg, from, to := p.PageID, p.req, p.C.Reg, p.from, p.to
@@ -101,7 +64,7 @@ func (p *diffPage) Init() tea.Cmd {
 	})
 }
 
-func (p *diffPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case diffMsg:
 		if msg.req != p.req {
@@ -131,7 +94,7 @@ func (p *diffPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 }
 
 // layout picks the rows to show.
-func (p *diffPage) layout() {
+func (p *Model) layout() {
 	p.rows = p.rows[:0]
 	if p.diff == nil {
 		return
@@ -148,16 +111,16 @@ func (p *diffPage) layout() {
 	p.clamp()
 }
 
-func (p *diffPage) SetSize(w, h int) { p.PageBase.SetSize(w, h); p.clamp() }
+func (p *Model) SetSize(w, h int) { p.PageBase.SetSize(w, h); p.clamp() }
 
 // bodyRows: the title, the column header and the summary take three lines.
-func (p *diffPage) bodyRows() int { return max(p.Height-3, 1) }
+func (p *Model) bodyRows() int { return max(p.Height-3, 1) }
 
-func (p *diffPage) clamp() {
+func (p *Model) clamp() {
 	p.cursor, p.offset = common.ClampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
 }
 
-func (p *diffPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	k := p.C.Keys
 	ks := keys.Movement(k, func(msg tea.KeyPressMsg) tea.Cmd {
 		p.cursor, _ = k.MoveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
@@ -181,7 +144,7 @@ func (p *diffPage) Keys() []keys.Key {
 }
 
 // columns are the widths of the label and of each side.
-func (p *diffPage) columns() (labelW, sideW int) {
+func (p *Model) columns() (labelW, sideW int) {
 	longest := 0
 	for _, r := range p.rows {
 		longest = max(longest, lipgloss.Width(r.Label))
@@ -191,7 +154,7 @@ func (p *diffPage) columns() (labelW, sideW int) {
 	return labelW, sideW
 }
 
-func (p *diffPage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	labelW, sideW := p.columns()
 	title := s.Title.Render("Diff") + s.Faint.Render("  platform by platform")
@@ -204,7 +167,7 @@ func (p *diffPage) View() string {
 	case p.diff == nil && p.loading:
 		lines = append(lines, s.Faint.Render("reading both sides…"))
 	case p.diff == nil && p.err != "":
-		lines = append(lines, common.Fit(s.Error.Render(termsafe.String(firstLine(p.err))), p.Width))
+		lines = append(lines, common.Fit(s.Error.Render(termsafe.String(common.FirstLine(p.err))), p.Width))
 	}
 	for r := 0; r < p.bodyRows() && p.offset+r < len(p.rows); r++ {
 		i := p.offset + r
@@ -230,7 +193,7 @@ func (p *diffPage) View() string {
 }
 
 // markStyle colours a row's change marker.
-func (p *diffPage) markStyle(m string) string {
+func (p *Model) markStyle(m string) string {
 	s := p.C.Styles
 	switch m {
 	case "+":
@@ -242,3 +205,18 @@ func (p *diffPage) markStyle(m string) string {
 	}
 	return " "
 }
+
+// From is the reference compared (A).
+func (p *Model) From() string { return p.from }
+
+// To is the reference compared against (B).
+func (p *Model) To() string { return p.to }
+
+// Diff is the computed diff, nil until it came.
+func (p *Model) Diff() *model.RefDiff { return p.diff }
+
+// Err is why the diff failed, "" when it did not.
+func (p *Model) Err() string { return p.err }
+
+// Rows are the rows shown (only the changes after c).
+func (p *Model) Rows() []model.DiffRow { return p.rows }

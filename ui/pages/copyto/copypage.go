@@ -1,4 +1,6 @@
-package ui
+// Package copyto is the copy pane (c on a tree): where to copy, the plan,
+// and the copy running in the background.
+package copyto
 
 import (
 	"fmt"
@@ -24,21 +26,22 @@ import (
 // (esc) keeps the copy running, with its progress in the status line, and
 // `c` on a tree opens the running copy again. `x` cancels it.
 
-type copyState int
+// State is where the pane is.
+type State int
 
 const (
-	copyForm copyState = iota
-	copyPlanning
-	copyReview
-	copyRunning
+	Form State = iota
+	Planning
+	Review
+	Running
 )
 
-// copyPage is the copy pane.
-type copyPage struct {
+// Model is the copy pane.
+type Model struct {
 	common.PageBase
 	src   string // the reference the tree shows
 	host  string // the registry browsed: names without a host open there
-	state copyState
+	state State
 
 	target, plats textinput.Model
 	focus         int // 0 target, 1 platforms
@@ -57,10 +60,10 @@ type copyPlanMsg struct {
 
 func (m copyPlanMsg) Target() int { return m.page }
 
-// newCopyPage opens the pane for src; platform, when not "", fills the
+// New opens the pane for src; platform, when not "", fills the
 // platform field (c on an entry copies that entry).
-func newCopyPage(c *common.Common, src, host, platform string) *copyPage {
-	p := &copyPage{PageBase: common.NewPageBase(c), src: src, host: host}
+func New(c *common.Common, src, host, platform string) *Model {
+	p := &Model{PageBase: common.NewPageBase(c), src: src, host: host}
 	p.target = common.NewInput()
 	p.target.Prompt = "to: "
 	p.target.Placeholder = "repo:tag here, or host/repo:tag on another registry"
@@ -69,28 +72,28 @@ func newCopyPage(c *common.Common, src, host, platform string) *copyPage {
 	p.plats.Placeholder = "all (byte for byte), or linux/amd64,linux/arm64"
 	p.plats.SetValue(platform)
 	if c.Copy != nil && !c.Copy.Finished {
-		p.state, p.plan = copyRunning, c.Copy.Plan
+		p.state, p.plan = Running, c.Copy.Plan
 	}
 	return p
 }
 
-func (p *copyPage) Crumb() string      { return "copy" }
-func (p *copyPage) InputFocused() bool { return p.state == copyForm }
-func (p *copyPage) Busy() bool         { return p.state == copyPlanning }
-func (p *copyPage) Where() (string, string) {
+func (p *Model) Crumb() string      { return "copy" }
+func (p *Model) InputFocused() bool { return p.state == Form }
+func (p *Model) Busy() bool         { return p.state == Planning }
+func (p *Model) Where() (string, string) {
 	return common.HostOf(p.src), p.srcRepo()
 }
 
-func (p *copyPage) srcRepo() string { repo, _ := common.SplitRef(p.src); return repo }
+func (p *Model) srcRepo() string { repo, _ := common.SplitRef(p.src); return repo }
 
-func (p *copyPage) Init() tea.Cmd {
-	if p.state == copyForm {
+func (p *Model) Init() tea.Cmd {
+	if p.state == Form {
 		return p.target.Focus()
 	}
 	return nil
 }
 
-func (p *copyPage) SetSize(w, h int) {
+func (p *Model) SetSize(w, h int) {
 	p.PageBase.SetSize(w, h)
 	p.target.SetWidth(max(w-8, 1))
 	p.plats.SetWidth(max(w-16, 1))
@@ -98,40 +101,40 @@ func (p *copyPage) SetSize(w, h int) {
 
 // targetRef resolves what was typed as : does: a bare tag is a tag of the
 // source's repository, a name without a host is in the registry browsed.
-func (p *copyPage) targetRef() string {
+func (p *Model) targetRef() string {
 	v := strings.TrimSpace(p.target.Value())
 	if v == "" {
 		return ""
 	}
-	if !strings.Contains(v, "/") && !hostLike(strings.SplitN(v, ":", 2)[0]) {
+	if !strings.Contains(v, "/") && !common.HostLike(strings.SplitN(v, ":", 2)[0]) {
 		v = strings.TrimPrefix(v, ":")
 		if !strings.Contains(v, ":") {
 			return p.srcRepo() + ":" + v
 		}
 	}
-	return relativeTo(p.host, v)
+	return common.RelativeTo(p.host, v)
 }
 
-func (p *copyPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case copyPlanMsg:
-		if msg.req != p.req || p.state != copyPlanning {
+		if msg.req != p.req || p.state != Planning {
 			return p, nil // an answer for a plan the user has gone past
 		}
 		p.plan, p.err = msg.plan, msg.err
 		if msg.err != nil {
-			p.state = copyForm
+			p.state = Form
 			return p, tea.Batch(p.focusField(p.focus), common.SetStatus("no plan: "+termsafe.String(msg.err.Error()), true))
 		}
-		p.state = copyReview
+		p.state = Review
 		return p, nil
 	case tea.KeyPressMsg:
-		if p.state == copyForm {
+		if p.state == Form {
 			return p, p.updateForm(msg)
 		}
 		return p, keys.Run(p.Keys(), msg)
 	}
-	if p.state == copyForm {
+	if p.state == Form {
 		var cmd tea.Cmd
 		if p.focus == 0 {
 			p.target, cmd = p.target.Update(msg)
@@ -143,7 +146,7 @@ func (p *copyPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, nil
 }
 
-func (p *copyPage) focusField(i int) tea.Cmd {
+func (p *Model) focusField(i int) tea.Cmd {
 	p.focus = i
 	if i == 0 {
 		p.plats.Blur()
@@ -153,7 +156,7 @@ func (p *copyPage) focusField(i int) tea.Cmd {
 	return p.plats.Focus()
 }
 
-func (p *copyPage) updateForm(msg tea.KeyPressMsg) tea.Cmd {
+func (p *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, p.C.Keys.Cancel):
 		return common.PopPage
@@ -172,7 +175,7 @@ func (p *copyPage) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // submit checks the form and asks for the plan, in a command.
-func (p *copyPage) submit() tea.Cmd {
+func (p *Model) submit() tea.Cmd {
 	dst := p.targetRef()
 	if dst == "" {
 		return common.SetStatus("Type where to copy to: a tag (v1-arm), repo:tag, or host/repo:tag.", true)
@@ -192,7 +195,7 @@ func (p *copyPage) submit() tea.Cmd {
 	if !ok {
 		return common.SetStatus("this registry client cannot copy", true)
 	}
-	p.state, p.err = copyPlanning, nil
+	p.state, p.err = Planning, nil
 	p.req = common.NextID()
 	p.target.Blur()
 	p.plats.Blur()
@@ -203,17 +206,17 @@ func (p *copyPage) submit() tea.Cmd {
 	}
 }
 
-func (p *copyPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	k := p.C.Keys
-	review := func() bool { return p.state == copyReview }
-	running := func() bool { return p.state == copyRunning && p.C.Copy != nil && !p.C.Copy.Finished }
-	form := func() bool { return p.state == copyForm }
+	review := func() bool { return p.state == Review }
+	running := func() bool { return p.state == Running && p.C.Copy != nil && !p.C.Copy.Finished }
+	form := func() bool { return p.state == Form }
 	return []keys.Key{
 		{Binding: k.Submit, Group: keys.GroupAct, Footer: 1, When: form},
 		{Binding: k.NextField, Group: keys.GroupAct, Footer: 2, When: form},
 		{Binding: copyYes, Group: keys.GroupAct, Footer: 1, When: review, Run: p.start},
 		{Binding: copyEdit, Group: keys.GroupAct, Footer: 2, When: review, Run: func(tea.KeyPressMsg) tea.Cmd {
-			p.state = copyForm
+			p.state = Form
 			return p.focusField(0)
 		}},
 		{Binding: copyCancel, Group: keys.GroupAct, Footer: 1, When: running, Run: func(tea.KeyPressMsg) tea.Cmd {
@@ -230,7 +233,7 @@ var (
 )
 
 // start runs the reviewed plan in the background.
-func (p *copyPage) start(tea.KeyPressMsg) tea.Cmd {
+func (p *Model) start(tea.KeyPressMsg) tea.Cmd {
 	if p.C.Copy != nil && !p.C.Copy.Finished {
 		return common.SetStatus("a copy is already running: wait for it, or press x to cancel it", true)
 	}
@@ -240,20 +243,20 @@ func (p *copyPage) start(tea.KeyPressMsg) tea.Cmd {
 	}
 	j, cmd := common.StartCopy(p.C, cl, p.plan, progress.NewCopyProgress(p.plan, time.Now()))
 	p.C.Copy = j
-	p.state = copyRunning
+	p.state = Running
 	return tea.Batch(cmd, common.SetStatus("copying to "+termsafe.String(p.plan.Target)+" (esc goes on browsing; the copy goes on)", false))
 }
 
-func (p *copyPage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	var lines []string
 	// Wrapped at word boundaries, never cut: a plan line holds digests.
 	add := func(l string) { lines = append(lines, strings.Split(ansi.Wrap(l, max(p.Width, 1), ""), "\n")...) }
-	if p.state != copyReview { // the plan names both ends itself
+	if p.state != Review { // the plan names both ends itself
 		add(s.Title.Render("Copy " + termsafe.String(p.src)))
 	}
 	switch p.state {
-	case copyForm, copyPlanning:
+	case Form, Planning:
 		if p.err != nil {
 			add(s.Error.Render(termsafe.String(p.err.Error())))
 		}
@@ -261,17 +264,17 @@ func (p *copyPage) View() string {
 		add("")
 		add(p.target.View())
 		add(p.plats.View())
-		if p.state == copyPlanning {
+		if p.state == Planning {
 			add("")
 			add(s.Faint.Render("planning: reading the source and asking the target what it has…"))
 		}
-	case copyReview:
+	case Review:
 		for _, l := range p.plan.Describe() {
 			add(l)
 		}
 		add("")
 		add(s.Faint.Render("y copies · e edits · esc goes back"))
-	case copyRunning:
+	case Running:
 		j := p.C.Copy
 		if j == nil {
 			break
@@ -296,4 +299,17 @@ func (p *copyPage) View() string {
 }
 
 // IsCopyPane: the pane draws the copy's progress itself.
-func (p *copyPage) IsCopyPane() {}
+func (p *Model) IsCopyPane() {}
+
+// State is where the pane is: the form, planning, the plan to review, or
+// the copy running.
+func (p *Model) State() State { return p.state }
+
+// Err is why the last plan failed, nil when it did not.
+func (p *Model) Err() error { return p.err }
+
+// TargetText is what the target field holds.
+func (p *Model) TargetText() string { return p.target.Value() }
+
+// PlatformsText is what the platforms field holds.
+func (p *Model) PlatformsText() string { return p.plats.Value() }

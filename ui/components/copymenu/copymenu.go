@@ -1,4 +1,7 @@
-package ui
+// Package copymenu is the menu y opens on the tags, tree, resolve and diff
+// screens: the ways to copy what is under the cursor (digest, repo@digest,
+// repo:tag, platform, a docker pull line, a FROM line).
+package copymenu
 
 import (
 	"strconv"
@@ -13,31 +16,31 @@ import (
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
-// copyItem is one line of the copy menu: what it is and the text copied.
-type copyItem struct {
-	label, value string
+// Item is one line of the copy menu: what it is and the text copied.
+type Item struct {
+	Label, Value string
 }
 
-// copyMenuPage is what y opens: the ways to copy what is under the cursor
+// Model is what y opens: the ways to copy what is under the cursor
 // (digest, repo@digest, repo:tag, platform, a docker pull line, a FROM
 // line). A number or enter copies one (OSC 52) and goes back.
-type copyMenuPage struct {
+type Model struct {
 	common.PageBase
-	items  []copyItem
+	items  []Item
 	cursor int
 }
 
-func newCopyMenu(c *common.Common, items []copyItem) *copyMenuPage {
-	return &copyMenuPage{PageBase: common.NewPageBase(c), items: items}
+func New(c *common.Common, items []Item) *Model {
+	return &Model{PageBase: common.NewPageBase(c), items: items}
 }
 
-// copyItems builds the menu for a digest in repo, reached through ref (a
+// For builds the menu for a digest in repo, reached through ref (a
 // tag or a digest), for an entry of platform plat ("" for none).
-func copyItems(repo, ref, digest, plat string) []copyItem {
-	var out []copyItem
+func For(repo, ref, digest, plat string) []Item {
+	var out []Item
 	add := func(label, value string) {
 		if value != "" {
-			out = append(out, copyItem{label, value})
+			out = append(out, Item{Label: label, Value: value})
 		}
 	}
 	pinned := ""
@@ -75,10 +78,10 @@ func copyItems(repo, ref, digest, plat string) []copyItem {
 	return out
 }
 
-func (p *copyMenuPage) Crumb() string { return "copy" }
-func (p *copyMenuPage) Init() tea.Cmd { return nil }
+func (p *Model) Crumb() string { return "copy" }
+func (p *Model) Init() tea.Cmd { return nil }
 
-func (p *copyMenuPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	k := p.C.Keys
 	pick := key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-"+strconv.Itoa(len(p.items)), "copy that line"))
 	return []keys.Key{
@@ -94,32 +97,35 @@ func (p *copyMenuPage) Keys() []keys.Key {
 
 var copyEnter = key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter", "copy"))
 
-func (p *copyMenuPage) copy(i int) tea.Cmd {
+func (p *Model) copy(i int) tea.Cmd {
 	if i < 0 || i >= len(p.items) {
 		return nil
 	}
-	return tea.Batch(common.CopyCmd(p.items[i].value), common.PopPage)
+	return tea.Batch(common.CopyCmd(p.items[i].Value), common.PopPage)
 }
 
-func (p *copyMenuPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		return p, keys.Run(p.Keys(), msg)
 	}
 	return p, nil
 }
 
-func (p *copyMenuPage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	lines := []string{common.Fit(s.Title.Render("Copy")+s.Faint.Render("  to the clipboard (OSC 52)"), p.Width)}
 	for i, it := range p.items {
-		label := common.PadRight(strconv.Itoa(i+1)+" "+it.label, 16)
-		line := label + termsafe.String(it.value)
+		label := common.PadRight(strconv.Itoa(i+1)+" "+it.Label, 16)
+		line := label + termsafe.String(it.Value)
 		if i == p.cursor {
 			line = s.Selected.Render(common.PadRight(line, p.Width))
 		} else {
-			line = s.Faint.Render(label) + termsafe.String(it.value)
+			line = s.Faint.Render(label) + termsafe.String(it.Value)
 		}
 		lines = append(lines, common.FitMiddle(line, p.Width))
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Items are the menu's choices, in order.
+func (p *Model) Items() []Item { return p.items }
