@@ -26,6 +26,9 @@ type TagKind struct {
 	// Lists counts an index's nested indexes; their platforms are not
 	// counted (that would take their manifests).
 	Lists int
+	// Entries counts all of an index's entries (a referrers index, or
+	// one of platform-less artifacts, has entries but no platform).
+	Entries int
 	// Artifact: an image manifest with an artifact type (ArtifactTypeOf),
 	// or whose layers are a supply-chain artifact's (cosign's .sig and
 	// .att, as isArtifact says), or an index that names no platform but
@@ -70,7 +73,7 @@ func TagKindOf(mediaType string, raw []byte) (TagKind, error) {
 	}
 	switch {
 	case IsIndexMediaType(mt):
-		k := TagKind{Kind: KindIndex, Read: true}
+		k := TagKind{Kind: KindIndex, Read: true, Entries: len(m.Manifests)}
 		t := &Tree{MediaType: mt}
 		for _, d := range m.Manifests {
 			if IsIndexMediaType(baseType(d.MediaType)) {
@@ -133,6 +136,9 @@ func (k TagKind) Labels() []string {
 	switch {
 	case k.Kind == KindIndex && k.Artifact:
 		return withType("artifact list", k.Type)
+	case k.Kind == KindIndex && k.Read && k.Platforms == 0 && k.Lists == 0:
+		n := plural(k.Entries, "1 entry", strconv.Itoa(k.Entries)+" entries")
+		return []string{"list · " + n + ", no platform", "list · " + n, "list"}
 	case k.Kind == KindIndex && k.Read:
 		full := "list · " + plural(k.Platforms, "1 platform", strconv.Itoa(k.Platforms)+" platforms")
 		short := "list · " + strconv.Itoa(k.Platforms)

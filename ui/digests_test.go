@@ -1,13 +1,24 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/manifold-dev/manifold/internal/fixtures"
+	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 )
 
@@ -53,7 +64,10 @@ func (f *fakeRegistry) gets() int {
 
 // TestScrollingTagsDebouncesDigestHEADs holds j down through 2,000 tags in
 // bursts: only the screens where the scrolling stopped are asked for, with
-// HEAD requests, never a full GET; the rows passed over are not.
+// HEAD requests; the rows passed over are not. The fake cannot read kinds
+// (it has no TagKind), so here the kind column is the HEAD's and costs no
+// GET at all; TestScrollingTagsKindsCostOneGETPerSettledRow counts the
+// GETs by digest a real registry gets for the kinds.
 func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 	f := newFake()
 	hs, tp := hugeTags(t, f, 2000)
@@ -69,7 +83,7 @@ func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 	heads := int(f.heads.Load())
 	t.Logf("%d presses in %d bursts, %d rows on screen: %d HEADs, %d GETs", bursts*presses, bursts, rows, heads, f.gets())
 	if g := f.gets(); g != 0 {
-		t.Fatalf("%d manifest GETs for the digest column, want HEADs only", g)
+		t.Fatalf("%d manifest GETs for the digest column of a registry that cannot read kinds, want HEADs only", g)
 	}
 	// One screen per stop at most (the first screen was fetched before).
 	if heads > bursts*rows {
@@ -80,7 +94,7 @@ func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 	}
 	// The screen where the last burst stopped has every digest.
 	for i := tp.list.Offset(); i < min(tp.list.Offset()+rows, tp.list.Shown()); i++ {
-		if tag := tp.list.ShownName(i); tp.digests[tag] == "" {
+		if tag := tp.list.ShownName(i); tp.digests[tag].digest == "" {
 			t.Fatalf("no digest for %s, on screen after the scroll stopped", tag)
 		}
 	}
@@ -125,7 +139,7 @@ func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	if first := tp.list.ShownName(0); first != top {
 		t.Fatalf("first row %q, want %q", first, top)
 	}
-	if got := tp.digests[top]; got != common.ShortDigest(tr.Digest) {
+	if got := tp.digests[top].digest; got != common.ShortDigest(tr.Digest) {
 		t.Fatalf("digest of %s = %q, want %q", top, got, common.ShortDigest(tr.Digest))
 	}
 	limit := tp.digestCacheLimit()
@@ -145,5 +159,264 @@ func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	}
 	if !strings.Contains(hs.screen(), common.ShortDigest(tr.Digest)) {
 		t.Fatalf("the refetched digest of %s is not shown:\n%s", top, hs.screen())
+	}
+}
+
+// rawIndex is an index pushed as it is.
+type rawIndex []byte
+
+func (r rawIndex) RawManifest() ([]byte, error) { return r, nil }
+func (r rawIndex) MediaType() (types.MediaType, error) {
+	return types.OCIImageIndex, nil
+}
+
+// distinctTags starts a registry (behind wrap) whose repository "many"
+// holds n tags t0000…, each a different one-platform index of one image,
+// so that every tag has its own digest.
+func distinctTags(t *testing.T, n int, wrap func(http.Handler) http.Handler) *testregistry.Registry {
+	t.Helper()
+	reg := testregistry.Start(t, testregistry.Options{Wrap: wrap})
+	set, err := fixtures.Push(context.Background(), reg.Host, fixtures.Only(fixtures.SingleOCI))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := set[fixtures.SingleOCI]
+	if _, err := c.Retag(context.Background(), f.Ref(reg.Host), reg.Host+"/many:image"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			raw := fmt.Sprintf(`{"schemaVersion":2,"mediaType":%q,"manifests":[{"mediaType":%q,"digest":%q,"size":%d,"platform":{"os":"linux","architecture":"arm64"}}],"annotations":{"n":"%d"}}`,
+				model.MediaTypeOCIIndex, f.MediaType, f.Digest, len(f.Raw), i)
+			tag, err := name.NewTag(fmt.Sprintf("%s/many:t%04d", reg.Host, i), name.Insecure)
+			if err == nil {
+				err = remote.Put(tag, rawIndex(raw))
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+// headedTags returns the tags of the HEADs in a Counter's log, and how
+// many GETs asked for a manifest by tag rather than by digest.
+func headedTags(log []string) (tags map[string]bool, getsByTag int) {
+	tags = map[string]bool{}
+	for _, l := range log {
+		i := strings.LastIndex(l, "/manifests/")
+		if i < 0 {
+			continue
+		}
+		id := l[i+len("/manifests/"):]
+		switch {
+		case strings.HasPrefix(l, "HEAD manifest"):
+			tags[id] = true
+		case strings.HasPrefix(l, "GET manifest") && !strings.HasPrefix(id, "sha256:"):
+			getsByTag++
+		}
+	}
+	return tags, getsByTag
+}
+
+// TestScrollingTagsKindsCostOneGETPerSettledRow, against a real registry
+// whose every tag has its own digest: key repeat through the rows costs
+// nothing for the rows passed over; each row where the scrolling stopped
+// costs one HEAD (its digest) and one GET by digest (its kind), never a
+// GET by tag; coming back to them costs the HEADs only (the bodies are
+// cached).
+func TestScrollingTagsKindsCostOneGETPerSettledRow(t *testing.T) {
+	var cnt testregistry.Counter
+	reg := distinctTags(t, 400, cnt.Wrap)
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain(), CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnt.Reset()
+	hs := newHarness(t, c, reg.Host+"/many", 120, 30)
+	tp := hs.m.top().(*tagsPage)
+	rows := tp.list.Rows()
+	settled := map[string]bool{}
+	window := func() {
+		for i := tp.list.Offset(); i < min(tp.list.Offset()+rows, tp.list.Shown()); i++ {
+			settled[tp.list.ShownName(i)] = true
+		}
+	}
+	window()
+	const bursts, presses = 4, 80
+	for range bursts {
+		repeat(hs, "j", presses)
+		window()
+	}
+	heads, byTag := headedTags(cnt.Log())
+	for tag := range heads {
+		if !settled[tag] {
+			t.Errorf("%s was passed over, yet asked for", tag)
+		}
+	}
+	gets := cnt.Count("GET manifest")
+	t.Logf("%d presses in %d bursts, %d rows on screen: %d HEADs, %d GETs for %d settled rows", bursts*presses, bursts, rows, len(heads), gets, len(settled))
+	if byTag != 0 || len(heads) != cnt.Count("HEAD manifest") || gets != len(heads) || len(heads) > len(settled) || len(heads) == 0 {
+		t.Fatalf("%d HEADs (%d tags), %d GETs (%d by tag), want one HEAD and one GET by digest per settled row (%d at most)",
+			cnt.Count("HEAD manifest"), len(heads), gets, byTag, len(settled))
+	}
+	// The screen where the last burst stopped has every kind.
+	for i := tp.list.Offset(); i < min(tp.list.Offset()+rows, tp.list.Shown()); i++ {
+		tag := tp.list.ShownName(i)
+		if r := tp.digests[tag]; !r.kind.Read || r.kind.Platforms != 1 {
+			t.Fatalf("%s: kind %+v after the scroll stopped", tag, r.kind)
+		}
+	}
+	cnt.Reset()
+	hs.send(keyMsg("home"))
+	hs2 := newHarness(t, c, reg.Host+"/many", 120, 30)
+	if g := cnt.Count("GET manifest"); g != 0 || cnt.Count("HEAD manifest") != rows {
+		t.Errorf("the first screen again, on a new page: %d GETs, %d HEADs, want %d HEADs only", g, cnt.Count("HEAD manifest"), rows)
+	}
+	if !strings.Contains(hs2.screen(), "list · 1 platform") {
+		t.Errorf("kinds not shown:\n%s", hs2.screen())
+	}
+}
+
+// TestKindRequestsCancelledWhenScrolledAway: the kind GETs of a screen the
+// user scrolled away from are cancelled (the server sees the request
+// go), their answers are not waited for, and the rows are asked for again
+// when back on screen.
+func TestKindRequestsCancelledWhenScrolledAway(t *testing.T) {
+	var mu sync.Mutex
+	hold := false
+	held := make(chan struct{}, 100)
+	gone := make(chan struct{}, 100)
+	reg := distinctTags(t, 100, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			h := hold
+			mu.Unlock()
+			if h && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/manifests/sha256:") {
+				held <- struct{}{}
+				<-r.Context().Done()
+				gone <- struct{}{}
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	c, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := newHarness(t, c, reg.Host+"/many", 120, 30)
+	tp := hs.m.top().(*tagsPage)
+	mu.Lock()
+	hold = true
+	mu.Unlock()
+	// Page down to a screen of rows not seen yet and let the tick fire by
+	// hand: the HEADs answer, then the kinds' GETs are held by the server.
+	hs.m.Update(keyMsg("pgdown"))
+	hs.m.Update(keyMsg("pgdown"))
+	if tp.list.Offset() < tp.list.Rows() {
+		t.Fatalf("offset %d: the second screen overlaps the first", tp.list.Offset())
+	}
+	_, cmd := hs.m.Update(digestTickMsg{page: tp.PageID, seq: tp.digestSeq})
+	msgs := make(chan tea.Msg, 16)
+	var runAll func(tea.Cmd)
+	runAll = func(cmd tea.Cmd) {
+		if cmd == nil {
+			return
+		}
+		go func() {
+			msg := cmd()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					runAll(c)
+				}
+				return
+			}
+			msgs <- msg
+		}()
+	}
+	runAll(cmd)
+	// recv bounds each wait, so that a broken page fails rather than hangs.
+	recv := func(c chan struct{}, what string) {
+		t.Helper()
+		select {
+		case <-c:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no %s", what)
+		}
+	}
+	next := func() tea.Msg {
+		t.Helper()
+		select {
+		case m := <-msgs:
+			return m
+		case <-time.After(20 * time.Second):
+			t.Fatal("no message")
+		}
+		return nil
+	}
+	// The HEADs' answer (digestsMsg) starts the kinds.
+	for {
+		msg := next()
+		if _, ok := msg.(digestsMsg); ok {
+			_, cmd = hs.m.Update(msg)
+			runAll(cmd)
+			break
+		}
+	}
+	second := tp.list.Offset()
+	for range kindFetchJobs {
+		recv(held, "held GET")
+	}
+	if n := len(tp.kindPending); n != tp.list.Rows() {
+		t.Fatalf("%d kinds pending, want the %d rows on screen", n, tp.list.Rows())
+	}
+	// Scroll away: every request of the screen left is cancelled.
+	hs.m.Update(keyMsg("pgdown"))
+	hs.m.Update(keyMsg("pgdown"))
+	if tp.list.Offset() < second+tp.list.Rows() {
+		t.Fatalf("offset %d: the third screen overlaps the second (%d)", tp.list.Offset(), second)
+	}
+	for range kindFetchJobs {
+		recv(gone, "cancelled GET")
+	}
+	msg := next()
+	km, ok := msg.(kindsMsg)
+	if !ok || len(km.kinds) != 0 {
+		t.Fatalf("after the scroll: %T %+v, want a kindsMsg without kinds", msg, msg)
+	}
+	hs.m.Update(km)
+	if len(tp.kindPending) != 0 {
+		t.Fatalf("%d kinds still pending", len(tp.kindPending))
+	}
+	tag := tp.list.ShownName(second)
+	if r := tp.digests[tag]; r.kind.Read || r.head == nil {
+		t.Fatalf("%s: %+v, want its HEAD kind, to be asked again", tag, r)
+	}
+	mu.Lock()
+	hold = false
+	mu.Unlock()
+	for i := 0; i < 10 && tp.list.Offset() > second; i++ {
+		hs.send(keyMsg("pgup"))
+	}
+	if r := tp.digests[tag]; !r.kind.Read {
+		t.Fatalf("back on screen, %s: %+v, want its kind read", tag, r.kind)
 	}
 }

@@ -37,10 +37,15 @@ type tagsPage struct {
 	repo   string
 	list   *list.Model
 	semver bool
-	// digests is a bounded cache: tag → short digest (safe), "?" when the
-	// HEAD failed. pending holds the tags of HEADs in flight, by fetch id.
-	digests map[string]string
-	pending map[string]int
+	// digests is a bounded cache: tag → its digest and kind (tagkinds.go).
+	// pending holds the tags of HEADs in flight, by fetch id; kindPending
+	// the tags whose kind is being read.
+	digests     map[string]tagRow
+	pending     map[string]int
+	kindPending map[string]kindJob
+	// kindWidth and kindLimited: the kind column on screen (measureKinds).
+	kindWidth   int
+	kindLimited bool
 	// Debounce: win is the window on screen when the last tick was armed,
 	// digestSeq the id of the only tick that may fetch, ticking whether it
 	// is still on its way.
@@ -76,21 +81,16 @@ type digestsMsg struct {
 	page    int
 	req     int
 	fetch   int
-	digests map[string]string
+	digests map[string]tagRow
 }
 
 func (m digestsMsg) Target() int { return m.page }
 
 func newTagsPage(c *common.Common, repo string) *tagsPage {
-	p := &tagsPage{PageBase: common.NewPageBase(c), repo: repo, digests: map[string]string{}, pending: map[string]int{},
-		digestDelay: digestDebounce}
+	p := &tagsPage{PageBase: common.NewPageBase(c), repo: repo, digests: map[string]tagRow{}, pending: map[string]int{},
+		kindPending: map[string]kindJob{}, digestDelay: digestDebounce}
 	p.list = list.New(c, p.PageID, "filter tags")
-	p.list.SetExtra(func(tag string) string {
-		if d, ok := p.digests[tag]; ok {
-			return c.Styles.Digest.Render(d)
-		}
-		return ""
-	})
+	p.list.SetExtra(p.tagExtra)
 	return p
 }
 
@@ -107,6 +107,7 @@ func (p *tagsPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSiz
 func (p *tagsPage) Init() tea.Cmd {
 	reg, repo := p.C.Reg, p.repo
 	p.pending = map[string]int{}
+	p.cancelKinds()
 	p.win, p.ticking = digestWindow{}, false
 	return p.Start(p.Ctx, p.PageID, func(ctx context.Context, y func(registry.Page) error) error {
 		return reg.Tags(ctx, repo, y)
@@ -136,16 +137,23 @@ func (p *tagsPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 				delete(p.pending, t)
 			}
 		}
-		if msg.req == p.Req {
-			for t, d := range msg.digests {
-				p.digests[t] = d
-			}
-			p.evictDigests()
+		if msg.req != p.Req {
+			return p, nil
 		}
+		for t, d := range msg.digests {
+			p.digests[t] = d
+		}
+		p.evictDigests()
+		if p.ticking {
+			return p, nil // the window moved since: its tick asks
+		}
+		return p, p.fetchKinds()
+	case kindsMsg:
+		p.mergeKinds(msg)
 		return p, nil
 	case common.RefreshMsg:
 		p.list.Reset()
-		p.digests = map[string]string{}
+		p.digests = map[string]tagRow{}
 		return p, p.Init()
 	case tea.KeyPressMsg:
 		if k, ok := keys.Match(p.Keys(), msg); ok && k.Run != nil {
@@ -198,7 +206,8 @@ func (p *tagsPage) scheduleDigests() tea.Cmd {
 		return nil // still; the tick on its way will fetch
 	}
 	p.win = w
-	if len(p.missing()) == 0 {
+	p.dropKindsOffScreen()
+	if len(p.missing()) == 0 && len(p.kindsMissing()) == 0 {
 		p.ticking = false
 		return nil
 	}
@@ -209,21 +218,24 @@ func (p *tagsPage) scheduleDigests() tea.Cmd {
 }
 
 // fetchDigests asks, with HEAD requests in one command, for the digests of
-// the tags on screen that are not known yet. The page's context cancels
-// them when it is left; the answer is dropped by the root then, and by the
-// page when the listing was refreshed since.
+// the tags on screen that are not known yet, and for the kinds that can be
+// read already (fetchKinds). The page's context cancels them when it is
+// left; the answer is dropped by the root then, and by the page when the
+// listing was refreshed since.
 func (p *tagsPage) fetchDigests() tea.Cmd {
+	kinds := p.fetchKinds()
 	want := p.missing()
 	if len(want) == 0 {
-		return nil
+		return kinds
 	}
 	fetch := common.NextID()
 	for _, t := range want {
 		p.pending[t] = fetch
 	}
 	reg, repo, id, req := p.C.Reg, p.repo, p.PageID, p.Req
-	return common.WithRetries(p.Ctx, id, func(ctx context.Context) tea.Msg {
-		out := make(map[string]string, len(want))
+	_, readable := reg.(tagKinder)
+	return tea.Batch(kinds, common.WithRetries(p.Ctx, id, func(ctx context.Context) tea.Msg {
+		out := make(map[string]tagRow, len(want))
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, digestFetchJobs)
@@ -237,19 +249,18 @@ func (p *tagsPage) fetchDigests() tea.Cmd {
 				if ctx.Err() != nil {
 					return // cancelled: asked again when back on screen
 				}
-				d := "?"
+				r := tagRow{digest: "?"}
 				if err == nil {
-					// A copy: a slice would keep the whole digest alive.
-					d = strings.Clone(common.ShortDigest(m.Digest))
+					r = newTagRow(m, readable)
 				}
 				mu.Lock()
-				out[t] = d
+				out[t] = r
 				mu.Unlock()
 			}(t)
 		}
 		wg.Wait()
 		return digestsMsg{page: id, req: req, fetch: fetch, digests: out}
-	})
+	}))
 }
 
 // digestCacheLimit is the most digests the cache keeps.
@@ -266,7 +277,7 @@ func (p *tagsPage) evictDigests() {
 	}
 	keep := limit * 3 / 4
 	l := p.list
-	kept := make(map[string]string, keep)
+	kept := make(map[string]tagRow, keep)
 	take := func(i int) {
 		t := l.ShownName(i)
 		if d, ok := p.digests[t]; ok {
@@ -293,7 +304,9 @@ func (p *tagsPage) View() string {
 	if p.semver {
 		order = "by version"
 	}
-	title := s.Title.Render("Tags") + s.Faint.Render("  "+list.CountLabel(p.list, p.Loading, "tag", "tags")+", "+order)
+	p.measureKinds()
+	title := "Tags  " + list.CountLabel(p.list, p.Loading, "tag", "tags") + ", " + order
+	title = s.Title.Render("Tags") + s.Faint.Render(strings.TrimPrefix(title, "Tags")+p.kindNote(title))
 	return p.list.View(title)
 }
 
@@ -314,7 +327,7 @@ func (p *tagsPage) Keys() []keys.Key {
 		}},
 		keys.Key{Binding: k.Refresh, Group: keys.GroupAct, Footer: 7, Run: func(tea.KeyPressMsg) tea.Cmd {
 			p.list.Reset()
-			p.digests = map[string]string{}
+			p.digests = map[string]tagRow{}
 			return tea.Batch(p.Init(), common.SetStatus("refreshing tags of "+termsafe.String(p.repo), false))
 		}},
 	)
