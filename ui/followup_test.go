@@ -11,6 +11,8 @@ import (
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/resolve"
 )
 
 // lines is the screen, line by line (the last one is the help footer).
@@ -57,7 +59,7 @@ func TestRefreshRawAndResolve(t *testing.T) {
 	hs := newHarness(t, f, ref, 100, 40)
 	old := f.trees[ref]
 	hs.keys("v")
-	rp, ok := hs.m.top().(*rawPage)
+	rp, ok := hs.m.top().(*raw.Model)
 	if !ok {
 		t.Fatalf("v did not open raw, at %T", hs.m.top())
 	}
@@ -76,10 +78,10 @@ func TestRefreshRawAndResolve(t *testing.T) {
 		t.Fatalf("raw not rebuilt after r:\n%s", s)
 	}
 	// A stale answer (an earlier request) is dropped.
-	stale := rp.req
+	stale := rp.Request()
 	hs.keys("r")
 	before := hs.screen()
-	hs.send(treeMsg{page: rp.PageID, req: stale, tree: old})
+	hs.send(common.TreeMsg{Page: rp.PageID, Req: stale, Tree: old})
 	if hs.screen() != before {
 		t.Fatal("a stale answer changed the raw screen")
 	}
@@ -100,18 +102,18 @@ func TestRefreshRawAndResolve(t *testing.T) {
 	f.trees[ref] = old
 	hs.keys("r") // the tree page itself
 	hs.keys("m")
-	mp := hs.m.top().(*resolvePage)
-	row := func(label string) *matrixRow {
-		for i := range mp.rows {
-			if mp.rows[i].label == label {
-				return &mp.rows[i]
+	mp := hs.m.top().(*resolve.Model)
+	row := func(label string) *resolve.Row {
+		for i := range mp.Rows() {
+			if mp.Rows()[i].Label == label {
+				return &mp.Rows()[i]
 			}
 		}
 		t.Fatalf("no row %s", label)
 		return nil
 	}
-	if r := row("linux/s390x"); r.result == nil || r.result.Entry != nil {
-		t.Fatalf("s390x before: %+v", r.result)
+	if r := row("linux/s390x"); r.Result == nil || r.Result.Entry != nil {
+		t.Fatalf("s390x before: %+v", r.Result)
 	}
 	hs.keys("a")
 	hs.typeText("linux/ppc64le")
@@ -122,22 +124,22 @@ func TestRefreshRawAndResolve(t *testing.T) {
 	if len(f.calls) != calls+1 || f.calls[calls] != "tree "+ref {
 		t.Fatalf("r on resolve did not fetch the tree: %v", f.calls[calls:])
 	}
-	if mp.tree != moved {
+	if mp.Tree() != moved {
 		t.Fatal("resolve keeps the old tree")
 	}
-	if r := row("linux/s390x"); r.result == nil || r.result.Entry == nil || r.result.Platform.Architecture != "s390x" {
-		t.Fatalf("s390x after refresh: %+v", r.result)
+	if r := row("linux/s390x"); r.Result == nil || r.Result.Entry == nil || r.Result.Platform.Architecture != "s390x" {
+		t.Fatalf("s390x after refresh: %+v", r.Result)
 	}
-	if last := mp.rows[len(mp.rows)-1]; last.label != "linux/ppc64le" || last.result == nil || last.result.Entry == nil {
+	if last := mp.Rows()[len(mp.Rows())-1]; last.Label != "linux/ppc64le" || last.Result == nil || last.Result.Entry == nil {
 		t.Fatalf("added host lost or not resolved again: %+v", last)
 	}
 	if !strings.Contains(hs.screen(), "linux/s390x") || strings.Count(hs.screen(), "✓") < 3 {
 		t.Fatalf("resolve screen not rebuilt:\n%s", hs.screen())
 	}
-	stale = mp.req
+	stale = mp.Request()
 	hs.keys("r")
-	hs.send(treeMsg{page: mp.PageID, req: stale, tree: old})
-	if mp.tree != moved {
+	hs.send(common.TreeMsg{Page: mp.PageID, Req: stale, Tree: old})
+	if mp.Tree() != moved {
 		t.Fatal("a stale answer replaced the matrix's tree")
 	}
 	// Leaving cancels a refresh in flight.
@@ -163,30 +165,30 @@ func TestRefreshRawAndResolve(t *testing.T) {
 func TestResolveClickWhileAdding(t *testing.T) {
 	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 40)
 	hs.keys("m")
-	mp := hs.m.top().(*resolvePage)
+	mp := hs.m.top().(*resolve.Model)
 	for _, adding := range []bool{false, true} {
 		if adding {
 			hs.keys("a")
-			if !mp.adding {
+			if !mp.Adding() {
 				t.Fatal("a did not open the field")
 			}
 		}
 		for _, y := range []int{5, 7, 9} {
 			hs.send(tea.MouseClickMsg{X: 3, Y: y, Button: tea.MouseLeft})
 			line := hs.lines()[y]
-			label := mp.rows[mp.cursor].label
+			label := mp.Rows()[mp.Cursor()].Label
 			if !strings.HasPrefix(strings.TrimSpace(line), label+" ") {
 				t.Errorf("adding=%v: click on line %d %q selected row %q", adding, y, line, label)
 			}
 		}
 	}
 	// The title, the field and the column header select nothing.
-	mp.cursor = 4
+	mp.SetCursor(4)
 	for y := 1; y <= 3; y++ {
 		hs.send(tea.MouseClickMsg{X: 3, Y: y, Button: tea.MouseLeft})
 	}
-	if mp.cursor != 4 {
-		t.Fatalf("a click above the rows moved the cursor to %d", mp.cursor)
+	if mp.Cursor() != 4 {
+		t.Fatalf("a click above the rows moved the cursor to %d", mp.Cursor())
 	}
 }
 
@@ -258,19 +260,19 @@ func TestResolveMatrixExplainsAndRemovesHosts(t *testing.T) {
 	f := newFake()
 	hs := newHarness(t, f, "localhost:5000/win:ltsc", 200, 30)
 	hs.keys("m")
-	mp := hs.m.top().(*resolvePage)
+	mp := hs.m.top().(*resolve.Model)
 	want := map[string]string{
 		"windows/amd64:10.0.17763": "10.0.17763.6532",
 		"windows/amd64:10.0.20348": "10.0.20348.2849",
 		"windows/amd64:10.0.26100": "10.0.26100.2314",
 	}
-	for _, r := range mp.rows {
-		w, ok := want[r.label]
+	for _, r := range mp.Rows() {
+		w, ok := want[r.Label]
 		if !ok {
 			continue
 		}
-		if r.result == nil || r.result.Entry == nil || r.result.Platform.OSVersion != w {
-			t.Fatalf("%s pulls %+v, want %s", r.label, r.result, w)
+		if r.Result == nil || r.Result.Entry == nil || r.Result.Platform.OSVersion != w {
+			t.Fatalf("%s pulls %+v, want %s", r.Label, r.Result, w)
 		}
 	}
 	if !strings.Contains(hs.screen(), "WHY") {
@@ -289,23 +291,23 @@ func TestResolveMatrixExplainsAndRemovesHosts(t *testing.T) {
 		t.Errorf("ltsc2025 row: %q", row)
 	}
 	// x removes the host under the cursor; the rest stay.
-	n := len(mp.rows)
-	first := mp.rows[0].label
+	n := len(mp.Rows())
+	first := mp.Rows()[0].Label
 	hs.keys("x")
-	if len(mp.rows) != n-1 || mp.rows[0].label == first {
-		t.Fatalf("x left %d rows, first %s", len(mp.rows), mp.rows[0].label)
+	if len(mp.Rows()) != n-1 || mp.Rows()[0].Label == first {
+		t.Fatalf("x left %d rows, first %s", len(mp.Rows()), mp.Rows()[0].Label)
 	}
 	for range n {
 		hs.keys("x")
 	}
-	if len(mp.rows) != 0 || !strings.Contains(hs.screen(), "No hosts: a adds one.") {
-		t.Fatalf("all removed: %d rows\n%s", len(mp.rows), hs.screen())
+	if len(mp.Rows()) != 0 || !strings.Contains(hs.screen(), "No hosts: a adds one.") {
+		t.Fatalf("all removed: %d rows\n%s", len(mp.Rows()), hs.screen())
 	}
 	hs.keys("a")
 	hs.typeText("windows/amd64:10.0.22621")
 	hs.keys("enter")
-	if len(mp.rows) != 1 || mp.rows[0].result.Platform.OSVersion != "10.0.20348.2849" {
-		t.Fatalf("added 22621 host: %+v", mp.rows)
+	if len(mp.Rows()) != 1 || mp.Rows()[0].Result.Platform.OSVersion != "10.0.20348.2849" {
+		t.Fatalf("added 22621 host: %+v", mp.Rows())
 	}
 	// Narrow: the reason of the row under the cursor goes under the rows.
 	hs.send(tea.WindowSizeMsg{Width: 60, Height: 20})

@@ -28,6 +28,8 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/pages/login"
+	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -204,7 +206,7 @@ func TestHostileEveryScreen(t *testing.T) {
 		hs.keys("d")
 		hs.keys("v")
 		s = screen("raw")
-		if _, ok := hs.m.top().(*rawPage); !ok {
+		if _, ok := hs.m.top().(*raw.Model); !ok {
 			t.Fatalf("raw view not open: %T\n%s", hs.m.top(), s)
 		}
 		for range 3 {
@@ -214,7 +216,7 @@ func TestHostileEveryScreen(t *testing.T) {
 		hs.keys("esc")
 		hs.keys("m")
 		s = screen("resolve matrix")
-		if _, ok := hs.m.top().(*resolvePage); !ok {
+		if _, ok := hs.m.top().(*resolve.Model); !ok {
 			t.Fatalf("resolve matrix not open: %T\n%s", hs.m.top(), s)
 		}
 		hs.keys("esc")

@@ -10,6 +10,8 @@ import (
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -34,8 +36,8 @@ func KeyTable() string {
 		{"repositories", newReposPage(c, "localhost").Keys()},
 		{"tags", append(newTagsPage(c, "localhost/x").Keys(), stage)},   // a tagsPage is Stageable
 		{"tree", append(newTreePage(c, "localhost/x:1").Keys(), stage)}, // so is a treePage
-		{"raw JSON", newRawPage(c, "x", nil).Keys()},
-		{"resolve matrix", newResolvePage(c, tree).Keys()},
+		{"raw JSON", raw.New(c, "x", nil, "", nil).Keys()},
+		{"resolve matrix", resolve.New(c, tree, tree.Reference).Keys()},
 		{"staging", staging()},
 	}
 	root := &Model{c: c, stack: []common.Page{newReposPage(c, "localhost")}}

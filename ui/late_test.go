@@ -124,7 +124,7 @@ func TestStaleTreeAnswerIsDropped(t *testing.T) {
 	if tr.req == old {
 		t.Fatal("a refresh did not make a new request")
 	}
-	hs.send(treeMsg{page: tr.PageID, req: old, tree: singleTree()})
+	hs.send(common.TreeMsg{Page: tr.PageID, Req: old, Tree: singleTree()})
 	if tr.tree != shown || !tr.loading {
 		t.Fatal("the answer of the older request replaced the tree while the refresh runs")
 	}

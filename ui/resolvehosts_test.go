@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/pages/resolve"
 )
 
 // TestResolveHostsFromConfigAreKept: the matrix starts from the config's
@@ -16,12 +17,12 @@ func TestResolveHostsFromConfigAreKept(t *testing.T) {
 		o.SaveResolveHosts = func(h []string) error { saved = append(saved, h); return nil }
 	})
 	hs.keys("m")
-	rp, ok := hs.m.top().(*resolvePage)
+	rp, ok := hs.m.top().(*resolve.Model)
 	if !ok {
 		t.Fatalf("no matrix: %T", hs.m.top())
 	}
-	if len(rp.rows) != 3 || rp.rows[0].label != "linux/arm64" || rp.rows[1].label != "linux/riscv64" || rp.rows[2].note != "this machine" {
-		t.Fatalf("rows %+v", rp.rows)
+	if len(rp.Rows()) != 3 || rp.Rows()[0].Label != "linux/arm64" || rp.Rows()[1].Label != "linux/riscv64" || rp.Rows()[2].Note != "this machine" {
+		t.Fatalf("rows %+v", rp.Rows())
 	}
 	if strings.Contains(hs.screen(), "linux/ppc64le") {
 		t.Fatal("built-in rows shown besides the config's")

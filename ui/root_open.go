@@ -7,6 +7,8 @@ import (
 	"github.com/manifold-dev/manifold/model/attest"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/pages/copyto"
+	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/resolve"
 )
 
 // Kind is what an argument names.
@@ -85,15 +87,11 @@ func pages() common.Pages {
 		Open: openTarget,
 		Tags: func(c *common.Common, repo string) common.Page { return newTagsPage(c, repo) },
 		Tree: func(c *common.Common, ref string) common.Page { return newTreePage(c, ref) },
-		Raw: func(c *common.Common, title string, raw []byte, ref, node string) common.Page {
-			rp := newRawPage(c, title, raw)
-			rp.ref, rp.node = ref, node
-			return rp
+		Raw: func(c *common.Common, title string, doc []byte, ref string, node func(*model.Tree) (string, []byte, bool)) common.Page {
+			return raw.New(c, title, doc, ref, node)
 		},
 		Resolve: func(c *common.Common, t *model.Tree, ref string) common.Page {
-			rp := newResolvePage(c, t)
-			rp.ref = ref
-			return rp
+			return resolve.New(c, t, ref)
 		},
 		SBOM: func(c *common.Common, where string, sb *attest.SBOM) common.Page { return newSBOMPage(c, where, sb) },
 		Copy: func(c *common.Common, src, host, platform string) common.Page {

@@ -12,6 +12,7 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/pages/raw"
 )
 
 // A new user opens the signed image: the tree paints, the supply chain
@@ -78,8 +79,8 @@ func TestSupplyChainInTheTree(t *testing.T) {
 		}
 		find(func(n *node) bool { return n.kind == nodeSupplyItem && n.item.kind == "provenance" })
 		hs.keys("v")
-		rp, ok := hs.m.top().(*rawPage)
-		if !ok || !strings.Contains(string(rp.raw), `"predicateType":"https://slsa.dev/provenance/v0.2"`) {
+		rp, ok := hs.m.top().(*raw.Model)
+		if !ok || !strings.Contains(string(rp.Raw()), `"predicateType":"https://slsa.dev/provenance/v0.2"`) {
 			t.Fatalf("v on provenance: %T", hs.m.top())
 		}
 		hs.keys("esc")

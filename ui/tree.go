@@ -53,19 +53,6 @@ type treePage struct {
 	fetching string
 }
 
-// treeMsg carries a fetched tree. A partial one is the tree so far, from
-// streamTree: next waits for more.
-type treeMsg struct {
-	page    int
-	req     int
-	tree    *model.Tree
-	err     error
-	partial bool
-	next    tea.Cmd
-}
-
-func (m treeMsg) Target() int { return m.page }
-
 func newTreePage(c *common.Common, ref string) *treePage {
 	repo, _ := common.SplitRef(ref)
 	return &treePage{PageBase: common.NewPageBase(c), ref: ref, repo: repo, expanded: map[string]bool{"root": true}, details: true}
@@ -89,7 +76,7 @@ func (p *treePage) Busy() bool { return p.loading }
 func (p *treePage) Init() tea.Cmd {
 	p.req = common.NextID()
 	p.loading = true
-	return streamTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
+	return common.StreamTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
 }
 
 // setTree shows a fetched tree, keeping what was expanded and the cursor's row.
@@ -138,25 +125,25 @@ func (p *treePage) SetSize(w, h int) { p.PageBase.SetSize(w, h); p.clamp() }
 
 func (p *treePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
-	case treeMsg:
-		if msg.req != p.req {
+	case common.TreeMsg:
+		if msg.Req != p.req {
 			return p, nil
 		}
-		if msg.partial {
+		if msg.Partial {
 			// Paint what has arrived: the cursor stays on its row and the
 			// scroll where it was; the rest fills in.
-			p.setTree(msg.tree)
-			return p, msg.next
+			p.setTree(msg.Tree)
+			return p, msg.Next
 		}
 		p.loading = false
-		if msg.err != nil {
-			p.err = msg.err
-			return p, common.ReportErr(p.PageID, "fetch "+p.ref, msg.err, common.HostOf(p.ref))
+		if msg.Err != nil {
+			p.err = msg.Err
+			return p, common.ReportErr(p.PageID, "fetch "+p.ref, msg.Err, common.HostOf(p.ref))
 		}
 		p.err = nil
-		moved := p.tagMoved(msg.tree)
-		p.setTree(msg.tree)
-		cmd := fetchSupply(p.Ctx, p.C.Reg, msg.tree, p.PageID, p.req)
+		moved := p.tagMoved(msg.Tree)
+		p.setTree(msg.Tree)
+		cmd := fetchSupply(p.Ctx, p.C.Reg, msg.Tree, p.PageID, p.req)
 		p.supplying = cmd != nil
 		return p, tea.Batch(cmd, moved)
 	case watchTickMsg:
@@ -340,7 +327,16 @@ func (p *treePage) openCopy(tea.KeyPressMsg) tea.Cmd {
 func (p *treePage) openRaw(tea.KeyPressMsg) tea.Cmd {
 	n := p.selected()
 	title, raw := rawJSON(n)
-	return common.PushPage(p.C.Pages.Raw(p.C, title, raw, p.ref, n.key)) // r fetches the tree again
+	key := n.key
+	// r fetches the tree again and shows this node anew.
+	return common.PushPage(p.C.Pages.Raw(p.C, title, raw, p.ref, func(t *model.Tree) (string, []byte, bool) {
+		n := findNode(buildNodes(t), key)
+		if n == nil {
+			return "", nil, false
+		}
+		title, raw := rawJSON(n)
+		return title, raw, true
+	}))
 }
 
 func (p *treePage) openMatrix(tea.KeyPressMsg) tea.Cmd {

@@ -15,6 +15,8 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/copymenu"
 	"github.com/manifold-dev/manifold/ui/pages/login"
+	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/resolve"
 )
 
 func TestBrowseRegistryToTree(t *testing.T) {
@@ -299,7 +301,7 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	}
 	// Its answer arrives late: dropped, no error shown, nothing changes.
 	before := hs.screen()
-	hs.send(treeMsg{page: tr.PageID, req: tr.req, tree: testTree(2)})
+	hs.send(common.TreeMsg{Page: tr.PageID, Req: tr.req, Tree: testTree(2)})
 	hs.send(msg)
 	if hs.screen() != before {
 		t.Fatalf("a late answer changed the screen")
@@ -416,7 +418,7 @@ func TestMouse(t *testing.T) {
 	// The raw screen turns the mouse off so text can be selected.
 	hs2 := newHarness(t, newFake(), "localhost:5000/app:1.0", 80, 24)
 	hs2.keys("v")
-	if _, ok := hs2.m.top().(*rawPage); !ok {
+	if _, ok := hs2.m.top().(*raw.Model); !ok {
 		t.Fatalf("v did not open raw, at %T", hs2.m.top())
 	}
 	if hs2.m.View().MouseMode != tea.MouseModeNone {
@@ -430,15 +432,15 @@ func TestMouse(t *testing.T) {
 func TestResolveMatrixAddHost(t *testing.T) {
 	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 40)
 	hs.keys("m")
-	rp := hs.m.top().(*resolvePage)
-	find := func(label string) matrixRow {
-		for _, r := range rp.rows {
-			if r.label == label {
+	rp := hs.m.top().(*resolve.Model)
+	find := func(label string) resolve.Row {
+		for _, r := range rp.Rows() {
+			if r.Label == label {
 				return r
 			}
 		}
 		t.Fatalf("no row %s", label)
-		return matrixRow{}
+		return resolve.Row{}
 	}
 	tr := hs.m.stack[0].(*treePage).tree
 	for label, want := range map[string]string{
@@ -449,8 +451,8 @@ func TestResolveMatrixAddHost(t *testing.T) {
 		host, _ := model.ParsePlatform(label)
 		res, _ := model.Resolve(tr, host)
 		got := ""
-		if r.result != nil && r.result.Entry != nil {
-			got = r.result.Platform.String()
+		if r.Result != nil && r.Result.Entry != nil {
+			got = r.Result.Platform.String()
 		}
 		if got != want {
 			t.Errorf("%s pulls %q, want %q", label, got, want)
@@ -462,15 +464,15 @@ func TestResolveMatrixAddHost(t *testing.T) {
 	hs.keys("a")
 	hs.typeText("windows/amd64:10.0.26100")
 	hs.keys("enter")
-	last := rp.rows[len(rp.rows)-1]
-	if last.label != "windows/amd64:10.0.26100" || last.result == nil || last.result.Entry == nil ||
-		last.result.Platform.OS != "windows" {
-		t.Fatalf("added windows host resolved to %+v", last.result)
+	last := rp.Rows()[len(rp.Rows())-1]
+	if last.Label != "windows/amd64:10.0.26100" || last.Result == nil || last.Result.Entry == nil ||
+		last.Result.Platform.OS != "windows" {
+		t.Fatalf("added windows host resolved to %+v", last.Result)
 	}
 	hs.keys("a")
 	hs.typeText("nonsense")
 	hs.keys("enter")
-	if !strings.Contains(hs.screen(), "os/arch") || !rp.adding {
+	if !strings.Contains(hs.screen(), "os/arch") || !rp.Adding() {
 		t.Fatalf("a bad platform should be explained and the field kept:\n%s", hs.screen())
 	}
 	hs.keys("esc")
@@ -615,8 +617,8 @@ func TestTreePaintsAsItArrives(t *testing.T) {
 	tp.SetSize(100, 28)
 	tp.PageID = common.NextID()
 	cmd := tp.Init()
-	msg, ok := cmd().(treeMsg)
-	if !ok || !msg.partial || len(msg.tree.Entries) == 0 {
+	msg, ok := cmd().(common.TreeMsg)
+	if !ok || !msg.Partial || len(msg.Tree.Entries) == 0 {
 		t.Fatalf("first message %#v, want a partial tree with the entries", msg)
 	}
 	page, next := tp.Update(msg)
@@ -627,8 +629,8 @@ func TestTreePaintsAsItArrives(t *testing.T) {
 	tp.cursor = 2
 	key := tp.rows[2].key
 	close(f.release)
-	final, ok := next().(treeMsg)
-	if !ok || final.partial {
+	final, ok := next().(common.TreeMsg)
+	if !ok || final.Partial {
 		t.Fatalf("second message %#v, want the whole tree", final)
 	}
 	page, _ = tp.Update(final)

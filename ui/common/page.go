@@ -134,9 +134,9 @@ type Pages struct {
 	Tags func(c *Common, repo string) Page
 	// Tree shows ref's tree.
 	Tree func(c *Common, ref string) Page
-	// Raw shows a JSON document; ref and node, when set, say where it
-	// came from, so that r fetches it again.
-	Raw func(c *Common, title string, raw []byte, ref, node string) Page
+	// Raw shows a JSON document; when ref is not "", r fetches ref's tree
+	// again and shows the document node finds in it (ok false: gone).
+	Raw func(c *Common, title string, raw []byte, ref string, node func(t *model.Tree) (title string, raw []byte, ok bool)) Page
 	// Resolve is the resolve matrix of t; ref, when set, is fetched again
 	// on r.
 	Resolve func(c *Common, t *model.Tree, ref string) Page

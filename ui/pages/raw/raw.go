@@ -1,4 +1,6 @@
-package ui
+// Package raw is the raw JSON screen (v): a document pretty-printed and
+// coloured, fetched again on r when it came from a tree.
+package raw
 
 import (
 	"bytes"
@@ -13,13 +15,14 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/syntax"
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
-// rawPage shows a node's JSON, pretty-printed and coloured, in a viewport.
+// Model shows a node's JSON, pretty-printed and coloured, in a viewport.
 // The mouse is off here so the text can be selected.
-type rawPage struct {
+type Model struct {
 	common.PageBase
 	title string
 	raw   []byte
@@ -27,10 +30,11 @@ type rawPage struct {
 	ready bool
 
 	// ref and node say where the JSON came from, so that r (refresh) can
-	// fetch the tree again and show that node anew; req is the latest
-	// request, fmtReq the latest formatting.
+	// fetch the tree again and show that node anew (node finds it in the
+	// new tree: its title and JSON, ok false when it is gone); req is the
+	// latest request, fmtReq the latest formatting.
 	ref     string
-	node    string
+	node    func(t *model.Tree) (title string, raw []byte, ok bool)
 	req     int
 	fmtReq  int
 	loading bool
@@ -45,23 +49,25 @@ type rawMsg struct {
 
 func (m rawMsg) Target() int { return m.page }
 
-func newRawPage(c *common.Common, title string, raw []byte) *rawPage {
+// New shows raw, a document titled title. When ref is not "", r
+// fetches ref's tree again and shows the document node finds in it.
+func New(c *common.Common, title string, raw []byte, ref string, node func(*model.Tree) (string, []byte, bool)) *Model {
 	vp := viewport.New()
 	vp.SoftWrap = false
-	return &rawPage{PageBase: common.NewPageBase(c), title: title, raw: raw, vp: vp}
+	return &Model{PageBase: common.NewPageBase(c), title: title, raw: raw, vp: vp, ref: ref, node: node}
 }
 
-func (p *rawPage) Crumb() string      { return "raw" }
-func (p *rawPage) MouseEnabled() bool { return false }
-func (p *rawPage) Busy() bool         { return !p.ready || p.loading }
+func (p *Model) Crumb() string      { return "raw" }
+func (p *Model) MouseEnabled() bool { return false }
+func (p *Model) Busy() bool         { return !p.ready || p.loading }
 
-func (p *rawPage) SetSize(w, h int) {
+func (p *Model) SetSize(w, h int) {
 	p.PageBase.SetSize(w, h)
 	p.vp.SetWidth(w)
 	p.vp.SetHeight(max(h-1, 1))
 }
 
-func (p *rawPage) Init() tea.Cmd {
+func (p *Model) Init() tea.Cmd {
 	p.fmtReq = common.NextID()
 	raw, style, id, req := p.raw, p.C.Styles.Theme.SyntaxStyle(), p.PageID, p.fmtReq
 	noColor := p.C.Opts.NoColor
@@ -72,27 +78,27 @@ func (p *rawPage) Init() tea.Cmd {
 
 // refresh fetches the tree again (r, or after a login); the answer shows
 // the same node anew.
-func (p *rawPage) refresh() tea.Cmd {
+func (p *Model) refresh() tea.Cmd {
 	if p.ref == "" {
 		return nil // not from a tree
 	}
 	p.req = common.NextID()
 	p.loading = true
-	return fetchTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
+	return common.FetchTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
 }
 
 // setTree shows the node of a fetched tree, or says it is gone (the tag
 // moved) and keeps the JSON shown.
-func (p *rawPage) setTree(msg treeMsg) tea.Cmd {
+func (p *Model) setTree(msg common.TreeMsg) tea.Cmd {
 	p.loading = false
-	if msg.err != nil {
-		return common.ReportErr(p.PageID, "fetch "+p.ref, msg.err, common.HostOf(p.ref))
+	if msg.Err != nil {
+		return common.ReportErr(p.PageID, "fetch "+p.ref, msg.Err, common.HostOf(p.ref))
 	}
-	n := findNode(buildNodes(msg.tree), p.node)
-	if n == nil {
+	title, raw, ok := p.node(msg.Tree)
+	if !ok {
 		return common.SetStatus(termsafe.String(p.ref)+" no longer has this node: showing what was fetched before", false)
 	}
-	p.title, p.raw = rawJSON(n)
+	p.title, p.raw = title, raw
 	return p.Init()
 }
 
@@ -120,7 +126,7 @@ func formatJSON(raw []byte, style *chroma.Style, noColor bool) []string {
 	return strings.Split(strings.TrimRight(out, "\n"), "\n")
 }
 
-func (p *rawPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case rawMsg:
 		if msg.req != p.fmtReq {
@@ -129,8 +135,8 @@ func (p *rawPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		p.ready = true
 		p.vp.SetContentLines(msg.lines)
 		return p, nil
-	case treeMsg:
-		if msg.req != p.req {
+	case common.TreeMsg:
+		if msg.Req != p.req {
 			return p, nil // an older request
 		}
 		return p, p.setTree(msg)
@@ -146,7 +152,7 @@ func (p *rawPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, cmd
 }
 
-func (p *rawPage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	title := s.Title.Render("Raw JSON") + s.Faint.Render("  "+termsafe.String(p.title))
 	if p.ready && p.vp.TotalLineCount() > p.vp.Height() {
@@ -162,7 +168,7 @@ func percent(f float64) string { return fmt.Sprintf("%d%%", int(f*100+0.5)) }
 
 // Keys: the viewport scrolls (its own keys), y copies the JSON, r fetches
 // it again.
-func (p *rawPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	k := p.C.Keys
 	return append(keys.Of(keys.GroupMove, k.Up, k.Down, k.PageUp, k.PageDown),
 		keys.Key{Binding: copyJSON, Group: keys.GroupAct, Footer: 1, Run: func(tea.KeyPressMsg) tea.Cmd {
@@ -176,3 +182,10 @@ func (p *rawPage) Keys() []keys.Key {
 
 // copyJSON is y on the raw screen.
 var copyJSON = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy JSON"))
+
+// Raw is the document shown.
+func (p *Model) Raw() []byte { return p.raw }
+
+// Request is the id of the latest fetch of the tree (r): an answer to an
+// earlier one is dropped.
+func (p *Model) Request() int { return p.req }

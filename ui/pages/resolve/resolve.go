@@ -1,4 +1,6 @@
-package ui
+// Package resolve is the resolve matrix (m): which entry of an index each
+// host platform pulls, and why.
+package resolve
 
 import (
 	"strings"
@@ -31,31 +33,31 @@ var defaultHosts = []matrixHost{
 	{"windows/amd64:10.0.22621", "Windows 11 22H2"}, {"windows/amd64:10.0.26100", "ltsc2025"}, {"windows/amd64:10.0.26200", "Windows 11 25H2"},
 }
 
-// matrixRow is a host and what it pulls.
-type matrixRow struct {
-	host   model.Platform
-	label  string
-	note   string
-	result *model.Resolution
-	err    string
+// Row is a host and what it pulls.
+type Row struct {
+	Host   model.Platform
+	Label  string
+	Note   string
+	Result *model.Resolution
+	Err    string
 }
 
 // reason is the row's explanation column: the rule the chosen entry
 // matched by, or for no match why the nearest entry cannot run.
-func (r matrixRow) reason() string {
+func (r Row) reason() string {
 	switch {
-	case r.err != "":
+	case r.Err != "":
 		return ""
-	case r.result == nil:
+	case r.Result == nil:
 		return ""
-	case r.result.Digest != "":
-		for _, c := range r.result.Candidates {
+	case r.Result.Digest != "":
+		for _, c := range r.Result.Candidates {
 			if c.Match {
 				return c.Reason
 			}
 		}
-	case len(r.result.Candidates) > 0:
-		c := r.result.Candidates[0]
+	case len(r.Result.Candidates) > 0:
+		c := r.Result.Candidates[0]
 		return "nearest " + c.Platform.String() + ": " + c.Reason
 	}
 	return "no platform entries"
@@ -63,23 +65,23 @@ func (r matrixRow) reason() string {
 
 // rule is the short form of reason: the rule's name, "no match: " the rule
 // the nearest entry fails by.
-func (r matrixRow) rule() string {
+func (r Row) rule() string {
 	switch {
-	case r.result == nil:
+	case r.Result == nil:
 		return ""
-	case r.result.Digest != "":
-		return r.result.Rule
-	case len(r.result.Candidates) > 0:
-		return "no match: " + r.result.Candidates[0].Rule
+	case r.Result.Digest != "":
+		return r.Result.Rule
+	case len(r.Result.Candidates) > 0:
+		return "no match: " + r.Result.Candidates[0].Rule
 	}
 	return "no entries"
 }
 
-// resolvePage shows which entry each host would pull, and why.
-type resolvePage struct {
+// Model shows which entry each host would pull, and why.
+type Model struct {
 	common.PageBase
 	tree   *model.Tree
-	rows   []matrixRow
+	rows   []Row
 	cursor int
 	offset int
 	input  textinput.Model
@@ -91,8 +93,9 @@ type resolvePage struct {
 	loading bool
 }
 
-func newResolvePage(c *common.Common, t *model.Tree) *resolvePage {
-	p := &resolvePage{PageBase: common.NewPageBase(c), tree: t, ref: t.Reference}
+// New is the matrix of t; r fetches ref again.
+func New(c *common.Common, t *model.Tree, ref string) *Model {
+	p := &Model{PageBase: common.NewPageBase(c), tree: t, ref: ref}
 	ti := common.NewInput()
 	ti.Prompt = "host platform: "
 	ti.Placeholder = "linux/arm/v7 or windows/amd64:10.0.20348"
@@ -126,23 +129,23 @@ func newResolvePage(c *common.Common, t *model.Tree) *resolvePage {
 }
 
 // resolve asks model.Resolve (the host runtime's rules) what host pulls.
-func (p *resolvePage) resolve(host model.Platform, label, note string) matrixRow {
-	r := matrixRow{host: host, label: label, note: note}
+func (p *Model) resolve(host model.Platform, label, note string) Row {
+	r := Row{Host: host, Label: label, Note: note}
 	res, err := model.Resolve(p.tree, host)
 	if err != nil {
-		r.err = err.Error()
+		r.Err = err.Error()
 	} else {
-		r.result = res
+		r.Result = res
 	}
 	return r
 }
 
 // removeRow drops the host under the cursor from the matrix.
-func (p *resolvePage) removeRow() tea.Cmd {
+func (p *Model) removeRow() tea.Cmd {
 	if p.cursor < 0 || p.cursor >= len(p.rows) {
 		return nil
 	}
-	label := p.rows[p.cursor].label
+	label := p.rows[p.cursor].Label
 	p.rows = append(p.rows[:p.cursor:p.cursor], p.rows[p.cursor+1:]...)
 	p.clamp()
 	return p.saveHosts("removed host " + termsafe.String(label) + " (a adds one)")
@@ -150,15 +153,15 @@ func (p *resolvePage) removeRow() tea.Cmd {
 
 // saveHosts keeps the matrix's rows (but this machine's, which is always
 // added) in the config file, when the program was given a way to.
-func (p *resolvePage) saveHosts(done string) tea.Cmd {
+func (p *Model) saveHosts(done string) tea.Cmd {
 	save := p.C.Opts.SaveResolveHosts
 	if save == nil {
 		return common.SetStatus(done, false)
 	}
 	hosts := []string{}
 	for _, r := range p.rows {
-		if r.note != "this machine" {
-			hosts = append(hosts, r.label)
+		if r.Note != "this machine" {
+			hosts = append(hosts, r.Label)
 		}
 	}
 	return func() tea.Msg {
@@ -169,27 +172,27 @@ func (p *resolvePage) saveHosts(done string) tea.Cmd {
 	}
 }
 
-func (p *resolvePage) Crumb() string      { return "resolve" }
-func (p *resolvePage) Init() tea.Cmd      { return nil }
-func (p *resolvePage) InputFocused() bool { return p.adding }
-func (p *resolvePage) Busy() bool         { return p.loading }
+func (p *Model) Crumb() string      { return "resolve" }
+func (p *Model) Init() tea.Cmd      { return nil }
+func (p *Model) InputFocused() bool { return p.adding }
+func (p *Model) Busy() bool         { return p.loading }
 
 // refresh fetches the tree again (r, or after a login).
-func (p *resolvePage) refresh() tea.Cmd {
+func (p *Model) refresh() tea.Cmd {
 	p.req = common.NextID()
 	p.loading = true
-	return fetchTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
+	return common.FetchTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
 }
 
 // setTree resolves every row again, added hosts too, on a fetched tree.
-func (p *resolvePage) setTree(t *model.Tree) {
+func (p *Model) setTree(t *model.Tree) {
 	p.tree = t
 	for i, r := range p.rows {
-		p.rows[i] = p.resolve(r.host, r.label, r.note)
+		p.rows[i] = p.resolve(r.Host, r.Label, r.Note)
 	}
 	p.clamp()
 }
-func (p *resolvePage) SetSize(w, h int) {
+func (p *Model) SetSize(w, h int) {
 	p.PageBase.SetSize(w, h)
 	p.input.SetWidth(max(w-20, 1))
 	p.clamp()
@@ -197,33 +200,33 @@ func (p *resolvePage) SetSize(w, h int) {
 
 // headRows is the number of lines above the rows: the title, the add-host
 // field while it is open, and the column header.
-func (p *resolvePage) headRows() int {
+func (p *Model) headRows() int {
 	if p.adding {
 		return 3
 	}
 	return 2
 }
 
-func (p *resolvePage) bodyRows() int {
+func (p *Model) bodyRows() int {
 	// One line under the rows is kept for the reason of the selected row.
 	return max(p.Height-p.headRows()-1, 1)
 }
 
-func (p *resolvePage) clamp() {
+func (p *Model) clamp() {
 	p.cursor, p.offset = common.ClampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
 }
 
-func (p *resolvePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
-	case treeMsg:
-		if msg.req != p.req {
+	case common.TreeMsg:
+		if msg.Req != p.req {
 			return p, nil // an older request
 		}
 		p.loading = false
-		if msg.err != nil {
-			return p, common.ReportErr(p.PageID, "fetch "+p.ref, msg.err, common.HostOf(p.ref))
+		if msg.Err != nil {
+			return p, common.ReportErr(p.PageID, "fetch "+p.ref, msg.Err, common.HostOf(p.ref))
 		}
-		p.setTree(msg.tree)
+		p.setTree(msg.Tree)
 		return p, nil
 	case common.RefreshMsg:
 		return p, p.refresh()
@@ -269,7 +272,7 @@ func (p *resolvePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, nil
 }
 
-func (p *resolvePage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	lines := []string{common.Fit(s.Title.Render("Resolve matrix")+s.Faint.Render("  which entry each host pulls, and why (the host runtime's rules)"), p.Width)}
 	if p.adding {
@@ -289,7 +292,7 @@ func (p *resolvePage) View() string {
 	// A host name is never cut: the column is as wide as the longest
 	// (windows/amd64:10.0.26200 is 24), the PULLS column gives way.
 	for _, r := range p.rows {
-		hostW = max(hostW, min(lipgloss.Width(termsafe.String(r.label))+1, p.Width-12))
+		hostW = max(hostW, min(lipgloss.Width(termsafe.String(r.Label))+1, p.Width-12))
 	}
 	head := common.PadRight("HOST", hostW) + common.PadRight("", noteW)
 	if pullW > 0 {
@@ -307,9 +310,9 @@ func (p *resolvePage) View() string {
 			break
 		}
 		row := p.rows[i]
-		line := common.PadRight(termsafe.String(row.label), hostW-1) + " "
+		line := common.PadRight(termsafe.String(row.Label), hostW-1) + " "
 		if noteW > 0 {
-			line += common.PadRight(s.Faint.Render(termsafe.String(row.note)), noteW-1) + " "
+			line += common.PadRight(s.Faint.Render(termsafe.String(row.Note)), noteW-1) + " "
 		}
 		res := p.pulls(row, withDigest)
 		if pullW > 0 {
@@ -341,19 +344,19 @@ func (p *resolvePage) View() string {
 }
 
 // pulls is the PULLS cell of a row.
-func (p *resolvePage) pulls(row matrixRow, withDigest bool) string {
+func (p *Model) pulls(row Row, withDigest bool) string {
 	s := p.C.Styles
 	switch {
-	case row.err != "":
-		return s.Warn.Render("? " + termsafe.String(common.FirstLine(row.err)))
-	case row.result == nil || row.result.Digest == "":
+	case row.Err != "":
+		return s.Warn.Render("? " + termsafe.String(common.FirstLine(row.Err)))
+	case row.Result == nil || row.Result.Digest == "":
 		return s.Error.Render("none")
 	}
-	plat := s.Platform.Render(termsafe.String(row.result.Platform.String()))
+	plat := s.Platform.Render(termsafe.String(row.Result.Platform.String()))
 	if withDigest {
-		plat += " " + s.Digest.Render(common.ShortDigest(row.result.Digest))
+		plat += " " + s.Digest.Render(common.ShortDigest(row.Result.Digest))
 	}
-	if e := row.result.Entry; e != nil && (e.Missing || e.Err != "") {
+	if e := row.Result.Entry; e != nil && (e.Missing || e.Err != "") {
 		// containerd would pick it, and the pull would fail.
 		return s.Error.Render("✗ ") + plat + s.Error.Render("  pull fails: "+entryProblem(e))
 	}
@@ -361,7 +364,7 @@ func (p *resolvePage) pulls(row matrixRow, withDigest bool) string {
 }
 
 // Keys: the matrix's keys; while a host is typed, the field's.
-func (p *resolvePage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	k := p.C.Keys
 	if p.adding {
 		return []keys.Key{{Binding: k.Submit, Group: keys.GroupAct, Footer: 1}, {Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
@@ -381,7 +384,7 @@ func (p *resolvePage) Keys() []keys.Key {
 			Run: func(tea.KeyPressMsg) tea.Cmd { return p.removeRow() }},
 		keys.Key{Binding: k.Copy, Group: keys.GroupAct, Footer: 3, Run: func(tea.KeyPressMsg) tea.Cmd {
 			if p.cursor < len(p.rows) {
-				if r := p.rows[p.cursor].result; r != nil && r.Reference != "" {
+				if r := p.rows[p.cursor].Result; r != nil && r.Reference != "" {
 					return common.PushPage(copymenu.New(p.C, copymenu.For(p.tree.Repository, p.ref, r.Digest, r.Platform.String())))
 				}
 			}
@@ -394,7 +397,7 @@ func (p *resolvePage) Keys() []keys.Key {
 }
 
 // Where: the registry and repository of the tree resolved.
-func (p *resolvePage) Where() (string, string) { return common.HostOf(p.tree.Repository), "" }
+func (p *Model) Where() (string, string) { return common.HostOf(p.tree.Repository), "" }
 
 // entryProblem says briefly why an entry cannot be pulled.
 func entryProblem(e *model.Entry) string {
@@ -402,4 +405,26 @@ func entryProblem(e *model.Entry) string {
 		return "missing (404)"
 	}
 	return termsafe.String(common.FirstLine(e.Err))
+}
+
+// Rows are the matrix's rows, one per host platform.
+func (p *Model) Rows() []Row { return p.rows }
+
+// Tree is the tree resolved (the latest fetched, after r).
+func (p *Model) Tree() *model.Tree { return p.tree }
+
+// Request is the id of the latest fetch of the tree (r): an answer to an
+// earlier one is dropped.
+func (p *Model) Request() int { return p.req }
+
+// Adding is true while the add-host field has focus.
+func (p *Model) Adding() bool { return p.adding }
+
+// Cursor is the row under the cursor.
+func (p *Model) Cursor() int { return p.cursor }
+
+// SetCursor puts the cursor on row i (clamped).
+func (p *Model) SetCursor(i int) {
+	p.cursor = i
+	p.clamp()
 }
