@@ -14,11 +14,16 @@
 #                      (10) with no input, as a share of one core, and its
 #                      context switches per second (all threads).
 #
-# Usage: bench/tui.sh [RUNS]   (3 by default; MANIFOLD_FPS sets the frame
-# rate, 15 by default). Linux (/proc), tmux.
+# Usage: bench/tui.sh [RUNS] [NAME=BINARY[:FPS]]...   (3 runs by default;
+# MANIFOLD_FPS sets the frame rate, 15 by default). With no binary it builds
+# this tree's manifold; with several (say old=/tmp/manifold-main
+# new=/tmp/manifold new30=/tmp/manifold:30) each run launches each of them
+# in turn, interleaved, against the same registry, and each gets its own
+# medians. Linux (/proc), tmux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
+shift || true
 idle=${IDLE_SECONDS:-10}
 export MANIFOLD_RTT_DELAY=${MANIFOLD_RTT_DELAY:-50ms}
 delay_ms=$(awk -v d="$MANIFOLD_RTT_DELAY" 'BEGIN { sub(/ms$/, "", d); print d + 0 }')
@@ -28,18 +33,32 @@ bench_on_exit=kill_session
 . bench/lib.sh
 bench_init
 
-bench_build
+if [ $# -eq 0 ]; then
+	bench_build
+	set -- "manifold=$tmp/manifold:${MANIFOLD_FPS:-}"
+else
+	go test -c -o "$tmp/bench.test" ./bench
+fi
+names=() bins=() fpss=()
+for spec in "$@"; do
+	name=${spec%%=*} rest=${spec#*=}
+	bin=${rest%%:*} fps=""
+	[ "$bin" != "$rest" ] && fps=${rest#*:}
+	[ -x "$bin" ] || { echo "$bin: not an executable" >&2; exit 2; }
+	names+=("$name") bins+=("$bin") fpss+=("${fps:-${MANIFOLD_FPS:-}}")
+done
 bench_serve TestRTTServer "$tmp/ref" 60 MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop"
 ref=$(cat "$tmp/ref")
 echo "reference: $ref (delay ${delay_ms} ms per request)"
 tmux new-session -d -s "$session" -x 120 -y 40
 now() { date +%s%N; }
 
-# launch CACHE: start the browser on ref in a new window; prints the window.
+# launch CACHE BINARY FPS: start the browser on ref in a new window; prints
+# the window.
 launch() {
 	local win="w$RANDOM"
 	tmux new-window -d -t "$session" -n "$win" \
-		"env XDG_CACHE_HOME=$1 HOME=$tmp/home NO_COLOR=1 MANIFOLD_FPS=${MANIFOLD_FPS:-} $tmp/manifold $ref; sleep 60"
+		"env XDG_CACHE_HOME=$1 HOME=$tmp/home NO_COLOR=1 MANIFOLD_FPS=$3 $2 $ref; sleep 60"
 	echo "$win"
 }
 # first_row WIN T0: ms from T0 until a platform row is on screen.
@@ -53,34 +72,43 @@ first_row() {
 	done
 	echo "timeout"
 }
-pid_of() { tmux list-panes -t "$session:$1" -F '#{pane_pid}' | head -n 1 | xargs -I{} pgrep -P {} -f "$tmp/manifold" | head -n 1; }
+pid_of() { tmux list-panes -t "$session:$1" -F '#{pane_pid}' | head -n 1 | xargs -I{} pgrep -P {} -f "$2" | head -n 1; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 switches() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
 
-cold=() warm=() cpu=() wake=()
-for i in $(seq 1 "$runs"); do
-	cache="$tmp/cache-$i"
-	t0=$(now)
-	win=$(launch "$cache")
-	cold+=("$(first_row "$win" "$t0")")
-	sleep 2 # the rest of the tree arrives
-	pid=$(pid_of "$win")
-	if [ -n "$pid" ]; then
-		c0=$(cpu_ticks "$pid") s0=$(switches "$pid")
-		sleep "$idle"
-		c1=$(cpu_ticks "$pid") s1=$(switches "$pid")
-		hz=$(getconf CLK_TCK)
-		cpu+=("$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v s="$idle" 'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }')")
-		wake+=("$(((s1 - s0) / idle))")
-	fi
-	tmux kill-window -t "$session:$win"
-	t0=$(now)
-	win=$(launch "$cache")
-	warm+=("$(first_row "$win" "$t0")")
-	tmux kill-window -t "$session:$win"
-done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-mc=$(median "${cold[@]}") mw=$(median "${warm[@]}")
-echo "time to first row, cold: ${cold[*]} ms (median $mc ms = $(awk -v m="$mc" -v d="$delay_ms" 'BEGIN { printf "%.1f", m / d }') round trips)"
-echo "time to first row, warm: ${warm[*]} ms (median $mw ms = $(awk -v m="$mw" -v d="$delay_ms" 'BEGIN { printf "%.1f", m / d }') round trips)"
-echo "idle CPU over ${idle} s: ${cpu[*]} % of a core (median $(median "${cpu[@]}") %); context switches: ${wake[*]} /s (median $(median "${wake[@]}") /s)"
+declare -A cold warm cpu wake
+for i in $(seq 1 "$runs"); do
+	for b in "${!names[@]}"; do
+		bin=${bins[$b]} fps=${fpss[$b]}
+		cache="$tmp/cache-$i-$b"
+		t0=$(now)
+		win=$(launch "$cache" "$bin" "$fps")
+		cold[$b]+="$(first_row "$win" "$t0") "
+		sleep 2 # the rest of the tree arrives
+		pid=$(pid_of "$win" "$bin")
+		if [ -n "$pid" ]; then
+			c0=$(cpu_ticks "$pid") s0=$(switches "$pid")
+			sleep "$idle"
+			c1=$(cpu_ticks "$pid") s1=$(switches "$pid")
+			hz=$(getconf CLK_TCK)
+			cpu[$b]+="$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v s="$idle" 'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }') "
+			wake[$b]+="$(((s1 - s0) / idle)) "
+		fi
+		tmux kill-window -t "$session:$win"
+		t0=$(now)
+		win=$(launch "$cache" "$bin" "$fps")
+		warm[$b]+="$(first_row "$win" "$t0") "
+		tmux kill-window -t "$session:$win"
+	done
+done
+rtt() { awk -v m="$1" -v d="$delay_ms" 'BEGIN { printf "%.2f", m / d }'; }
+for b in "${!names[@]}"; do
+	# shellcheck disable=SC2086 # the lists are words
+	mc=$(median ${cold[$b]}) mw=$(median ${warm[$b]})
+	echo "${names[$b]} (${bins[$b]}, fps ${fpss[$b]:-15}):"
+	echo "  time to first row, cold: ${cold[$b]}ms (median $mc ms = $(rtt "$mc") round trips)"
+	echo "  time to first row, warm: ${warm[$b]}ms (median $mw ms = $(rtt "$mw") round trips)"
+	# shellcheck disable=SC2086
+	echo "  idle CPU over ${idle} s: ${cpu[$b]:-}% of a core (median $(median ${cpu[$b]:-0}) %); context switches: ${wake[$b]:-}/s (median $(median ${wake[$b]:-0}) /s)"
+done
