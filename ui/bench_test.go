@@ -9,6 +9,7 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/pages/repos"
 )
 
 // BenchmarkTagListView100k is one View() of a tag list holding 100,000 tags.
@@ -68,7 +69,7 @@ func TestFirstPageDrawsBeforeTheLast(t *testing.T) {
 	}
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	rp := m.top().(*reposPage)
+	rp := m.top().(*repos.Model)
 	msg := rp.Init()() // the listing's first message: the first page
 	pm, ok := msg.(tea.BatchMsg)
 	if ok {
@@ -84,7 +85,7 @@ func TestFirstPageDrawsBeforeTheLast(t *testing.T) {
 		f.gate <- struct{}{}
 		next := findPageCmd(t, cmd)
 		_, cmd = m.Update(next)
-		if got := rp.list.Len(); got != page*1000 {
+		if got := rp.List().Len(); got != page*1000 {
 			t.Fatalf("after page %d: %d repositories", page, got)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
@@ -33,14 +34,14 @@ func KeyTable() string {
 		name string
 		keys []keys.Key
 	}{
-		{"repositories", newReposPage(c, "localhost").Keys()},
+		{"repositories", repos.New(c, "localhost").Keys()},
 		{"tags", append(newTagsPage(c, "localhost/x").Keys(), stage)},   // a tagsPage is Stageable
 		{"tree", append(newTreePage(c, "localhost/x:1").Keys(), stage)}, // so is a treePage
 		{"raw JSON", raw.New(c, "x", nil, "", nil).Keys()},
 		{"resolve matrix", resolve.New(c, tree, tree.Reference).Keys()},
 		{"staging", staging()},
 	}
-	root := &Model{c: c, stack: []common.Page{newReposPage(c, "localhost")}}
+	root := &Model{c: c, stack: []common.Page{repos.New(c, "localhost")}}
 	type row struct {
 		key, desc string
 		where     []string

@@ -7,6 +7,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/list"
 	"github.com/manifold-dev/manifold/ui/pages/login"
+	"github.com/manifold-dev/manifold/ui/pages/repos"
 )
 
 // A user who typed in the filter of a list keeps what they typed: j and k
@@ -16,23 +17,23 @@ func TestTypingJAndKInTheFilterTypesThem(t *testing.T) {
 	f := newFake()
 	f.repos = []string{"acme/web", "library/openjdk", "library/openjdk-slim", "team/kafka"}
 	hs := newHarness(t, f, "localhost:5000", 80, 24)
-	rp := hs.m.top().(*reposPage)
+	rp := hs.m.top().(*repos.Model)
 	hs.keys("/")
 	hs.typeText("jdk")
-	if got := rp.list.FilterText(); got != "jdk" || rp.list.Pattern() != "jdk" {
-		t.Fatalf("typed jdk, the filter holds %q (pattern %q)", got, rp.list.Pattern())
+	if got := rp.List().FilterText(); got != "jdk" || rp.List().Pattern() != "jdk" {
+		t.Fatalf("typed jdk, the filter holds %q (pattern %q)", got, rp.List().Pattern())
 	}
-	if rp.list.Shown() != 2 || rp.list.Selected() != "library/openjdk" {
-		t.Fatalf("filter jdk shows %d rows, cursor on %q; want 2, on library/openjdk", rp.list.Shown(), rp.list.Selected())
+	if rp.List().Shown() != 2 || rp.List().Selected() != "library/openjdk" {
+		t.Fatalf("filter jdk shows %d rows, cursor on %q; want 2, on library/openjdk", rp.List().Shown(), rp.List().Selected())
 	}
 	hs.keys("down")
-	if rp.list.Selected() != "library/openjdk-slim" {
-		t.Fatalf("down while typing: cursor on %q", rp.list.Selected())
+	if rp.List().Selected() != "library/openjdk-slim" {
+		t.Fatalf("down while typing: cursor on %q", rp.List().Selected())
 	}
 	hs.keys("backspace", "backspace", "backspace")
 	hs.typeText("kafka")
-	if got := rp.list.FilterText(); got != "kafka" || rp.list.Shown() != 1 || rp.list.Selected() != "team/kafka" {
-		t.Fatalf("typed kafka: filter %q, %d shown, cursor on %q", got, rp.list.Shown(), rp.list.Selected())
+	if got := rp.List().FilterText(); got != "kafka" || rp.List().Shown() != 1 || rp.List().Selected() != "team/kafka" {
+		t.Fatalf("typed kafka: filter %q, %d shown, cursor on %q", got, rp.List().Shown(), rp.List().Selected())
 	}
 	if !strings.Contains(hs.screen(), "/ kafka") {
 		t.Fatalf("the filter field does not show what was typed:\n%s", hs.screen())
@@ -81,9 +82,9 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 // repositories list, and a late page of tags must not be added to it.
 func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
-	rp := hs.m.top().(*reposPage)
-	if rp.list.Shown() != 5 {
-		t.Fatalf("repositories shown: %d, want 5", rp.list.Shown())
+	rp := hs.m.top().(*repos.Model)
+	if rp.List().Shown() != 5 {
+		t.Fatalf("repositories shown: %d, want 5", rp.List().Shown())
 	}
 	hs.keys("enter") // acme/cli
 	tp, ok := hs.m.top().(*tagsPage)
@@ -97,11 +98,11 @@ func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 	before := hs.screen()
 	// Tagged as the tags page's, with the generation the repositories list
 	// is at, so only the routing can stop it.
-	hs.send(list.FilterMsg{Page: tp.PageID, Gen: rp.list.FilterGen(), Pattern: "x", Visible: []int32{0}})
+	hs.send(list.FilterMsg{Page: tp.PageID, Gen: rp.List().FilterGen(), Pattern: "x", Visible: []int32{0}})
 	hs.send(common.PageMsg{Page: tp.PageID, Req: tp.Req, Names: []string{"v9-late"}, Done: true})
-	if rp.list.Shown() != 5 || rp.list.Has("v9-late") {
+	if rp.List().Shown() != 5 || rp.List().Has("v9-late") {
 		t.Fatalf("a late message of the tags page reached the repositories list: %d shown, late tag added %v",
-			rp.list.Shown(), rp.list.Has("v9-late"))
+			rp.List().Shown(), rp.List().Has("v9-late"))
 	}
 	if hs.screen() != before {
 		t.Fatalf("a late message changed the screen:\n%s", hs.screen())

@@ -8,7 +8,9 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/pages/copyto"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
+	"github.com/manifold-dev/manifold/ui/pages/sbom"
 )
 
 // Kind is what an argument names.
@@ -67,7 +69,7 @@ func openTarget(c *common.Common, s, repo string) common.Page {
 	}
 	switch Classify(s) {
 	case KindRegistry:
-		return newReposPage(c, s)
+		return repos.New(c, s)
 	case KindReference:
 		t := newTreePage(c, s)
 		t.standalone = true
@@ -93,7 +95,7 @@ func pages() common.Pages {
 		Resolve: func(c *common.Common, t *model.Tree, ref string) common.Page {
 			return resolve.New(c, t, ref)
 		},
-		SBOM: func(c *common.Common, where string, sb *attest.SBOM) common.Page { return newSBOMPage(c, where, sb) },
+		SBOM: func(c *common.Common, where string, sb *attest.SBOM) common.Page { return sbom.New(c, where, sb) },
 		Copy: func(c *common.Common, src, host, platform string) common.Page {
 			return copyto.New(c, src, host, platform)
 		},

@@ -13,6 +13,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/sbom"
 )
 
 // A new user opens the signed image: the tree paints, the supply chain
@@ -86,16 +87,16 @@ func TestSupplyChainInTheTree(t *testing.T) {
 		hs.keys("esc")
 		find(func(n *node) bool { return n.kind == nodeSupplyItem && n.item.sbom != nil && n.item.sbom.Count == 17 })
 		hs.keys("enter")
-		sp, ok := hs.m.top().(*sbomPage)
-		if !ok || sp.list.Len() != 17 {
+		sp, ok := hs.m.top().(*sbom.Model)
+		if !ok || sp.List().Len() != 17 {
 			t.Fatalf("enter on the SBOM: %T\n%s", hs.m.top(), hs.screen())
 		}
 		hs.keys("/")
 		hs.typeText("bsd")
 		hs.keys("enter")
 		// Packages 2, 5, 8, 11 and 14 are BSD-3-Clause (fixtures.Packages).
-		if sp.list.Shown() != 5 || !strings.Contains(sp.list.Selected(), "BSD-3-Clause") {
-			t.Errorf("filter bsd: %d shown, %q\n%s", sp.list.Shown(), sp.list.Selected(), hs.screen())
+		if sp.List().Shown() != 5 || !strings.Contains(sp.List().Selected(), "BSD-3-Clause") {
+			t.Errorf("filter bsd: %d shown, %q\n%s", sp.List().Shown(), sp.List().Selected(), hs.screen())
 		}
 		if w == 80 && !strings.Contains(hs.screen(), "5 of SPDX-2.3, 17 packages") {
 			t.Errorf("filtered title:\n%s", hs.screen())

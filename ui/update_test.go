@@ -16,6 +16,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/components/copymenu"
 	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
+	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 )
 
@@ -28,7 +29,7 @@ func TestBrowseRegistryToTree(t *testing.T) {
 	}
 	hs.keys("/")
 	hs.typeText("app")
-	if got := hs.m.top().(*reposPage).list.Selected(); got != "app" {
+	if got := hs.m.top().(*repos.Model).List().Selected(); got != "app" {
 		t.Fatalf("filter 'app' selected %q, want the exact match app first", got)
 	}
 	hs.keys("enter") // leave the filter field
@@ -56,7 +57,7 @@ func TestBrowseRegistryToTree(t *testing.T) {
 		t.Errorf("breadcrumb %q", got)
 	}
 	hs.keys("esc", "esc")
-	if _, ok := hs.m.top().(*reposPage); !ok {
+	if _, ok := hs.m.top().(*repos.Model); !ok {
 		t.Fatalf("esc esc should be back at the repositories, at %T", hs.m.top())
 	}
 	if hs.quit {
@@ -239,11 +240,11 @@ func TestQuitIsGuardedWhileTyping(t *testing.T) {
 	if hs.quit {
 		t.Fatal("q quit while the filter had focus")
 	}
-	if got := hs.m.top().(*reposPage).list.Pattern(); got != "q" {
+	if got := hs.m.top().(*repos.Model).List().Pattern(); got != "q" {
 		t.Fatalf("q should be typed into the filter, pattern %q", got)
 	}
 	hs.keys("esc") // leaves the field and clears it
-	if hs.quit || hs.m.top().(*reposPage).list.Pattern() != "" {
+	if hs.quit || hs.m.top().(*repos.Model).List().Pattern() != "" {
 		t.Fatal("esc should clear the filter, not quit")
 	}
 	// The goto field guards q as well.
@@ -265,16 +266,16 @@ func TestEscClearsFilterBeforeGoingBack(t *testing.T) {
 		t.Fatalf("at %T", hs.m.top())
 	}
 	hs.keys("esc")
-	rp := hs.m.top().(*reposPage)
+	rp := hs.m.top().(*repos.Model)
 	hs.keys("/")
 	hs.typeText("lib")
 	hs.keys("enter")
-	if rp.list.Shown() != 2 {
-		t.Fatalf("filter lib shows %d", rp.list.Shown())
+	if rp.List().Shown() != 2 {
+		t.Fatalf("filter lib shows %d", rp.List().Shown())
 	}
 	hs.keys("esc")
-	if rp.list.Shown() != 5 || hs.m.top() != common.Page(rp) {
-		t.Fatalf("esc should clear the filter first (shown %d)", rp.list.Shown())
+	if rp.List().Shown() != 5 || hs.m.top() != common.Page(rp) {
+		t.Fatalf("esc should clear the filter first (shown %d)", rp.List().Shown())
 	}
 }
 
@@ -397,11 +398,11 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 
 func TestMouse(t *testing.T) {
 	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
-	rp := hs.m.top().(*reposPage)
+	rp := hs.m.top().(*repos.Model)
 	// Row 0 is the header, row 1 the list title, row 2 the first repository.
 	hs.send(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft})
-	if rp.list.Cursor() != 2 {
-		t.Fatalf("click on the third row: cursor %d", rp.list.Cursor())
+	if rp.List().Cursor() != 2 {
+		t.Fatalf("click on the third row: cursor %d", rp.List().Cursor())
 	}
 	hs.send(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft}) // again: open
 	if _, ok := hs.m.top().(*tagsPage); !ok {
@@ -409,8 +410,8 @@ func TestMouse(t *testing.T) {
 	}
 	hs.keys("esc")
 	hs.send(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
-	if rp.list.Cursor() != 4 { // 2 + 3, clamped to the last of 5
-		t.Fatalf("wheel: cursor %d", rp.list.Cursor())
+	if rp.List().Cursor() != 4 { // 2 + 3, clamped to the last of 5
+		t.Fatalf("wheel: cursor %d", rp.List().Cursor())
 	}
 	if hs.m.View().MouseMode != tea.MouseModeCellMotion {
 		t.Fatal("mouse off in the list")

@@ -84,3 +84,11 @@ func Commas(n int) string {
 }
 
 func JoinLines(lines []string) string { return strings.Join(lines, "\n") }
+
+// OrDash is s, or "-" for nothing.
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,4 +1,6 @@
-package ui
+// Package repos is the repositories screen: a registry's catalog, streamed
+// page by page into the filterable list.
+package repos
 
 import (
 	"context"
@@ -13,23 +15,23 @@ import (
 	"github.com/manifold-dev/manifold/ui/keys"
 )
 
-// reposPage lists the repositories of a registry.
-type reposPage struct {
+// Model lists the repositories of a registry.
+type Model struct {
 	common.PageBase
 	registry string
 	list     *list.Model
 	common.Listing
 }
 
-func newReposPage(c *common.Common, reg string) *reposPage {
-	p := &reposPage{PageBase: common.NewPageBase(c), registry: reg}
+func New(c *common.Common, reg string) *Model {
+	p := &Model{PageBase: common.NewPageBase(c), registry: reg}
 	p.list = list.New(c, p.PageID, "filter repositories")
 	return p
 }
 
-func (p *reposPage) Crumb() string { return termsafe.String(p.registry) }
+func (p *Model) Crumb() string { return termsafe.String(p.registry) }
 
-func (p *reposPage) Init() tea.Cmd {
+func (p *Model) Init() tea.Cmd {
 	reg, name, onOpen := p.C.Reg, p.registry, p.C.Opts.OnOpen
 	cmds := []tea.Cmd{p.Start(p.Ctx, p.PageID, func(ctx context.Context, y func(registry.Page) error) error {
 		return reg.Repositories(ctx, name, y)
@@ -40,11 +42,11 @@ func (p *reposPage) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (p *reposPage) Busy() bool         { return p.Loading }
-func (p *reposPage) InputFocused() bool { return p.list.Filtering() }
-func (p *reposPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
+func (p *Model) Busy() bool         { return p.Loading }
+func (p *Model) InputFocused() bool { return p.list.Filtering() }
+func (p *Model) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
 
-func (p *reposPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.PageMsg:
 		cmd, err, ok := p.Handle(msg, p.list.Add)
@@ -71,7 +73,7 @@ func (p *reposPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, cmd
 }
 
-func (p *reposPage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	title := s.Title.Render("Repositories") + s.Faint.Render(fmt.Sprintf("  %s", list.CountLabel(p.list, p.Loading, "repository", "repositories")))
 	if p.Err != nil && p.list.Len() == 0 {
@@ -81,7 +83,7 @@ func (p *reposPage) View() string {
 }
 
 // Keys: the list's and refresh.
-func (p *reposPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	if p.list.Filtering() {
 		return p.list.Keys()
 	}
@@ -92,10 +94,13 @@ func (p *reposPage) Keys() []keys.Key {
 }
 
 // Filtered is true while a list's filter narrows it (esc clears it first).
-func (p *reposPage) Filtered() bool { return p.list.Pattern() != "" }
+func (p *Model) Filtered() bool { return p.list.Pattern() != "" }
 
 // Where: the registry.
-func (p *reposPage) Where() (string, string) { return p.registry, "" }
+func (p *Model) Where() (string, string) { return p.registry, "" }
 
 // FailedToOpen: the catalog failed before any name came.
-func (p *reposPage) FailedToOpen() bool { return p.Err != nil && p.list.Len() == 0 && !p.Loading }
+func (p *Model) FailedToOpen() bool { return p.Err != nil && p.list.Len() == 0 && !p.Loading }
+
+// List is the list of repositories shown.
+func (p *Model) List() *list.Model { return p.list }
