@@ -162,6 +162,10 @@ func (x *Index) match(pattern string, runes []rune, from []int32, narrowed bool,
 	run := func(w int) {
 		lo, hi := n*w/workers, n*(w+1)/workers
 		p := &parts[w]
+		if cap(p.in) < hi-lo {
+			// Room for every name tried: no growing on the way.
+			p.in, p.scores = make([]int32, 0, hi-lo), make([]int, 0, hi-lo)
+		}
 		for b := lo; b < hi; b += block {
 			if stale != nil && stale() {
 				return
