@@ -53,6 +53,7 @@ type Model struct {
 	// screen shows.
 	visible []int32
 	all     bool
+	ident   []int32 // 0, 1, 2 … len(names)-1: visible when all, kept while filtered
 	from    *namefilter.Index
 	shown   string // the pattern visible was filtered by (for highlighting)
 
@@ -153,20 +154,15 @@ func (l *Model) refilter(keep string) tea.Cmd {
 	l.filterGen++
 	l.latest.Store(int64(l.filterGen))
 	if l.pattern == "" {
-		// Every name, in order: extend the identity (it is one
-		// already when no filter ran since).
-		if !l.all {
-			l.visible = nil // the filter's result: not ours to write
+		// Every name, in order: the identity, kept and only extended
+		// (clearing a filter on a million names costs nothing).
+		if len(l.ident) > len(l.names) {
+			l.ident = l.ident[:0]
 		}
-		from := len(l.visible)
-		if from > len(l.names) {
-			from = 0
+		for i := len(l.ident); i < len(l.names); i++ {
+			l.ident = append(l.ident, int32(i))
 		}
-		l.visible = slices.Grow(l.visible[:0], len(l.names))[:len(l.names)]
-		for i := from; i < len(l.visible); i++ {
-			l.visible[i] = int32(i)
-		}
-		l.all, l.from, l.shown = true, nil, ""
+		l.visible, l.all, l.from, l.shown = l.ident, true, nil, ""
 		l.keep(keep)
 		return nil
 	}
