@@ -147,8 +147,10 @@ prints JUnit XML, one test case per platform, for CI test reports.`,
 	f.BoolVar(&attest, "require-attestations", false, "fail images without an attestation manifest (provenance/SBOM) in the index")
 	f.StringArrayVar(&maxSizes, "max-size", nil, "PLATFORM=SIZE: limit a platform's compressed pull size (repeatable; * for every platform)")
 	f.StringVarP(&output, "output", "o", "table", "output format: table, json or junit")
-	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(checkJSON{})+
-		"\n  a row of 'table TEMPLATE' (one a problem): "+fmtpkg.Fields(model.Problem{}))
+	ff = addFormatFlag(cmd, func() string {
+		return "the object: " + fmtpkg.Fields(checkJSON{}) +
+			"\n  a row of 'table TEMPLATE' (one a problem): " + fmtpkg.Fields(model.Problem{})
+	})
 	return cmd
 }
 

@@ -56,9 +56,9 @@ func installCompletions(g *globals, root *cobra.Command) {
 	walk = func(c *cobra.Command) {
 		for _, name := range []string{"output", "sort"} {
 			if f := c.Flags().Lookup(name); f != nil {
-				vals := valuesFromUsage(f.Usage)
+				usage := f.Usage // read when completing, not at every start
 				_ = c.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-					return vals, cobra.ShellCompDirectiveNoFileComp
+					return valuesFromUsage(usage), cobra.ShellCompDirectiveNoFileComp
 				})
 			}
 		}

@@ -86,8 +86,10 @@ With --exit-code, diff exits 1 when the sides differ (as git diff does).`,
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
 	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 1 when the two sides differ")
-	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.RefDiff{})+
-		"\n  a row of 'table TEMPLATE' (one a platform): "+fmtpkg.Fields(model.PlatformDiff{}))
+	ff = addFormatFlag(cmd, func() string {
+		return "the object: " + fmtpkg.Fields(model.RefDiff{}) +
+			"\n  a row of 'table TEMPLATE' (one a platform): " + fmtpkg.Fields(model.PlatformDiff{})
+	})
 	return cmd
 }
 

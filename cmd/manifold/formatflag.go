@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -19,14 +20,30 @@ type formatFlag struct {
 }
 
 // addFormatFlag adds --format to cmd and appends to its help the fields
-// templates can use: of each row (list commands) or of the object.
-func addFormatFlag(cmd *cobra.Command, fields string) *formatFlag {
+// templates can use: of each row (list commands) or of the object. fields
+// runs when the help is shown (it reflects over the JSON types: not work
+// for every start of manifold).
+func addFormatFlag(cmd *cobra.Command, fields func() string) *formatFlag {
 	f := &formatFlag{}
 	cmd.Flags().StringVar(&f.value, "format", "", "json, table, 'table TEMPLATE' or a Go TEMPLATE such as '{{.digest}}' (fields below)")
-	cmd.Long += "\n\n--format (docker's convention): json, table, 'table {{.a}}\\t{{.b}}' (a table,\n" +
+	var once sync.Once
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		once.Do(func() { c.Long += formatHelp(fields()) })
+		if p := c.Parent(); p != nil {
+			p.HelpFunc()(c, args)
+			return
+		}
+		c.SetHelpFunc(nil) // cobra's own
+		_ = c.Help()
+	})
+	return f
+}
+
+// formatHelp is what --format adds to a command's help.
+func formatHelp(fields string) string {
+	return "\n\n--format (docker's convention): json, table, 'table {{.a}}\\t{{.b}}' (a table,\n" +
 		"header from the fields), or a Go template with a json function. Templates\n" +
 		"read the JSON keys:\n" + wrapFields(fields, 78)
-	return f
 }
 
 // wrapFields wraps "a: x, y, z" lines at width, continuation lines indented.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -29,5 +30,23 @@ func TestEveryCommandHasExamples(t *testing.T) {
 	walk(root)
 	if count < 15 {
 		t.Fatalf("walked only %d commands", count)
+	}
+}
+
+// The fields --format templates read are in each read command's help,
+// however the help is asked for, though they are computed only then.
+func TestFormatFieldsInHelp(t *testing.T) {
+	for _, args := range [][]string{{"inspect", "--help"}, {"help", "inspect"}, {"inspect", "-h"}, {"tags", "--help"}} {
+		var out, errb bytes.Buffer
+		if rc := run(args, &out, &errb); rc != 0 {
+			t.Fatalf("%v: exit %d: %s", args, rc, errb.String())
+		}
+		s := out.String()
+		if n := strings.Count(s, "--format (docker's convention)"); n != 1 {
+			t.Errorf("%v: the --format text is there %d times:\n%s", args, n, s)
+		}
+		if !strings.Contains(s, "digest") || !strings.Contains(s, "Usage:") {
+			t.Errorf("%v: no fields or no usage:\n%s", args, s)
+		}
 	}
 }

@@ -141,8 +141,10 @@ or its platform), or is a reference whose digest is in the list.
 	addInsecureFlags(cmd, &unsafe)
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or raw")
 	cmd.Flags().IntVar(&maxChildren, "max-children", registry.DefaultChildren, "with --all, fetch at most this many children per index (0: all; limits.children in the config file)")
-	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.JSONView{})+
-		"\n  a row of 'table TEMPLATE' (one a manifest): "+fmtpkg.Fields(model.JSONEntry{}))
+	ff = addFormatFlag(cmd, func() string {
+		return "the object: " + fmtpkg.Fields(model.JSONView{}) +
+			"\n  a row of 'table TEMPLATE' (one a manifest): " + fmtpkg.Fields(model.JSONEntry{})
+	})
 	return cmd
 }
 

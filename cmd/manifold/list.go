@@ -108,7 +108,9 @@ repository by name to the other commands instead.`,
 			return err
 		},
 	}
-	ff = addFormatFlag(cmd, "one row a repository: "+fmtpkg.Fields(repoRow{}))
+	ff = addFormatFlag(cmd, func() string {
+		return "one row a repository: " + fmtpkg.Fields(repoRow{})
+	})
 	return cmd
 }
 
@@ -177,7 +179,9 @@ sorted by name; some registries, such as distribution 2.8, do not sort).
 		},
 	}
 	cmd.Flags().StringVar(&sortBy, "sort", "none", "order: none (registry order, streamed), name or version (newest first)")
-	ff = addFormatFlag(cmd, "one row a tag: "+fmtpkg.Fields(tagRow{}))
+	ff = addFormatFlag(cmd, func() string {
+		return "one row a tag: " + fmtpkg.Fields(tagRow{})
+	})
 	return cmd
 }
 

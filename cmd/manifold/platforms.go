@@ -102,7 +102,9 @@ and, for entries without a platform, their manifests and configs).`,
 			return err
 		},
 	}
-	ff = addFormatFlag(cmd, "one row a platform (attestations left out): "+fmtpkg.Fields(platformRow{}))
+	ff = addFormatFlag(cmd, func() string {
+		return "one row a platform (attestations left out): " + fmtpkg.Fields(platformRow{})
+	})
 	return cmd
 }
 

@@ -162,8 +162,10 @@ prints the explanation, then exits 1).`,
 	}
 	cmd.Flags().StringVarP(&platform, "platform", "p", "", "host platform, e.g. linux/arm/v7 or windows/amd64:10.0.20348 (default: this machine's)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
-	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(resolveJSON{})+
-		"\n  a row of 'table TEMPLATE' (one a candidate): "+fmtpkg.Fields(candidateJSON{}))
+	ff = addFormatFlag(cmd, func() string {
+		return "the object: " + fmtpkg.Fields(resolveJSON{}) +
+			"\n  a row of 'table TEMPLATE' (one a candidate): " + fmtpkg.Fields(candidateJSON{})
+	})
 	cmd.Flags().BoolVar(&explain, "explain", false, "say why: the rule that matched, the runner-up and every entry ranked")
 	return cmd
 }

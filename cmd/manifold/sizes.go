@@ -63,8 +63,10 @@ counted apart. -o json prints the same as numbers.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
-	ff = addFormatFlag(cmd, "the object: "+fmtpkg.Fields(model.SizeReport{})+
-		"\n  a row of 'table TEMPLATE' (one a platform): "+fmtpkg.Fields(model.PlatformSize{}))
+	ff = addFormatFlag(cmd, func() string {
+		return "the object: " + fmtpkg.Fields(model.SizeReport{}) +
+			"\n  a row of 'table TEMPLATE' (one a platform): " + fmtpkg.Fields(model.PlatformSize{})
+	})
 	return cmd
 }
 
