@@ -168,7 +168,11 @@ func New(opts Options) (*Client, error) {
 		case opts.CacheMaxBytes > 0:
 			c.cache.max = opts.CacheMaxBytes
 		}
-		c.cache.prune(c.cache.max)
+		// No scan here: walking the whole cache (a stat per entry) on
+		// every start cost a warm command milliseconds per thousand
+		// entries. The first write measures the directory and evicts if
+		// it is over the limit (a lowered limit included); `manifold
+		// cache prune` does it at once.
 	}
 	hosts := append([]string(nil), opts.Insecure...)
 	if env := os.Getenv(EnvInsecure); env != "" {
