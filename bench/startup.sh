@@ -14,7 +14,8 @@
 #
 # Usage: bench/startup.sh [RUNS]   (21 by default). CRANE=path uses that
 # crane instead of `go install`ing v0.22.1 into a temporary GOBIN;
-# MANIFOLD=path measures that binary instead of building this tree.
+# MANIFOLD=path measures that binary instead of building this tree;
+# BEFORE=path adds another manifold binary (an older build) to the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-21}
@@ -48,6 +49,12 @@ cmd["warm resolve|crane"]="$crane digest $ref --platform linux/arm64"
 cmd["resolve, big cache|manifold"]="env XDG_CACHE_HOME=$tmp/cache-big $mf resolve $ref --platform linux/arm64"
 cmd["resolve, big cache|crane"]=${cmd["warm resolve|crane"]}
 rows=("--help" "version" "warm resolve" "resolve, big cache")
+tools=(manifold crane)
+if [ -n "${BEFORE:-}" ]; then
+	tools=(manifold before crane)
+	for row in "${rows[@]}"; do cmd["$row|before"]=${cmd["$row|manifold"]//$mf/$BEFORE}; done
+	${cmd["warm resolve|before"]} >/dev/null
+fi
 
 # Warm manifold's cache (crane keeps none), and check both answer the same.
 a=$(${cmd["warm resolve|manifold"]})
@@ -64,7 +71,7 @@ for i in $(seq 1 20000); do printf 'x\n' >"$big/$(printf '%064x' "$i")"; done
 declare -A times
 for rep in $(seq 1 "$runs"); do
 	for row in "${rows[@]}"; do
-		for tool in manifold crane; do
+		for tool in "${tools[@]}"; do
 			t0=$EPOCHREALTIME
 			${cmd["$row|$tool"]} >/dev/null 2>&1 || echo "failed: $row $tool" >&2
 			t1=$EPOCHREALTIME
@@ -90,27 +97,40 @@ command -v perf >/dev/null && perf stat -e page-faults true >/dev/null 2>&1 && h
 
 echo
 echo "uptime: $(uptime)"
-printf '%s\n' "medians of $runs interleaved runs (wall ms); instructions (millions) and page faults of one run"
-printf '| %-18s | %8s | %8s | %6s | %9s | %9s | %6s | %7s | %7s |\n' what manifold crane ratio "mf Minstr" "cr Minstr" ratio "mf pf" "cr pf"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------- ---------- ---------- -------- ----------- ----------- -------- --------- ---------
-for row in "${rows[@]}"; do
-	m=$(median "${times["$row|manifold"]}")
-	c=$(median "${times["$row|crane"]}")
-	mi=- ci=- mp=- cp=-
-	if [ -n "$have_valgrind" ]; then
-		mi=$(instructions ${cmd["$row|manifold"]})
-		ci=$(instructions ${cmd["$row|crane"]})
-	fi
-	if [ -n "$have_perf" ]; then
-		mp=$(faults ${cmd["$row|manifold"]})
-		cp=$(faults ${cmd["$row|crane"]})
-	fi
-	awk -v w="$row" -v m="$m" -v c="$c" -v mi="$mi" -v ci="$ci" -v mp="$mp" -v cp="$cp" 'BEGIN {
-		printf "| %-18s | %8.2f | %8.2f | %5.2fx | %9s | %9s | %6s | %7s | %7s |\n", w, m / 1000, c / 1000, m / c,
-			(mi == "-" || mi == "" ? "-" : sprintf("%.1f", mi / 1e6)), (ci == "-" || ci == "" ? "-" : sprintf("%.1f", ci / 1e6)),
-			(mi + 0 > 0 && ci + 0 > 0 ? sprintf("%.2fx", mi / ci) : "-"), mp, cp
-	}'
-done
+echo "medians of $runs interleaved runs, wall ms; instructions (millions, callgrind) and page faults (perf) of one run"
+hdr="| $(printf '%-18s' what) |"
+sep="|--------------------|"
+for tool in "${tools[@]}"; do hdr+=" $(printf '%8s' "$tool") |"; sep+="----------|"; done
+declare -A short=([manifold]=mf [before]=before)
+for tool in "${tools[@]}"; do [ "$tool" = crane ] || { hdr+=" $(printf '%8s' "${short[$tool]}/cr") |"; sep+="----------|"; }; done
+# table MEASURE: one row per command; MEASURE is wall, instr or faults.
+table() {
+	echo
+	echo "$1"
+	echo "$hdr"
+	echo "$sep"
+	for row in "${rows[@]}"; do
+		declare -A v=()
+		for tool in "${tools[@]}"; do
+			case $1 in
+			wall) v[$tool]=$(median "${times["$row|$tool"]}" | awk '{ printf "%.2f", $1 / 1000 }') ;;
+			instr) v[$tool]=$(instructions ${cmd["$row|$tool"]} | awk '{ printf "%.1f", $1 / 1e6 }') ;;
+			faults) v[$tool]=$(faults ${cmd["$row|$tool"]}) ;;
+			esac
+		done
+		line="| $(printf '%-18s' "$row") |"
+		for tool in "${tools[@]}"; do line+=" $(printf '%8s' "${v[$tool]}") |"; done
+		for tool in "${tools[@]}"; do
+			[ "$tool" = crane ] && continue
+			line+=" $(awk -v a="${v[$tool]}" -v b="${v[crane]}" 'BEGIN { if (b + 0 > 0) printf "%7.2fx", a / b; else printf "%8s", "-" }') |"
+		done
+		echo "$line"
+	done
+}
+table wall
+[ -n "$have_valgrind" ] && table instr
+[ -n "$have_perf" ] && table faults
 size() { stat -c %s "$1" | awk '{ printf "%.1f MB (%d bytes)", $1 / 1e6, $1 }'; }
 echo
-echo "binary sizes: manifold (go build) $(size "$mf"); manifold (-trimpath -s -w) $(size "$tmp/manifold-release"); crane $(size "$crane")"
+echo "binary sizes: manifold (go build) $(size "$mf"); manifold (-trimpath -s -w, make build) $(size "$tmp/manifold-release"); crane (go install) $(size "$crane")"
+if [ -n "${BEFORE:-}" ]; then echo "before: $(size "$BEFORE")"; fi
