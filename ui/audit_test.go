@@ -16,13 +16,14 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestTreeMouse: a click selects the row under the pointer, a second click
 // on it expands it, the wheel scrolls, and clicks in the side pane or on
 // the title select nothing.
 func TestTreeMouse(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 120, 30)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 120, 30)
 	tr := hs.m.top().(*treePage)
 	// Screen row 0 is the breadcrumb, 1 the tree's title, 2 its first row.
 	y := -1
@@ -102,13 +103,13 @@ func TestNoColorEnvironment(t *testing.T) {
 		return false
 	}
 	render := func(theme string, keys ...string) (string, *harness) {
-		f := newFake()
+		f := uitest.NewFake()
 		m, err := New(context.Background(), common.Options{Registry: f, Start: "localhost:5000/app:1.0", Theme: theme})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(m.Close)
-		hs := &harness{t: t, m: m}
+		hs := &harness{Harness: &uitest.Harness{T: t, M: m}, m: m}
 		hs.send(tea.WindowSizeMsg{Width: 120, Height: 30})
 		hs.run(m.Init())
 		hs.keys(keys...)
@@ -151,7 +152,7 @@ func TestPagesMergeIntoTheSortOrder(t *testing.T) {
 	names = append(names, "latest", "main", "v2", "1.2.3", "1.2.3-rc.1", "1.2.3") // a duplicate
 	for _, order := range []model.TagOrder{model.ByName, model.ByVersion} {
 		less := order.Less
-		hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
 		l := hs.m.top().(*tagsPage).list
 		l.Reset()
 		l.SetOrder(order)
@@ -173,7 +174,7 @@ func TestPagesMergeIntoTheSortOrder(t *testing.T) {
 		}
 	}
 	// The cursor stays on its tag while pages arrive.
-	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
 	l := hs.m.top().(*tagsPage).list
 	l.Reset()
 	l.Add([]string{"b", "d"})
@@ -205,14 +206,14 @@ func TestLongErrorsKeepWhatToDo(t *testing.T) {
 		head, tail string
 	}{
 		{fmt.Errorf("fetch: %w", context.DeadlineExceeded), "Timed out", "press r to retry."},
-		{regStatus(http.StatusNotFound), "Not found", "press r or esc."},
+		{uitest.RegStatus(http.StatusNotFound), "Not found", "press r or esc."},
 		{&registry.NetError{Host: "localhost:5000", Kind: registry.ErrRefused, Err: errors.New("connect: connection refused")}, "Connection", "host:port right?"},
 		{errors.New("something odd happened in the transport layer, with a long explanation"), "Failed to fetch", "(press r to retry)"},
 	}
 	for _, c := range cases {
 		for _, w := range []int{40, 60, 100} {
-			f := newFake()
-			f.errs[ref] = c.err
+			f := uitest.NewFake()
+			f.Errs[ref] = c.err
 			hs := newHarness(t, f, ref, w, 20)
 			ls := hs.lines()
 			n := hs.m.statusLines()
@@ -254,7 +255,7 @@ func TestLongErrorsKeepWhatToDo(t *testing.T) {
 // does not offer q or the page's keys.
 func TestFooterWhileTyping(t *testing.T) {
 	for _, start := range []string{"localhost:5000", "localhost:5000/app"} {
-		hs := newHarness(t, newFake(), start, 100, 24)
+		hs := newHarness(t, uitest.NewFake(), start, 100, 24)
 		footer := func() string { ls := hs.lines(); return ls[len(ls)-1] }
 		if !strings.Contains(footer(), "q quit") {
 			t.Fatalf("%s: the list's footer lacks q quit: %q", start, footer())
@@ -311,7 +312,7 @@ func TestWideFooterShowsCopyAndSort(t *testing.T) {
 		{"localhost:5000/app", []string{"s sort name/version", "y copy…"}},
 	} {
 		for _, w := range []int{40, 60, 80, 99, 100, 109, 110, 120, 200} {
-			hs := newHarness(t, newFake(), c.start, w, 24)
+			hs := newHarness(t, uitest.NewFake(), c.start, w, 24)
 			ls := hs.lines()
 			footer := ls[len(ls)-1]
 			if !strings.HasSuffix(strings.TrimSpace(footer), "? help • q quit") || ansi.StringWidth(footer) > w {

@@ -9,12 +9,13 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 )
 
 // BenchmarkTagListView100k is one View() of a tag list holding 100,000 tags.
 func BenchmarkTagListView100k(b *testing.B) {
-	hs := newHarness(b, newFake(), "localhost:5000/app", 120, 40)
+	hs := newHarness(b, uitest.NewFake(), "localhost:5000/app", 120, 40)
 	tp := hs.m.top().(*tagsPage)
 	names := make([]string, 100000)
 	for i := range names {
@@ -35,8 +36,8 @@ func BenchmarkTagListView100k(b *testing.B) {
 // BenchmarkTreeView50 is one View() of a tree of 50 entries, all expanded,
 // with the side pane.
 func BenchmarkTreeView50(b *testing.B) {
-	f := newFake()
-	f.trees["localhost:5000/big:1"] = testTree(50)
+	f := uitest.NewFake()
+	f.Trees["localhost:5000/big:1"] = uitest.TestTree(50)
 	hs := newHarness(b, f, "localhost:5000/big:1", 160, 50)
 	tr := hs.m.top().(*treePage)
 	if n := len(tr.tree.Entries); n < 50 {
@@ -55,13 +56,13 @@ func BenchmarkTreeView50(b *testing.B) {
 // of 1,000 where every page after the first waits for the test: the first
 // screen must be drawn from the first page while the rest are still coming.
 func TestFirstPageDrawsBeforeTheLast(t *testing.T) {
-	f := newFake()
-	f.repos = make([]string, 10000)
-	for i := range f.repos {
-		f.repos[i] = fmt.Sprintf("team-%02d/service-%04d", i%50, i)
+	f := uitest.NewFake()
+	f.Repos = make([]string, 10000)
+	for i := range f.Repos {
+		f.Repos[i] = fmt.Sprintf("team-%02d/service-%04d", i%50, i)
 	}
-	f.pageSize = 1000
-	f.gate = make(chan struct{})
+	f.PageSize = 1000
+	f.Gate = make(chan struct{})
 	opts := common.Options{Registry: f, Start: "localhost:5000", NoColor: true}
 	m, err := New(t.Context(), opts)
 	if err != nil {
@@ -82,7 +83,7 @@ func TestFirstPageDrawsBeforeTheLast(t *testing.T) {
 	}
 	// The remaining nine pages arrive one by one, each drawn as it comes.
 	for page := 2; page <= 10; page++ {
-		f.gate <- struct{}{}
+		f.Gate <- struct{}{}
 		next := findPageCmd(t, cmd)
 		_, cmd = m.Update(next)
 		if got := rp.List().Len(); got != page*1000 {
@@ -124,13 +125,13 @@ func findPageCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
 // names) of a 10,000-repository catalog arriving to the first screen drawn
 // from it, while the other nine pages are still on their way.
 func BenchmarkFirstScreen10kCatalog(b *testing.B) {
-	f := newFake()
-	f.repos = make([]string, 10000)
-	for i := range f.repos {
-		f.repos[i] = fmt.Sprintf("team-%02d/service-%04d", i%50, i)
+	f := uitest.NewFake()
+	f.Repos = make([]string, 10000)
+	for i := range f.Repos {
+		f.Repos[i] = fmt.Sprintf("team-%02d/service-%04d", i%50, i)
 	}
-	f.pageSize = 1000
-	f.gate = make(chan struct{}) // pages after the first never come
+	f.PageSize = 1000
+	f.Gate = make(chan struct{}) // pages after the first never come
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
@@ -168,7 +169,7 @@ func tagNames(n int) []string {
 // Update as the pages come in.
 func BenchmarkTagPagesSemver100k(b *testing.B) {
 	names := tagNames(100000)
-	hs := newHarness(b, newFake(), "localhost:5000/app", 120, 40)
+	hs := newHarness(b, uitest.NewFake(), "localhost:5000/app", 120, 40)
 	tp := hs.m.top().(*tagsPage)
 	tp.list.SetOrder(model.ByVersion)
 	b.ReportAllocs()
@@ -183,7 +184,7 @@ func BenchmarkTagPagesSemver100k(b *testing.B) {
 // BenchmarkSortToggle100k is pressing s (name ↔ version order) on a list of
 // 100,000 tags.
 func BenchmarkSortToggle100k(b *testing.B) {
-	hs := newHarness(b, newFake(), "localhost:5000/app", 120, 40)
+	hs := newHarness(b, uitest.NewFake(), "localhost:5000/app", 120, 40)
 	tp := hs.m.top().(*tagsPage)
 	tp.list.Add(tagNames(100000))
 	b.ReportAllocs()

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestConventionGoldens: the screens of issue 14 at 60×20, 80×24 and
@@ -31,7 +32,7 @@ func TestConventionGoldens(t *testing.T) {
 		for _, st := range steps {
 			t.Run(fmt.Sprintf("%s-%dx%d", st.name, sz[0], sz[1]), func(t *testing.T) {
 				var deleted []string
-				hs := newHarness(t, deleteFake{newFake(), &deleted}, st.start, sz[0], sz[1], func(o *common.Options) { o.ReadOnly = st.readonly })
+				hs := newHarness(t, deleteFake{uitest.NewFake(), &deleted}, st.start, sz[0], sz[1], func(o *common.Options) { o.ReadOnly = st.readonly })
 				hs.keys(st.keys...)
 				hs.typeText(st.text)
 				for i, l := range hs.lines() {

@@ -15,6 +15,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/progress"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/copyto"
 	"github.com/manifold-dev/manifold/verbs"
 )
@@ -51,7 +52,7 @@ func TestCopyPaneCopiesTwoPlatforms(t *testing.T) {
 	}
 	// Typing q in the field types it: it does not quit.
 	hs.typeText("arm-q")
-	if hs.quit {
+	if hs.Quit {
 		t.Fatal("q in the copy form quit")
 	}
 	for range "-q" {
@@ -122,7 +123,7 @@ func TestCopyPaneKeepsTheFormOnABadPlatform(t *testing.T) {
 // status line; the end (or a cancel) is reported there too, and a message
 // for a job that was replaced is dropped.
 func TestCopyJobReportsWhileBrowsing(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 30)
 	plan := &verbs.CopyPlan{Target: "localhost:5000/app:copy", TargetRepo: "localhost:5000/app",
 		Blobs: []*verbs.PlannedBlob{{Descriptor: model.Descriptor{Digest: "sha256:" + strings.Repeat("a", 64), Size: 1000}, Action: verbs.BlobCopy}}}
 	ctx, cancel := context.WithCancel(context.Background())

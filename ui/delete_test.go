@@ -7,10 +7,11 @@ import (
 
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/confirm"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 type deleteFake struct {
-	*fakeRegistry
+	*uitest.FakeRegistry
 	deleted *[]string
 }
 
@@ -24,7 +25,7 @@ func (f deleteFake) Delete(_ context.Context, ref string) (string, error) {
 // delete nothing; in readonly mode ctrl+d refuses in the status line.
 func TestDeleteNeedsTheNameTyped(t *testing.T) {
 	var deleted []string
-	f := deleteFake{newFake(), &deleted}
+	f := deleteFake{uitest.NewFake(), &deleted}
 	hs := newHarness(t, f, "localhost:5000/app", 60, 20)
 	tag := hs.m.top().(*tagsPage).list.Selected()
 	target := "localhost:5000/app:" + tag
@@ -34,7 +35,7 @@ func TestDeleteNeedsTheNameTyped(t *testing.T) {
 	}
 	hs.typeText("q") // typed, not quit
 	hs.keys("enter")
-	if hs.quit || len(deleted) != 0 || !strings.Contains(hs.screen(), "not deleted: type") {
+	if hs.Quit || len(deleted) != 0 || !strings.Contains(hs.screen(), "not deleted: type") {
 		t.Fatalf("a wrong name deleted (or quit): %v\n%s", deleted, hs.screen())
 	}
 	hs.keys("esc")

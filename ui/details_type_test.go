@@ -7,13 +7,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestArtifactTypeOnlyForArtifacts: the details pane says "artifact type"
 // only for an artifact (an artifactType field, or a config that is not an
 // image config); a plain image's config type is labelled "config type".
 func TestArtifactTypeOnlyForArtifacts(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/cli:2.0", 200, 60)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/cli:2.0", 200, 60)
 	tr := hs.m.top().(*treePage)
 	base := tr.tree
 	for _, c := range []struct {

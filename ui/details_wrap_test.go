@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestDetailsWrapAtWords: the details pane wraps at spaces, never inside a
@@ -73,7 +74,7 @@ func TestDetailsWrapAtWords(t *testing.T) {
 	}
 	// Through the pane (half the screen; the 31-cell key fits from 80 on).
 	for _, w := range []int{80, 200} {
-		hs := newHarness(t, newFake(), "localhost:5000/app:1.0", w, 40)
+		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", w, 40)
 		tr := hs.m.top().(*treePage)
 		hs.keys("down")
 		pane := ansi.Strip(tr.detailsView(w/2, 40))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/diff"
 )
 
@@ -15,7 +16,7 @@ import (
 // as two aligned columns; c keeps the changes, s swaps the sides.
 func TestMarkTagAndDiff(t *testing.T) {
 	for _, w := range []int{60, 80, 200} {
-		hs := newHarness(t, newFake(), "localhost:5000/app", w, 30)
+		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", w, 30)
 		if strings.Contains(hs.screen(), "D diff vs mark") {
 			t.Fatalf("D offered before anything is marked")
 		}
@@ -93,7 +94,7 @@ func TestMarkTagAndDiff(t *testing.T) {
 
 // An entry of a tree is marked too: the diff of two platforms' images.
 func TestMarkEntryAndDiff(t *testing.T) {
-	f := newFake()
+	f := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
 	hs.keys("down", "down", "M")
 	tp := hs.m.top().(*treePage)
@@ -105,7 +106,7 @@ func TestMarkEntryAndDiff(t *testing.T) {
 	for _, n := range tp.rows {
 		if n.entry != nil && n.entry.Image != nil {
 			ref := "localhost:5000/app@" + n.entry.Digest
-			f.trees[ref] = &model.Tree{Reference: ref, Repository: "localhost:5000/app", Digest: n.entry.Digest, MediaType: n.entry.MediaType, Image: n.entry.Image}
+			f.Trees[ref] = &model.Tree{Reference: ref, Repository: "localhost:5000/app", Digest: n.entry.Digest, MediaType: n.entry.MediaType, Image: n.entry.Image}
 		}
 	}
 	hs.keys("down", "down", "D")
@@ -122,12 +123,12 @@ func TestMarkEntryAndDiff(t *testing.T) {
 // The tree's size column: each platform's pull size and the bytes it
 // shares with other platforms; the top row the unique total.
 func TestTreeShowsSharedBytes(t *testing.T) {
-	f := newFake()
-	base := testTree(2)
+	f := uitest.NewFake()
+	base := uitest.TestTree(2)
 	// Both images share the first platform's layers: give the second the
 	// first one's layer list.
 	base.Entries[2].Image.Layers = append([]model.Descriptor(nil), base.Entries[0].Image.Layers...)
-	f.trees["localhost:5000/app:1.0"] = base
+	f.Trees["localhost:5000/app:1.0"] = base
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 200, 30)
 	r := model.Sizes(base, nil)
 	var shared int64
@@ -146,18 +147,18 @@ func TestTreeShowsSharedBytes(t *testing.T) {
 // An open tree notices that its tag moved, on refresh (r) or while w
 // watches it, and D then shows the diff of before and now.
 func TestTreeNoticesItsTagMoved(t *testing.T) {
-	f := newFake()
-	before := f.trees["localhost:5000/app:1.0"]
+	f := uitest.NewFake()
+	before := f.Trees["localhost:5000/app:1.0"]
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
 	tp := hs.m.top().(*treePage)
 	hs.keys("r")
 	if strings.Contains(hs.screen(), "moved") || hs.m.c.Mark != "" {
 		t.Fatalf("an unchanged tag reported moved:\n%s", hs.screen())
 	}
-	f.mu.Lock()
-	f.trees["localhost:5000/app:1.0"] = testTree(3)
-	f.trees["localhost:5000/app@"+before.Digest] = before
-	f.mu.Unlock()
+	f.Mu.Lock()
+	f.Trees["localhost:5000/app:1.0"] = uitest.TestTree(3)
+	f.Trees["localhost:5000/app@"+before.Digest] = before
+	f.Mu.Unlock()
 	hs.keys("r")
 	if !strings.Contains(hs.screen(), "moved: "+common.ShortDigest(before.Digest)) || hs.m.c.Mark != "localhost:5000/app@"+before.Digest {
 		t.Fatalf("move not noticed (mark %q):\n%s", hs.m.c.Mark, hs.screen())
@@ -177,10 +178,10 @@ func TestTreeNoticesItsTagMoved(t *testing.T) {
 	if !tp.watching || !strings.Contains(hs.screen(), "watching") {
 		t.Fatalf("w did not start watching:\n%s", hs.screen())
 	}
-	now := f.trees["localhost:5000/app:1.0"]
-	f.mu.Lock()
-	f.trees["localhost:5000/app:1.0"] = before
-	f.mu.Unlock()
+	now := f.Trees["localhost:5000/app:1.0"]
+	f.Mu.Lock()
+	f.Trees["localhost:5000/app:1.0"] = before
+	f.Mu.Unlock()
 	hs.send(watchTickMsg{page: tp.PageID, seq: tp.watchSeq - 1}) // a stale timer: ignored
 	if tp.tree.Digest != now.Digest {
 		t.Fatal("a stale tick refreshed")

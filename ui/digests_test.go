@@ -10,21 +10,22 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
 	"github.com/manifold-dev/manifold/internal/fixtures"
 	"github.com/manifold-dev/manifold/internal/testregistry"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // hugeTags opens the tags page of localhost:5000/app with n synthetic tags
 // loaded, and no digest fetched yet.
-func hugeTags(t *testing.T, f *fakeRegistry, n int) (*harness, *tagsPage) {
+func hugeTags(t *testing.T, f *uitest.FakeRegistry, n int) (*harness, *tagsPage) {
 	t.Helper()
 	hs := newHarness(t, f, "localhost:5000/app", 120, 40)
 	tp := hs.m.top().(*tagsPage)
@@ -41,25 +42,13 @@ func hugeTags(t *testing.T, f *fakeRegistry, n int) (*harness, *tagsPage) {
 // commands that come back are run only at the end, all together, as when
 // the user lets go of the key.
 func repeat(hs *harness, key string, n int) {
-	hs.t.Helper()
+	hs.T.Helper()
 	var cmds []tea.Cmd
 	for range n {
-		_, cmd := hs.m.Update(keyMsg(key))
+		_, cmd := hs.m.Update(uitest.KeyMsg(key))
 		cmds = append(cmds, cmd)
 	}
 	hs.run(tea.Batch(cmds...))
-}
-
-func (f *fakeRegistry) gets() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, c := range f.calls {
-		if strings.HasPrefix(c, "get ") {
-			n++
-		}
-	}
-	return n
 }
 
 // TestScrollingTagsDebouncesDigestHEADs holds j down through 2,000 tags in
@@ -69,10 +58,10 @@ func (f *fakeRegistry) gets() int {
 // GET at all; TestScrollingTagsKindsCostOneGETPerSettledRow counts the
 // GETs by digest a real registry gets for the kinds.
 func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
-	f := newFake()
+	f := uitest.NewFake()
 	hs, tp := hugeTags(t, f, 2000)
 	rows := tp.list.Rows()
-	f.heads.Store(0) // the first screen's, if any
+	f.Heads.Store(0) // the first screen's, if any
 	const bursts, presses = 5, 300
 	for range bursts {
 		repeat(hs, "j", presses)
@@ -80,9 +69,9 @@ func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 	if tp.list.Cursor() != bursts*presses {
 		t.Fatalf("cursor at %d, want %d", tp.list.Cursor(), bursts*presses)
 	}
-	heads := int(f.heads.Load())
-	t.Logf("%d presses in %d bursts, %d rows on screen: %d HEADs, %d GETs", bursts*presses, bursts, rows, heads, f.gets())
-	if g := f.gets(); g != 0 {
+	heads := int(f.Heads.Load())
+	t.Logf("%d presses in %d bursts, %d rows on screen: %d HEADs, %d GETs", bursts*presses, bursts, rows, heads, f.Gets())
+	if g := f.Gets(); g != 0 {
 		t.Fatalf("%d manifest GETs for the digest column of a registry that cannot read kinds, want HEADs only", g)
 	}
 	// One screen per stop at most (the first screen was fetched before).
@@ -103,21 +92,21 @@ func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 // TestStaleDigestTickFetchesNothing: a tick armed before the window moved
 // fetches nothing; the newest one fetches the screen now shown.
 func TestStaleDigestTickFetchesNothing(t *testing.T) {
-	f := newFake()
+	f := uitest.NewFake()
 	hs, tp := hugeTags(t, f, 500)
-	f.heads.Store(0)
-	hs.m.Update(keyMsg("pgdown"))
+	f.Heads.Store(0)
+	hs.m.Update(uitest.KeyMsg("pgdown"))
 	stale := tp.digestSeq
-	hs.m.Update(keyMsg("pgdown"))
+	hs.m.Update(uitest.KeyMsg("pgdown"))
 	if tp.digestSeq == stale {
 		t.Fatal("moving the window did not arm a new tick")
 	}
 	hs.send(digestTickMsg{page: tp.PageID, seq: stale})
-	if n := f.heads.Load(); n != 0 {
+	if n := f.Heads.Load(); n != 0 {
 		t.Fatalf("a stale tick made %d HEADs", n)
 	}
 	hs.send(digestTickMsg{page: tp.PageID, seq: tp.digestSeq})
-	if n, rows := int(f.heads.Load()), tp.list.Rows(); n != rows {
+	if n, rows := int(f.Heads.Load()), tp.list.Rows(); n != rows {
 		t.Fatalf("the current tick made %d HEADs, want the %d rows on screen", n, rows)
 	}
 	first := tp.list.ShownName(tp.list.Offset())
@@ -130,12 +119,12 @@ func TestStaleDigestTickFetchesNothing(t *testing.T) {
 // keeps the cache under its limit, dropping the screens farthest away;
 // back at the top, the dropped digests are asked for again and shown.
 func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
-	f := newFake()
+	f := uitest.NewFake()
 	hs, tp := hugeTags(t, f, 5000)
 	tp.digestDelay = time.Millisecond
 	// 1.0, the first row, has a real digest, fetched when the page opened.
 	const top = "1.0"
-	tr := f.trees["localhost:5000/app:"+top]
+	tr := f.Trees["localhost:5000/app:"+top]
 	if first := tp.list.ShownName(0); first != top {
 		t.Fatalf("first row %q, want %q", first, top)
 	}
@@ -144,7 +133,7 @@ func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	}
 	limit := tp.digestCacheLimit()
 	for tp.list.Cursor() < tp.list.Shown()-1 {
-		hs.send(keyMsg("pgdown"))
+		hs.send(uitest.KeyMsg("pgdown"))
 		if n := len(tp.digests); n > limit {
 			t.Fatalf("%d digests cached, limit %d", n, limit)
 		}
@@ -152,9 +141,9 @@ func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	if _, ok := tp.digests[top]; ok {
 		t.Fatalf("the digest of %s, 5,000 rows away, is still cached", top)
 	}
-	before := f.heads.Load()
-	hs.send(keyMsg("home"))
-	if n, rows := f.heads.Load()-before, int64(tp.list.Rows()); n != rows {
+	before := f.Heads.Load()
+	hs.send(uitest.KeyMsg("home"))
+	if n, rows := f.Heads.Load()-before, int64(tp.list.Rows()); n != rows {
 		t.Fatalf("back at the top: %d HEADs, want %d (the screen again)", n, rows)
 	}
 	if !strings.Contains(hs.screen(), common.ShortDigest(tr.Digest)) {
@@ -285,7 +274,7 @@ func TestScrollingTagsKindsCostOneGETPerSettledRow(t *testing.T) {
 		}
 	}
 	cnt.Reset()
-	hs.send(keyMsg("home"))
+	hs.send(uitest.KeyMsg("home"))
 	hs2 := newHarness(t, c, reg.Host+"/many", 120, 30)
 	if g := cnt.Count("GET manifest"); g != 0 || cnt.Count("HEAD manifest") != rows {
 		t.Errorf("the first screen again, on a new page: %d GETs, %d HEADs, want %d HEADs only", g, cnt.Count("HEAD manifest"), rows)
@@ -329,8 +318,8 @@ func TestKindRequestsCancelledWhenScrolledAway(t *testing.T) {
 	mu.Unlock()
 	// Page down to a screen of rows not seen yet and let the tick fire by
 	// hand: the HEADs answer, then the kinds' GETs are held by the server.
-	hs.m.Update(keyMsg("pgdown"))
-	hs.m.Update(keyMsg("pgdown"))
+	hs.m.Update(uitest.KeyMsg("pgdown"))
+	hs.m.Update(uitest.KeyMsg("pgdown"))
 	if tp.list.Offset() < tp.list.Rows() {
 		t.Fatalf("offset %d: the second screen overlaps the first", tp.list.Offset())
 	}
@@ -389,8 +378,8 @@ func TestKindRequestsCancelledWhenScrolledAway(t *testing.T) {
 		t.Fatalf("%d kinds pending, want the %d rows on screen", n, tp.list.Rows())
 	}
 	// Scroll away: every request of the screen left is cancelled.
-	hs.m.Update(keyMsg("pgdown"))
-	hs.m.Update(keyMsg("pgdown"))
+	hs.m.Update(uitest.KeyMsg("pgdown"))
+	hs.m.Update(uitest.KeyMsg("pgdown"))
 	if tp.list.Offset() < second+tp.list.Rows() {
 		t.Fatalf("offset %d: the third screen overlaps the second (%d)", tp.list.Offset(), second)
 	}
@@ -414,7 +403,7 @@ func TestKindRequestsCancelledWhenScrolledAway(t *testing.T) {
 	hold = false
 	mu.Unlock()
 	for i := 0; i < 10 && tp.list.Offset() > second; i++ {
-		hs.send(keyMsg("pgup"))
+		hs.send(uitest.KeyMsg("pgup"))
 	}
 	if r := tp.digests[tag]; !r.kind.Read {
 		t.Fatalf("back on screen, %s: %+v, want its kind read", tag, r.kind)

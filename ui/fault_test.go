@@ -18,6 +18,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // snapshotDir returns every file under dir with its content.
@@ -131,7 +132,7 @@ func TestScrollingHugeTagListKeepsHeapFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scrolls 100,000 tags")
 	}
-	f := newFake()
+	f := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/app", 120, 40)
 	tp := hs.m.top().(*tagsPage)
 	tp.digestDelay = time.Millisecond
@@ -154,7 +155,7 @@ func TestScrollingHugeTagListKeepsHeapFlat(t *testing.T) {
 	before := heap()
 	frames := 0
 	for tp.list.Cursor() < tp.list.Len()-1 {
-		hs.send(keyMsg("pgdown"))
+		hs.send(uitest.KeyMsg("pgdown"))
 		_ = hs.m.View()
 		frames++
 		if frames > 100_000 {
@@ -164,10 +165,10 @@ func TestScrollingHugeTagListKeepsHeapFlat(t *testing.T) {
 	after := heap()
 	growth := int64(after) - int64(before)
 	t.Logf("scrolled 100,000 tags in %d frames, %d HEADs: live heap %.1f MiB before, %.1f MiB after (%+.2f MiB, %.1f B/tag), %d digests cached",
-		frames, f.heads.Load(), float64(before)/(1<<20), float64(after)/(1<<20), float64(growth)/(1<<20),
+		frames, f.Heads.Load(), float64(before)/(1<<20), float64(after)/(1<<20), float64(growth)/(1<<20),
 		float64(growth)/100_000, len(tp.digests))
 	// Every screen was fetched: the cache must have been trimmed.
-	if heads := f.heads.Load(); heads < 50_000 {
+	if heads := f.Heads.Load(); heads < 50_000 {
 		t.Fatalf("%d HEADs: the screens' digests were not fetched, the test proves nothing", heads)
 	}
 	if n, limit := len(tp.digests), tp.digestCacheLimit(); n > limit {

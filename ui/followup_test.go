@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 )
@@ -22,7 +23,7 @@ func (h *harness) lines() []string { return strings.Split(h.screen(), "\n") }
 // screens and in their full help, built from the keymap's bindings.
 func TestStagingKeysInHelp(t *testing.T) {
 	for _, start := range []string{"localhost:5000/app:1.0", "localhost:5000/app"} {
-		hs := newHarness(t, newFake(), start, 80, 24)
+		hs := newHarness(t, uitest.NewFake(), start, 80, 24)
 		ls := hs.lines()
 		short := ls[len(ls)-1]
 		for _, want := range []string{"a stage", "S staged"} {
@@ -55,9 +56,9 @@ func TestStagingKeysInHelp(t *testing.T) {
 // cancels the fetch.
 func TestRefreshRawAndResolve(t *testing.T) {
 	const ref = "localhost:5000/app:1.0"
-	f := newFake()
+	f := uitest.NewFake()
 	hs := newHarness(t, f, ref, 100, 40)
-	old := f.trees[ref]
+	old := f.Trees[ref]
 	hs.keys("v")
 	rp, ok := hs.m.top().(*raw.Model)
 	if !ok {
@@ -67,12 +68,12 @@ func TestRefreshRawAndResolve(t *testing.T) {
 		t.Fatalf("raw title lacks the index digest:\n%s", hs.screen())
 	}
 	// The tag moves: r shows the new index.
-	moved := testTree(7)
-	f.trees[ref] = moved
-	calls := len(f.calls)
+	moved := uitest.TestTree(7)
+	f.Trees[ref] = moved
+	calls := len(f.Calls)
 	hs.keys("r")
-	if len(f.calls) != calls+1 || f.calls[calls] != "tree "+ref {
-		t.Fatalf("r on raw did not fetch the tree: %v", f.calls[calls:])
+	if len(f.Calls) != calls+1 || f.Calls[calls] != "tree "+ref {
+		t.Fatalf("r on raw did not fetch the tree: %v", f.Calls[calls:])
 	}
 	if s := hs.screen(); !strings.Contains(s, moved.Digest) || strings.Contains(s, old.Digest) {
 		t.Fatalf("raw not rebuilt after r:\n%s", s)
@@ -86,12 +87,12 @@ func TestRefreshRawAndResolve(t *testing.T) {
 		t.Fatal("a stale answer changed the raw screen")
 	}
 	// A failed refresh keeps the JSON and reports the error.
-	f.errs[ref] = unauthorized()
+	f.Errs[ref] = uitest.Unauthorized()
 	hs.keys("r")
 	if s := hs.screen(); !strings.Contains(s, moved.Digest) || !hs.m.statusErr {
 		t.Fatalf("failed refresh: status %q\n%s", hs.m.status, s)
 	}
-	delete(f.errs, ref)
+	delete(f.Errs, ref)
 	hs.keys("esc")
 	if _, ok := hs.m.top().(*treePage); !ok {
 		t.Fatalf("esc from raw: at %T", hs.m.top())
@@ -99,7 +100,7 @@ func TestRefreshRawAndResolve(t *testing.T) {
 
 	// The resolve matrix: s390x pulls nothing from the old tree; after the
 	// tag moves to a tree with s390x, r shows it, and an added host stays.
-	f.trees[ref] = old
+	f.Trees[ref] = old
 	hs.keys("r") // the tree page itself
 	hs.keys("m")
 	mp := hs.m.top().(*resolve.Model)
@@ -118,11 +119,11 @@ func TestRefreshRawAndResolve(t *testing.T) {
 	hs.keys("a")
 	hs.typeText("linux/ppc64le")
 	hs.keys("enter")
-	f.trees[ref] = moved
-	calls = len(f.calls)
+	f.Trees[ref] = moved
+	calls = len(f.Calls)
 	hs.keys("r")
-	if len(f.calls) != calls+1 || f.calls[calls] != "tree "+ref {
-		t.Fatalf("r on resolve did not fetch the tree: %v", f.calls[calls:])
+	if len(f.Calls) != calls+1 || f.Calls[calls] != "tree "+ref {
+		t.Fatalf("r on resolve did not fetch the tree: %v", f.Calls[calls:])
 	}
 	if mp.Tree() != moved {
 		t.Fatal("resolve keeps the old tree")
@@ -143,8 +144,8 @@ func TestRefreshRawAndResolve(t *testing.T) {
 		t.Fatal("a stale answer replaced the matrix's tree")
 	}
 	// Leaving cancels a refresh in flight.
-	f.block = make(chan struct{})
-	_, cmd := mp.Update(keyMsg("r"))
+	f.Block = make(chan struct{})
+	_, cmd := mp.Update(uitest.KeyMsg("r"))
 	if !mp.Busy() {
 		t.Fatal("resolve not busy while refreshing")
 	}
@@ -152,9 +153,9 @@ func TestRefreshRawAndResolve(t *testing.T) {
 	go func() { done <- cmd() }()
 	hs.keys("esc")
 	<-done
-	f.mu.Lock()
-	ctx := f.treeCtxs[len(f.treeCtxs)-1]
-	f.mu.Unlock()
+	f.Mu.Lock()
+	ctx := f.TreeCtxs[len(f.TreeCtxs)-1]
+	f.Mu.Unlock()
 	if !errors.Is(ctx.Err(), context.Canceled) {
 		t.Fatalf("leaving the matrix did not cancel its refresh: %v", ctx.Err())
 	}
@@ -163,7 +164,7 @@ func TestRefreshRawAndResolve(t *testing.T) {
 // TestResolveClickWhileAdding: a click selects the row under the pointer,
 // with and without the add-host field open.
 func TestResolveClickWhileAdding(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 40)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 40)
 	hs.keys("m")
 	mp := hs.m.top().(*resolve.Model)
 	for _, adding := range []bool{false, true} {
@@ -206,7 +207,7 @@ func TestOneEntryIsSingular(t *testing.T) {
 	if err := st.Create(&model.StagedList{Name: "localhost:5000/cli:multi", Target: "localhost:5000/cli:multi"}); err != nil {
 		t.Fatal(err)
 	}
-	hs := newHarness(t, newFake(), "localhost:5000/cli:2.0", 120, 30)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/cli:2.0", 120, 30)
 	if !strings.Contains(hs.m.status, "1 staged list waiting") {
 		t.Errorf("startup status %q", hs.m.status)
 	}
@@ -228,36 +229,11 @@ func TestOneEntryIsSingular(t *testing.T) {
 	}
 }
 
-// windowsTree is an index of three windows builds, oldest first, and a
-// linux entry.
-func windowsTree() *model.Tree {
-	store := model.Store{}
-	plats := []model.Platform{
-		{OS: "windows", Architecture: "amd64", OSVersion: "10.0.17763.6532"},
-		{OS: "windows", Architecture: "amd64", OSVersion: "10.0.20348.2849"},
-		{OS: "windows", Architecture: "amd64", OSVersion: "10.0.26100.2314"},
-		{OS: "linux", Architecture: "amd64"},
-	}
-	var descs []map[string]any
-	for i, p := range plats {
-		im := testImage(store, "win"+string(rune('0'+i)), p, 1)
-		pp := p
-		descs = append(descs, im.desc(&pp, nil))
-	}
-	idx := mkContent(model.MediaTypeOCIIndex, map[string]any{"schemaVersion": 2, "mediaType": model.MediaTypeOCIIndex, "manifests": descs})
-	store[idx.digest] = model.Content{MediaType: idx.mt, Raw: idx.raw}
-	t, err := model.Build("localhost:5000/win:ltsc", "localhost:5000/win", idx.digest, store)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 // TestResolveMatrixExplainsAndRemovesHosts: an ltsc2025 host pulls the
 // 26100 entry (the highest compatible build, as containerd on Windows and
 // docker do), the WHY column says by which rule, and x removes a host.
 func TestResolveMatrixExplainsAndRemovesHosts(t *testing.T) {
-	f := newFake()
+	f := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/win:ltsc", 200, 30)
 	hs.keys("m")
 	mp := hs.m.top().(*resolve.Model)

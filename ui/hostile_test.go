@@ -26,6 +26,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
@@ -299,8 +300,8 @@ func TestHostileStagingScreens(t *testing.T) {
 // TestHostileLoginScreen: a 401 whose error body and a login failure whose
 // text are hostile reach the login prompt and the status line escaped.
 func TestHostileLoginScreen(t *testing.T) {
-	f := newFake()
-	f.errs["localhost:5000/app:1.0"] = &registry.StatusError{What: "fake request", Status: http.StatusUnauthorized, Err: &transport.Error{StatusCode: http.StatusUnauthorized,
+	f := uitest.NewFake()
+	f.Errs["localhost:5000/app:1.0"] = &registry.StatusError{What: "fake request", Status: http.StatusUnauthorized, Err: &transport.Error{StatusCode: http.StatusUnauthorized,
 		Errors: []transport.Diagnostic{{Code: transport.UnauthorizedErrorCode, Message: "denied" + hHostile}}}}
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 100, 30, func(o *common.Options) {
 		o.Login = func(host, _, user, secret string) (common.Registry, error) {

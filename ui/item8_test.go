@@ -3,12 +3,14 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestFilterWithNoMatchSaysSo, at 60, 80 and 200 columns.
 func TestFilterWithNoMatchSaysSo(t *testing.T) {
 	for _, w := range []int{60, 80, 200} {
-		hs := newHarness(t, newFake(), "localhost:5000/app", w, 24)
+		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", w, 24)
 		hs.keys("/")
 		hs.typeText("zzzz-nothing")
 		hs.keys("enter")
@@ -21,7 +23,7 @@ func TestFilterWithNoMatchSaysSo(t *testing.T) {
 // TestBreadcrumbDropsPagesThatFailedToOpen: a reference that 404s, then
 // one that opens: the crumb of the failed one goes.
 func TestBreadcrumbDropsPagesThatFailedToOpen(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app", 200, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 200, 24)
 	hs.keys(":")
 	hs.typeText("localhost:5000/app:nope")
 	hs.keys("enter")
@@ -39,7 +41,7 @@ func TestBreadcrumbDropsPagesThatFailedToOpen(t *testing.T) {
 // TestMatrixNeverCutsAHostName at 60, 80 and 200 columns.
 func TestMatrixNeverCutsAHostName(t *testing.T) {
 	for _, w := range []int{60, 80, 200} {
-		hs := newHarness(t, newFake(), "localhost:5000/app:1.0", w, 40)
+		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", w, 40)
 		hs.keys("m")
 		scr := hs.screen()
 		for _, h := range []string{"windows/amd64:10.0.26200", "windows/amd64:10.0.17763", "linux/amd64/v3"} {
@@ -54,7 +56,7 @@ func TestMatrixNeverCutsAHostName(t *testing.T) {
 // offers no expand, raw or resolve keys.
 func TestFailedTreeShowsNoExpandHints(t *testing.T) {
 	for _, w := range []int{60, 80, 200} {
-		hs := newHarness(t, newFake(), "localhost:5000/app:nope", w, 24)
+		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:nope", w, 24)
 		ls := hs.lines()
 		f := ls[len(ls)-1]
 		if strings.Contains(f, "expand") || strings.Contains(f, "raw") || strings.Contains(f, "resolve") || !strings.Contains(f, "q quit") {

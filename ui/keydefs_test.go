@@ -7,6 +7,7 @@ import (
 
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
@@ -95,7 +96,7 @@ func TestOneMeaningPerScreen(t *testing.T) {
 // TestGGAndG: G goes to the bottom, gg and home to the top; g alone does
 // nothing (it used to open a reference: that is :).
 func TestGGAndG(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
 	tp := hs.m.top().(*tagsPage)
 	hs.keys("G")
 	if tp.list.Cursor() == 0 {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 var updateREADME = flag.Bool("update-readme", false, "rewrite the README's key table")
@@ -40,7 +42,7 @@ func TestREADMEKeyTable(t *testing.T) {
 func TestHelpScreenMatchesKeyTable(t *testing.T) {
 	var _ Stageable = (*tagsPage)(nil) // KeyTable lists a (stage) on them
 	var _ Stageable = (*treePage)(nil)
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 200, 60)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 200, 60)
 	table := KeyTable()
 	for _, col := range hs.m.fullHelpColumns() {
 		for _, b := range col {

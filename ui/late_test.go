@@ -6,6 +6,7 @@ import (
 
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/list"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 )
@@ -14,8 +15,8 @@ import (
 // are letters there (openjdk, kafka), not cursor movement; only the arrows
 // move the cursor while the field has focus.
 func TestTypingJAndKInTheFilterTypesThem(t *testing.T) {
-	f := newFake()
-	f.repos = []string{"acme/web", "library/openjdk", "library/openjdk-slim", "team/kafka"}
+	f := uitest.NewFake()
+	f.Repos = []string{"acme/web", "library/openjdk", "library/openjdk-slim", "team/kafka"}
 	hs := newHarness(t, f, "localhost:5000", 80, 24)
 	rp := hs.m.top().(*repos.Model)
 	hs.keys("/")
@@ -43,8 +44,8 @@ func TestTypingJAndKInTheFilterTypesThem(t *testing.T) {
 // An error that arrives for a page the user has left is not shown: not in
 // the status line, and it does not open a login prompt.
 func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
-	f := newFake()
-	f.block = make(chan struct{})
+	f := uitest.NewFake()
+	f.Block = make(chan struct{})
 	var logins int
 	hs := newHarness(t, f, "localhost:5000/app", 80, 24, func(o *common.Options) {
 		o.Login = func(host, _, user, secret string) (common.Registry, error) { logins++; return f, nil }
@@ -57,7 +58,7 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 		t.Fatalf("esc did not go back: at %T", hs.m.top())
 	}
 	before := hs.screen()
-	hs.run(common.ReportErr(tr.PageID, "fetch localhost:5000/app:1.0", unauthorized(), "localhost:5000"))
+	hs.run(common.ReportErr(tr.PageID, "fetch localhost:5000/app:1.0", uitest.Unauthorized(), "localhost:5000"))
 	if hs.m.status != "" || hs.m.statusErr {
 		t.Fatalf("a late error for a left page was shown: %q", hs.m.status)
 	}
@@ -68,7 +69,7 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 		t.Fatalf("a late error changed the screen:\n%s", hs.screen())
 	}
 	// The same error for the page on screen is shown, with the login prompt.
-	hs.run(common.ReportErr(tags.PageID, "list tags of localhost:5000/app", unauthorized(), "localhost:5000"))
+	hs.run(common.ReportErr(tags.PageID, "list tags of localhost:5000/app", uitest.Unauthorized(), "localhost:5000"))
 	if !hs.m.statusErr || hs.m.status == "" {
 		t.Fatal("an error for the open page was not shown")
 	}
@@ -81,7 +82,7 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 // below: a filter result computed for the tags page must not replace the
 // repositories list, and a late page of tags must not be added to it.
 func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000", 80, 24)
 	rp := hs.m.top().(*repos.Model)
 	if rp.List().Shown() != 5 {
 		t.Fatalf("repositories shown: %d, want 5", rp.List().Shown())
@@ -112,7 +113,7 @@ func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 // The answer to an older request of a page still open (a refresh was asked
 // for since) does not replace what the newer one shows.
 func TestStaleTreeAnswerIsDropped(t *testing.T) {
-	f := newFake()
+	f := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
 	tr, ok := hs.m.top().(*treePage)
 	if !ok || tr.tree == nil {
@@ -120,19 +121,19 @@ func TestStaleTreeAnswerIsDropped(t *testing.T) {
 	}
 	shown := tr.tree
 	old := tr.req
-	f.block = make(chan struct{}) // the refresh hangs
+	f.Block = make(chan struct{}) // the refresh hangs
 	cmd := tr.Init()              // r: a new request
 	if tr.req == old {
 		t.Fatal("a refresh did not make a new request")
 	}
-	hs.send(common.TreeMsg{Page: tr.PageID, Req: old, Tree: singleTree()})
+	hs.send(common.TreeMsg{Page: tr.PageID, Req: old, Tree: uitest.SingleTree()})
 	if tr.tree != shown || !tr.loading {
 		t.Fatal("the answer of the older request replaced the tree while the refresh runs")
 	}
 	if strings.Contains(hs.screen(), "localhost:5000/cli") {
 		t.Fatalf("the stale tree is on screen:\n%s", hs.screen())
 	}
-	close(f.block)
+	close(f.Block)
 	hs.run(cmd)
 	if tr.loading || tr.tree == nil || tr.tree.Digest != shown.Digest {
 		t.Fatalf("the refresh's own answer was not shown: loading %v", tr.loading)

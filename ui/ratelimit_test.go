@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // limitedFake is the fake registry with Docker Hub's rate-limit numbers.
 type limitedFake struct {
-	*fakeRegistry
+	*uitest.FakeRegistry
 	rl registry.RateLimit
 }
 
@@ -22,7 +23,7 @@ func (f limitedFake) RateLimit(host string) (registry.RateLimit, bool) {
 // TestStatusLineShowsPullsLeft: at 60, 80 and 200 columns the status line
 // ends with what remains; a 429 says when the window resets.
 func TestStatusLineShowsPullsLeft(t *testing.T) {
-	f := limitedFake{newFake(), registry.RateLimit{Limit: 100, Remaining: 76, Window: 6 * time.Hour}}
+	f := limitedFake{uitest.NewFake(), registry.RateLimit{Limit: 100, Remaining: 76, Window: 6 * time.Hour}}
 	for _, w := range []int{60, 80, 200} {
 		hs := newHarness(t, f, "localhost:5000/app", w, 24)
 		ls := hs.lines()

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 )
 
@@ -12,7 +13,7 @@ import (
 // hosts; adding and removing one saves the rows (without this machine).
 func TestResolveHostsFromConfigAreKept(t *testing.T) {
 	var saved [][]string
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30, func(o *common.Options) {
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 30, func(o *common.Options) {
 		o.ResolveHosts = []string{"linux/arm64", "linux/riscv64"}
 		o.SaveResolveHosts = func(h []string) error { saved = append(saved, h); return nil }
 	})

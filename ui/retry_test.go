@@ -9,6 +9,7 @@ import (
 
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 func rateLimited() *registry.RetryEvent {
@@ -19,10 +20,10 @@ func rateLimited() *registry.RetryEvent {
 // TestTreeFetchShowsRateLimitRetry: while the tree's fetch waits out a 429,
 // the status line says so, with the host, the wait and the attempt.
 func TestTreeFetchShowsRateLimitRetry(t *testing.T) {
-	f := newFake()
-	f.retry = rateLimited()
-	f.block = make(chan struct{})
-	defer close(f.block)
+	f := uitest.NewFake()
+	f.Retry = rateLimited()
+	f.Block = make(chan struct{})
+	defer close(f.Block)
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
 	want := "rate limited by localhost:5000, retrying in 3s (attempt 2 of 4)"
 	if s := hs.screen(); !strings.Contains(s, want) {
@@ -33,11 +34,11 @@ func TestTreeFetchShowsRateLimitRetry(t *testing.T) {
 // TestTagListingShowsServerErrorRetry: a 5xx retry of the tag listing is
 // shown as what the registry answered.
 func TestTagListingShowsServerErrorRetry(t *testing.T) {
-	f := newFake()
-	f.retry = &registry.RetryEvent{Host: "localhost:5000", Method: "GET", Path: "/v2/app/tags/list",
+	f := uitest.NewFake()
+	f.Retry = &registry.RetryEvent{Host: "localhost:5000", Method: "GET", Path: "/v2/app/tags/list",
 		Attempt: 3, Max: 4, Wait: 1500 * time.Millisecond, Reason: "503 Service Unavailable"}
-	f.block = make(chan struct{})
-	defer close(f.block)
+	f.Block = make(chan struct{})
+	defer close(f.Block)
 	hs := newHarness(t, f, "localhost:5000/app", 120, 30)
 	want := "localhost:5000 answered 503 Service Unavailable, retrying in 2s (attempt 3 of 4)"
 	if s := hs.screen(); !strings.Contains(s, want) {
@@ -49,9 +50,9 @@ func TestTagListingShowsServerErrorRetry(t *testing.T) {
 // the retry (shown), then, resumed, the answer: the retry text leaves the
 // status line and the tree shows.
 func TestRetryStatusClearsWithTheAnswer(t *testing.T) {
-	f := newFake()
-	f.retry = rateLimited()
-	f.block = make(chan struct{})
+	f := uitest.NewFake()
+	f.Retry = rateLimited()
+	f.Block = make(chan struct{})
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
 	tp := hs.m.top().(*treePage)
 	msg := tp.Init()() // a new request: its first message is the retry
@@ -63,7 +64,7 @@ func TestRetryStatusClearsWithTheAnswer(t *testing.T) {
 	if s := hs.screen(); !strings.Contains(s, "rate limited by localhost:5000") {
 		t.Fatalf("retry not shown:\n%s", s)
 	}
-	close(f.block)
+	close(f.Block)
 	hs.run(next)
 	s := hs.screen()
 	if strings.Contains(s, "rate limited") {
@@ -77,7 +78,7 @@ func TestRetryStatusClearsWithTheAnswer(t *testing.T) {
 // TestRetryOfALeftPageIsDropped: a retry reported for a page that is no
 // longer open neither shows nor resumes its fetch's command.
 func TestRetryOfALeftPageIsDropped(t *testing.T) {
-	f := newFake()
+	f := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/app", 120, 30)
 	resumed := false
 	next := func() tea.Msg { resumed = true; return nil }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // screens opens every screen of the UI on the fake registry.
@@ -40,11 +41,11 @@ var screens = []struct {
 
 func openScreen(t testing.TB, i, w, h int) *harness {
 	sc := screens[i]
-	f := newFake()
-	f.errs["localhost:5000/private:1"] = unauthorized()
+	f := uitest.NewFake()
+	f.Errs["localhost:5000/private:1"] = uitest.Unauthorized()
 	hs := newHarness(t, f, sc.start, w, h, func(o *common.Options) {
 		o.Login = func(host, _, user, secret string) (common.Registry, error) {
-			delete(f.errs, "localhost:5000/private:1")
+			delete(f.Errs, "localhost:5000/private:1")
 			return f, nil
 		}
 		o.SaveCredentials = func(host, user, secret string) error { return nil }
@@ -52,7 +53,7 @@ func openScreen(t testing.TB, i, w, h int) *harness {
 			return "/home/you/.docker/config.json (base64-encoded, not encrypted; configure a docker credential helper to encrypt)", nil
 		}
 	})
-	f.trees["localhost:5000/private:1"] = f.trees["localhost:5000/cli:2.0"]
+	f.Trees["localhost:5000/private:1"] = f.Trees["localhost:5000/cli:2.0"]
 	for _, k := range sc.keys {
 		if text, ok := strings.CutPrefix(k, "type:"); ok {
 			hs.typeText(text) // "type:…" types text

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestMain keeps every test of the package away from the user's staged
@@ -36,7 +37,7 @@ func TestStagingThroughTheRoot(t *testing.T) {
 	stagingBlink = false
 	t.Cleanup(func() { openStageStore, openStageStoreIfAny, stagingBlink = oldOpen, oldAny, true })
 
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 30)
 	tp, ok := hs.m.top().(*treePage)
 	if !ok || tp.tree == nil {
 		t.Fatalf("start page %T", hs.m.top())
@@ -79,7 +80,7 @@ func TestStagingThroughTheRoot(t *testing.T) {
 	}
 	// q does not quit while the platform form has focus.
 	hs.keys("e", "q")
-	if hs.quit {
+	if hs.Quit {
 		t.Fatal("q in the platform form quit manifold")
 	}
 }

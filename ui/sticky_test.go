@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestPushStatusStaysUntilTheNextKey: where a push went stays in the
 // status line while the pushed tree opens, and goes at the next key.
 func TestPushStatusStaysUntilTheNextKey(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
 	hs.send(common.StatusMsg{Text: "pushed localhost:5000/app:1.0@sha256:abc", Sticky: true})
 	hs.send(common.PushPageMsg{Page: newTreePage(hs.m.c, "localhost:5000/app:1.0")})
 	hs.send(common.PopPageMsg{})

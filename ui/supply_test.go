@@ -12,6 +12,7 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/sbom"
 )
@@ -102,8 +103,8 @@ func TestSupplyChainInTheTree(t *testing.T) {
 			t.Errorf("filtered title:\n%s", hs.screen())
 		}
 		hs.keys("y")
-		if !strings.HasPrefix(hs.clipboard, "pkg:apk/alpine/arm64-lib") {
-			t.Errorf("y copied %q, want the purl", hs.clipboard)
+		if !strings.HasPrefix(hs.Clipboard, "pkg:apk/alpine/arm64-lib") {
+			t.Errorf("y copied %q, want the purl", hs.Clipboard)
 		}
 	}
 }
@@ -111,7 +112,7 @@ func TestSupplyChainInTheTree(t *testing.T) {
 // Against a registry that is not a Supplier (the fake), the tree is as it
 // was: no supply-chain rows, no header word.
 func TestNoSupplierNoSupplyRows(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 30)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 30)
 	if strings.Contains(hs.screen(), "supply chain") || strings.Contains(hs.screen(), "signed") {
 		t.Errorf("supply rows without a Supplier:\n%s", hs.screen())
 	}

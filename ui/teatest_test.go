@@ -11,13 +11,14 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestEndToEnd runs the whole program: open a reference, expand an entry,
 // open its raw JSON, go back, quit.
 func TestEndToEnd(t *testing.T) {
-	f := newFake()
-	amd64 := common.ShortDigest(f.trees["localhost:5000/app:1.0"].Entries[0].Digest)
+	f := uitest.NewFake()
+	amd64 := common.ShortDigest(f.Trees["localhost:5000/app:1.0"].Entries[0].Digest)
 	m, err := New(context.Background(), common.Options{Registry: f, Start: "localhost:5000/app:1.0", NoColor: true,
 		HostPlatform: model.Platform{OS: "linux", Architecture: "amd64"}})
 	if err != nil {
@@ -36,7 +37,7 @@ func TestEndToEnd(t *testing.T) {
 			return true
 		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	}
-	key := func(k string) { tm.Send(keyMsg(k)) }
+	key := func(k string) { tm.Send(uitest.KeyMsg(k)) }
 
 	waitFor("linux/arm/v7")
 	key("down")

@@ -14,6 +14,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/copymenu"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
@@ -21,8 +22,8 @@ import (
 )
 
 func TestBrowseRegistryToTree(t *testing.T) {
-	f := newFake()
-	f.repos = append(f.repos, "app")
+	f := uitest.NewFake()
+	f.Repos = append(f.Repos, "app")
 	hs := newHarness(t, f, "localhost:5000", 100, 30)
 	if !strings.Contains(hs.screen(), "6 repositories") {
 		t.Fatalf("repositories not listed:\n%s", hs.screen())
@@ -60,13 +61,13 @@ func TestBrowseRegistryToTree(t *testing.T) {
 	if _, ok := hs.m.top().(*repos.Model); !ok {
 		t.Fatalf("esc esc should be back at the repositories, at %T", hs.m.top())
 	}
-	if hs.quit {
+	if hs.Quit {
 		t.Fatal("esc quit the program")
 	}
 }
 
 func TestTagSortSemver(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
 	tp := hs.m.top().(*tagsPage)
 	hs.keys("s")
 	var got []string
@@ -124,7 +125,7 @@ func TestClassify(t *testing.T) {
 func hex64(c byte) string { return strings.Repeat(string(c), 64) }
 
 func TestTreeExpandCollapseAndDetails(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 140, 40)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 140, 40)
 	tr := hs.m.top().(*treePage)
 	n0 := len(tr.rows)
 	hs.keys("down", "down") // annotation, then linux/amd64
@@ -173,7 +174,7 @@ func TestTreeExpandCollapseAndDetails(t *testing.T) {
 // FROM line; on a platform entry the platform and FROM --platform too; a
 // layer offers its digest only.
 func TestCopyMenu(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 80, 24)
 	tr := hs.m.top().(*treePage)
 	d := tr.tree.Digest
 	for i, want := range []string{
@@ -189,8 +190,8 @@ func TestCopyMenu(t *testing.T) {
 			t.Fatalf("y did not open the copy menu: %T", hs.m.top())
 		}
 		hs.keys(k)
-		if hs.clipboard != want {
-			t.Errorf("y %s copied %q, want %q", k, hs.clipboard, want)
+		if hs.Clipboard != want {
+			t.Errorf("y %s copied %q, want %q", k, hs.Clipboard, want)
 		}
 		if hs.m.top() != common.Page(tr) {
 			t.Fatalf("the menu stayed open after %s", k)
@@ -228,39 +229,39 @@ func TestCopyMenu(t *testing.T) {
 		t.Fatalf("cursor on %v, want a layer", tr.selected().kind)
 	}
 	hs.keys("y", "enter")
-	if hs.clipboard != tr.selected().desc.Digest {
-		t.Fatalf("clipboard %q, want the layer digest", hs.clipboard)
+	if hs.Clipboard != tr.selected().desc.Digest {
+		t.Fatalf("clipboard %q, want the layer digest", hs.Clipboard)
 	}
 }
 
 func TestQuitIsGuardedWhileTyping(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000", 80, 24)
 	hs.keys("/")
 	hs.typeText("q")
-	if hs.quit {
+	if hs.Quit {
 		t.Fatal("q quit while the filter had focus")
 	}
 	if got := hs.m.top().(*repos.Model).List().Pattern(); got != "q" {
 		t.Fatalf("q should be typed into the filter, pattern %q", got)
 	}
 	hs.keys("esc") // leaves the field and clears it
-	if hs.quit || hs.m.top().(*repos.Model).List().Pattern() != "" {
+	if hs.Quit || hs.m.top().(*repos.Model).List().Pattern() != "" {
 		t.Fatal("esc should clear the filter, not quit")
 	}
 	// The goto field guards q as well.
 	hs.keys(":")
 	hs.typeText("q")
-	if hs.quit {
+	if hs.Quit {
 		t.Fatal("q quit while the goto field had focus")
 	}
 	hs.keys("esc", "q")
-	if !hs.quit {
+	if !hs.Quit {
 		t.Fatal("q did not quit")
 	}
 }
 
 func TestEscClearsFilterBeforeGoingBack(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000", 80, 24)
 	hs.keys("enter") // acme/cli (sorted first)
 	if _, ok := hs.m.top().(*tagsPage); !ok {
 		t.Fatalf("at %T", hs.m.top())
@@ -280,8 +281,8 @@ func TestEscClearsFilterBeforeGoingBack(t *testing.T) {
 }
 
 func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
-	f := newFake()
-	f.block = make(chan struct{})
+	f := uitest.NewFake()
+	f.Block = make(chan struct{})
 	hs := newHarness(t, f, "localhost:5000/app", 80, 24)
 	tags := hs.m.top().(*tagsPage)
 	// Open a tree whose fetch hangs, then leave it.
@@ -294,15 +295,15 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	if hs.m.top() != common.Page(tags) {
 		t.Fatalf("esc did not go back")
 	}
-	f.mu.Lock()
-	ctx := f.treeCtxs[0]
-	f.mu.Unlock()
+	f.Mu.Lock()
+	ctx := f.TreeCtxs[0]
+	f.Mu.Unlock()
 	if !errors.Is(ctx.Err(), context.Canceled) {
 		t.Fatalf("leaving the tree did not cancel its fetch: %v", ctx.Err())
 	}
 	// Its answer arrives late: dropped, no error shown, nothing changes.
 	before := hs.screen()
-	hs.send(common.TreeMsg{Page: tr.PageID, Req: tr.req, Tree: testTree(2)})
+	hs.send(common.TreeMsg{Page: tr.PageID, Req: tr.req, Tree: uitest.TestTree(2)})
 	hs.send(msg)
 	if hs.screen() != before {
 		t.Fatalf("a late answer changed the screen")
@@ -319,16 +320,16 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 		err  error
 		want string
 	}{
-		{regStatus(http.StatusNotFound), "Not found (404)"},
-		{regStatus(http.StatusTooManyRequests), "wait a minute, then press r"},
+		{uitest.RegStatus(http.StatusNotFound), "Not found (404)"},
+		{uitest.RegStatus(http.StatusTooManyRequests), "wait a minute, then press r"},
 		{fmt.Errorf("fetch: %w", context.DeadlineExceeded), "Timed out"},
-		{regStatus(http.StatusForbidden), "403"},
+		{uitest.RegStatus(http.StatusForbidden), "403"},
 		{fmt.Errorf("x: %w", registry.ErrNoCatalog), "press : and type a repository"},
 		{errors.New("boom\x1b[31m"), `boom\x1b[31m`},
 	}
 	for _, c := range cases {
-		f := newFake()
-		f.errs["localhost:5000/app:1.0"] = c.err
+		f := uitest.NewFake()
+		f.Errs["localhost:5000/app:1.0"] = c.err
 		hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 24)
 		if s := hs.screen(); !strings.Contains(s, c.want) {
 			t.Errorf("error %v: status lacks %q:\n%s", c.err, c.want, s)
@@ -337,10 +338,10 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 }
 
 func TestLoginRetriesWithCredentials(t *testing.T) {
-	f := newFake()
-	f.errs["localhost:5000/app:1.0"] = unauthorized()
+	f := uitest.NewFake()
+	f.Errs["localhost:5000/app:1.0"] = uitest.Unauthorized()
 	var gotUser, gotSecret, gotRepo, savedHost string
-	authed := newFake()
+	authed := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 80, 24, func(o *common.Options) {
 		o.Login = func(host, repo, user, secret string) (common.Registry, error) {
 			gotUser, gotSecret, gotRepo = user, secret, repo
@@ -377,8 +378,8 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 	hs.typeText("s3cret")
 	hs.keys("q") // typed into the field, must not quit
 	hs.keys("backspace", "enter")
-	if gotUser != "bob" || gotSecret != "s3cret" || hs.quit {
-		t.Fatalf("login got %q/%q quit=%v", gotUser, gotSecret, hs.quit)
+	if gotUser != "bob" || gotSecret != "s3cret" || hs.Quit {
+		t.Fatalf("login got %q/%q quit=%v", gotUser, gotSecret, hs.Quit)
 	}
 	if !lp.Saving() || !strings.Contains(hs.screen(), "Save these credentials") {
 		t.Fatalf("no offer to save:\n%s", hs.screen())
@@ -397,7 +398,7 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 }
 
 func TestMouse(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000", 80, 24)
 	rp := hs.m.top().(*repos.Model)
 	// Row 0 is the header, row 1 the list title, row 2 the first repository.
 	hs.send(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft})
@@ -417,7 +418,7 @@ func TestMouse(t *testing.T) {
 		t.Fatal("mouse off in the list")
 	}
 	// The raw screen turns the mouse off so text can be selected.
-	hs2 := newHarness(t, newFake(), "localhost:5000/app:1.0", 80, 24)
+	hs2 := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 80, 24)
 	hs2.keys("v")
 	if _, ok := hs2.m.top().(*raw.Model); !ok {
 		t.Fatalf("v did not open raw, at %T", hs2.m.top())
@@ -431,7 +432,7 @@ func TestMouse(t *testing.T) {
 }
 
 func TestResolveMatrixAddHost(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app:1.0", 100, 40)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 40)
 	hs.keys("m")
 	rp := hs.m.top().(*resolve.Model)
 	find := func(label string) resolve.Row {
@@ -483,7 +484,7 @@ func TestResolveMatrixAddHost(t *testing.T) {
 }
 
 func TestGotoOpensReferenceAndBareTag(t *testing.T) {
-	hs := newHarness(t, newFake(), "localhost:5000/app", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
 	hs.keys(":")
 	hs.typeText("1.0")
 	hs.keys("enter")
@@ -505,7 +506,7 @@ func TestGotoOpensReferenceAndBareTag(t *testing.T) {
 
 func TestThemePickedFromBackground(t *testing.T) {
 	t.Setenv("NO_COLOR", "") // the test's environment must not decide
-	m, err := New(context.Background(), common.Options{Registry: newFake(), Start: "localhost:5000"})
+	m, err := New(context.Background(), common.Options{Registry: uitest.NewFake(), Start: "localhost:5000"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -521,7 +522,7 @@ func TestThemePickedFromBackground(t *testing.T) {
 	if m.c.Styles.Theme.Name != "light" {
 		t.Fatalf("light background gave theme %s", m.c.Styles.Theme.Name)
 	}
-	fixed, err := New(context.Background(), common.Options{Registry: newFake(), Theme: "high-contrast"})
+	fixed, err := New(context.Background(), common.Options{Registry: uitest.NewFake(), Theme: "high-contrast"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -530,7 +531,7 @@ func TestThemePickedFromBackground(t *testing.T) {
 	if fixed.c.Styles.Theme.Name != "high-contrast" {
 		t.Fatal("--theme was overridden by the background")
 	}
-	if _, err := New(context.Background(), common.Options{Registry: newFake(), Theme: "/no/such/theme.yaml"}); err == nil {
+	if _, err := New(context.Background(), common.Options{Registry: uitest.NewFake(), Theme: "/no/such/theme.yaml"}); err == nil {
 		t.Fatal("a missing theme file is not an error")
 	}
 }
@@ -544,8 +545,8 @@ func (darkColour) RGBA() (r, g, b, a uint32) { return 0x1010, 0x1010, 0x1010, 0x
 func (lightColour) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
 
 func TestRegistryStringsAreMadeSafe(t *testing.T) {
-	f := newFake()
-	f.repos = []string{"evil\x1b]52;c;aGk=\x07repo", "ok/\u202erepo"}
+	f := uitest.NewFake()
+	f.Repos = []string{"evil\x1b]52;c;aGk=\x07repo", "ok/\u202erepo"}
 	hs := newHarness(t, f, "localhost:5000", 80, 24)
 	out := hs.m.View().Content
 	if strings.Contains(out, "\x1b]52") || strings.Contains(out, "\u202e") || strings.Contains(out, "\x07") {
@@ -570,7 +571,7 @@ func TestGotoNamesAreRelativeToTheRegistry(t *testing.T) {
 			t.Errorf("common.RelativeTo(%q) = %q, want %q", in, got, want)
 		}
 	}
-	hs := newHarness(t, newFake(), "localhost:5000", 80, 24)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000", 80, 24)
 	hs.keys(":")
 	hs.typeText("cli:2.0")
 	hs.keys("enter")
@@ -583,12 +584,12 @@ func TestGotoNamesAreRelativeToTheRegistry(t *testing.T) {
 // entries, nothing fetched below) and then waits for release before
 // answering with the whole tree.
 type progressFake struct {
-	*fakeRegistry
+	*uitest.FakeRegistry
 	release chan struct{}
 }
 
 func (f progressFake) Tree(ctx context.Context, ref string, opts registry.TreeOptions) (*model.Tree, error) {
-	full, err := f.fakeRegistry.Tree(ctx, ref, opts)
+	full, err := f.FakeRegistry.Tree(ctx, ref, opts)
 	if err != nil || opts.Progress == nil {
 		return full, err
 	}
@@ -611,8 +612,8 @@ func (f progressFake) Tree(ctx context.Context, ref string, opts registry.TreeOp
 // The tree paints the index's entries before anything below them arrives,
 // and the cursor stays on its row when the rest fills in.
 func TestTreePaintsAsItArrives(t *testing.T) {
-	f := progressFake{fakeRegistry: newFake(), release: make(chan struct{})}
-	hs := newHarness(t, f.fakeRegistry, "localhost:5000/app:1.0", 100, 30)
+	f := progressFake{FakeRegistry: uitest.NewFake(), release: make(chan struct{})}
+	hs := newHarness(t, f.FakeRegistry, "localhost:5000/app:1.0", 100, 30)
 	tp := newTreePage(hs.m.c, "localhost:5000/app:1.0")
 	hs.m.c.Reg = f
 	tp.SetSize(100, 28)

@@ -5,20 +5,21 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // After the staging pane pushes a tag, every open tag list of that
 // repository refreshes, so going back shows the new tag; other repositories'
 // lists are left alone.
 func TestTagWrittenRefreshesThatRepositorysTags(t *testing.T) {
-	f := newFake()
+	f := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/app", 100, 30)
 	if strings.Contains(hs.screen(), "3.0.0") {
 		t.Fatal("3.0.0 listed before it exists")
 	}
-	f.mu.Lock()
-	f.tags["localhost:5000/app"] = append(f.tags["localhost:5000/app"], "3.0.0")
-	f.mu.Unlock()
+	f.Mu.Lock()
+	f.TagsOf["localhost:5000/app"] = append(f.TagsOf["localhost:5000/app"], "3.0.0")
+	f.Mu.Unlock()
 
 	hs.send(common.TagWrittenMsg{Repo: "localhost:5000/cli"})
 	if strings.Contains(hs.screen(), "3.0.0") {

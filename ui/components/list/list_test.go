@@ -14,6 +14,7 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
@@ -24,21 +25,6 @@ func newTestList(names []string) *Model {
 	l.SetSize(100, 30)
 	l.Add(names)
 	return l
-}
-
-func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
 }
 
 // press sends k to the list, runs the filter's command (the text field's own
@@ -95,19 +81,19 @@ func TestFilterIsFuzzyFind(t *testing.T) {
 			t.Fatalf("filter %q: %d shown, fuzzy.Find %d; first shown %v, want %v", l.pattern, len(got), len(want), got[:min(3, len(got))], want[:min(3, len(want))])
 		}
 	}
-	press(l, keyPress("/"))
+	press(l, uitest.KeyMsg("/"))
 	for _, k := range []string{"1", ".", "2", "a", "l", "backspace", "backspace", "-", "S", "backspace", "backspace", "backspace", "backspace", "backspace",
 		"c", "a", "f", "é", "backspace", "backspace", "backspace", "backspace", "s", "i", "g"} {
-		press(l, keyPress(k))
+		press(l, uitest.KeyMsg(k))
 		check()
 	}
 	if l.pattern != "sig" || l.Shown() == 0 {
 		t.Fatalf("pattern %q, %d shown", l.pattern, l.Shown())
 	}
 	// A new order keeps the filter and the cursor's name.
-	press(l, keyPress("enter"))
-	press(l, keyPress("down"))
-	press(l, keyPress("down"))
+	press(l, uitest.KeyMsg("enter"))
+	press(l, uitest.KeyMsg("down"))
+	press(l, uitest.KeyMsg("down"))
 	sel := l.Selected()
 	cmd := l.SetOrder(model.ByVersion)
 	if cmd == nil {
@@ -118,8 +104,8 @@ func TestFilterIsFuzzyFind(t *testing.T) {
 	if l.Selected() != sel {
 		t.Fatalf("after a new order the cursor is on %q, was on %q", l.Selected(), sel)
 	}
-	press(l, keyPress("/"))
-	press(l, keyPress("esc"))
+	press(l, uitest.KeyMsg("/"))
+	press(l, uitest.KeyMsg("esc"))
 	check()
 }
 
@@ -132,10 +118,10 @@ func TestFilterAcrossANewPage(t *testing.T) {
 		names = append(names, fmt.Sprintf("v%d.%d", i/100, i%100))
 	}
 	l := newTestList(names)
-	press(l, keyPress("/"))
-	press(l, keyPress("9"))
-	press(l, keyPress("enter"))
-	press(l, keyPress("down"))
+	press(l, uitest.KeyMsg("/"))
+	press(l, uitest.KeyMsg("9"))
+	press(l, uitest.KeyMsg("enter"))
+	press(l, uitest.KeyMsg("down"))
 	before := shownNames(l)
 	sel := l.Selected()
 	var page []string
@@ -174,9 +160,9 @@ func TestFilterDropsARunTypedPast(t *testing.T) {
 		names = append(names, fmt.Sprintf("v%d.%d", i/100, i%100))
 	}
 	l := newTestList(names)
-	press(l, keyPress("/"))
-	first, _ := l.Update(keyPress("1"))
-	second, _ := l.Update(keyPress("2"))
+	press(l, uitest.KeyMsg("/"))
+	first, _ := l.Update(uitest.KeyMsg("1"))
+	second, _ := l.Update(uitest.KeyMsg("2"))
 	if first == nil || second == nil {
 		t.Fatal("no filter command for a list this long")
 	}
@@ -220,7 +206,7 @@ func benchFilterSession(b *testing.B, n int) {
 	var session []tea.KeyPressMsg
 	for _, k := range []string{"/", "1", ".", "2", ".", "3", "backspace", "backspace", "-", "a", "l", "p", "esc",
 		"/", "s", "i", "g", "backspace", "backspace", "backspace", "b", "u", "i", "l", "d", "esc"} {
-		session = append(session, keyPress(k))
+		session = append(session, uitest.KeyMsg(k))
 	}
 	var shown []int
 	var ui, worst time.Duration
