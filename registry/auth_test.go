@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -73,19 +74,71 @@ func TestSaveCredentialsPlainConfig(t *testing.T) {
 	}
 }
 
-func TestSaveCredentialsUsesHelper(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("shell-script credential helper")
+// helperOutEnv names the file a fake docker credential helper records
+// what it is asked to store in; helperSecretEnv is the secret it answers a
+// get with.
+const (
+	helperOutEnv    = "MANIFOLD_TEST_HELPER_OUT"
+	helperSecretEnv = "MANIFOLD_TEST_HELPER_SECRET"
+)
+
+// This test binary is a docker credential helper when it runs under a
+// docker-credential-* name (a copy made by installHelper): an executable
+// on every system, docker-credential-NAME.exe on Windows, found on PATH
+// the way docker's own helpers are (wincred, osxkeychain, pass).
+func init() {
+	base := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
+	if !strings.HasPrefix(base, "docker-credential-") {
+		return
 	}
-	dir := t.TempDir()
+	in, _ := io.ReadAll(os.Stdin)
+	switch os.Args[len(os.Args)-1] {
+	case "store":
+		if err := os.WriteFile(os.Getenv(helperOutEnv), in, 0o600); err != nil {
+			os.Exit(2)
+		}
+	case "get":
+		host := strings.TrimSpace(string(in))
+		json.NewEncoder(os.Stdout).Encode(map[string]string{"ServerURL": host, "Username": "bob", "Secret": os.Getenv(helperSecretEnv)})
+	default:
+		os.Stdout.WriteString("unknown action\n")
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// installHelper puts docker-credential-NAME (.exe on Windows), a copy of
+// this test binary, first on PATH.
+func installHelper(t *testing.T, name string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
 	bin := t.TempDir()
-	out := filepath.Join(t.TempDir(), "stored.json")
-	// A docker credential helper that records what it is asked to store.
-	script := "#!/bin/sh\ncase \"$1\" in store) cat > " + out + ";; *) exit 1;; esac\n"
-	if err := os.WriteFile(filepath.Join(bin, "docker-credential-manifoldtest"), []byte(script), 0o755); err != nil {
+	exe := "docker-credential-" + name
+	if runtime.GOOS == "windows" {
+		exe += ".exe"
+	}
+	if err := os.WriteFile(filepath.Join(bin, exe), raw, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+// Credentials are saved through the docker credential helper the docker
+// config names, and read back through it by the keychain, on every system
+// (on Windows the helper is docker-credential-NAME.exe, found by PATHEXT).
+func TestCredentialHelperIsFoundAndUsed(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(t.TempDir(), "stored.json")
+	installHelper(t, "manifoldtest")
+	t.Setenv(helperOutEnv, out)
+	t.Setenv(helperSecretEnv, "from-the-helper")
 	t.Setenv("DOCKER_CONFIG", dir)
 	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"credsStore":"manifoldtest"}`), 0o600); err != nil {
 		t.Fatal(err)
@@ -107,6 +160,19 @@ func TestSaveCredentialsUsesHelper(t *testing.T) {
 	cfg, _ := os.ReadFile(filepath.Join(dir, "config.json"))
 	if strings.Contains(string(cfg), "ghp_secret") || strings.Contains(string(cfg), "alice") {
 		t.Fatalf("credentials leaked into config.json: %s", cfg)
+	}
+	// The keychain manifold uses by default asks the helper.
+	reg, err := name.NewRegistry("ghcr.io")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := authn.DefaultKeychain.Resolve(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, err := a.Authorization()
+	if err != nil || cred.Username != "bob" || cred.Password != "from-the-helper" {
+		t.Fatalf("keychain read %+v, %v: want what the helper answers", cred, err)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"syscall"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
@@ -131,7 +130,7 @@ func networkHint(err error, host string) string {
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return " (the name " + host + " does not resolve: check its spelling, or your network and DNS)"
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case isRefused(err):
 		return " (nothing is listening at " + host + ": is the registry running, and is the port right?)"
 	case errors.As(err, &op) && op.Timeout():
 		return " (no answer from " + host + ": check the address, a proxy or a firewall)"

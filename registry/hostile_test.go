@@ -499,7 +499,7 @@ func TestHostileCacheBounded(t *testing.T) {
 	for _, e := range entries {
 		_ = os.Chtimes(e.path, old, old)
 	}
-	idx := c.cache.dir + "/blobs/sha256/"
+	idx := filepath.Join(c.cache.dir, "blobs", "sha256") + string(filepath.Separator)
 	var kept string
 	for _, e := range entries {
 		if strings.HasPrefix(e.path, idx) {

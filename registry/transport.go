@@ -212,7 +212,7 @@ func (e *TLSError) Error() string {
 	if errors.As(e.Err, &he) {
 		return fmt.Sprintf("TLS: the certificate of %s is not valid for that name (%v); check the registry address", e.Host, e.Err)
 	}
-	return fmt.Sprintf("TLS: the certificate of %s is not trusted (%v); if the registry uses a private CA, pass its PEM certificate with --ca-file FILE or set SSL_CERT_FILE", e.Host, e.Err)
+	return fmt.Sprintf("TLS: the certificate of %s is not trusted (%v); if the registry uses a private CA, %s", e.Host, e.Err, trustHint)
 }
 
 func (e *TLSError) Unwrap() error { return e.Err }

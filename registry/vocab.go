@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"syscall"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
@@ -62,7 +61,7 @@ func netKind(err error) error {
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return ErrNoSuchHost
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case isRefused(err):
 		return ErrRefused
 	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		// net/http's own words, with no type to match.
