@@ -11,6 +11,7 @@ import (
 	"github.com/alecthomas/chroma/v2/styles" // tests only: it parses ~70 styles at init
 
 	"github.com/manifold-dev/manifold/internal/syntax"
+	"github.com/manifold-dev/manifold/internal/userdirs"
 )
 
 // sample has every token type of the raw view's JSON lexer.
@@ -179,13 +180,11 @@ func TestLoadMissingFileNamesTheBuiltins(t *testing.T) {
 }
 
 // TestLoadByNameFromTheUserThemeDir: --theme NAME finds NAME.yaml (or .yml,
-// .json) in $XDG_CONFIG_HOME/manifold/themes; a broken file there is
+// .json) in the user config directory's manifold/themes; a broken file there is
 // reported, not skipped; built-in names win; paths are not looked up there.
 func TestLoadByNameFromTheUserThemeDir(t *testing.T) {
 	cfg := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", cfg)
-	t.Setenv("HOME", cfg)
-	dir := filepath.Join(cfg, "manifold", "themes")
+	dir := filepath.Join(userdirs.SetConfig(t, cfg), "manifold", "themes")
 	if UserDir() != dir {
 		t.Fatalf("UserDir() = %q, want %q", UserDir(), dir)
 	}

@@ -11,14 +11,23 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/ui/common"
 )
+
+// envManifoldBinary names a manifold binary built beforehand, for a test
+// binary that runs where there is no go command to build one (make
+// test-windows runs the Windows tests under Wine).
+const envManifoldBinary = "MANIFOLD_TEST_BINARY"
 
 // buildManifold builds the real CLI for a test that races it.
 func buildManifold(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the manifold binary")
+	}
+	if exe := os.Getenv(envManifoldBinary); exe != "" {
+		return exe
 	}
 	exe := filepath.Join(t.TempDir(), "manifold")
 	if runtime.GOOS == "windows" {
@@ -50,10 +59,13 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	amd := env.image(t, env.host+"/app:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
 	arm := env.image(t, env.host+"/app:arm64", v1.Platform{OS: "linux", Architecture: "arm64"})
 	target := env.host + "/app:v1"
+	// The CLI processes get a cache and config of their own.
+	userdirs.SetCache(t, t.TempDir())
+	userdirs.SetConfig(t, t.TempDir())
 	cli := func(args ...string) string {
 		t.Helper()
 		c := exec.Command(exe, args...)
-		c.Env = append(os.Environ(), stagestore.EnvDataDir+"="+dataDir, "DOCKER_CONFIG="+t.TempDir(), "XDG_CACHE_HOME="+t.TempDir())
+		c.Env = append(os.Environ(), stagestore.EnvDataDir+"="+dataDir, "DOCKER_CONFIG="+t.TempDir())
 		out, err := c.CombinedOutput()
 		if err != nil {
 			t.Fatalf("manifold %s: %v\n%s", strings.Join(args, " "), err, out)

@@ -327,7 +327,7 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 	es, _ := model.EntriesFromTree(env.host+"/a:amd64", tr, nil)
 	target := env.host + "/a:multi"
 	env.store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
-	file := env.store.Dir() + "/" + strings.ReplaceAll(target, "/", "%2F") + ".json"
+	file := env.store.Path(target)
 	before, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)

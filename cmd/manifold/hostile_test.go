@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,7 +16,7 @@ import (
 func hostileEnv(t *testing.T, s *hostilereg.Server) string {
 	t.Helper()
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	userdirs.SetCache(t, t.TempDir())
 	return s.Start(t)
 }
 

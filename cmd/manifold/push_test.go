@@ -23,6 +23,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/model"
 )
 
@@ -31,7 +32,7 @@ import (
 func editEnv(t *testing.T) string {
 	t.Helper()
 	t.Setenv(stagestore.EnvDataDir, t.TempDir())
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	userdirs.SetCache(t, t.TempDir())
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
 	// No terminal, whatever runs the tests: confirmations answer no.
 	oldIn, oldTTY := editStdin, editIsTTY
@@ -601,7 +602,7 @@ func TestPushCrashAtEachWriteKeepsTheStagedList(t *testing.T) {
 		list := host + "/app:v1"
 		mustMF(t, append([]string{"create", list}, refs...)...)
 		st, _ := stagestore.Open()
-		file := filepath.Join(st.Dir(), strings.ReplaceAll(list, "/", "%2F")+".json")
+		file := st.Path(list)
 		before, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/model"
 )
 
@@ -39,8 +40,9 @@ import (
 func readEnv(t *testing.T) string {
 	t.Helper()
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
+	userdirs.SetCache(t, t.TempDir())
+	userdirs.SetConfig(t, t.TempDir())
 	for _, k := range []string{"NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TTY_FORCE", "MANIFOLD_INSECURE_REGISTRIES"} {
 		t.Setenv(k, "")
 	}
@@ -900,7 +902,7 @@ func TestLyingRegistryCLI(t *testing.T) {
 	} else if fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(out))) != fx.digest {
 		t.Error("raw by digest does not hash to its digest")
 	}
-	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the unaltered bytes are cached by digest
+	userdirs.SetCache(t, t.TempDir()) // the unaltered bytes are cached by digest
 	lieAbout.Store("/manifests/"+fx.digest, true)
 	code, out, errs = runCLI("inspect", fx.repo+"@"+fx.digest, "-o", "raw")
 	if code != 1 || out != "" || !strings.Contains(errs, fx.digest) || strings.Contains(errs, secret) {

@@ -8,13 +8,14 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
 	"github.com/manifold-dev/manifold/internal/testregistry"
+	"github.com/manifold-dev/manifold/internal/userdirs"
 )
 
 // A CLI command that waits on a 429 says so on stderr, with the wait, and
 // still succeeds once the registry answers.
 func TestCLIReportsRetries(t *testing.T) {
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	userdirs.SetCache(t, t.TempDir())
 	var limited atomic.Int32
 	r := testregistry.Start(t, testregistry.Options{Wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/registry"
 )
 
@@ -30,8 +31,7 @@ func TestRootWithoutTerminalPointsToScripts(t *testing.T) {
 
 func TestLastRegistryIsRemembered(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	t.Setenv("HOME", dir)
+	userdirs.SetConfig(t, dir)
 	if got := lastRegistry(); got != "" {
 		t.Fatalf("fresh config: %q", got)
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,13 +91,10 @@ func TestBadKeysAndValuesSayTheLineAndDidYouMean(t *testing.T) {
 
 func TestLoadAndPath(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
+	cfg := userdirs.SetConfig(t, dir)
 	t.Setenv(EnvConfig, "")
-	if p := Path(); p != filepath.Join(dir, "manifold", "config.yaml") && os.Getenv("HOME") != "" {
-		// os.UserConfigDir honours XDG_CONFIG_HOME on Linux only.
-		if filepath.Base(p) != "config.yaml" {
-			t.Fatalf("Path %q", p)
-		}
+	if p := Path(); p != filepath.Join(cfg, "manifold", "config.yaml") {
+		t.Fatalf("Path %q, want manifold/config.yaml in %s", p, cfg)
 	}
 	f, err := Load(filepath.Join(dir, "nope.yaml"))
 	if err != nil || f.Registry != "" {

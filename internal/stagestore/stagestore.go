@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/model"
 )
 
@@ -81,20 +82,18 @@ type disk struct {
 
 var osDisk = disk{write: (*os.File).Write, sync: (*os.File).Sync, rename: replaceFile}
 
-// DefaultDir is $MANIFOLD_DATA_DIR/staged, else $XDG_DATA_HOME/manifold/staged,
-// else ~/.local/share/manifold/staged.
+// DefaultDir is $MANIFOLD_DATA_DIR/staged, else manifold/staged under the
+// user's data directory (userdirs.Data: $XDG_DATA_HOME or ~/.local/share on
+// Linux and macOS, %AppData% on Windows).
 func DefaultDir() (string, error) {
 	if d := os.Getenv(EnvDataDir); d != "" {
 		return filepath.Join(d, "staged"), nil
 	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "manifold", "staged"), nil
-	}
-	home, err := os.UserHomeDir()
+	d, err := userdirs.Data()
 	if err != nil {
 		return "", fmt.Errorf("find the data directory: %w (set %s)", err, EnvDataDir)
 	}
-	return filepath.Join(home, ".local", "share", "manifold", "staged"), nil
+	return filepath.Join(d, "manifold", "staged"), nil
 }
 
 // Open opens the store in DefaultDir, creating it.
@@ -132,6 +131,9 @@ type file struct {
 func (s *Store) path(name string) string {
 	return filepath.Join(s.dir, escapeName(name)+".json")
 }
+
+// Path is the file the list called name is (or would be) saved in.
+func (s *Store) Path(name string) string { return s.path(name) }
 
 func escapeName(name string) string {
 	e := url.PathEscape(name)
