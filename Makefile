@@ -16,7 +16,7 @@ CROSS_PLATFORMS := windows/amd64 darwin/arm64 linux/arm64 linux/arm/v7
 IMAGE_PLATFORMS := linux-amd64 linux-arm64 linux-arm-v7
 DIST := dist
 
-.PHONY: build test vet lint bench load demo fuzz mutate screenshots clean cross release release-image
+.PHONY: build test test-windows vet lint bench load demo fuzz mutate screenshots clean cross release release-image
 
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/manifold
@@ -31,6 +31,12 @@ lint: vet
 # test: vet, then every test with the race detector on.
 test: vet
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+# test-windows: every package's tests, built for windows/amd64 and run
+# under Wine (needs wine64 and binutils-mingw-w64-x86-64; see the script).
+# TEST_WINDOWS_RUN=REGEXP runs only those tests; TEST_WINDOWS_V=1 logs all.
+test-windows:
+	./scripts/wine/test.sh $(if $(filter-out ./...,$(PKGS)),$(PKGS))
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
