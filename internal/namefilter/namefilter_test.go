@@ -76,8 +76,7 @@ func session(r *rand.Rand, names []string) []string {
 		// at a time, or random runes (mostly no match).
 		var target []rune
 		if r.IntN(3) > 0 {
-			n := []rune(names[r.IntN(len(names))])
-			for _, c := range n {
+			for _, c := range names[r.IntN(len(names))] {
 				if r.IntN(3) > 0 {
 					target = append(target, c)
 				}
@@ -329,7 +328,7 @@ func TestScoreIsFuzzys(t *testing.T) {
 		var pattern string
 		if i%2 == 0 && name != "" {
 			// Runes of the name, some case-flipped: mostly matches.
-			for _, c := range []rune(name) {
+			for _, c := range name {
 				if r.IntN(3) == 0 {
 					if r.IntN(4) == 0 {
 						c = []rune(strings.ToUpper(string(c)))[0]
