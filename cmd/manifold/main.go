@@ -32,7 +32,8 @@ type globals struct {
 	theme        string
 	readOnly     bool
 	mouse        bool
-	settings     *settings // the config file under the flags (settings.go)
+	settings     *settings    // the config file under the flags (settings.go)
+	notices      *noticeRelay // the browser client's notices (tui.go)
 
 	stdout io.Writer
 	stderr io.Writer

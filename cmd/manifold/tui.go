@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -104,6 +105,10 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 	}
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(tuiFPS()))
+	if g.notices != nil {
+		g.notices.attach(p.Send)
+		defer g.notices.attach(nil)
+	}
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("terminal UI: %w", err)
 	}
@@ -187,22 +192,12 @@ func rememberRegistry(reg string) {
 // the status line instead.
 func (g *globals) tuiClient() (*registry.Client, func(), error) {
 	opts := g.clientOptions()
-	// Notices (credentials sent to a token server on another host) are
-	// said on stderr once the browser has given the terminal back.
-	var mu sync.Mutex
-	var notices []string
-	opts.OnNotice = func(s string) {
-		mu.Lock()
-		notices = append(notices, s)
-		mu.Unlock()
-	}
-	sayNotices := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, s := range notices {
-			fmt.Fprintln(g.stderr, "manifold: "+termsafe.String(s))
-		}
-	}
+	// Notices (credentials sent to a token server on another host) show
+	// in the status line, and are said on stderr once the browser has
+	// given the terminal back.
+	g.notices = &noticeRelay{}
+	opts.OnNotice = g.notices.notice
+	sayNotices := func() { g.notices.say(g.stderr) }
 	closeLog := sayNotices
 	if g.debug {
 		dir, err := os.UserCacheDir()
@@ -246,4 +241,38 @@ func tuiFPS() int {
 		return n
 	}
 	return 15
+}
+
+// noticeRelay keeps the registry client's notices for stderr and hands
+// each to the running browser's status line (ui.NoticeMsg).
+type noticeRelay struct {
+	mu   sync.Mutex
+	said []string
+	send func(tea.Msg)
+}
+
+func (r *noticeRelay) notice(s string) {
+	r.mu.Lock()
+	r.said = append(r.said, s)
+	send := r.send
+	r.mu.Unlock()
+	if send != nil {
+		send(ui.NoticeMsg(s))
+	}
+}
+
+// attach sends later notices to a program (nil: to none).
+func (r *noticeRelay) attach(send func(tea.Msg)) {
+	r.mu.Lock()
+	r.send = send
+	r.mu.Unlock()
+}
+
+// say writes every notice to w.
+func (r *noticeRelay) say(w io.Writer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.said {
+		fmt.Fprintln(w, "manifold: "+termsafe.String(s))
+	}
 }
