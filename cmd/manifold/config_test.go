@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/manifold-dev/manifold/registry"
 )
 
 // configEnv points MANIFOLD_CONFIG at a file holding src.
@@ -106,5 +109,24 @@ func TestInfoPaths(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("info lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// Unset, limits.concurrency is not one number: info says the tree fetch's
+// limit adapts (from registry's own bounds) and what a push sends at a
+// time; set, it is the number.
+func TestInfoSaysTheConcurrencyThatIsTrue(t *testing.T) {
+	readEnv(t)
+	configEnv(t, "registry: localhost:5000\n")
+	got := info(t)["limits.concurrency"]
+	for _, want := range []string{"adaptive for tree fetches", fmt.Sprintf("%d at first, up to %d", registry.TreeConcurrencyStart, registry.TreeConcurrencyMax),
+		fmt.Sprintf("%d children at a time for pushes", registry.DefaultConcurrency)} {
+		if !strings.Contains(got.Value, want) || got.Source != "default" {
+			t.Errorf("unset: %+v, want %q from the default", got, want)
+		}
+	}
+	configEnv(t, "limits:\n  concurrency: 8\n")
+	if got := info(t)["limits.concurrency"]; got.Value != "8" || got.Source != "config file line 2" {
+		t.Errorf("set: %+v, want 8 from line 2", got)
 	}
 }

@@ -126,9 +126,13 @@ func (g *globals) effective() [][3]string {
 	o := g.clientOptions()
 	to := registry.EffectiveTimeouts(o.Timeouts)
 	lim := registry.EffectiveLimits(o.Limits)
-	conc, page := o.Concurrency, o.PageSize
-	if conc == 0 {
-		conc = registry.DefaultConcurrency
+	page := o.PageSize
+	// Unset, the tree fetch's limit adapts to the registry and pushes send
+	// DefaultConcurrency at a time; set, it is both (registry.Options).
+	conc := strconv.Itoa(o.Concurrency)
+	if o.Concurrency == 0 {
+		conc = fmt.Sprintf("adaptive for tree fetches (%d at first, up to %d, halved when a registry pushes back); %d children at a time for pushes",
+			registry.TreeConcurrencyStart, registry.TreeConcurrencyMax, registry.DefaultConcurrency)
 	}
 	pageSize := strconv.Itoa(page)
 	if page == 0 {
@@ -168,7 +172,7 @@ func (g *globals) effective() [][3]string {
 		"readonly":               strconv.FormatBool(g.readOnly),
 		"resolve-hosts":          hosts,
 		"cache.size":             cache,
-		"limits.concurrency":     strconv.Itoa(conc),
+		"limits.concurrency":     conc,
 		"limits.page-size":       pageSize,
 		"limits.header-timeout":  to.Header.String(),
 		"limits.stall-timeout":   to.Stall.String(),
