@@ -181,7 +181,8 @@ func newStagedCmd(g *globals) *cobra.Command {
 		Short: "List, show, rename and discard staged lists",
 		Long: `Staged lists are manifest lists being put together with create and annotate,
 saved under $XDG_DATA_HOME/manifold/staged (or ~/.local/share/manifold/staged;
-MANIFOLD_DATA_DIR overrides) as soon as they change. They stay until pushed
+%AppData%\manifold\staged on Windows; MANIFOLD_DATA_DIR overrides; manifold
+info shows where) as soon as they change. They stay until pushed
 with --purge or discarded with rm.`,
 		Example: `  manifold staged
   manifold staged show localhost:5000/app:v1
