@@ -18,8 +18,10 @@ DIST := dist
 
 .PHONY: build test test-windows vet lint bench load demo fuzz mutate screenshots clean cross release release-image
 
+# build: the binary release builds (static: no cgo, like make release;
+# that also spares every start the dynamic loader, ~0.5 ms of a 5 ms --help).
 build:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/manifold
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/manifold
 
 vet:
 	$(GO) vet $(PKGS)

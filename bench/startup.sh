@@ -16,6 +16,8 @@
 # crane instead of `go install`ing v0.22.1 into a temporary GOBIN;
 # MANIFOLD=path measures that binary instead of building this tree;
 # BEFORE=path adds another manifold binary (an older build) to the same run.
+# Like for like with the release builds: MANIFOLD=<make build's binary>
+# CRANE=<crane from CGO_ENABLED=0 go install -trimpath -ldflags "-s -w">.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-21}
@@ -30,7 +32,7 @@ if [ -z "$crane" ]; then
 	GOBIN="$tmp/bin" go install github.com/google/go-containerregistry/cmd/crane@v0.22.1
 	crane=$tmp/bin/crane
 fi
-go build -trimpath -ldflags "-s -w" -o "$tmp/manifold-release" ./cmd/manifold
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/manifold-release" ./cmd/manifold
 
 bench_serve TestRTTServer "$tmp/ref" 60 MANIFOLD_RTT=1 MANIFOLD_RTT_DELAY=0ms MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop"
 ref=$(cat "$tmp/ref")
@@ -132,5 +134,5 @@ table wall
 [ -n "$have_perf" ] && table faults
 size() { stat -c %s "$1" | awk '{ printf "%.1f MB (%d bytes)", $1 / 1e6, $1 }'; }
 echo
-echo "binary sizes: manifold (go build) $(size "$mf"); manifold (-trimpath -s -w, make build) $(size "$tmp/manifold-release"); crane (go install) $(size "$crane")"
+echo "binary sizes: manifold (go build) $(size "$mf"); manifold (make build: CGO_ENABLED=0 -trimpath -s -w) $(size "$tmp/manifold-release"); crane (go install) $(size "$crane")"
 if [ -n "${BEFORE:-}" ]; then echo "before: $(size "$BEFORE")"; fi
