@@ -17,6 +17,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 // TestTreeMouse: a click selects the row under the pointer, a second click
@@ -153,7 +154,7 @@ func TestPagesMergeIntoTheSortOrder(t *testing.T) {
 	for _, order := range []model.TagOrder{model.ByName, model.ByVersion} {
 		less := order.Less
 		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
-		l := hs.m.top().(*tagsPage).list
+		l := hs.m.top().(*tags.Model).List()
 		l.Reset()
 		l.SetOrder(order)
 		for i := 0; i < len(names); i += 333 {
@@ -175,7 +176,7 @@ func TestPagesMergeIntoTheSortOrder(t *testing.T) {
 	}
 	// The cursor stays on its tag while pages arrive.
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
-	l := hs.m.top().(*tagsPage).list
+	l := hs.m.top().(*tags.Model).List()
 	l.Reset()
 	l.Add([]string{"b", "d"})
 	l.SetCursor(1) // d

@@ -11,20 +11,21 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 // BenchmarkTagListView100k is one View() of a tag list holding 100,000 tags.
 func BenchmarkTagListView100k(b *testing.B) {
 	hs := newHarness(b, uitest.NewFake(), "localhost:5000/app", 120, 40)
-	tp := hs.m.top().(*tagsPage)
+	tp := hs.m.top().(*tags.Model)
 	names := make([]string, 100000)
 	for i := range names {
 		names[i] = fmt.Sprintf("%d.%d.%d-build%d", i/10000, (i/100)%100, i%100, i)
 	}
-	tp.list.Add(names)
-	tp.list.SetCursor(50000)
-	if tp.list.Len() < 100000 {
-		b.Fatalf("%d tags", tp.list.Len())
+	tp.List().Add(names)
+	tp.List().SetCursor(50000)
+	if tp.List().Len() < 100000 {
+		b.Fatalf("%d tags", tp.List().Len())
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -170,13 +171,13 @@ func tagNames(n int) []string {
 func BenchmarkTagPagesSemver100k(b *testing.B) {
 	names := tagNames(100000)
 	hs := newHarness(b, uitest.NewFake(), "localhost:5000/app", 120, 40)
-	tp := hs.m.top().(*tagsPage)
-	tp.list.SetOrder(model.ByVersion)
+	tp := hs.m.top().(*tags.Model)
+	tp.List().SetOrder(model.ByVersion)
 	b.ReportAllocs()
 	for b.Loop() {
-		tp.list.Reset()
+		tp.List().Reset()
 		for p := 0; p < 100; p++ {
-			tp.list.Add(names[p*1000 : (p+1)*1000])
+			tp.List().Add(names[p*1000 : (p+1)*1000])
 		}
 	}
 }
@@ -185,8 +186,8 @@ func BenchmarkTagPagesSemver100k(b *testing.B) {
 // 100,000 tags.
 func BenchmarkSortToggle100k(b *testing.B) {
 	hs := newHarness(b, uitest.NewFake(), "localhost:5000/app", 120, 40)
-	tp := hs.m.top().(*tagsPage)
-	tp.list.Add(tagNames(100000))
+	tp := hs.m.top().(*tags.Model)
+	tp.List().Add(tagNames(100000))
 	b.ReportAllocs()
 	for b.Loop() {
 		hs.keys("s")

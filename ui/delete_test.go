@@ -8,6 +8,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/components/confirm"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 type deleteFake struct {
@@ -27,7 +28,7 @@ func TestDeleteNeedsTheNameTyped(t *testing.T) {
 	var deleted []string
 	f := deleteFake{uitest.NewFake(), &deleted}
 	hs := newHarness(t, f, "localhost:5000/app", 60, 20)
-	tag := hs.m.top().(*tagsPage).list.Selected()
+	tag := hs.m.top().(*tags.Model).List().Selected()
 	target := "localhost:5000/app:" + tag
 	hs.keys("ctrl+d")
 	if _, ok := hs.m.top().(*confirm.DeletePage); !ok || !strings.Contains(hs.screen(), "Delete "+target) {
@@ -39,7 +40,7 @@ func TestDeleteNeedsTheNameTyped(t *testing.T) {
 		t.Fatalf("a wrong name deleted (or quit): %v\n%s", deleted, hs.screen())
 	}
 	hs.keys("esc")
-	if _, ok := hs.m.top().(*tagsPage); !ok || len(deleted) != 0 {
+	if _, ok := hs.m.top().(*tags.Model); !ok || len(deleted) != 0 {
 		t.Fatal("esc did not cancel")
 	}
 	hs.keys("ctrl+d")
@@ -51,7 +52,7 @@ func TestDeleteNeedsTheNameTyped(t *testing.T) {
 
 	ro := newHarness(t, f, "localhost:5000/app", 60, 20, func(o *common.Options) { o.ReadOnly = true })
 	ro.keys("ctrl+d")
-	if _, ok := ro.m.top().(*tagsPage); !ok || !strings.Contains(ro.screen(), "readonly: not deleted") || !strings.Contains(ro.screen(), "readonly") {
+	if _, ok := ro.m.top().(*tags.Model); !ok || !strings.Contains(ro.screen(), "readonly: not deleted") || !strings.Contains(ro.screen(), "readonly") {
 		t.Fatalf("ctrl+d under readonly: %T\n%s", ro.m.top(), ro.screen())
 	}
 	if len(deleted) != 1 {

@@ -10,6 +10,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/diff"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 // A new user's path: mark a tag with M, move to another, D opens the diff
@@ -86,7 +87,7 @@ func TestMarkTagAndDiff(t *testing.T) {
 			t.Errorf("swapped: %d added, want 2 (arm/v6 and windows)", a)
 		}
 		hs.keys("esc")
-		if _, ok := hs.m.top().(*tagsPage); !ok {
+		if _, ok := hs.m.top().(*tags.Model); !ok {
 			t.Errorf("esc did not go back")
 		}
 	}

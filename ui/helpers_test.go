@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -19,16 +18,8 @@ type harness struct {
 
 func newHarness(t testing.TB, f common.Registry, start string, w, h int, mod ...func(*common.Options)) *harness {
 	t.Helper()
-	opts := uitest.Options(f, start)
-	for _, fn := range mod {
-		fn(&opts)
-	}
-	m, err := New(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(m.Close)
-	return &harness{Harness: uitest.Start(t, m, f, w, h), m: m}
+	hs, m := uitest.Open(t, New, f, start, w, h, mod...)
+	return &harness{Harness: hs, m: m}
 }
 
 func (h *harness) send(msg tea.Msg)    { h.T.Helper(); h.Send(msg) }

@@ -31,6 +31,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -140,7 +141,7 @@ func assertScreenSafe(t *testing.T, what, out string) {
 
 func TestHostileEveryScreen(t *testing.T) {
 	env := newHostileEnv(t)
-	tags, _ := json.Marshal(map[string]any{"name": "app", "tags": []string{"v1", "x" + hOSC52, "y" + hCSI + "\a", "z\u202egnp"}})
+	tagList, _ := json.Marshal(map[string]any{"name": "app", "tags": []string{"v1", "x" + hOSC52, "y" + hCSI + "\a", "z\u202egnp"}})
 	repos, _ := json.Marshal(map[string]any{"repositories": []string{"app", "evil" + hTitle, "b\u009b2J"}})
 	env.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Catalog, Body: repos, MediaType: "application/json"})
 
@@ -160,12 +161,12 @@ func TestHostileEveryScreen(t *testing.T) {
 		screen("help")
 		hs.keys("?")
 
-		env.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Tags, Body: tags, MediaType: "application/json"})
+		env.proxy.Set(faultproxy.Fault{Kind: faultproxy.Replace, Match: faultproxy.Tags, Body: tagList, MediaType: "application/json"})
 		hs.keys("/")
 		hs.typeText("app")
 		hs.keys("enter", "enter")
 		s = screen("tags")
-		if _, ok := hs.m.top().(*tagsPage); !ok {
+		if _, ok := hs.m.top().(*tags.Model); !ok {
 			t.Fatalf("tags page not open: %T\n%s", hs.m.top(), s)
 		}
 		if !strings.Contains(s, `x\x1b]52;c;`) {

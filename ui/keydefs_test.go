@@ -9,6 +9,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -97,25 +98,25 @@ func TestOneMeaningPerScreen(t *testing.T) {
 // nothing (it used to open a reference: that is :).
 func TestGGAndG(t *testing.T) {
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
-	tp := hs.m.top().(*tagsPage)
+	tp := hs.m.top().(*tags.Model)
 	hs.keys("G")
-	if tp.list.Cursor() == 0 {
+	if tp.List().Cursor() == 0 {
 		t.Fatal("G did not move to the bottom")
 	}
 	hs.keys("g")
-	if hs.m.gotoActive || tp.list.Cursor() == 0 {
-		t.Fatalf("one g acted: goto %v, cursor %d", hs.m.gotoActive, tp.list.Cursor())
+	if hs.m.gotoActive || tp.List().Cursor() == 0 {
+		t.Fatalf("one g acted: goto %v, cursor %d", hs.m.gotoActive, tp.List().Cursor())
 	}
 	hs.keys("g")
-	if tp.list.Cursor() != 0 {
-		t.Fatalf("gg: cursor %d", tp.list.Cursor())
+	if tp.List().Cursor() != 0 {
+		t.Fatalf("gg: cursor %d", tp.List().Cursor())
 	}
 	hs.keys("G", "home")
-	if tp.list.Cursor() != 0 {
-		t.Fatalf("home: cursor %d", tp.list.Cursor())
+	if tp.List().Cursor() != 0 {
+		t.Fatalf("home: cursor %d", tp.List().Cursor())
 	}
 	hs.keys("G", "g", "j", "g")
-	if tp.list.Cursor() == 0 {
+	if tp.List().Cursor() == 0 {
 		t.Fatal("g j g went to the top: the chord must be two g in a row")
 	}
 	hs.keys(":")

@@ -13,6 +13,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -35,7 +36,7 @@ func KeyTable() string {
 		keys []keys.Key
 	}{
 		{"repositories", repos.New(c, "localhost").Keys()},
-		{"tags", append(newTagsPage(c, "localhost/x").Keys(), stage)},   // a tagsPage is Stageable
+		{"tags", append(tags.New(c, "localhost/x").Keys(), stage)},      // a tagsPage is Stageable
 		{"tree", append(newTreePage(c, "localhost/x:1").Keys(), stage)}, // so is a treePage
 		{"raw JSON", raw.New(c, "x", nil, "", nil).Keys()},
 		{"resolve matrix", resolve.New(c, tree, tree.Reference).Keys()},

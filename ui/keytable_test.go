@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 var updateREADME = flag.Bool("update-readme", false, "rewrite the README's key table")
@@ -40,7 +41,7 @@ func TestREADMEKeyTable(t *testing.T) {
 // TestHelpScreenMatchesKeyTable: every key the help screen shows on the
 // tree is a row of the README's table.
 func TestHelpScreenMatchesKeyTable(t *testing.T) {
-	var _ Stageable = (*tagsPage)(nil) // KeyTable lists a (stage) on them
+	var _ Stageable = (*tags.Model)(nil) // KeyTable lists a (stage) on them
 	var _ Stageable = (*treePage)(nil)
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 200, 60)
 	table := KeyTable()

@@ -9,6 +9,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 // A user who typed in the filter of a list keeps what they typed: j and k
@@ -50,7 +51,7 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 	hs := newHarness(t, f, "localhost:5000/app", 80, 24, func(o *common.Options) {
 		o.Login = func(host, _, user, secret string) (common.Registry, error) { logins++; return f, nil }
 	})
-	tags := hs.m.top().(*tagsPage)
+	tags := hs.m.top().(*tags.Model)
 	tr := newTreePage(hs.m.c, "localhost:5000/app:1.0")
 	hs.m.push(tr) // its fetch hangs (never run here)
 	hs.keys("esc")
@@ -88,7 +89,7 @@ func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 		t.Fatalf("repositories shown: %d, want 5", rp.List().Shown())
 	}
 	hs.keys("enter") // acme/cli
-	tp, ok := hs.m.top().(*tagsPage)
+	tp, ok := hs.m.top().(*tags.Model)
 	if !ok {
 		t.Fatalf("enter opened %T, want the tags page", hs.m.top())
 	}

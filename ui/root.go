@@ -104,6 +104,9 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) top() common.Page { return m.stack[len(m.stack)-1] }
 
+// Top is the page on top of the stack, the one that has the keys.
+func (m *Model) Top() common.Page { return m.top() }
+
 func (m *Model) find(id int) common.Page {
 	for _, p := range m.stack {
 		if p.ID() == id {

@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/pages/sbom"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 // Kind is what an argument names.
@@ -75,9 +76,7 @@ func openTarget(c *common.Common, s, repo string) common.Page {
 		t.standalone = true
 		return t
 	default:
-		t := newTagsPage(c, s)
-		t.standalone = true
-		return t
+		return tags.NewStandalone(c, s)
 	}
 }
 
@@ -87,7 +86,7 @@ func openTarget(c *common.Common, s, repo string) common.Page {
 func pages() common.Pages {
 	return common.Pages{
 		Open: openTarget,
-		Tags: func(c *common.Common, repo string) common.Page { return newTagsPage(c, repo) },
+		Tags: func(c *common.Common, repo string) common.Page { return tags.New(c, repo) },
 		Tree: func(c *common.Common, ref string) common.Page { return newTreePage(c, ref) },
 		Raw: func(c *common.Common, title string, doc []byte, ref string, node func(*model.Tree) (string, []byte, bool)) common.Page {
 			return raw.New(c, title, doc, ref, node)

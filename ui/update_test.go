@@ -19,6 +19,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 func TestBrowseRegistryToTree(t *testing.T) {
@@ -35,15 +36,19 @@ func TestBrowseRegistryToTree(t *testing.T) {
 	}
 	hs.keys("enter") // leave the filter field
 	hs.keys("enter") // open the repository
-	tp, ok := hs.m.top().(*tagsPage)
-	if !ok || tp.repo != "localhost:5000/app" {
+	tp, ok := hs.m.top().(*tags.Model)
+	var repo string
+	if ok {
+		_, repo = tp.Where()
+	}
+	if !ok || repo != "localhost:5000/app" {
 		t.Fatalf("top page is %T, want the tags of localhost:5000/app", hs.m.top())
 	}
-	if tp.list.Len() != 6 {
-		t.Fatalf("tags loaded: %d, want 6", tp.list.Len())
+	if tp.List().Len() != 6 {
+		t.Fatalf("tags loaded: %d, want 6", tp.List().Len())
 	}
 	// By name: 1.0 is first.
-	if got := tp.list.Selected(); got != "1.0" {
+	if got := tp.List().Selected(); got != "1.0" {
 		t.Fatalf("first tag by name = %q, want 1.0", got)
 	}
 	hs.keys("enter")
@@ -68,19 +73,19 @@ func TestBrowseRegistryToTree(t *testing.T) {
 
 func TestTagSortSemver(t *testing.T) {
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
-	tp := hs.m.top().(*tagsPage)
+	tp := hs.m.top().(*tags.Model)
 	hs.keys("s")
 	var got []string
-	for i := 0; i < tp.list.Shown(); i++ {
-		got = append(got, tp.list.ShownName(i))
+	for i := 0; i < tp.List().Shown(); i++ {
+		got = append(got, tp.List().ShownName(i))
 	}
 	want := "2.0.0 2.0.0-rc.1 1.10 1.9 1.0 latest"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("semver order %v, want %s", got, want)
 	}
 	hs.keys("s")
-	if tp.list.ShownName(0) != "1.0" {
-		t.Fatalf("name order starts with %q", tp.list.ShownName(0))
+	if tp.List().ShownName(0) != "1.0" {
+		t.Fatalf("name order starts with %q", tp.List().ShownName(0))
 	}
 }
 
@@ -263,7 +268,7 @@ func TestQuitIsGuardedWhileTyping(t *testing.T) {
 func TestEscClearsFilterBeforeGoingBack(t *testing.T) {
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000", 80, 24)
 	hs.keys("enter") // acme/cli (sorted first)
-	if _, ok := hs.m.top().(*tagsPage); !ok {
+	if _, ok := hs.m.top().(*tags.Model); !ok {
 		t.Fatalf("at %T", hs.m.top())
 	}
 	hs.keys("esc")
@@ -284,7 +289,7 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	f := uitest.NewFake()
 	f.Block = make(chan struct{})
 	hs := newHarness(t, f, "localhost:5000/app", 80, 24)
-	tags := hs.m.top().(*tagsPage)
+	tags := hs.m.top().(*tags.Model)
 	// Open a tree whose fetch hangs, then leave it.
 	tr := newTreePage(hs.m.c, "localhost:5000/app:1.0")
 	cmd := hs.m.push(tr) // the page's fetch
@@ -310,7 +315,7 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	}
 	// A stale request of a page still open is dropped too.
 	hs.send(common.PageMsg{Page: tags.PageID, Req: tags.Req - 1, Names: []string{"stale"}, Done: true})
-	if tags.list.Has("stale") {
+	if tags.List().Has("stale") {
 		t.Fatal("a page of an old listing was added")
 	}
 }
@@ -406,7 +411,7 @@ func TestMouse(t *testing.T) {
 		t.Fatalf("click on the third row: cursor %d", rp.List().Cursor())
 	}
 	hs.send(tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft}) // again: open
-	if _, ok := hs.m.top().(*tagsPage); !ok {
+	if _, ok := hs.m.top().(*tags.Model); !ok {
 		t.Fatalf("a second click should open, at %T", hs.m.top())
 	}
 	hs.keys("esc")

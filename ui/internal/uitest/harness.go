@@ -1,6 +1,7 @@
 package uitest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -113,3 +114,26 @@ func (h *Harness) TypeText(s string) {
 
 // Screen is the rendered screen without colours.
 func (h *Harness) Screen() string { return ansi.Strip(h.M.View().Content) }
+
+// Top is the root's top page (the root has a Top method).
+func (h *Harness) Top() common.Page { return h.M.(interface{ Top() common.Page }).Top() }
+
+// Open builds the root with open (ui.New) over reg, opened at start, and
+// starts it at w×h; mod adjusts the options first. The root is closed when
+// the test ends.
+func Open[M interface {
+	tea.Model
+	Close()
+}](t testing.TB, open func(context.Context, common.Options) (M, error), reg common.Registry, start string, w, h int, mod ...func(*common.Options)) (*Harness, M) {
+	t.Helper()
+	opts := Options(reg, start)
+	for _, fn := range mod {
+		fn(&opts)
+	}
+	m, err := open(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	return Start(t, m, reg, w, h), m
+}

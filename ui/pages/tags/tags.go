@@ -1,4 +1,7 @@
-package ui
+// Package tags is the tags screen: a repository's tags, streamed page by
+// page into the filterable list, with their digests and kinds read for the
+// rows on screen.
+package tags
 
 import (
 	"context"
@@ -31,8 +34,8 @@ const digestDebounce = 150 * time.Millisecond
 // from the screen are dropped (and asked for again when they come back).
 const digestCacheMin = 1024
 
-// tagsPage lists the tags of a repository, with their digests once known.
-type tagsPage struct {
+// Model lists the tags of a repository, with their digests once known.
+type Model struct {
 	common.PageBase
 	repo   string
 	list   *list.Model
@@ -86,25 +89,25 @@ type digestsMsg struct {
 
 func (m digestsMsg) Target() int { return m.page }
 
-func newTagsPage(c *common.Common, repo string) *tagsPage {
-	p := &tagsPage{PageBase: common.NewPageBase(c), repo: repo, digests: map[string]tagRow{}, pending: map[string]int{},
+func New(c *common.Common, repo string) *Model {
+	p := &Model{PageBase: common.NewPageBase(c), repo: repo, digests: map[string]tagRow{}, pending: map[string]int{},
 		kindPending: map[string]kindJob{}, digestDelay: digestDebounce}
 	p.list = list.New(c, p.PageID, "filter tags")
 	p.list.SetExtra(p.tagExtra)
 	return p
 }
 
-func (p *tagsPage) Crumb() string {
+func (p *Model) Crumb() string {
 	if p.standalone {
 		return termsafe.String(p.repo)
 	}
 	return termsafe.String(common.RepoPath(p.repo))
 }
-func (p *tagsPage) Busy() bool         { return p.Loading }
-func (p *tagsPage) InputFocused() bool { return p.list.Filtering() }
-func (p *tagsPage) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
+func (p *Model) Busy() bool         { return p.Loading }
+func (p *Model) InputFocused() bool { return p.list.Filtering() }
+func (p *Model) SetSize(w, h int)   { p.PageBase.SetSize(w, h); p.list.SetSize(w, h) }
 
-func (p *tagsPage) Init() tea.Cmd {
+func (p *Model) Init() tea.Cmd {
 	reg, repo := p.C.Reg, p.repo
 	p.pending = map[string]int{}
 	p.cancelKinds()
@@ -114,7 +117,7 @@ func (p *tagsPage) Init() tea.Cmd {
 	})
 }
 
-func (p *tagsPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.PageMsg:
 		cmd, err, ok := p.Handle(msg, p.list.Add)
@@ -168,7 +171,7 @@ func (p *tagsPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 }
 
 // window describes the rows on screen.
-func (p *tagsPage) window() digestWindow {
+func (p *Model) window() digestWindow {
 	l := p.list
 	w := digestWindow{offset: l.Offset(), rows: l.Rows(), shown: l.Shown()}
 	if l.Offset() < l.Shown() {
@@ -180,7 +183,7 @@ func (p *tagsPage) window() digestWindow {
 
 // missing returns the tags on screen whose digest is neither known nor
 // being fetched.
-func (p *tagsPage) missing() []string {
+func (p *Model) missing() []string {
 	var want []string
 	l := p.list
 	for i := l.Offset(); i < min(l.Offset()+l.Rows(), l.Shown()); i++ {
@@ -200,7 +203,7 @@ func (p *tagsPage) missing() []string {
 // screen. When they moved and some digests are missing, it arms a tick
 // digestDelay away; a later move arms a newer one, which makes the earlier
 // stale (debounce). Nothing is fetched here.
-func (p *tagsPage) scheduleDigests() tea.Cmd {
+func (p *Model) scheduleDigests() tea.Cmd {
 	w := p.window()
 	if w == p.win && p.ticking {
 		return nil // still; the tick on its way will fetch
@@ -222,7 +225,7 @@ func (p *tagsPage) scheduleDigests() tea.Cmd {
 // read already (fetchKinds). The page's context cancels them when it is
 // left; the answer is dropped by the root then, and by the page when the
 // listing was refreshed since.
-func (p *tagsPage) fetchDigests() tea.Cmd {
+func (p *Model) fetchDigests() tea.Cmd {
 	kinds := p.fetchKinds()
 	want := p.missing()
 	if len(want) == 0 {
@@ -264,13 +267,13 @@ func (p *tagsPage) fetchDigests() tea.Cmd {
 }
 
 // digestCacheLimit is the most digests the cache keeps.
-func (p *tagsPage) digestCacheLimit() int { return max(4*p.list.Rows(), digestCacheMin) }
+func (p *Model) digestCacheLimit() int { return max(4*p.list.Rows(), digestCacheMin) }
 
 // evictDigests, when the cache is over its limit, keeps the three quarters
 // of the limit nearest the screen (walking outwards from it) and drops the
 // rest, tags filtered out included. The walk stops once enough are kept, so
 // its cost is bounded by the distance to the farthest kept tag.
-func (p *tagsPage) evictDigests() {
+func (p *Model) evictDigests() {
 	limit := p.digestCacheLimit()
 	if len(p.digests) <= limit {
 		return
@@ -298,7 +301,7 @@ func (p *tagsPage) evictDigests() {
 	p.digests = kept
 }
 
-func (p *tagsPage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
 	order := "by name"
 	if p.semver {
@@ -311,7 +314,7 @@ func (p *tagsPage) View() string {
 }
 
 // Keys: the list's, sort, copy and refresh.
-func (p *tagsPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	if p.list.Filtering() {
 		return p.list.Keys()
 	}
@@ -333,7 +336,7 @@ func (p *tagsPage) Keys() []keys.Key {
 	)
 }
 
-func (p *tagsPage) toggleSort(tea.KeyPressMsg) tea.Cmd {
+func (p *Model) toggleSort(tea.KeyPressMsg) tea.Cmd {
 	p.semver = !p.semver
 	order := model.ByName
 	if p.semver {
@@ -345,18 +348,18 @@ func (p *tagsPage) toggleSort(tea.KeyPressMsg) tea.Cmd {
 }
 
 // Filtered is true while a list's filter narrows it (esc clears it first).
-func (p *tagsPage) Filtered() bool { return p.list.Pattern() != "" }
+func (p *Model) Filtered() bool { return p.list.Pattern() != "" }
 
 // Where: the repository and its registry.
-func (p *tagsPage) Where() (string, string) { return common.HostOf(p.repo), p.repo }
+func (p *Model) Where() (string, string) { return common.HostOf(p.repo), p.repo }
 
 // FailedToOpen: the listing failed before any tag came.
-func (p *tagsPage) FailedToOpen() bool { return p.Err != nil && p.list.Len() == 0 && !p.Loading }
+func (p *Model) FailedToOpen() bool { return p.Err != nil && p.list.Len() == 0 && !p.Loading }
 
-func (p *tagsPage) ListsTagsOf(repo string) bool { return common.SameRepo(p.repo, repo) }
+func (p *Model) ListsTagsOf(repo string) bool { return common.SameRepo(p.repo, repo) }
 
 // MarkTarget is the tag under the cursor.
-func (p *tagsPage) MarkTarget() (string, bool) {
+func (p *Model) MarkTarget() (string, bool) {
 	t := p.list.Selected()
 	if t == "" {
 		return "", false
@@ -365,10 +368,21 @@ func (p *tagsPage) MarkTarget() (string, bool) {
 }
 
 // StageTarget stages the tag under the cursor.
-func (p *tagsPage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
+func (p *Model) StageTarget() (string, *model.Tree, *model.Entry, bool) {
 	t := p.list.Selected()
 	if t == "" {
 		return "", nil, nil, false
 	}
 	return p.repo + ":" + t, nil, nil, true
+}
+
+// List is the list of tags shown.
+func (p *Model) List() *list.Model { return p.list }
+
+// NewStandalone lists repo's tags when it was opened by name, not
+// from the repository list: the breadcrumb shows its host too.
+func NewStandalone(c *common.Common, repo string) *Model {
+	p := New(c, repo)
+	p.standalone = true
+	return p
 }

@@ -1,4 +1,4 @@
-package ui
+package tags_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/testregistry"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 // longTag is a tag name that leaves little room at 60 columns.
@@ -109,8 +110,8 @@ func TestKindColumn(t *testing.T) {
 	c := kindClient(t, cache)
 	repo := reg.Host + "/kinds"
 	cnt.Reset()
-	hs := newHarness(t, c, repo, 200, 30)
-	scr := hs.screen()
+	hs := open(t, c, repo, 200, 30)
+	scr := hs.Screen()
 	for tag, label := range want {
 		if row := rowOf(t, scr, tag); !strings.Contains(row, " "+label+" ") {
 			t.Errorf("row of %s lacks %q:\n%s", tag, label, row)
@@ -132,17 +133,17 @@ func TestKindColumn(t *testing.T) {
 	}
 	for i, cl := range []*registry.Client{c, kindClient(t, cache)} {
 		cnt.Reset()
-		hs := newHarness(t, cl, repo, 200, 30)
+		hs := open(t, cl, repo, 200, 30)
 		if cnt.Count("GET manifest") != 0 || cnt.Count("HEAD manifest") != n {
 			t.Errorf("visit %d: %v, want the %d HEADs only", i+2, cnt.Log(), n)
 		}
-		if row := rowOf(t, hs.screen(), "eleven"); !strings.Contains(row, "list · 11 platforms") {
+		if row := rowOf(t, hs.Screen(), "eleven"); !strings.Contains(row, "list · 11 platforms") {
 			t.Errorf("visit %d: %q", i+2, row)
 		}
 	}
 	for _, w := range []int{60, 80} {
-		hs := newHarness(t, c, repo, w, 24)
-		scr := hs.screen()
+		hs := open(t, c, repo, w, 24)
+		scr := hs.Screen()
 		for tag := range want {
 			if len(tag) > w-2-1-12 {
 				continue // cut with or without a kind (the referrers tag)
@@ -200,8 +201,8 @@ func TestKindColumnRateLimited(t *testing.T) {
 	lim.set(true)
 	c := kindClient(t, t.TempDir())
 	cnt.Reset()
-	hs := newHarness(t, c, reg.Host+"/kinds", 200, 30)
-	scr := hs.screen()
+	hs := open(t, c, reg.Host+"/kinds", 200, 30)
+	scr := hs.Screen()
 	if g := cnt.Count("GET manifest"); g != 0 || cnt.Count("HEAD manifest") != len(want) {
 		t.Errorf("%d GETs, %d HEADs, want HEADs only:\n%s", g, cnt.Count("HEAD manifest"), strings.Join(cnt.Log(), "\n"))
 	}
@@ -215,7 +216,7 @@ func TestKindColumnRateLimited(t *testing.T) {
 			t.Errorf("row of %s: %q, want %q from the HEAD alone", tag, row, short)
 		}
 	}
-	if !strings.Contains(scr, strings.TrimSpace(kindNotes[0])) {
+	if !strings.Contains(scr, strings.TrimSpace(tags.KindNotes[0])) {
 		t.Errorf("the title does not say why the counts are missing:\n%s", scr)
 	}
 }
@@ -281,12 +282,12 @@ func TestKindColumnHostile(t *testing.T) {
 	lying = true
 	mu.Unlock()
 	for _, w := range []int{60, 80, 200} {
-		hs := newHarness(t, c, reg.Host+"/kinds", w, 24)
-		raw := hs.m.View().Content
+		hs := open(t, c, reg.Host+"/kinds", w, 24)
+		raw := hs.M.View().Content
 		if strings.ContainsAny(raw, "\x07") || strings.Contains(raw, "\x1b]") || strings.Contains(raw, "\x1b[2J") {
 			t.Fatalf("%d cols: an escape reached the screen: %q", w, raw)
 		}
-		scr := hs.screen()
+		scr := hs.Screen()
 		for _, l := range strings.Split(scr, "\n") {
 			if n := len([]rune(l)); n > w {
 				t.Errorf("%d cols: line of %d: %q", w, n, l)
@@ -323,8 +324,8 @@ func TestKindGoldens(t *testing.T) {
 				name = fmt.Sprintf("kinds-limited-%dx%d", sz[0], sz[1])
 			}
 			t.Run(name, func(t *testing.T) {
-				hs := newHarness(t, kindClient(t, t.TempDir()), reg.Host+"/kinds", sz[0], sz[1])
-				scr := hs.screen()
+				hs := open(t, kindClient(t, t.TempDir()), reg.Host+"/kinds", sz[0], sz[1])
+				scr := hs.Screen()
 				for i, l := range strings.Split(scr, "\n") {
 					if w := len([]rune(l)); w > sz[0] {
 						t.Errorf("line %d is %d wide", i, w)

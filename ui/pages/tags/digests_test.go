@@ -1,4 +1,4 @@
-package ui
+package tags_test
 
 import (
 	"context"
@@ -19,21 +19,23 @@ import (
 	"github.com/manifold-dev/manifold/internal/testregistry"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tags"
 )
 
 // hugeTags opens the tags page of localhost:5000/app with n synthetic tags
 // loaded, and no digest fetched yet.
-func hugeTags(t *testing.T, f *uitest.FakeRegistry, n int) (*harness, *tagsPage) {
+func hugeTags(t *testing.T, f *uitest.FakeRegistry, n int) (*uitest.Harness, *tags.Model) {
 	t.Helper()
-	hs := newHarness(t, f, "localhost:5000/app", 120, 40)
-	tp := hs.m.top().(*tagsPage)
+	hs := open(t, f, "localhost:5000/app", 120, 40)
+	tp := hs.Top().(*tags.Model)
 	names := make([]string, n)
 	for i := range names {
 		names[i] = fmt.Sprintf("v%06d", i)
 	}
-	tp.list.Add(names)
+	tp.List().Add(names)
 	return hs, tp
 }
 
@@ -41,14 +43,14 @@ func hugeTags(t *testing.T, f *uitest.FakeRegistry, n int) (*harness, *tagsPage)
 // Update before any timer armed by the previous ones has fired. The
 // commands that come back are run only at the end, all together, as when
 // the user lets go of the key.
-func repeat(hs *harness, key string, n int) {
+func repeat(hs *uitest.Harness, key string, n int) {
 	hs.T.Helper()
 	var cmds []tea.Cmd
 	for range n {
-		_, cmd := hs.m.Update(uitest.KeyMsg(key))
+		_, cmd := hs.M.Update(uitest.KeyMsg(key))
 		cmds = append(cmds, cmd)
 	}
-	hs.run(tea.Batch(cmds...))
+	hs.Run(tea.Batch(cmds...))
 }
 
 // TestScrollingTagsDebouncesDigestHEADs holds j down through 2,000 tags in
@@ -60,14 +62,14 @@ func repeat(hs *harness, key string, n int) {
 func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 	f := uitest.NewFake()
 	hs, tp := hugeTags(t, f, 2000)
-	rows := tp.list.Rows()
+	rows := tp.List().Rows()
 	f.Heads.Store(0) // the first screen's, if any
 	const bursts, presses = 5, 300
 	for range bursts {
 		repeat(hs, "j", presses)
 	}
-	if tp.list.Cursor() != bursts*presses {
-		t.Fatalf("cursor at %d, want %d", tp.list.Cursor(), bursts*presses)
+	if tp.List().Cursor() != bursts*presses {
+		t.Fatalf("cursor at %d, want %d", tp.List().Cursor(), bursts*presses)
 	}
 	heads := int(f.Heads.Load())
 	t.Logf("%d presses in %d bursts, %d rows on screen: %d HEADs, %d GETs", bursts*presses, bursts, rows, heads, f.Gets())
@@ -82,8 +84,8 @@ func TestScrollingTagsDebouncesDigestHEADs(t *testing.T) {
 		t.Fatal("no HEAD at all: the screen where scrolling stopped has no digests")
 	}
 	// The screen where the last burst stopped has every digest.
-	for i := tp.list.Offset(); i < min(tp.list.Offset()+rows, tp.list.Shown()); i++ {
-		if tag := tp.list.ShownName(i); tp.digests[tag].digest == "" {
+	for i := tp.List().Offset(); i < min(tp.List().Offset()+rows, tp.List().Shown()); i++ {
+		if tag := tp.List().ShownName(i); tp.Rows()[tag].Digest() == "" {
 			t.Fatalf("no digest for %s, on screen after the scroll stopped", tag)
 		}
 	}
@@ -95,22 +97,22 @@ func TestStaleDigestTickFetchesNothing(t *testing.T) {
 	f := uitest.NewFake()
 	hs, tp := hugeTags(t, f, 500)
 	f.Heads.Store(0)
-	hs.m.Update(uitest.KeyMsg("pgdown"))
-	stale := tp.digestSeq
-	hs.m.Update(uitest.KeyMsg("pgdown"))
-	if tp.digestSeq == stale {
+	hs.M.Update(uitest.KeyMsg("pgdown"))
+	stale := tp.DigestSeq()
+	hs.M.Update(uitest.KeyMsg("pgdown"))
+	if tp.DigestSeq() == stale {
 		t.Fatal("moving the window did not arm a new tick")
 	}
-	hs.send(digestTickMsg{page: tp.PageID, seq: stale})
+	hs.Send(tags.DigestTick(tp.PageID, stale))
 	if n := f.Heads.Load(); n != 0 {
 		t.Fatalf("a stale tick made %d HEADs", n)
 	}
-	hs.send(digestTickMsg{page: tp.PageID, seq: tp.digestSeq})
-	if n, rows := int(f.Heads.Load()), tp.list.Rows(); n != rows {
+	hs.Send(tags.DigestTick(tp.PageID, tp.DigestSeq()))
+	if n, rows := int(f.Heads.Load()), tp.List().Rows(); n != rows {
 		t.Fatalf("the current tick made %d HEADs, want the %d rows on screen", n, rows)
 	}
-	first := tp.list.ShownName(tp.list.Offset())
-	if _, ok := tp.digests[first]; !ok {
+	first := tp.List().ShownName(tp.List().Offset())
+	if _, ok := tp.Rows()[first]; !ok {
 		t.Fatalf("no digest for %s after the current tick", first)
 	}
 }
@@ -121,33 +123,33 @@ func TestStaleDigestTickFetchesNothing(t *testing.T) {
 func TestDigestCacheIsBoundedAndRefetches(t *testing.T) {
 	f := uitest.NewFake()
 	hs, tp := hugeTags(t, f, 5000)
-	tp.digestDelay = time.Millisecond
+	tp.SetDigestDelay(time.Millisecond)
 	// 1.0, the first row, has a real digest, fetched when the page opened.
 	const top = "1.0"
 	tr := f.Trees["localhost:5000/app:"+top]
-	if first := tp.list.ShownName(0); first != top {
+	if first := tp.List().ShownName(0); first != top {
 		t.Fatalf("first row %q, want %q", first, top)
 	}
-	if got := tp.digests[top].digest; got != common.ShortDigest(tr.Digest) {
+	if got := tp.Rows()[top].Digest(); got != common.ShortDigest(tr.Digest) {
 		t.Fatalf("digest of %s = %q, want %q", top, got, common.ShortDigest(tr.Digest))
 	}
-	limit := tp.digestCacheLimit()
-	for tp.list.Cursor() < tp.list.Shown()-1 {
-		hs.send(uitest.KeyMsg("pgdown"))
-		if n := len(tp.digests); n > limit {
+	limit := tp.DigestCacheLimit()
+	for tp.List().Cursor() < tp.List().Shown()-1 {
+		hs.Send(uitest.KeyMsg("pgdown"))
+		if n := len(tp.Rows()); n > limit {
 			t.Fatalf("%d digests cached, limit %d", n, limit)
 		}
 	}
-	if _, ok := tp.digests[top]; ok {
+	if _, ok := tp.Rows()[top]; ok {
 		t.Fatalf("the digest of %s, 5,000 rows away, is still cached", top)
 	}
 	before := f.Heads.Load()
-	hs.send(uitest.KeyMsg("home"))
-	if n, rows := f.Heads.Load()-before, int64(tp.list.Rows()); n != rows {
+	hs.Send(uitest.KeyMsg("home"))
+	if n, rows := f.Heads.Load()-before, int64(tp.List().Rows()); n != rows {
 		t.Fatalf("back at the top: %d HEADs, want %d (the screen again)", n, rows)
 	}
-	if !strings.Contains(hs.screen(), common.ShortDigest(tr.Digest)) {
-		t.Fatalf("the refetched digest of %s is not shown:\n%s", top, hs.screen())
+	if !strings.Contains(hs.Screen(), common.ShortDigest(tr.Digest)) {
+		t.Fatalf("the refetched digest of %s is not shown:\n%s", top, hs.Screen())
 	}
 }
 
@@ -239,13 +241,13 @@ func TestScrollingTagsKindsCostOneGETPerSettledRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	cnt.Reset()
-	hs := newHarness(t, c, reg.Host+"/many", 120, 30)
-	tp := hs.m.top().(*tagsPage)
-	rows := tp.list.Rows()
+	hs := open(t, c, reg.Host+"/many", 120, 30)
+	tp := hs.Top().(*tags.Model)
+	rows := tp.List().Rows()
 	settled := map[string]bool{}
 	window := func() {
-		for i := tp.list.Offset(); i < min(tp.list.Offset()+rows, tp.list.Shown()); i++ {
-			settled[tp.list.ShownName(i)] = true
+		for i := tp.List().Offset(); i < min(tp.List().Offset()+rows, tp.List().Shown()); i++ {
+			settled[tp.List().ShownName(i)] = true
 		}
 	}
 	window()
@@ -267,20 +269,20 @@ func TestScrollingTagsKindsCostOneGETPerSettledRow(t *testing.T) {
 			cnt.Count("HEAD manifest"), len(heads), gets, byTag, len(settled))
 	}
 	// The screen where the last burst stopped has every kind.
-	for i := tp.list.Offset(); i < min(tp.list.Offset()+rows, tp.list.Shown()); i++ {
-		tag := tp.list.ShownName(i)
-		if r := tp.digests[tag]; !r.kind.Read || r.kind.Platforms != 1 {
-			t.Fatalf("%s: kind %+v after the scroll stopped", tag, r.kind)
+	for i := tp.List().Offset(); i < min(tp.List().Offset()+rows, tp.List().Shown()); i++ {
+		tag := tp.List().ShownName(i)
+		if r := tp.Rows()[tag]; !r.Kind().Read || r.Kind().Platforms != 1 {
+			t.Fatalf("%s: kind %+v after the scroll stopped", tag, r.Kind())
 		}
 	}
 	cnt.Reset()
-	hs.send(uitest.KeyMsg("home"))
-	hs2 := newHarness(t, c, reg.Host+"/many", 120, 30)
+	hs.Send(uitest.KeyMsg("home"))
+	hs2 := open(t, c, reg.Host+"/many", 120, 30)
 	if g := cnt.Count("GET manifest"); g != 0 || cnt.Count("HEAD manifest") != rows {
 		t.Errorf("the first screen again, on a new page: %d GETs, %d HEADs, want %d HEADs only", g, cnt.Count("HEAD manifest"), rows)
 	}
-	if !strings.Contains(hs2.screen(), "list · 1 platform") {
-		t.Errorf("kinds not shown:\n%s", hs2.screen())
+	if !strings.Contains(hs2.Screen(), "list · 1 platform") {
+		t.Errorf("kinds not shown:\n%s", hs2.Screen())
 	}
 }
 
@@ -311,19 +313,19 @@ func TestKindRequestsCancelledWhenScrolledAway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := newHarness(t, c, reg.Host+"/many", 120, 30)
-	tp := hs.m.top().(*tagsPage)
+	hs := open(t, c, reg.Host+"/many", 120, 30)
+	tp := hs.Top().(*tags.Model)
 	mu.Lock()
 	hold = true
 	mu.Unlock()
 	// Page down to a screen of rows not seen yet and let the tick fire by
 	// hand: the HEADs answer, then the kinds' GETs are held by the server.
-	hs.m.Update(uitest.KeyMsg("pgdown"))
-	hs.m.Update(uitest.KeyMsg("pgdown"))
-	if tp.list.Offset() < tp.list.Rows() {
-		t.Fatalf("offset %d: the second screen overlaps the first", tp.list.Offset())
+	hs.M.Update(uitest.KeyMsg("pgdown"))
+	hs.M.Update(uitest.KeyMsg("pgdown"))
+	if tp.List().Offset() < tp.List().Rows() {
+		t.Fatalf("offset %d: the second screen overlaps the first", tp.List().Offset())
 	}
-	_, cmd := hs.m.Update(digestTickMsg{page: tp.PageID, seq: tp.digestSeq})
+	_, cmd := hs.M.Update(tags.DigestTick(tp.PageID, tp.DigestSeq()))
 	msgs := make(chan tea.Msg, 16)
 	var runAll func(tea.Cmd)
 	runAll = func(cmd tea.Cmd) {
@@ -364,48 +366,55 @@ func TestKindRequestsCancelledWhenScrolledAway(t *testing.T) {
 	// The HEADs' answer (digestsMsg) starts the kinds.
 	for {
 		msg := next()
-		if _, ok := msg.(digestsMsg); ok {
-			_, cmd = hs.m.Update(msg)
+		if _, ok := msg.(tags.DigestsMsg); ok {
+			_, cmd = hs.M.Update(msg)
 			runAll(cmd)
 			break
 		}
 	}
-	second := tp.list.Offset()
-	for range kindFetchJobs {
+	second := tp.List().Offset()
+	for range tags.KindFetchJobs {
 		recv(held, "held GET")
 	}
-	if n := len(tp.kindPending); n != tp.list.Rows() {
-		t.Fatalf("%d kinds pending, want the %d rows on screen", n, tp.list.Rows())
+	if n := tp.KindsPending(); n != tp.List().Rows() {
+		t.Fatalf("%d kinds pending, want the %d rows on screen", n, tp.List().Rows())
 	}
 	// Scroll away: every request of the screen left is cancelled.
-	hs.m.Update(uitest.KeyMsg("pgdown"))
-	hs.m.Update(uitest.KeyMsg("pgdown"))
-	if tp.list.Offset() < second+tp.list.Rows() {
-		t.Fatalf("offset %d: the third screen overlaps the second (%d)", tp.list.Offset(), second)
+	hs.M.Update(uitest.KeyMsg("pgdown"))
+	hs.M.Update(uitest.KeyMsg("pgdown"))
+	if tp.List().Offset() < second+tp.List().Rows() {
+		t.Fatalf("offset %d: the third screen overlaps the second (%d)", tp.List().Offset(), second)
 	}
-	for range kindFetchJobs {
+	for range tags.KindFetchJobs {
 		recv(gone, "cancelled GET")
 	}
 	msg := next()
-	km, ok := msg.(kindsMsg)
-	if !ok || len(km.kinds) != 0 {
+	km, ok := msg.(tags.KindsMsg)
+	if !ok || len(km.Kinds()) != 0 {
 		t.Fatalf("after the scroll: %T %+v, want a kindsMsg without kinds", msg, msg)
 	}
-	hs.m.Update(km)
-	if len(tp.kindPending) != 0 {
-		t.Fatalf("%d kinds still pending", len(tp.kindPending))
+	hs.M.Update(km)
+	if tp.KindsPending() != 0 {
+		t.Fatalf("%d kinds still pending", tp.KindsPending())
 	}
-	tag := tp.list.ShownName(second)
-	if r := tp.digests[tag]; r.kind.Read || r.head == nil {
+	tag := tp.List().ShownName(second)
+	if r := tp.Rows()[tag]; r.Kind().Read || r.Head() == nil {
 		t.Fatalf("%s: %+v, want its HEAD kind, to be asked again", tag, r)
 	}
 	mu.Lock()
 	hold = false
 	mu.Unlock()
-	for i := 0; i < 10 && tp.list.Offset() > second; i++ {
-		hs.send(uitest.KeyMsg("pgup"))
+	for i := 0; i < 10 && tp.List().Offset() > second; i++ {
+		hs.Send(uitest.KeyMsg("pgup"))
 	}
-	if r := tp.digests[tag]; !r.kind.Read {
-		t.Fatalf("back on screen, %s: %+v, want its kind read", tag, r.kind)
+	if r := tp.Rows()[tag]; !r.Kind().Read {
+		t.Fatalf("back on screen, %s: %+v, want its kind read", tag, r.Kind())
 	}
+}
+
+// open is the root over f, opened at start, at w×h.
+func open(t testing.TB, f common.Registry, start string, w, h int, mod ...func(*common.Options)) *uitest.Harness {
+	t.Helper()
+	hs, _ := uitest.Open(t, ui.New, f, start, w, h, mod...)
+	return hs
 }

@@ -1,4 +1,4 @@
-package ui
+package tags
 
 import (
 	"context"
@@ -80,7 +80,7 @@ func safeLabels(k model.TagKind) []string {
 }
 
 // onScreen returns the tags of the rows on screen.
-func (p *tagsPage) onScreen() map[string]bool {
+func (p *Model) onScreen() map[string]bool {
 	l := p.list
 	on := map[string]bool{}
 	for i := l.Offset(); i < min(l.Offset()+l.Rows(), l.Shown()); i++ {
@@ -91,7 +91,7 @@ func (p *tagsPage) onScreen() map[string]bool {
 
 // kindsMissing returns the tags on screen whose kind may still be read
 // and is not being read.
-func (p *tagsPage) kindsMissing() []string {
+func (p *Model) kindsMissing() []string {
 	var want []string
 	l := p.list
 	for i := l.Offset(); i < min(l.Offset()+l.Rows(), l.Shown()); i++ {
@@ -108,7 +108,7 @@ func (p *tagsPage) kindsMissing() []string {
 // fetchKinds reads, in one command, the kinds of the tags on screen that
 // may still be read. Each tag's request has its own context (under the
 // page's), so that scrolling it off screen cancels it (dropKindsOffScreen).
-func (p *tagsPage) fetchKinds() tea.Cmd {
+func (p *Model) fetchKinds() tea.Cmd {
 	k, ok := p.C.Reg.(tagKinder)
 	if !ok {
 		return nil
@@ -162,7 +162,7 @@ func (p *tagsPage) fetchKinds() tea.Cmd {
 }
 
 // mergeKinds takes the kinds of one fetch.
-func (p *tagsPage) mergeKinds(msg kindsMsg) {
+func (p *Model) mergeKinds(msg kindsMsg) {
 	for t, j := range p.kindPending {
 		if j.fetch == msg.fetch {
 			j.cancel()
@@ -184,7 +184,7 @@ func (p *tagsPage) mergeKinds(msg kindsMsg) {
 
 // dropKindsOffScreen cancels the kind requests of tags no longer on screen;
 // they are asked again when they come back.
-func (p *tagsPage) dropKindsOffScreen() {
+func (p *Model) dropKindsOffScreen() {
 	if len(p.kindPending) == 0 {
 		return
 	}
@@ -198,7 +198,7 @@ func (p *tagsPage) dropKindsOffScreen() {
 }
 
 // cancelKinds cancels every kind request (the listing starts again).
-func (p *tagsPage) cancelKinds() {
+func (p *Model) cancelKinds() {
 	for _, j := range p.kindPending {
 		j.cancel()
 	}
@@ -211,7 +211,7 @@ func (p *tagsPage) cancelKinds() {
 // what the widest whole name on screen needs; when every row's kind fits
 // in it, kinds are aligned on its left edge, else they are right-aligned
 // against the digests (a shortened kind never pushes a name).
-func (p *tagsPage) measureKinds() {
+func (p *Model) measureKinds() {
 	p.kindWidth, p.kindLimited = 0, false
 	l := p.list
 	avail := p.Width - 2 - 1 - 12 - 2 // name and kind, beside a digest
@@ -239,7 +239,7 @@ func (p *tagsPage) measureKinds() {
 
 // kindLabel is the longest of a row's kind labels that leaves its name
 // whole, or "".
-func (p *tagsPage) kindLabel(tag string, r tagRow) string {
+func (p *Model) kindLabel(tag string, r tagRow) string {
 	// The row is "  NAME␣…␣KIND␣␣DIGEST" (list.row).
 	room := p.Width - 2 - lipgloss.Width(tag) - 1 - lipgloss.Width(r.digest) - 2
 	for _, label := range r.labels {
@@ -252,7 +252,7 @@ func (p *tagsPage) kindLabel(tag string, r tagRow) string {
 
 // tagExtra is the right-hand side of a tag's row: its kind (measureKinds
 // says how it is laid out) and its digest, shown as before.
-func (p *tagsPage) tagExtra(tag string) string {
+func (p *Model) tagExtra(tag string) string {
 	r, ok := p.digests[tag]
 	if !ok {
 		return ""
@@ -274,7 +274,7 @@ var kindNotes = [2]string{
 
 // kindNote is the longest of kindNotes that fits after title, or "" when
 // every kind on screen was read.
-func (p *tagsPage) kindNote(title string) string {
+func (p *Model) kindNote(title string) string {
 	if !p.kindLimited {
 		return ""
 	}
