@@ -32,7 +32,7 @@ func TestConventionGoldens(t *testing.T) {
 		for _, st := range steps {
 			t.Run(fmt.Sprintf("%s-%dx%d", st.name, sz[0], sz[1]), func(t *testing.T) {
 				var deleted []string
-				hs := newHarness(t, deleteFake{uitest.NewFake(), &deleted}, st.start, sz[0], sz[1], func(o *common.Options) { o.ReadOnly = st.readonly })
+				hs := newHarness(t, uitest.DeletingFake{FakeRegistry: uitest.NewFake(), Deleted: &deleted}, st.start, sz[0], sz[1], func(o *common.Options) { o.ReadOnly = st.readonly })
 				hs.keys(st.keys...)
 				hs.typeText(st.text)
 				for i, l := range hs.lines() {

@@ -380,3 +380,16 @@ func (f *FakeRegistry) Gets() int {
 	}
 	return n
 }
+
+// DeletingFake is a FakeRegistry that can delete: it records the
+// references it was asked to delete in Deleted.
+type DeletingFake struct {
+	*FakeRegistry
+	Deleted *[]string
+}
+
+// Delete records ref and answers with a made-up digest.
+func (f DeletingFake) Delete(_ context.Context, ref string) (string, error) {
+	*f.Deleted = append(*f.Deleted, ref)
+	return "sha256:" + strings.Repeat("ab", 32), nil
+}
