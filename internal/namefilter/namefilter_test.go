@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sahilm/fuzzy"
@@ -355,5 +357,41 @@ func TestScoreIsFuzzys(t *testing.T) {
 			}
 			t.Fatalf("%q in %q: score %d, match %v; fuzzy: %s", pattern, name, got, ok, want)
 		}
+	}
+}
+
+// TestConcurrentFinds: the list runs each keystroke's filter in a command of
+// its own, so several Finds of one index can overlap (and some are told they
+// are stale half way); each answer is still fuzzy.Find's.
+func TestConcurrentFinds(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 21))
+	names := tags(r, 3*block)
+	x := New(names)
+	patterns := []string{"1", "1.", "1.2", "a", "al", "alp", "sha", "s", "v1", "e-", "1.2", "a"}
+	want := make([][]int32, len(patterns))
+	for i, p := range patterns {
+		want[i] = reference(p, names)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(patterns)*4)
+	for round := range 4 {
+		for i, p := range patterns {
+			wg.Go(func() {
+				stale := func() bool { return false }
+				if (i+round)%3 == 0 {
+					var n atomic.Int32
+					stale = func() bool { return n.Add(1) > 1 } // gives up after a block
+				}
+				got, ok := x.Find(p, stale)
+				if ok && !slices.Equal(got, want[i]) {
+					errs <- fmt.Sprintf("%q: %d matches, fuzzy.Find %d", p, len(got), len(want[i]))
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
