@@ -130,7 +130,6 @@ reference to open its tree. The subcommands are the same features for scripts.`,
 	if rootSetup != nil {
 		rootSetup(g, root) // the TUI: RunE and --theme (tui.go)
 	}
-	installCompletions(g, root)
 	return root
 }
 
@@ -147,6 +146,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	g := &globals{stdout: stdout, stderr: stderr}
 	root := newRootCmd(g)
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		installCompletions(g, root) // what each flag and argument completes: only a completion request asks
+	}
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
 		var ee *exitError
