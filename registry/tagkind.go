@@ -71,6 +71,11 @@ func (c *Client) TagKind(ctx context.Context, ref string, head *Manifest) (model
 		return k, nil
 	}
 	read := func() (any, error) {
+		// Another caller's read may have finished between this one's
+		// memo look and its Do: then it is in the memo.
+		if got, ok := c.kindMemo.get(head.Digest); ok {
+			return got, nil
+		}
 		m, err := c.get(ctx, repo.Digest(head.Digest), limit)
 		if err != nil {
 			return nil, err
