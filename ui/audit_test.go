@@ -18,6 +18,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // TestTreeMouse: a click selects the row under the pointer, a second click
@@ -25,7 +26,7 @@ import (
 // the title select nothing.
 func TestTreeMouse(t *testing.T) {
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 120, 30)
-	tr := hs.m.top().(*treePage)
+	tr := hs.m.top().(*tree.Model)
 	// Screen row 0 is the breadcrumb, 1 the tree's title, 2 its first row.
 	y := -1
 	for i, l := range hs.lines() {
@@ -36,46 +37,46 @@ func TestTreeMouse(t *testing.T) {
 	if y < 0 {
 		t.Fatalf("no linux/arm/v7 row:\n%s", hs.screen())
 	}
-	n0 := len(tr.rows)
+	n0 := len(tr.Rows())
 	hs.send(tea.MouseClickMsg{X: 6, Y: y, Button: tea.MouseLeft})
-	if n := tr.selected(); n.entry == nil || n.entry.Platform.String() != "linux/arm/v7" {
+	if n := tr.Selected(); n.Entry == nil || n.Entry.Platform.String() != "linux/arm/v7" {
 		t.Fatalf("click on line %d selected %+v", y, n)
 	}
-	if len(tr.rows) != n0 {
+	if len(tr.Rows()) != n0 {
 		t.Fatal("the first click expanded the row")
 	}
 	hs.send(tea.MouseClickMsg{X: 6, Y: y, Button: tea.MouseLeft})
-	if len(tr.rows) != n0+1 || !tr.expanded[tr.selected().key] {
-		t.Fatalf("a second click did not expand the entry: %d rows", len(tr.rows))
+	if len(tr.Rows()) != n0+1 || !tr.Expanded(tr.Selected().Key) {
+		t.Fatalf("a second click did not expand the entry: %d rows", len(tr.Rows()))
 	}
 	hs.send(tea.MouseClickMsg{X: 6, Y: y, Button: tea.MouseLeft})
-	if len(tr.rows) != n0 {
+	if len(tr.Rows()) != n0 {
 		t.Fatal("a third click did not collapse the entry")
 	}
-	cur := tr.cursor
+	cur := tr.Cursor()
 	// The side pane and the title line are not rows.
-	hs.send(tea.MouseClickMsg{X: tr.treeWidth() + 2, Y: y + 2, Button: tea.MouseLeft})
+	hs.send(tea.MouseClickMsg{X: tr.TreeWidth() + 2, Y: y + 2, Button: tea.MouseLeft})
 	hs.send(tea.MouseClickMsg{X: 6, Y: 1, Button: tea.MouseLeft})
 	// Below the last row.
-	hs.send(tea.MouseClickMsg{X: 6, Y: 2 + len(tr.rows) + 1, Button: tea.MouseLeft})
-	if tr.cursor != cur {
-		t.Fatalf("a click outside the rows moved the cursor %d → %d", cur, tr.cursor)
+	hs.send(tea.MouseClickMsg{X: 6, Y: 2 + len(tr.Rows()) + 1, Button: tea.MouseLeft})
+	if tr.Cursor() != cur {
+		t.Fatalf("a click outside the rows moved the cursor %d → %d", cur, tr.Cursor())
 	}
 	hs.send(tea.MouseWheelMsg{X: 6, Y: 5, Button: tea.MouseWheelDown})
-	if tr.cursor != cur+3 {
-		t.Fatalf("wheel down: cursor %d, want %d", tr.cursor, cur+3)
+	if tr.Cursor() != cur+3 {
+		t.Fatalf("wheel down: cursor %d, want %d", tr.Cursor(), cur+3)
 	}
 	for range (cur+3)/3 + 2 {
 		hs.send(tea.MouseWheelMsg{X: 6, Y: 5, Button: tea.MouseWheelUp})
 	}
-	if tr.cursor != 0 {
-		t.Fatalf("wheel up past the top: cursor %d", tr.cursor)
+	if tr.Cursor() != 0 {
+		t.Fatalf("wheel up past the top: cursor %d", tr.Cursor())
 	}
 	// A click on the breadcrumb or the status bar reaches no page.
 	hs.send(tea.MouseClickMsg{X: 6, Y: 0, Button: tea.MouseLeft})
 	hs.send(tea.MouseClickMsg{X: 6, Y: 28, Button: tea.MouseLeft})
-	if tr.cursor != 0 {
-		t.Fatalf("a click on the header or status bar moved the cursor to %d", tr.cursor)
+	if tr.Cursor() != 0 {
+		t.Fatalf("a click on the header or status bar moved the cursor to %d", tr.Cursor())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // BenchmarkTagListView100k is one View() of a tag list holding 100,000 tags.
@@ -40,8 +41,8 @@ func BenchmarkTreeView50(b *testing.B) {
 	f := uitest.NewFake()
 	f.Trees["localhost:5000/big:1"] = uitest.TestTree(50)
 	hs := newHarness(b, f, "localhost:5000/big:1", 160, 50)
-	tr := hs.m.top().(*treePage)
-	if n := len(tr.tree.Entries); n < 50 {
+	tr := hs.m.top().(*tree.Model)
+	if n := len(tr.Tree().Entries); n < 50 {
 		b.Fatalf("%d entries", n)
 	}
 	hs.keys("e")

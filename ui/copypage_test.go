@@ -17,6 +17,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/components/progress"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/copyto"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 	"github.com/manifold-dev/manifold/verbs"
 )
 
@@ -35,11 +36,11 @@ func TestCopyPaneCopiesTwoPlatforms(t *testing.T) {
 		t.Fatal(err)
 	}
 	hs := newHarness(t, c, f.Ref(reg.Host), 120, 40)
-	tp, ok := hs.m.top().(*treePage)
-	if !ok || tp.tree == nil {
+	tp, ok := hs.m.top().(*tree.Model)
+	if !ok || tp.Tree() == nil {
 		t.Fatalf("start page %T:\n%s", hs.m.top(), hs.screen())
 	}
-	for i := 0; i < 40 && (tp.selected() == nil || tp.selected().entry == nil || tp.selected().entry.Platform == nil || tp.selected().entry.Platform.String() != "linux/arm64"); i++ {
+	for i := 0; i < 40 && (tp.Selected() == nil || tp.Selected().Entry == nil || tp.Selected().Entry.Platform == nil || tp.Selected().Entry.Platform.String() != "linux/arm64"); i++ {
 		hs.keys("j")
 	}
 	hs.keys("c")
@@ -84,7 +85,7 @@ func TestCopyPaneCopiesTwoPlatforms(t *testing.T) {
 	}
 	// esc goes back to browsing.
 	hs.keys("esc")
-	if _, ok := hs.m.top().(*treePage); !ok {
+	if _, ok := hs.m.top().(*tree.Model); !ok {
 		t.Fatalf("esc from the pane: %T", hs.m.top())
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // TestArtifactTypeOnlyForArtifacts: the details pane says "artifact type"
@@ -15,8 +16,8 @@ import (
 // image config); a plain image's config type is labelled "config type".
 func TestArtifactTypeOnlyForArtifacts(t *testing.T) {
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/cli:2.0", 200, 60)
-	tr := hs.m.top().(*treePage)
-	base := tr.tree
+	tr := hs.m.top().(*tree.Model)
+	base := tr.Tree()
 	for _, c := range []struct {
 		name, artifactType, configType string
 		want, not                      string
@@ -27,16 +28,16 @@ func TestArtifactTypeOnlyForArtifacts(t *testing.T) {
 		{"artifact config", "", "application/vnd.cncf.helm.config.v1+json", "artifact type: application/vnd.cncf.helm.config.v1+json", "config type"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			tree := *base
+			shown := *base
 			im := *base.Image
 			im.ArtifactType, im.ConfigDescriptor.MediaType = c.artifactType, c.configType
-			tree.Image = &im
-			tr.setTree(&tree)
-			tr.cursor = 0
-			if n := tr.selected(); n == nil || n.kind != nodeManifest {
+			shown.Image = &im
+			tr.SetTree(&shown)
+			tr.SetCursor(0)
+			if n := tr.Selected(); n == nil || n.Kind != tree.NodeManifest {
 				t.Fatalf("cursor on %+v, want the manifest", n)
 			}
-			pane := ansi.Strip(tr.detailsView(200, 60))
+			pane := ansi.Strip(tr.DetailsView(200, 60))
 			if !strings.Contains(pane, c.want) || strings.Contains(pane, c.not) {
 				t.Errorf("details pane: want %q and no %q:\n%s", c.want, c.not, pane)
 			}

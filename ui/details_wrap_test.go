@@ -8,6 +8,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // TestDetailsWrapAtWords: the details pane wraps at spaces, never inside a
@@ -19,7 +20,7 @@ func TestDetailsWrapAtWords(t *testing.T) {
 	hostile := "label evil: " + termsafe.String("red\x1b[31m zero\u200bwidth "+strings.Repeat("x", 20)+"\x1b[2J\x1b[H\u200b\u200b")
 	for _, width := range []int{24, 30, 40, 60, 80, 200} {
 		for _, line := range []string{long, "digest: " + digest, hostile, "env: PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"} {
-			got := wrapField(line, width)
+			got := tree.WrapField(line, width)
 			if strings.Join(got, " ") != line && strings.Join(got, "") != line {
 				// Rejoin: at spaces with a space, inside a long token without.
 				var b strings.Builder
@@ -59,13 +60,13 @@ func TestDetailsWrapAtWords(t *testing.T) {
 		}
 	}
 	// The digest starts beside its label and reads whole when joined.
-	got := wrapField("digest: "+digest, 40)
+	got := tree.WrapField("digest: "+digest, 40)
 	if !strings.HasPrefix(got[0], "digest: sha256:") || strings.TrimPrefix(strings.Join(got, ""), "digest: ") != digest {
 		t.Errorf("digest wrapped to %q", got)
 	}
 	// An escape is never split across lines.
 	for _, width := range []int{10, 11, 12, 13, 14, 15, 16} {
-		got := wrapField(`v: `+strings.Repeat(`\u200b`, 5), width)
+		got := tree.WrapField(`v: `+strings.Repeat(`\u200b`, 5), width)
 		for _, g := range got {
 			if strings.Count(g, `\`)*6+strings.Count(g, "v: ")*3 != len(g) {
 				t.Errorf("width %d: escape split: %q", width, got)
@@ -75,9 +76,9 @@ func TestDetailsWrapAtWords(t *testing.T) {
 	// Through the pane (half the screen; the 31-cell key fits from 80 on).
 	for _, w := range []int{80, 200} {
 		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", w, 40)
-		tr := hs.m.top().(*treePage)
+		tr := hs.m.top().(*tree.Model)
 		hs.keys("down")
-		pane := ansi.Strip(tr.detailsView(w/2, 40))
+		pane := ansi.Strip(tr.DetailsView(w/2, 40))
 		if !strings.Contains(pane, "org.opencontainers.image.source") {
 			t.Errorf("%d: annotation key cut:\n%s", w, pane)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/diff"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // A new user's path: mark a tag with M, move to another, D opens the diff
@@ -98,16 +99,16 @@ func TestMarkEntryAndDiff(t *testing.T) {
 	f := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
 	hs.keys("down", "down", "M")
-	tp := hs.m.top().(*treePage)
+	tp := hs.m.top().(*tree.Model)
 	first, _ := tp.MarkTarget()
 	if !strings.HasPrefix(first, "localhost:5000/app@sha256:") {
 		t.Fatalf("marked %q", first)
 	}
 	// The fake serves trees by reference: give it the two entries' images.
-	for _, n := range tp.rows {
-		if n.entry != nil && n.entry.Image != nil {
-			ref := "localhost:5000/app@" + n.entry.Digest
-			f.Trees[ref] = &model.Tree{Reference: ref, Repository: "localhost:5000/app", Digest: n.entry.Digest, MediaType: n.entry.MediaType, Image: n.entry.Image}
+	for _, n := range tp.Rows() {
+		if n.Entry != nil && n.Entry.Image != nil {
+			ref := "localhost:5000/app@" + n.Entry.Digest
+			f.Trees[ref] = &model.Tree{Reference: ref, Repository: "localhost:5000/app", Digest: n.Entry.Digest, MediaType: n.Entry.MediaType, Image: n.Entry.Image}
 		}
 	}
 	hs.keys("down", "down", "D")
@@ -151,7 +152,7 @@ func TestTreeNoticesItsTagMoved(t *testing.T) {
 	f := uitest.NewFake()
 	before := f.Trees["localhost:5000/app:1.0"]
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
-	tp := hs.m.top().(*treePage)
+	tp := hs.m.top().(*tree.Model)
 	hs.keys("r")
 	if strings.Contains(hs.screen(), "moved") || hs.m.c.Mark != "" {
 		t.Fatalf("an unchanged tag reported moved:\n%s", hs.screen())
@@ -176,23 +177,23 @@ func TestTreeNoticesItsTagMoved(t *testing.T) {
 
 	// w: the timer refreshes; a move between ticks is noticed the same way.
 	hs.keys("w")
-	if !tp.watching || !strings.Contains(hs.screen(), "watching") {
+	if !tp.Watching() || !strings.Contains(hs.screen(), "watching") {
 		t.Fatalf("w did not start watching:\n%s", hs.screen())
 	}
 	now := f.Trees["localhost:5000/app:1.0"]
 	f.Mu.Lock()
 	f.Trees["localhost:5000/app:1.0"] = before
 	f.Mu.Unlock()
-	hs.send(watchTickMsg{page: tp.PageID, seq: tp.watchSeq - 1}) // a stale timer: ignored
-	if tp.tree.Digest != now.Digest {
+	hs.send(tree.WatchTickMsg{Page: tp.PageID, Seq: tp.WatchSeq() - 1}) // a stale timer: ignored
+	if tp.Tree().Digest != now.Digest {
 		t.Fatal("a stale tick refreshed")
 	}
-	hs.send(watchTickMsg{page: tp.PageID, seq: tp.watchSeq})
-	if tp.tree.Digest != before.Digest || hs.m.c.Mark != "localhost:5000/app@"+now.Digest {
+	hs.send(tree.WatchTickMsg{Page: tp.PageID, Seq: tp.WatchSeq()})
+	if tp.Tree().Digest != before.Digest || hs.m.c.Mark != "localhost:5000/app@"+now.Digest {
 		t.Fatalf("tick did not notice the move:\n%s", hs.screen())
 	}
 	hs.keys("w")
-	if tp.watching {
+	if tp.Watching() {
 		t.Error("w did not stop watching")
 	}
 }

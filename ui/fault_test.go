@@ -17,6 +17,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // snapshotDir returns every file under dir with its content.
@@ -83,7 +84,7 @@ func TestFaultsKeepTheUIAlive(t *testing.T) {
 				t.Fatalf("after %s, ? changed nothing:\n%s", f.name, help)
 			}
 			hs.keys("j", "k")
-			if _, ok := hs.m.top().(*treePage); !ok {
+			if _, ok := hs.m.top().(*tree.Model); !ok {
 				t.Fatalf("after %s the tree page is gone: %T", f.name, hs.m.top())
 			}
 			// Nothing staged changed.

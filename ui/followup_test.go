@@ -14,6 +14,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // lines is the screen, line by line (the last one is the help footer).
@@ -94,7 +95,7 @@ func TestRefreshRawAndResolve(t *testing.T) {
 	}
 	delete(f.Errs, ref)
 	hs.keys("esc")
-	if _, ok := hs.m.top().(*treePage); !ok {
+	if _, ok := hs.m.top().(*tree.Model); !ok {
 		t.Fatalf("esc from raw: at %T", hs.m.top())
 	}
 

@@ -32,6 +32,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -179,7 +180,7 @@ func TestHostileEveryScreen(t *testing.T) {
 		hs.typeText(env.host + "/app:v1")
 		hs.keys("enter")
 		s = screen("tree")
-		if _, ok := hs.m.top().(*treePage); !ok {
+		if _, ok := hs.m.top().(*tree.Model); !ok {
 			t.Fatalf("tree not open: %T\n%s", hs.m.top(), s)
 		}
 		if !strings.Contains(s, `linux/arm64:1.0\x1b[2J\x1b[H`) {
@@ -190,7 +191,7 @@ func TestHostileEveryScreen(t *testing.T) {
 		// The details pane is on by default at this width: walk every row
 		// with it open, and require that the config fields (author, labels,
 		// env) were rendered, escaped, on at least one of them.
-		if !hs.m.top().(*treePage).details {
+		if !hs.m.top().(*tree.Model).DetailsShown() {
 			hs.keys("d")
 		}
 		var seen string
@@ -248,14 +249,14 @@ func TestHostileStagingScreens(t *testing.T) {
 			assertScreenSafe(t, what, hs.m.View().Content)
 			return hs.screen()
 		}
-		tp, ok := hs.m.top().(*treePage)
-		if !ok || tp.tree == nil {
+		tp, ok := hs.m.top().(*tree.Model)
+		if !ok || tp.Tree() == nil {
 			t.Fatalf("start page %T:\n%s", hs.m.top(), hs.screen())
 		}
-		for i := 0; i < 6 && (tp.selected() == nil || tp.selected().entry == nil); i++ {
+		for i := 0; i < 6 && (tp.Selected() == nil || tp.Selected().Entry == nil); i++ {
 			hs.keys("j")
 		}
-		if tp.selected() == nil || tp.selected().entry == nil {
+		if tp.Selected() == nil || tp.Selected().Entry == nil {
 			t.Fatalf("no entry row:\n%s", hs.screen())
 		}
 		hs.keys("a")

@@ -14,6 +14,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -22,7 +23,7 @@ import (
 // screen are drawn from (TestREADMEKeyTable keeps them equal).
 func KeyTable() string {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
-	tree := &model.Tree{Repository: "localhost/x", MediaType: model.MediaTypeOCIIndex}
+	resolved := &model.Tree{Repository: "localhost/x", MediaType: model.MediaTypeOCIIndex}
 	staged := newStagingPage(c)
 	staging := func() []keys.Key {
 		ks := staged.Keys()
@@ -36,10 +37,10 @@ func KeyTable() string {
 		keys []keys.Key
 	}{
 		{"repositories", repos.New(c, "localhost").Keys()},
-		{"tags", append(tags.New(c, "localhost/x").Keys(), stage)},      // a tagsPage is Stageable
-		{"tree", append(newTreePage(c, "localhost/x:1").Keys(), stage)}, // so is a treePage
+		{"tags", append(tags.New(c, "localhost/x").Keys(), stage)},   // the tags page is Stageable
+		{"tree", append(tree.New(c, "localhost/x:1").Keys(), stage)}, // so is the tree
 		{"raw JSON", raw.New(c, "x", nil, "", nil).Keys()},
-		{"resolve matrix", resolve.New(c, tree, tree.Reference).Keys()},
+		{"resolve matrix", resolve.New(c, resolved, resolved.Reference).Keys()},
 		{"staging", staging()},
 	}
 	root := &Model{c: c, stack: []common.Page{repos.New(c, "localhost")}}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 var updateREADME = flag.Bool("update-readme", false, "rewrite the README's key table")
@@ -42,7 +43,7 @@ func TestREADMEKeyTable(t *testing.T) {
 // tree is a row of the README's table.
 func TestHelpScreenMatchesKeyTable(t *testing.T) {
 	var _ Stageable = (*tags.Model)(nil) // KeyTable lists a (stage) on them
-	var _ Stageable = (*treePage)(nil)
+	var _ Stageable = (*tree.Model)(nil)
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 200, 60)
 	table := KeyTable()
 	for _, col := range hs.m.fullHelpColumns() {

@@ -10,6 +10,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // A user who typed in the filter of a list keeps what they typed: j and k
@@ -52,7 +53,7 @@ func TestLateErrorForALeftPageIsNotShown(t *testing.T) {
 		o.Login = func(host, _, user, secret string) (common.Registry, error) { logins++; return f, nil }
 	})
 	tags := hs.m.top().(*tags.Model)
-	tr := newTreePage(hs.m.c, "localhost:5000/app:1.0")
+	tr := tree.New(hs.m.c, "localhost:5000/app:1.0")
 	hs.m.push(tr) // its fetch hangs (never run here)
 	hs.keys("esc")
 	if hs.m.top() != common.Page(tags) {
@@ -116,19 +117,19 @@ func TestLateMessageForALeftPageDoesNotReachThePageBelow(t *testing.T) {
 func TestStaleTreeAnswerIsDropped(t *testing.T) {
 	f := uitest.NewFake()
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
-	tr, ok := hs.m.top().(*treePage)
-	if !ok || tr.tree == nil {
+	tr, ok := hs.m.top().(*tree.Model)
+	if !ok || tr.Tree() == nil {
 		t.Fatalf("tree page not loaded: %T", hs.m.top())
 	}
-	shown := tr.tree
-	old := tr.req
+	shown := tr.Tree()
+	old := tr.Request()
 	f.Block = make(chan struct{}) // the refresh hangs
 	cmd := tr.Init()              // r: a new request
-	if tr.req == old {
+	if tr.Request() == old {
 		t.Fatal("a refresh did not make a new request")
 	}
 	hs.send(common.TreeMsg{Page: tr.PageID, Req: old, Tree: uitest.SingleTree()})
-	if tr.tree != shown || !tr.loading {
+	if tr.Tree() != shown || !tr.Loading() {
 		t.Fatal("the answer of the older request replaced the tree while the refresh runs")
 	}
 	if strings.Contains(hs.screen(), "localhost:5000/cli") {
@@ -136,7 +137,7 @@ func TestStaleTreeAnswerIsDropped(t *testing.T) {
 	}
 	close(f.Block)
 	hs.run(cmd)
-	if tr.loading || tr.tree == nil || tr.tree.Digest != shown.Digest {
-		t.Fatalf("the refresh's own answer was not shown: loading %v", tr.loading)
+	if tr.Loading() || tr.Tree() == nil || tr.Tree().Digest != shown.Digest {
+		t.Fatalf("the refresh's own answer was not shown: loading %v", tr.Loading())
 	}
 }

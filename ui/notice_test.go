@@ -6,6 +6,7 @@ import (
 
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // A notice from the registry client shows in the status line, sanitized,
@@ -15,7 +16,7 @@ func TestNoticeShowsInTheStatusLine(t *testing.T) {
 	for _, w := range []int{60, 80, 200} {
 		hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", w, 24)
 		hs.send(NoticeMsg(said + "\x1b[2J"))
-		hs.send(common.PushPageMsg{Page: newTreePage(hs.m.c, "localhost:5000/app:1.0")})
+		hs.send(common.PushPageMsg{Page: tree.New(hs.m.c, "localhost:5000/app:1.0")})
 		hs.send(common.PopPageMsg{})
 		screen := hs.screen()
 		if !strings.Contains(strings.Join(strings.Fields(screen), " "), "sending your credentials for localhost:5000") {

@@ -10,6 +10,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 func rateLimited() *registry.RetryEvent {
@@ -54,7 +55,7 @@ func TestRetryStatusClearsWithTheAnswer(t *testing.T) {
 	f.Retry = rateLimited()
 	f.Block = make(chan struct{})
 	hs := newHarness(t, f, "localhost:5000/app:1.0", 120, 30)
-	tp := hs.m.top().(*treePage)
+	tp := hs.m.top().(*tree.Model)
 	msg := tp.Init()() // a new request: its first message is the retry
 	rm, ok := msg.(common.RetryMsg)
 	if !ok {

@@ -12,6 +12,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/pages/sbom"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // Kind is what an argument names.
@@ -61,20 +62,18 @@ func openTarget(c *common.Common, s, repo string) common.Page {
 	if repo != "" && !strings.Contains(s, "/") {
 		switch {
 		case strings.HasPrefix(s, "sha256:"):
-			return newTreePage(c, repo+"@"+s)
+			return tree.New(c, repo+"@"+s)
 		case strings.HasPrefix(s, "@"):
-			return newTreePage(c, repo+s)
+			return tree.New(c, repo+s)
 		case !strings.ContainsAny(s, ":@") && !common.HostLike(s):
-			return newTreePage(c, repo+":"+s)
+			return tree.New(c, repo+":"+s)
 		}
 	}
 	switch Classify(s) {
 	case KindRegistry:
 		return repos.New(c, s)
 	case KindReference:
-		t := newTreePage(c, s)
-		t.standalone = true
-		return t
+		return tree.NewStandalone(c, s)
 	default:
 		return tags.NewStandalone(c, s)
 	}
@@ -87,7 +86,7 @@ func pages() common.Pages {
 	return common.Pages{
 		Open: openTarget,
 		Tags: func(c *common.Common, repo string) common.Page { return tags.New(c, repo) },
-		Tree: func(c *common.Common, ref string) common.Page { return newTreePage(c, ref) },
+		Tree: func(c *common.Common, ref string) common.Page { return tree.New(c, ref) },
 		Raw: func(c *common.Common, title string, doc []byte, ref string, node func(*model.Tree) (string, []byte, bool)) common.Page {
 			return raw.New(c, title, doc, ref, node)
 		},

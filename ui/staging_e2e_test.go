@@ -7,6 +7,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // TestMain keeps every test of the package away from the user's staged
@@ -38,14 +39,14 @@ func TestStagingThroughTheRoot(t *testing.T) {
 	t.Cleanup(func() { openStageStore, openStageStoreIfAny, stagingBlink = oldOpen, oldAny, true })
 
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 30)
-	tp, ok := hs.m.top().(*treePage)
-	if !ok || tp.tree == nil {
+	tp, ok := hs.m.top().(*tree.Model)
+	if !ok || tp.Tree() == nil {
 		t.Fatalf("start page %T", hs.m.top())
 	}
-	for i := 0; i < 5 && (tp.selected() == nil || tp.selected().entry == nil); i++ {
+	for i := 0; i < 5 && (tp.Selected() == nil || tp.Selected().Entry == nil); i++ {
 		hs.keys("j") // down to the first platform entry
 	}
-	want := tp.selected().entry
+	want := tp.Selected().Entry
 	if want == nil {
 		t.Fatalf("row 2 is not an entry:\n%s", hs.screen())
 	}
@@ -63,7 +64,7 @@ func TestStagingThroughTheRoot(t *testing.T) {
 		t.Fatalf("the pane does not show the entry:\n%s", hs.screen())
 	}
 	hs.keys("esc") // back to the tree
-	if _, ok := hs.m.top().(*treePage); !ok {
+	if _, ok := hs.m.top().(*tree.Model); !ok {
 		t.Fatalf("esc left the pane for %T", hs.m.top())
 	}
 	hs.keys("j", "a")

@@ -25,6 +25,7 @@ import (
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -263,7 +264,7 @@ func TestStagingFlow(t *testing.T) {
 		im.Manifests[1].Platform.Architecture != "arm" || im.Manifests[1].Platform.Variant != "v7" {
 		t.Fatalf("pushed index %+v", im.Manifests)
 	}
-	if tp, ok := env.pages[len(env.pages)-1].(*treePage); !ok || tp.ref != target {
+	if tp, ok := env.pages[len(env.pages)-1].(*tree.Model); !ok || tp.Ref() != target {
 		t.Fatalf("the pushed tag is not opened in the tree: %#v", env.pages[len(env.pages)-1])
 	}
 	d, _ := idx.Digest()

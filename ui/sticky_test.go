@@ -6,6 +6,7 @@ import (
 
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // TestPushStatusStaysUntilTheNextKey: where a push went stays in the
@@ -13,7 +14,7 @@ import (
 func TestPushStatusStaysUntilTheNextKey(t *testing.T) {
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app", 80, 24)
 	hs.send(common.StatusMsg{Text: "pushed localhost:5000/app:1.0@sha256:abc", Sticky: true})
-	hs.send(common.PushPageMsg{Page: newTreePage(hs.m.c, "localhost:5000/app:1.0")})
+	hs.send(common.PushPageMsg{Page: tree.New(hs.m.c, "localhost:5000/app:1.0")})
 	hs.send(common.PopPageMsg{})
 	if !strings.Contains(hs.screen(), "pushed localhost:5000/app:1.0") {
 		t.Fatalf("the push status went with a page change:\n%s", hs.screen())

@@ -15,6 +15,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/sbom"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // A new user opens the signed image: the tree paints, the supply chain
@@ -36,8 +37,8 @@ func TestSupplyChainInTheTree(t *testing.T) {
 	}
 	for _, w := range []int{60, 80, 200} {
 		hs := newHarness(t, c, s.Ref(reg.Host), w, 30)
-		tp, ok := hs.m.top().(*treePage)
-		if !ok || tp.tree == nil || tp.tree.Supply == nil {
+		tp, ok := hs.m.top().(*tree.Model)
+		if !ok || tp.Tree() == nil || tp.Tree().Supply == nil {
 			t.Fatalf("%d cols: tree page %T without its supply chain:\n%s", w, hs.m.top(), hs.screen())
 		}
 		scr := hs.screen()
@@ -53,22 +54,22 @@ func TestSupplyChainInTheTree(t *testing.T) {
 			}
 		}
 		// Go to linux/arm64, open it and its supply-chain group.
-		find := func(pred func(*node) bool) {
+		find := func(pred func(*tree.Node) bool) {
 			t.Helper()
 			for i := 0; i < 60; i++ {
-				if n := tp.selected(); n != nil && pred(n) {
+				if n := tp.Selected(); n != nil && pred(n) {
 					return
 				}
 				hs.keys("j")
 			}
 			t.Fatalf("row not found:\n%s", hs.screen())
 		}
-		find(func(n *node) bool {
-			return n.kind == nodeEntry && n.entry.Platform != nil && n.entry.Platform.String() == "linux/arm64"
+		find(func(n *tree.Node) bool {
+			return n.Kind == tree.NodeEntry && n.Entry.Platform != nil && n.Entry.Platform.String() == "linux/arm64"
 		})
 		hs.keys("l", "j")
-		if n := tp.selected(); n.kind != nodeSupply {
-			t.Fatalf("first row under arm64 is %d, want the supply chain:\n%s", n.kind, hs.screen())
+		if n := tp.Selected(); n.Kind != tree.NodeSupply {
+			t.Fatalf("first row under arm64 is %d, want the supply chain:\n%s", n.Kind, hs.screen())
 		}
 		hs.keys("l")
 		if w == 200 {
@@ -79,14 +80,16 @@ func TestSupplyChainInTheTree(t *testing.T) {
 				}
 			}
 		}
-		find(func(n *node) bool { return n.kind == nodeSupplyItem && n.item.kind == "provenance" })
+		find(func(n *tree.Node) bool { return n.Kind == tree.NodeSupplyItem && n.Item.Kind == "provenance" })
 		hs.keys("v")
 		rp, ok := hs.m.top().(*raw.Model)
 		if !ok || !strings.Contains(string(rp.Raw()), `"predicateType":"https://slsa.dev/provenance/v0.2"`) {
 			t.Fatalf("v on provenance: %T", hs.m.top())
 		}
 		hs.keys("esc")
-		find(func(n *node) bool { return n.kind == nodeSupplyItem && n.item.sbom != nil && n.item.sbom.Count == 17 })
+		find(func(n *tree.Node) bool {
+			return n.Kind == tree.NodeSupplyItem && n.Item.SBOM != nil && n.Item.SBOM.Count == 17
+		})
 		hs.keys("enter")
 		sp, ok := hs.m.top().(*sbom.Model)
 		if !ok || sp.List().Len() != 17 {

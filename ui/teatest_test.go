@@ -12,6 +12,7 @@ import (
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // TestEndToEnd runs the whole program: open a reference, expand an entry,
@@ -52,11 +53,11 @@ func TestEndToEnd(t *testing.T) {
 	key("q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	final := tm.FinalModel(t).(*Model)
-	tr, ok := final.top().(*treePage)
+	tr, ok := final.top().(*tree.Model)
 	if !ok {
 		t.Fatalf("quit from %T, want the tree", final.top())
 	}
-	if !tr.expanded[tr.rows[2].key] {
+	if !tr.Expanded(tr.Rows()[2].Key) {
 		t.Error("the entry is no longer expanded after coming back from raw")
 	}
 	if final.c.Ctx.Err() == nil {

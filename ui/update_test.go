@@ -20,6 +20,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
+	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 func TestBrowseRegistryToTree(t *testing.T) {
@@ -52,8 +53,8 @@ func TestBrowseRegistryToTree(t *testing.T) {
 		t.Fatalf("first tag by name = %q, want 1.0", got)
 	}
 	hs.keys("enter")
-	tr, ok := hs.m.top().(*treePage)
-	if !ok || tr.tree == nil {
+	tr, ok := hs.m.top().(*tree.Model)
+	if !ok || tr.Tree() == nil {
 		t.Fatalf("tree not opened: %T", hs.m.top())
 	}
 	if !strings.Contains(hs.screen(), "linux/arm/v7") {
@@ -131,19 +132,19 @@ func hex64(c byte) string { return strings.Repeat(string(c), 64) }
 
 func TestTreeExpandCollapseAndDetails(t *testing.T) {
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 140, 40)
-	tr := hs.m.top().(*treePage)
-	n0 := len(tr.rows)
+	tr := hs.m.top().(*tree.Model)
+	n0 := len(tr.Rows())
 	hs.keys("down", "down") // annotation, then linux/amd64
-	if tr.selected().entry == nil || tr.selected().entry.Platform.String() != "linux/amd64" {
-		t.Fatalf("cursor on %+v", tr.selected())
+	if tr.Selected().Entry == nil || tr.Selected().Entry.Platform.String() != "linux/amd64" {
+		t.Fatalf("cursor on %+v", tr.Selected())
 	}
 	hs.keys("l")
-	if len(tr.rows) != n0+2 { // manifest + attestation
-		t.Fatalf("expanding linux/amd64 gave %d rows, want %d", len(tr.rows), n0+2)
+	if len(tr.Rows()) != n0+2 { // manifest + attestation
+		t.Fatalf("expanding linux/amd64 gave %d rows, want %d", len(tr.Rows()), n0+2)
 	}
 	hs.keys("down", "right") // expand the manifest: config + 2 layers
-	if len(tr.rows) != n0+5 {
-		t.Fatalf("expanding the manifest gave %d rows, want %d", len(tr.rows), n0+5)
+	if len(tr.Rows()) != n0+5 {
+		t.Fatalf("expanding the manifest gave %d rows, want %d", len(tr.Rows()), n0+5)
 	}
 	screen := hs.screen()
 	for _, want := range []string{"config", "layer 1", "layer 2", "attestation", "✗ missing (404)", "⚠ index says linux/arm64/v8"} {
@@ -152,24 +153,24 @@ func TestTreeExpandCollapseAndDetails(t *testing.T) {
 		}
 	}
 	// The side pane shows the selected manifest's full digest.
-	if d := tr.selected().desc.Digest; !strings.Contains(screen, d[:40]) {
+	if d := tr.Selected().Desc.Digest; !strings.Contains(screen, d[:40]) {
 		t.Errorf("details pane lacks the digest %s:\n%s", d, screen)
 	}
 	hs.keys("h") // collapse the manifest
-	if len(tr.rows) != n0+2 {
-		t.Fatalf("collapse gave %d rows", len(tr.rows))
+	if len(tr.Rows()) != n0+2 {
+		t.Fatalf("collapse gave %d rows", len(tr.Rows()))
 	}
 	hs.keys("h") // on a collapsed node: go to its parent
-	if tr.selected().entry == nil || tr.selected().entry.Platform.String() != "linux/amd64" {
-		t.Fatalf("h on a collapsed node should go to the parent entry, at %+v", tr.selected())
+	if tr.Selected().Entry == nil || tr.Selected().Entry.Platform.String() != "linux/amd64" {
+		t.Fatalf("h on a collapsed node should go to the parent entry, at %+v", tr.Selected())
 	}
 	hs.keys("space")
-	if len(tr.rows) != n0 {
-		t.Fatalf("space should collapse the entry: %d rows", len(tr.rows))
+	if len(tr.Rows()) != n0 {
+		t.Fatalf("space should collapse the entry: %d rows", len(tr.Rows()))
 	}
 	// Narrow terminal: the side pane goes away.
 	hs.send(tea.WindowSizeMsg{Width: 60, Height: 20})
-	if tr.treeWidth() != 60 {
+	if tr.TreeWidth() != 60 {
 		t.Fatalf("side pane still shown at 60 columns")
 	}
 }
@@ -180,8 +181,8 @@ func TestTreeExpandCollapseAndDetails(t *testing.T) {
 // layer offers its digest only.
 func TestCopyMenu(t *testing.T) {
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 80, 24)
-	tr := hs.m.top().(*treePage)
-	d := tr.tree.Digest
+	tr := hs.m.top().(*tree.Model)
+	d := tr.Tree().Digest
 	for i, want := range []string{
 		d,
 		"localhost:5000/app@" + d,
@@ -206,10 +207,10 @@ func TestCopyMenu(t *testing.T) {
 		t.Fatalf("no status after copy:\n%s", hs.screen())
 	}
 	// A platform entry: its platform, and FROM --platform.
-	for i := 0; i < 10 && (tr.selected().entry == nil || tr.selected().entry.Platform == nil); i++ {
+	for i := 0; i < 10 && (tr.Selected().Entry == nil || tr.Selected().Entry.Platform == nil); i++ {
 		hs.keys("down")
 	}
-	e := tr.selected().entry
+	e := tr.Selected().Entry
 	hs.keys("y")
 	var values []string
 	for _, it := range hs.m.top().(*copymenu.Model).Items() {
@@ -227,14 +228,14 @@ func TestCopyMenu(t *testing.T) {
 	hs.keys("esc")
 	// A layer copies its digest only.
 	hs.keys("l", "down", "l", "down", "down")
-	for i := 0; i < 10 && tr.selected().kind != nodeLayer; i++ {
+	for i := 0; i < 10 && tr.Selected().Kind != tree.NodeLayer; i++ {
 		hs.keys("down")
 	}
-	if tr.selected().kind != nodeLayer {
-		t.Fatalf("cursor on %v, want a layer", tr.selected().kind)
+	if tr.Selected().Kind != tree.NodeLayer {
+		t.Fatalf("cursor on %v, want a layer", tr.Selected().Kind)
 	}
 	hs.keys("y", "enter")
-	if hs.Clipboard != tr.selected().desc.Digest {
+	if hs.Clipboard != tr.Selected().Desc.Digest {
 		t.Fatalf("clipboard %q, want the layer digest", hs.Clipboard)
 	}
 }
@@ -291,7 +292,7 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	hs := newHarness(t, f, "localhost:5000/app", 80, 24)
 	tags := hs.m.top().(*tags.Model)
 	// Open a tree whose fetch hangs, then leave it.
-	tr := newTreePage(hs.m.c, "localhost:5000/app:1.0")
+	tr := tree.New(hs.m.c, "localhost:5000/app:1.0")
 	cmd := hs.m.push(tr) // the page's fetch
 	fetch := make(chan tea.Msg, 1)
 	go func() { fetch <- cmd() }()
@@ -308,7 +309,7 @@ func TestLateResultsAreDroppedAndLeavingCancels(t *testing.T) {
 	}
 	// Its answer arrives late: dropped, no error shown, nothing changes.
 	before := hs.screen()
-	hs.send(common.TreeMsg{Page: tr.PageID, Req: tr.req, Tree: uitest.TestTree(2)})
+	hs.send(common.TreeMsg{Page: tr.PageID, Req: tr.Request(), Tree: uitest.TestTree(2)})
 	hs.send(msg)
 	if hs.screen() != before {
 		t.Fatalf("a late answer changed the screen")
@@ -389,8 +390,8 @@ func TestLoginRetriesWithCredentials(t *testing.T) {
 	if !lp.Saving() || !strings.Contains(hs.screen(), "Save these credentials") {
 		t.Fatalf("no offer to save:\n%s", hs.screen())
 	}
-	tr := hs.m.stack[0].(*treePage)
-	if tr.tree == nil {
+	tr := hs.m.stack[0].(*tree.Model)
+	if tr.Tree() == nil {
 		t.Fatal("the tree was not fetched again with the new credentials")
 	}
 	hs.keys("y")
@@ -449,7 +450,7 @@ func TestResolveMatrixAddHost(t *testing.T) {
 		t.Fatalf("no row %s", label)
 		return resolve.Row{}
 	}
-	tr := hs.m.stack[0].(*treePage).tree
+	tr := hs.m.stack[0].(*tree.Model).Tree()
 	for label, want := range map[string]string{
 		"linux/arm/v8": "linux/arm/v7", "linux/arm/v6": "linux/arm/v6", "linux/amd64/v3": "linux/amd64",
 		"linux/s390x": "", "windows/amd64:10.0.17763": "",
@@ -493,15 +494,15 @@ func TestGotoOpensReferenceAndBareTag(t *testing.T) {
 	hs.keys(":")
 	hs.typeText("1.0")
 	hs.keys("enter")
-	tr, ok := hs.m.top().(*treePage)
-	if !ok || tr.ref != "localhost:5000/app:1.0" {
+	tr, ok := hs.m.top().(*tree.Model)
+	if !ok || tr.Ref() != "localhost:5000/app:1.0" {
 		t.Fatalf("a bare tag should open in this repository, at %T", hs.m.top())
 	}
 	hs.keys(":")
 	hs.typeText("localhost:5000/cli:2.0")
 	hs.keys("enter")
-	tr2 := hs.m.top().(*treePage)
-	if tr2.tree == nil || tr2.tree.IsIndex() {
+	tr2 := hs.m.top().(*tree.Model)
+	if tr2.Tree() == nil || tr2.Tree().IsIndex() {
 		t.Fatal("cli:2.0 not opened")
 	}
 	if !strings.HasSuffix(hs.m.breadcrumbText(), "localhost:5000/cli:2.0") {
@@ -580,7 +581,7 @@ func TestGotoNamesAreRelativeToTheRegistry(t *testing.T) {
 	hs.keys(":")
 	hs.typeText("cli:2.0")
 	hs.keys("enter")
-	if tr, ok := hs.m.top().(*treePage); !ok || tr.ref != "localhost:5000/cli:2.0" || tr.tree == nil {
+	if tr, ok := hs.m.top().(*tree.Model); !ok || tr.Ref() != "localhost:5000/cli:2.0" || tr.Tree() == nil {
 		t.Fatalf("cli:2.0 typed on the repository list did not open in localhost:5000: %T", hs.m.top())
 	}
 }
@@ -619,7 +620,7 @@ func (f progressFake) Tree(ctx context.Context, ref string, opts registry.TreeOp
 func TestTreePaintsAsItArrives(t *testing.T) {
 	f := progressFake{FakeRegistry: uitest.NewFake(), release: make(chan struct{})}
 	hs := newHarness(t, f.FakeRegistry, "localhost:5000/app:1.0", 100, 30)
-	tp := newTreePage(hs.m.c, "localhost:5000/app:1.0")
+	tp := tree.New(hs.m.c, "localhost:5000/app:1.0")
 	hs.m.c.Reg = f
 	tp.SetSize(100, 28)
 	tp.PageID = common.NextID()
@@ -629,20 +630,20 @@ func TestTreePaintsAsItArrives(t *testing.T) {
 		t.Fatalf("first message %#v, want a partial tree with the entries", msg)
 	}
 	page, next := tp.Update(msg)
-	tp = page.(*treePage)
-	if len(tp.rows) < 2 || !tp.loading {
-		t.Fatalf("partial tree: %d rows, loading %v", len(tp.rows), tp.loading)
+	tp = page.(*tree.Model)
+	if len(tp.Rows()) < 2 || !tp.Loading() {
+		t.Fatalf("partial tree: %d rows, loading %v", len(tp.Rows()), tp.Loading())
 	}
-	tp.cursor = 2
-	key := tp.rows[2].key
+	tp.SetCursor(2)
+	key := tp.Rows()[2].Key
 	close(f.release)
 	final, ok := next().(common.TreeMsg)
 	if !ok || final.Partial {
 		t.Fatalf("second message %#v, want the whole tree", final)
 	}
 	page, _ = tp.Update(final)
-	tp = page.(*treePage)
-	if tp.loading || tp.rows[tp.cursor].key != key || tp.offset != 0 {
-		t.Fatalf("after the whole tree: loading %v, cursor on %q (want %q), offset %d", tp.loading, tp.rows[tp.cursor].key, key, tp.offset)
+	tp = page.(*tree.Model)
+	if tp.Loading() || tp.Rows()[tp.Cursor()].Key != key || tp.Offset() != 0 {
+		t.Fatalf("after the whole tree: loading %v, cursor on %q (want %q), offset %d", tp.Loading(), tp.Rows()[tp.Cursor()].Key, key, tp.Offset())
 	}
 }

@@ -1,4 +1,4 @@
-package ui
+package tree
 
 import (
 	"strings"
@@ -15,15 +15,15 @@ import (
 // by tag asks one HEAD when the tag has not moved (the content cache).
 var watchEvery = 30 * time.Second
 
-// watchTickMsg is a watched tree's timer.
-type watchTickMsg struct{ page, seq int }
+// WatchTickMsg is a watched tree's timer.
+type WatchTickMsg struct{ Page, Seq int }
 
-func (m watchTickMsg) Target() int { return m.page }
+func (m WatchTickMsg) Target() int { return m.Page }
 
 // tagMoved compares a fetched tree with the one shown: when the tree's tag
 // now points at another digest, the old digest is marked (M's mark), so D
 // on the tree opens the diff of before and now, and the status line says so.
-func (p *treePage) tagMoved(t *model.Tree) tea.Cmd {
+func (p *Model) tagMoved(t *model.Tree) tea.Cmd {
 	if p.tree == nil || t == nil || p.tree.Digest == t.Digest || strings.Contains(p.ref, "@") {
 		return nil
 	}
@@ -34,7 +34,7 @@ func (p *treePage) tagMoved(t *model.Tree) tea.Cmd {
 }
 
 // toggleWatch turns the interval refresh on or off (w).
-func (p *treePage) toggleWatch(tea.KeyPressMsg) tea.Cmd {
+func (p *Model) toggleWatch(tea.KeyPressMsg) tea.Cmd {
 	p.watching = !p.watching
 	p.watchSeq++
 	if !p.watching {
@@ -44,10 +44,10 @@ func (p *treePage) toggleWatch(tea.KeyPressMsg) tea.Cmd {
 }
 
 // scheduleWatch arms the next tick while watching.
-func (p *treePage) scheduleWatch() tea.Cmd {
+func (p *Model) scheduleWatch() tea.Cmd {
 	if !p.watching {
 		return nil
 	}
 	page, seq := p.PageID, p.watchSeq
-	return tea.Tick(watchEvery, func(time.Time) tea.Msg { return watchTickMsg{page: page, seq: seq} })
+	return tea.Tick(watchEvery, func(time.Time) tea.Msg { return WatchTickMsg{Page: page, Seq: seq} })
 }

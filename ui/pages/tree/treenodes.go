@@ -1,4 +1,4 @@
-package ui
+package tree
 
 import (
 	"encoding/json"
@@ -10,52 +10,52 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 )
 
-// nodeKind is what a row of the tree shows.
-type nodeKind int
+// NodeKind is what a row of the tree shows.
+type NodeKind int
 
 const (
-	nodeIndex      nodeKind = iota // the top-level index
-	nodeEntry                      // a descriptor of an index (platform entry, nested index, attestation)
-	nodeManifest                   // a single-platform manifest
-	nodeConfig                     // an image config
-	nodeLayer                      // a layer
-	nodeAnnotation                 // key = value
-	nodeSupply                     // the supply-chain group of an image or index
-	nodeSupplyItem                 // a signature, statement, SBOM or referrer
+	NodeIndex      NodeKind = iota // the top-level index
+	NodeEntry                      // a descriptor of an index (platform entry, nested index, attestation)
+	NodeManifest                   // a single-platform manifest
+	NodeConfig                     // an image config
+	NodeLayer                      // a layer
+	NodeAnnotation                 // key = value
+	NodeSupply                     // the supply-chain group of an image or index
+	NodeSupplyItem                 // a signature, statement, SBOM or referrer
 )
 
-// node is one row of the tree, with the model object it shows.
-type node struct {
-	kind     nodeKind
-	key      string // stable across refreshes: the path of digests
+// Node is one row of the tree, with the model object it shows.
+type Node struct {
+	Kind     NodeKind
+	Key      string // stable across refreshes: the path of digests
 	depth    int
-	parent   *node
-	children []*node
+	parent   *Node
+	children []*Node
 
 	tree  *model.Tree
-	entry *model.Entry
+	Entry *model.Entry
 	image *model.Image
-	desc  model.Descriptor
+	Desc  model.Descriptor
 	layer int // 1-based layer number
 	// annotation
 	annKey, annValue string
 	// supply chain
 	supply *model.Supply
-	item   *supplyItem
+	Item   *SupplyItem
 }
 
 // expandable reports whether the node has children to show.
-func (n *node) expandable() bool { return len(n.children) > 0 }
+func (n *Node) expandable() bool { return len(n.children) > 0 }
 
 // buildNodes turns a tree into nodes: index → platform entries → manifest →
 // config and layers, with each attestation under the image it describes.
-func buildNodes(t *model.Tree) *node {
+func buildNodes(t *model.Tree) *Node {
 	if t == nil {
 		return nil
 	}
 	if !t.IsIndex() {
-		root := &node{kind: nodeManifest, key: "root", tree: t, image: t.Image,
-			desc: model.Descriptor{MediaType: t.MediaType, Digest: t.Digest, Size: t.Size, Annotations: t.Annotations}}
+		root := &Node{Kind: NodeManifest, Key: "root", tree: t, image: t.Image,
+			Desc: model.Descriptor{MediaType: t.MediaType, Digest: t.Digest, Size: t.Size, Annotations: t.Annotations}}
 		where := "image"
 		if t.Image != nil && t.Image.Config != nil {
 			where = t.Image.Config.Platform().String()
@@ -66,8 +66,8 @@ func buildNodes(t *model.Tree) *node {
 		}
 		return root
 	}
-	root := &node{kind: nodeIndex, key: "root", tree: t,
-		desc: model.Descriptor{MediaType: t.MediaType, Digest: t.Digest, Size: t.Size, Annotations: t.Annotations}}
+	root := &Node{Kind: NodeIndex, Key: "root", tree: t,
+		Desc: model.Descriptor{MediaType: t.MediaType, Digest: t.Digest, Size: t.Size, Annotations: t.Annotations}}
 	addAnnotations(root, t.Annotations)
 	addSupply(root, t.Supply, "index")
 	addEntries(root, t.Entries)
@@ -76,8 +76,8 @@ func buildNodes(t *model.Tree) *node {
 
 // addEntries adds entries under parent, placing attestations under the entry
 // they describe (or at the end when that entry is not in this index).
-func addEntries(parent *node, entries []*model.Entry) {
-	byDigest := map[string]*node{}
+func addEntries(parent *Node, entries []*model.Entry) {
+	byDigest := map[string]*Node{}
 	var orphans []*model.Entry
 	for i, e := range entries {
 		if e.IsAttestation() {
@@ -109,9 +109,9 @@ func attestedDigest(e *model.Entry) string {
 	return e.Annotations[model.AnnotationReferenceDigest]
 }
 
-func entryNode(parent *node, e *model.Entry, i int) *node {
-	n := &node{kind: nodeEntry, key: fmt.Sprintf("%s/%d:%s", parent.key, i, e.Digest), depth: parent.depth + 1,
-		parent: parent, entry: e, desc: e.Descriptor}
+func entryNode(parent *Node, e *model.Entry, i int) *Node {
+	n := &Node{Kind: NodeEntry, Key: fmt.Sprintf("%s/%d:%s", parent.Key, i, e.Digest), depth: parent.depth + 1,
+		parent: parent, Entry: e, Desc: e.Descriptor}
 	addAnnotations(n, e.Annotations)
 	switch {
 	case len(e.Children) > 0:
@@ -125,8 +125,8 @@ func entryNode(parent *node, e *model.Entry, i int) *node {
 			}
 			addSupply(n, e.Supply, where)
 		}
-		m := &node{kind: nodeManifest, key: n.key + "/m", depth: n.depth + 1, parent: n, image: e.Image,
-			desc: model.Descriptor{MediaType: e.Image.MediaType, Digest: e.Image.Digest, Size: e.Image.Size, Annotations: e.Image.Annotations}}
+		m := &Node{Kind: NodeManifest, Key: n.Key + "/m", depth: n.depth + 1, parent: n, image: e.Image,
+			Desc: model.Descriptor{MediaType: e.Image.MediaType, Digest: e.Image.Digest, Size: e.Image.Size, Annotations: e.Image.Annotations}}
 		addAnnotations(m, e.Image.Annotations)
 		addImageChildren(m, e.Image)
 		n.children = append(n.children, m)
@@ -134,39 +134,39 @@ func entryNode(parent *node, e *model.Entry, i int) *node {
 	return n
 }
 
-func addImageChildren(parent *node, im *model.Image) {
-	parent.children = append(parent.children, &node{kind: nodeConfig, key: parent.key + "/c", depth: parent.depth + 1,
-		parent: parent, image: im, desc: im.ConfigDescriptor})
+func addImageChildren(parent *Node, im *model.Image) {
+	parent.children = append(parent.children, &Node{Kind: NodeConfig, Key: parent.Key + "/c", depth: parent.depth + 1,
+		parent: parent, image: im, Desc: im.ConfigDescriptor})
 	for i, l := range im.Layers {
-		ln := &node{kind: nodeLayer, key: fmt.Sprintf("%s/l%d", parent.key, i), depth: parent.depth + 1,
-			parent: parent, image: im, desc: l, layer: i + 1}
+		ln := &Node{Kind: NodeLayer, Key: fmt.Sprintf("%s/l%d", parent.Key, i), depth: parent.depth + 1,
+			parent: parent, image: im, Desc: l, layer: i + 1}
 		addAnnotations(ln, l.Annotations)
 		parent.children = append(parent.children, ln)
 	}
 }
 
-func addAnnotations(parent *node, ann map[string]string) {
+func addAnnotations(parent *Node, ann map[string]string) {
 	keys := make([]string, 0, len(ann))
 	for k := range ann {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		parent.children = append(parent.children, &node{kind: nodeAnnotation, key: parent.key + "/a:" + k,
+		parent.children = append(parent.children, &Node{Kind: NodeAnnotation, Key: parent.Key + "/a:" + k,
 			depth: parent.depth + 1, parent: parent, annKey: k, annValue: ann[k]})
 	}
 }
 
 // flatten lists the rows on screen: the nodes whose ancestors are expanded.
-func flatten(root *node, expanded map[string]bool) []*node {
+func flatten(root *Node, expanded map[string]bool) []*Node {
 	if root == nil {
 		return nil
 	}
-	var rows []*node
-	var walk func(n *node)
-	walk = func(n *node) {
+	var rows []*Node
+	var walk func(n *Node)
+	walk = func(n *Node) {
 		rows = append(rows, n)
-		if expanded[n.key] {
+		if expanded[n.Key] {
 			for _, c := range n.children {
 				walk(c)
 			}
@@ -178,41 +178,41 @@ func flatten(root *node, expanded map[string]bool) []*node {
 
 // rawJSON returns what the raw view shows for a node: the registry's bytes
 // for manifests, indexes and configs, the descriptor for the rest.
-func rawJSON(n *node) (title string, raw []byte) {
-	switch n.kind {
-	case nodeIndex:
-		return "index " + n.desc.Digest, n.tree.Raw
-	case nodeManifest:
+func rawJSON(n *Node) (title string, raw []byte) {
+	switch n.Kind {
+	case NodeIndex:
+		return "index " + n.Desc.Digest, n.tree.Raw
+	case NodeManifest:
 		if n.image != nil && n.image.Raw != nil {
-			return "manifest " + n.desc.Digest, n.image.Raw
+			return "manifest " + n.Desc.Digest, n.image.Raw
 		}
 		if n.tree != nil {
-			return "manifest " + n.desc.Digest, n.tree.Raw
+			return "manifest " + n.Desc.Digest, n.tree.Raw
 		}
-	case nodeConfig:
+	case NodeConfig:
 		if n.image != nil && n.image.ConfigRaw != nil {
-			return "config " + n.desc.Digest, n.image.ConfigRaw
+			return "config " + n.Desc.Digest, n.image.ConfigRaw
 		}
-	case nodeEntry:
-		if n.entry != nil && n.entry.NestedRaw != nil {
-			return "index " + n.desc.Digest, n.entry.NestedRaw
+	case NodeEntry:
+		if n.Entry != nil && n.Entry.NestedRaw != nil {
+			return "index " + n.Desc.Digest, n.Entry.NestedRaw
 		}
-		if n.entry != nil && n.entry.Image != nil && n.entry.Image.Raw != nil {
-			return "manifest " + n.desc.Digest, n.entry.Image.Raw
+		if n.Entry != nil && n.Entry.Image != nil && n.Entry.Image.Raw != nil {
+			return "manifest " + n.Desc.Digest, n.Entry.Image.Raw
 		}
-	case nodeAnnotation:
+	case NodeAnnotation:
 		b, _ := json.Marshal(map[string]string{n.annKey: n.annValue})
 		return "annotation", b
-	case nodeSupplyItem:
-		if n.item.raw != nil {
-			return n.item.rawTitle, n.item.raw
+	case NodeSupplyItem:
+		if n.Item.raw != nil {
+			return n.Item.rawTitle, n.Item.raw
 		}
-		b, _ := json.Marshal(map[string]string{"note": strings.Join(n.item.parts, "  ")})
+		b, _ := json.Marshal(map[string]string{"note": strings.Join(n.Item.parts, "  ")})
 		return "supply chain", b
-	case nodeSupply:
+	case NodeSupply:
 		b, _ := json.Marshal(map[string]any{"summary": n.supply.Summary(), "referrersSupport": n.supply.Support, "errors": n.supply.Errs})
 		return "supply chain", b
 	}
-	b, _ := json.Marshal(n.desc)
-	return "descriptor " + n.desc.Digest, b
+	b, _ := json.Marshal(n.Desc)
+	return "descriptor " + n.Desc.Digest, b
 }

@@ -1,4 +1,4 @@
-package ui
+package tree
 
 import (
 	"fmt"
@@ -13,10 +13,10 @@ import (
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
-// detailsView renders the side pane: everything known about the selected
+// DetailsView renders the side pane: everything known about the selected
 // node, cut to width × height.
-func (p *treePage) detailsView(width, height int) string {
-	n := p.selected()
+func (p *Model) DetailsView(width, height int) string {
+	n := p.Selected()
 	if n == nil || width < 4 {
 		return ""
 	}
@@ -53,18 +53,18 @@ func (p *treePage) detailsView(width, height int) string {
 			add("url", u)
 		}
 	}
-	switch n.kind {
-	case nodeIndex:
+	switch n.Kind {
+	case NodeIndex:
 		head("Index")
 		add("reference", p.ref)
-		desc(n.desc, nil)
+		desc(n.Desc, nil)
 		plats, att := model.PlatformList(n.tree)
 		add("platforms", fmt.Sprint(len(plats)))
 		if att > 0 {
 			add("attestations", fmt.Sprint(att))
 		}
-	case nodeEntry:
-		e := n.entry
+	case NodeEntry:
+		e := n.Entry
 		switch {
 		case e.IsAttestation():
 			head("Attestation")
@@ -103,9 +103,9 @@ func (p *treePage) detailsView(width, height int) string {
 				lines = append(lines, configLines(s, e.Image.Config)...)
 			}
 		}
-	case nodeManifest:
+	case NodeManifest:
 		head("Manifest")
-		desc(n.desc, n.image)
+		desc(n.Desc, n.image)
 		if n.image != nil {
 			add("layers", fmt.Sprint(len(n.image.Layers)))
 			add("pull size", common.HumanSize(n.image.TotalSize()))
@@ -113,26 +113,26 @@ func (p *treePage) detailsView(width, height int) string {
 				add("subject", n.image.Subject.Digest)
 			}
 		}
-	case nodeConfig:
+	case NodeConfig:
 		head("Config")
-		desc(n.desc, nil)
+		desc(n.Desc, nil)
 		if n.image.ConfigErr != "" {
 			lines = append(lines, s.Error.Render("error: "+termsafe.String(n.image.ConfigErr)))
 		}
 		if n.image.Config != nil {
 			lines = append(lines, configLines(s, n.image.Config)...)
 		}
-	case nodeLayer:
+	case NodeLayer:
 		head(fmt.Sprintf("Layer %d", n.layer))
-		desc(n.desc, nil)
+		desc(n.Desc, nil)
 		if c := n.image.Config; c != nil && n.layer-1 < len(c.DiffIDs) {
 			add("diff id", c.DiffIDs[n.layer-1])
 		}
-	case nodeAnnotation:
+	case NodeAnnotation:
 		head("Annotation")
 		add("key", n.annKey)
 		lines = append(lines, termsafe.String(n.annValue))
-	case nodeSupply:
+	case NodeSupply:
 		head("Supply chain")
 		add("state", n.supply.SignatureState())
 		add("referrers", referrersSupportText(n.supply.Support))
@@ -140,10 +140,10 @@ func (p *treePage) detailsView(width, height int) string {
 		for _, e := range n.supply.Errs {
 			add("lookup failed", e)
 		}
-	case nodeSupplyItem:
-		supplyDetails(n.item, head, add)
+	case NodeSupplyItem:
+		supplyDetails(n.Item, head, add)
 	}
-	if ann := n.desc.Annotations; len(ann) > 0 && n.kind != nodeAnnotation {
+	if ann := n.Desc.Annotations; len(ann) > 0 && n.Kind != NodeAnnotation {
 		head("Annotations")
 		keys := make([]string, 0, len(ann))
 		for k := range ann {
@@ -159,7 +159,7 @@ func (p *treePage) detailsView(width, height int) string {
 		// Long values wrap at spaces rather than lose their end; a digest
 		// or other token wider than the pane is cut where it must, never
 		// inside an escaped sequence (\x1b, \u200b).
-		out = append(out, wrapField(l, width)...)
+		out = append(out, WrapField(l, width)...)
 	}
 	if len(out) > height {
 		out = out[:height]
@@ -217,12 +217,12 @@ func typeOfDescriptor(artifactType string, add func(label, value string)) {
 	add("artifact type", artifactType)
 }
 
-// wrapField wraps one line of the details pane at spaces. A word that fits
+// WrapField wraps one line of the details pane at spaces. A word that fits
 // the width goes to the next line whole; only a word wider than the width
 // (a digest, a long escaped value) is cut, starting beside its label, and
 // never inside an escaped sequence termsafe wrote (\x1b, \u200b,
 // \U0001f600). ANSI styling is kept.
-func wrapField(l string, width int) []string {
+func WrapField(l string, width int) []string {
 	if width < 1 || ansi.StringWidth(l) <= width {
 		return []string{l}
 	}

@@ -1,12 +1,12 @@
-package ui
+package tree
 
 // findNode returns the node of the tree under root with key, expanded or
 // not, or nil.
-func findNode(root *node, key string) *node {
+func findNode(root *Node, key string) *Node {
 	if root == nil {
 		return nil
 	}
-	if root.key == key {
+	if root.Key == key {
 		return root
 	}
 	for _, c := range root.children {

@@ -1,4 +1,8 @@
-package ui
+// Package tree is the tree screen: an index, its entries, manifests,
+// configs, layers, annotations and supply chain as expandable rows, with
+// the details pane; it opens the raw JSON, the resolve matrix, the SBOM
+// list and the copy pane through common.Pages.
+package tree
 
 import (
 	"strings"
@@ -16,14 +20,14 @@ import (
 // detailsMinWidth is the terminal width below which the side pane hides.
 const detailsMinWidth = 90
 
-// treePage shows the tree of one reference.
-type treePage struct {
+// Model shows the tree of one reference.
+type Model struct {
 	common.PageBase
 	ref      string
 	repo     string
 	tree     *model.Tree
-	root     *node
-	rows     []*node
+	root     *Node
+	rows     []*Node
 	expanded map[string]bool
 	cursor   int
 	offset   int
@@ -53,12 +57,12 @@ type treePage struct {
 	fetching string
 }
 
-func newTreePage(c *common.Common, ref string) *treePage {
+func New(c *common.Common, ref string) *Model {
 	repo, _ := common.SplitRef(ref)
-	return &treePage{PageBase: common.NewPageBase(c), ref: ref, repo: repo, expanded: map[string]bool{"root": true}, details: true}
+	return &Model{PageBase: common.NewPageBase(c), ref: ref, repo: repo, expanded: map[string]bool{"root": true}, details: true}
 }
 
-func (p *treePage) Crumb() string {
+func (p *Model) Crumb() string {
 	_, id := common.SplitRef(p.ref)
 	if strings.HasPrefix(id, "sha256:") {
 		id = "@" + common.ShortDigest(id)
@@ -71,19 +75,19 @@ func (p *treePage) Crumb() string {
 	return termsafe.String(strings.TrimPrefix(id, ":"))
 }
 
-func (p *treePage) Busy() bool { return p.loading }
+func (p *Model) Busy() bool { return p.loading }
 
-func (p *treePage) Init() tea.Cmd {
+func (p *Model) Init() tea.Cmd {
 	p.req = common.NextID()
 	p.loading = true
 	return common.StreamTree(p.Ctx, p.C.Reg, p.ref, p.PageID, p.req)
 }
 
-// setTree shows a fetched tree, keeping what was expanded and the cursor's row.
-func (p *treePage) setTree(t *model.Tree) {
+// SetTree shows a fetched tree, keeping what was expanded and the cursor's row.
+func (p *Model) SetTree(t *model.Tree) {
 	var keep string
-	if n := p.selected(); n != nil {
-		keep = n.key
+	if n := p.Selected(); n != nil {
+		keep = n.Key
 	}
 	p.tree = t
 	p.root = buildNodes(t)
@@ -96,11 +100,11 @@ func (p *treePage) setTree(t *model.Tree) {
 	p.reflow(keep)
 }
 
-func (p *treePage) reflow(keep string) {
+func (p *Model) reflow(keep string) {
 	p.rows = flatten(p.root, p.expanded)
 	if keep != "" {
 		for i, n := range p.rows {
-			if n.key == keep {
+			if n.Key == keep {
 				p.cursor = i
 			}
 		}
@@ -108,22 +112,22 @@ func (p *treePage) reflow(keep string) {
 	p.clamp()
 }
 
-func (p *treePage) selected() *node {
+func (p *Model) Selected() *Node {
 	if p.cursor < 0 || p.cursor >= len(p.rows) {
 		return nil
 	}
 	return p.rows[p.cursor]
 }
 
-func (p *treePage) bodyRows() int { return max(p.Height-1, 1) }
+func (p *Model) bodyRows() int { return max(p.Height-1, 1) }
 
-func (p *treePage) clamp() {
+func (p *Model) clamp() {
 	p.cursor, p.offset = common.ClampScroll(p.cursor, p.offset, len(p.rows), p.bodyRows())
 }
 
-func (p *treePage) SetSize(w, h int) { p.PageBase.SetSize(w, h); p.clamp() }
+func (p *Model) SetSize(w, h int) { p.PageBase.SetSize(w, h); p.clamp() }
 
-func (p *treePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.TreeMsg:
 		if msg.Req != p.req {
@@ -132,7 +136,7 @@ func (p *treePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if msg.Partial {
 			// Paint what has arrived: the cursor stays on its row and the
 			// scroll where it was; the rest fills in.
-			p.setTree(msg.Tree)
+			p.SetTree(msg.Tree)
 			return p, msg.Next
 		}
 		p.loading = false
@@ -142,13 +146,13 @@ func (p *treePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		p.err = nil
 		moved := p.tagMoved(msg.Tree)
-		p.setTree(msg.Tree)
+		p.SetTree(msg.Tree)
 		cmd := fetchSupply(p.Ctx, p.C.Reg, msg.Tree, p.PageID, p.req)
 		p.supplying = cmd != nil
 		return p, tea.Batch(cmd, moved)
-	case watchTickMsg:
+	case WatchTickMsg:
 		switch {
-		case msg.seq != p.watchSeq || !p.watching:
+		case msg.Seq != p.watchSeq || !p.watching:
 			return p, nil // an earlier watch's timer
 		case p.loading:
 			return p, p.scheduleWatch()
@@ -162,7 +166,7 @@ func (p *treePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if msg.err != nil {
 			return p, common.SetStatus("supply chain of "+termsafe.String(p.ref)+" could not be fetched: "+termsafe.String(msg.err.Error()), true)
 		}
-		p.setTree(msg.tree)
+		p.SetTree(msg.tree)
 		return p, nil
 	case childMsg:
 		return p, p.setChild(msg)
@@ -179,7 +183,7 @@ func (p *treePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		p.clamp()
 	case tea.MouseClickMsg:
-		if msg.Button != tea.MouseLeft || msg.Y < 1 || msg.X >= p.treeWidth() {
+		if msg.Button != tea.MouseLeft || msg.Y < 1 || msg.X >= p.TreeWidth() {
 			return p, nil
 		}
 		i := p.offset + msg.Y - 1
@@ -197,8 +201,8 @@ func (p *treePage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, nil
 }
 
-func (p *treePage) toggle(n *node) tea.Cmd {
-	if n.kind == nodeEntry && unfetched(n.entry) {
+func (p *Model) toggle(n *Node) tea.Cmd {
+	if n.Kind == NodeEntry && unfetched(n.Entry) {
 		if p.loading {
 			return nil // still arriving with the rest of the tree
 		}
@@ -207,15 +211,15 @@ func (p *treePage) toggle(n *node) tea.Cmd {
 	if !n.expandable() {
 		return nil
 	}
-	p.expanded[n.key] = !p.expanded[n.key]
-	p.reflow(n.key)
+	p.expanded[n.Key] = !p.expanded[n.Key]
+	p.reflow(n.Key)
 	return nil
 }
 
 // Keys: the tree screen's keys. The row keys apply when a row is selected.
-func (p *treePage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	k := p.C.Keys
-	row := func() bool { return p.selected() != nil }
+	row := func() bool { return p.Selected() != nil }
 	ks := keys.Movement(k, func(msg tea.KeyPressMsg) tea.Cmd {
 		p.cursor, _ = k.MoveCursor(msg, p.cursor, p.bodyRows(), len(p.rows))
 		p.clamp()
@@ -238,18 +242,18 @@ func (p *treePage) Keys() []keys.Key {
 	)
 }
 
-func (p *treePage) expand(msg tea.KeyPressMsg) tea.Cmd {
-	n := p.selected()
-	if n.kind == nodeSupplyItem && n.item.sbom != nil && msg.String() == "enter" {
-		return common.PushPage(p.C.Pages.SBOM(p.C, n.item.where, n.item.sbom))
+func (p *Model) expand(msg tea.KeyPressMsg) tea.Cmd {
+	n := p.Selected()
+	if n.Kind == NodeSupplyItem && n.Item.SBOM != nil && msg.String() == "enter" {
+		return common.PushPage(p.C.Pages.SBOM(p.C, n.Item.where, n.Item.SBOM))
 	}
 	var cmd tea.Cmd
 	switch {
-	case n.kind == nodeEntry && unfetched(n.entry):
+	case n.Kind == NodeEntry && unfetched(n.Entry):
 		cmd = p.openChild(n)
-	case n.expandable() && !p.expanded[n.key]:
-		p.expanded[n.key] = true
-		p.reflow(n.key)
+	case n.expandable() && !p.expanded[n.Key]:
+		p.expanded[n.Key] = true
+		p.reflow(n.Key)
 	case msg.String() == "enter" || msg.String() == "space":
 		cmd = p.toggle(n)
 	case n.expandable():
@@ -259,13 +263,13 @@ func (p *treePage) expand(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-func (p *treePage) collapse(tea.KeyPressMsg) tea.Cmd {
-	n := p.selected()
-	if n.expandable() && p.expanded[n.key] {
-		p.expanded[n.key] = false
-		p.reflow(n.key)
+func (p *Model) collapse(tea.KeyPressMsg) tea.Cmd {
+	n := p.Selected()
+	if n.expandable() && p.expanded[n.Key] {
+		p.expanded[n.Key] = false
+		p.reflow(n.Key)
 	} else if n.parent != nil {
-		p.reflow(n.parent.key)
+		p.reflow(n.parent.Key)
 		for i, r := range p.rows {
 			if r == n.parent {
 				p.cursor = i
@@ -276,46 +280,46 @@ func (p *treePage) collapse(tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (p *treePage) expandAll(tea.KeyPressMsg) tea.Cmd {
-	n := p.selected()
-	var walk func(*node)
-	walk = func(x *node) {
-		if x.expandable() && x.kind != nodeLayer {
-			p.expanded[x.key] = true
+func (p *Model) expandAll(tea.KeyPressMsg) tea.Cmd {
+	n := p.Selected()
+	var walk func(*Node)
+	walk = func(x *Node) {
+		if x.expandable() && x.Kind != NodeLayer {
+			p.expanded[x.Key] = true
 		}
 		for _, c := range x.children {
 			walk(c)
 		}
 	}
 	walk(n)
-	p.reflow(n.key)
+	p.reflow(n.Key)
 	p.clamp()
 	return nil
 }
 
 // copyRow opens the copy menu for the row (y).
-func (p *treePage) copyRow(tea.KeyPressMsg) tea.Cmd {
-	n := p.selected()
-	d := n.desc.Digest
+func (p *Model) copyRow(tea.KeyPressMsg) tea.Cmd {
+	n := p.Selected()
+	d := n.Desc.Digest
 	if d == "" || model.ValidateDigest(d) != nil {
 		return common.SetStatus("Nothing to copy on this row.", false)
 	}
-	if n.kind == nodeConfig || n.kind == nodeLayer {
+	if n.Kind == NodeConfig || n.Kind == NodeLayer {
 		return common.PushPage(copymenu.New(p.C, []copymenu.Item{{Label: "digest", Value: d}}))
 	}
 	plat := ""
-	if n.entry != nil && n.entry.Platform != nil && !n.entry.IsAttestation() {
-		plat = n.entry.Platform.String()
+	if n.Entry != nil && n.Entry.Platform != nil && !n.Entry.IsAttestation() {
+		plat = n.Entry.Platform.String()
 	}
 	return common.PushPage(copymenu.New(p.C, copymenu.For(p.repo, p.ref, d, plat)))
 }
 
 // openCopy opens the copy pane for this tree; on a platform entry, the
 // platform field starts with that entry's platform.
-func (p *treePage) openCopy(tea.KeyPressMsg) tea.Cmd {
+func (p *Model) openCopy(tea.KeyPressMsg) tea.Cmd {
 	plat := ""
-	if n := p.selected(); n != nil && n.kind == nodeEntry && n.entry != nil && n.entry.Platform != nil && !n.entry.IsAttestation() {
-		plat = n.entry.Platform.String()
+	if n := p.Selected(); n != nil && n.Kind == NodeEntry && n.Entry != nil && n.Entry.Platform != nil && !n.Entry.IsAttestation() {
+		plat = n.Entry.Platform.String()
 	}
 	ref := p.tree.Repository + "@" + p.tree.Digest
 	if _, id := common.SplitRef(p.ref); id != "" && !strings.HasPrefix(id, "sha256:") {
@@ -324,10 +328,10 @@ func (p *treePage) openCopy(tea.KeyPressMsg) tea.Cmd {
 	return common.PushPage(p.C.Pages.Copy(p.C, ref, common.HostOf(p.repo), plat))
 }
 
-func (p *treePage) openRaw(tea.KeyPressMsg) tea.Cmd {
-	n := p.selected()
+func (p *Model) openRaw(tea.KeyPressMsg) tea.Cmd {
+	n := p.Selected()
 	title, raw := rawJSON(n)
-	key := n.key
+	key := n.Key
 	// r fetches the tree again and shows this node anew.
 	return common.PushPage(p.C.Pages.Raw(p.C, title, raw, p.ref, func(t *model.Tree) (string, []byte, bool) {
 		n := findNode(buildNodes(t), key)
@@ -339,25 +343,25 @@ func (p *treePage) openRaw(tea.KeyPressMsg) tea.Cmd {
 	}))
 }
 
-func (p *treePage) openMatrix(tea.KeyPressMsg) tea.Cmd {
+func (p *Model) openMatrix(tea.KeyPressMsg) tea.Cmd {
 	if p.tree == nil {
 		return common.SetStatus("The tree is still loading.", false)
 	}
 	return common.PushPage(p.C.Pages.Resolve(p.C, p.tree, p.ref)) // r fetches the tree again
 }
 
-func (p *treePage) treeWidth() int {
+func (p *Model) TreeWidth() int {
 	if p.details && p.Width >= detailsMinWidth {
 		return p.Width - p.paneWidth()
 	}
 	return p.Width
 }
 
-func (p *treePage) paneWidth() int { return min(p.Width*2/5, 72) }
+func (p *Model) paneWidth() int { return min(p.Width*2/5, 72) }
 
-func (p *treePage) View() string {
+func (p *Model) View() string {
 	s := p.C.Styles
-	tw := p.treeWidth()
+	tw := p.TreeWidth()
 	var title string
 	switch {
 	case p.tree == nil && p.loading:
@@ -385,7 +389,7 @@ func (p *treePage) View() string {
 	if tw < p.Width {
 		// Joined by hand: rows are already tw wide, and lipgloss block
 		// rendering would measure every cell again.
-		pane := strings.Split(p.detailsView(p.paneWidth()-2, rows), "\n")
+		pane := strings.Split(p.DetailsView(p.paneWidth()-2, rows), "\n")
 		bar := s.PaneBorder.Render("│") + " "
 		for i, l := range body {
 			right := ""
@@ -419,21 +423,21 @@ func treeSummary(t *model.Tree) string {
 }
 
 // renderRow draws one row of the tree, width cells wide.
-func (p *treePage) renderRow(n *node, selected bool, width int) string {
+func (p *Model) renderRow(n *Node, selected bool, width int) string {
 	s := p.C.Styles
 	indent := strings.Repeat("  ", n.depth)
 	glyph := "  "
-	if n.expandable() || n.kind == nodeEntry && unfetched(n.entry) {
+	if n.expandable() || n.Kind == NodeEntry && unfetched(n.Entry) {
 		glyph = "▸ "
-		if p.expanded[n.key] {
+		if p.expanded[n.Key] {
 			glyph = "▾ "
 		}
 	}
 	var parts []string
 	dim := false
-	switch n.kind {
-	case nodeIndex:
-		parts = []string{s.Bold.Render("index"), s.MediaType.Render(common.ShortMediaType(n.desc.MediaType)), s.Digest.Render(common.ShortDigest(n.desc.Digest)), s.Size.Render(common.HumanSize(n.desc.Size))}
+	switch n.Kind {
+	case NodeIndex:
+		parts = []string{s.Bold.Render("index"), s.MediaType.Render(common.ShortMediaType(n.Desc.MediaType)), s.Digest.Render(common.ShortDigest(n.Desc.Digest)), s.Size.Render(common.HumanSize(n.Desc.Size))}
 		if n.depth == 0 && p.unique > 0 {
 			u := common.HumanSize(p.unique) + " unique"
 			if p.savedByShare > 0 {
@@ -441,29 +445,29 @@ func (p *treePage) renderRow(n *node, selected bool, width int) string {
 			}
 			parts = append(parts, s.Faint.Render(u))
 		}
-	case nodeEntry:
-		parts, dim = p.entryParts(n.entry)
-	case nodeManifest:
-		parts = []string{s.Bold.Render("manifest"), s.MediaType.Render(common.ShortMediaType(n.desc.MediaType)), s.Digest.Render(common.ShortDigest(n.desc.Digest)), s.Size.Render(common.HumanSize(n.desc.Size))}
+	case NodeEntry:
+		parts, dim = p.entryParts(n.Entry)
+	case NodeManifest:
+		parts = []string{s.Bold.Render("manifest"), s.MediaType.Render(common.ShortMediaType(n.Desc.MediaType)), s.Digest.Render(common.ShortDigest(n.Desc.Digest)), s.Size.Render(common.HumanSize(n.Desc.Size))}
 		if n.image != nil {
 			parts = append(parts, s.Faint.Render(common.Plural(len(n.image.Layers), "layer", "layers")+", "+common.HumanSize(n.image.TotalSize())))
 		}
 		if n.tree != nil && n.image == nil {
 			parts = append(parts, s.Error.Render("✗ could not be read"))
 		}
-	case nodeConfig:
-		parts = []string{s.Bold.Render("config"), s.Digest.Render(common.ShortDigest(n.desc.Digest)), s.Size.Render(common.HumanSize(n.desc.Size))}
+	case NodeConfig:
+		parts = []string{s.Bold.Render("config"), s.Digest.Render(common.ShortDigest(n.Desc.Digest)), s.Size.Render(common.HumanSize(n.Desc.Size))}
 		switch {
 		case n.image.Config != nil:
 			parts = append(parts, s.Platform.Render(termsafe.String(n.image.Config.Platform().String())))
 		case n.image.ConfigErr != "":
 			parts = append(parts, s.Error.Render("✗ "+termsafe.String(n.image.ConfigErr)))
 		}
-	case nodeLayer:
-		parts = []string{"layer " + common.Commas(n.layer), s.Digest.Render(common.ShortDigest(n.desc.Digest)), s.Size.Render(common.HumanSize(n.desc.Size)), s.MediaType.Render(common.ShortMediaType(n.desc.MediaType))}
-	case nodeAnnotation:
+	case NodeLayer:
+		parts = []string{"layer " + common.Commas(n.layer), s.Digest.Render(common.ShortDigest(n.Desc.Digest)), s.Size.Render(common.HumanSize(n.Desc.Size)), s.MediaType.Render(common.ShortMediaType(n.Desc.MediaType))}
+	case NodeAnnotation:
 		parts = []string{s.Faint.Render(termsafe.String(n.annKey) + " = " + termsafe.String(n.annValue))}
-	case nodeSupply, nodeSupplyItem:
+	case NodeSupply, NodeSupplyItem:
 		parts = p.supplyParts(n)
 	}
 	line := indent + glyph + strings.Join(parts, "  ")
@@ -477,7 +481,7 @@ func (p *treePage) renderRow(n *node, selected bool, width int) string {
 }
 
 // entryParts describes an index entry; dim is true for attestations.
-func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
+func (p *Model) entryParts(e *model.Entry) (parts []string, dim bool) {
 	s := p.C.Styles
 	switch {
 	case e.IsAttestation():
@@ -506,7 +510,7 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 	if unfetched(e) {
 		note := "not fetched yet: open it to fetch"
 		if p.fetching != "" && p.tree != nil {
-			if n := findNode(p.root, p.fetching); n != nil && n.entry == e {
+			if n := findNode(p.root, p.fetching); n != nil && n.Entry == e {
 				note = "fetching…"
 			}
 		}
@@ -527,12 +531,12 @@ func (p *treePage) entryParts(e *model.Entry) (parts []string, dim bool) {
 }
 
 // Where: the tree's registry and repository.
-func (p *treePage) Where() (string, string) { return common.HostOf(p.repo), p.repo }
+func (p *Model) Where() (string, string) { return common.HostOf(p.repo), p.repo }
 
 // entryErr is the first line of an entry's error without the reference the
 // row already shows ("manifest host/repo@sha256:… is 4000000 bytes, …" →
 // "is 4000000 bytes, …"), so the reason fits a narrow terminal.
-func (p *treePage) entryErr(e *model.Entry) string {
+func (p *Model) entryErr(e *model.Entry) string {
 	msg := common.FirstLine(e.Err)
 	if p.tree == nil {
 		return msg
@@ -546,17 +550,17 @@ func (p *treePage) entryErr(e *model.Entry) string {
 }
 
 // FailedToOpen: the tree could not be fetched at all.
-func (p *treePage) FailedToOpen() bool { return p.tree == nil && p.err != nil && !p.loading }
+func (p *Model) FailedToOpen() bool { return p.tree == nil && p.err != nil && !p.loading }
 
 // MarkTarget is the entry under the cursor (repository@digest), or the
 // tree's reference on its top row.
-func (p *treePage) MarkTarget() (string, bool) {
+func (p *Model) MarkTarget() (string, bool) {
 	if p.ref == "" {
 		return "", false
 	}
-	for n := p.selected(); n != nil; n = n.parent {
-		if n.entry != nil {
-			return p.repo + "@" + n.entry.Digest, true
+	for n := p.Selected(); n != nil; n = n.parent {
+		if n.Entry != nil {
+			return p.repo + "@" + n.Entry.Digest, true
 		}
 	}
 	return p.ref, true
@@ -564,7 +568,7 @@ func (p *treePage) MarkTarget() (string, bool) {
 
 // StageTarget stages the entry under the cursor (a row inside an entry
 // counts as that entry), or the whole reference on its top row.
-func (p *treePage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
+func (p *Model) StageTarget() (string, *model.Tree, *model.Entry, bool) {
 	if p.ref == "" {
 		return "", nil, nil, false
 	}
@@ -572,11 +576,60 @@ func (p *treePage) StageTarget() (string, *model.Tree, *model.Entry, bool) {
 		return p.ref, nil, nil, true
 	}
 	var e *model.Entry
-	for n := p.selected(); n != nil; n = n.parent {
-		if n.entry != nil {
-			e = n.entry
+	for n := p.Selected(); n != nil; n = n.parent {
+		if n.Entry != nil {
+			e = n.Entry
 			break
 		}
 	}
 	return p.ref, p.tree, e, true
+}
+
+// Ref is the reference the screen shows.
+func (p *Model) Ref() string { return p.ref }
+
+// Tree is the tree shown (the latest fetched); nil until the first answer.
+func (p *Model) Tree() *model.Tree { return p.tree }
+
+// Rows are the rows shown, expanded ones' children included.
+func (p *Model) Rows() []*Node { return p.rows }
+
+// Cursor is the row under the cursor.
+func (p *Model) Cursor() int { return p.cursor }
+
+// SetCursor puts the cursor on row i (clamped).
+func (p *Model) SetCursor(i int) {
+	p.cursor = i
+	p.clamp()
+}
+
+// Offset is the first row on screen.
+func (p *Model) Offset() int { return p.offset }
+
+// Loading is true while the tree is being fetched.
+func (p *Model) Loading() bool { return p.loading }
+
+// Request is the id of the latest fetch: an answer to an earlier one is
+// dropped.
+func (p *Model) Request() int { return p.req }
+
+// Expanded reports whether the row with key is expanded.
+func (p *Model) Expanded(key string) bool { return p.expanded[key] }
+
+// DetailsShown is true while the details pane is on (d).
+func (p *Model) DetailsShown() bool { return p.details }
+
+// Watching is true while w refreshes the tree on an interval; WatchSeq is
+// the id of the only watch tick that may fetch.
+func (p *Model) Watching() bool { return p.watching }
+
+// WatchSeq is the id of the only watch tick that may fetch.
+func (p *Model) WatchSeq() int { return p.watchSeq }
+
+// NewStandalone shows ref's tree when it was opened by name, not
+// from a tag list: the breadcrumb shows the host too.
+func NewStandalone(c *common.Common, ref string) *Model {
+	p := New(c, ref)
+	p.standalone = true
+	return p
 }

@@ -1,4 +1,4 @@
-package ui
+package tree
 
 import (
 	"context"
@@ -38,8 +38,8 @@ func unfetched(e *model.Entry) bool {
 
 // fetchChild fetches entry n's manifest (and config, or a nested index's
 // children) for the page, as request req.
-func fetchChild(ctx context.Context, reg common.Registry, repo string, n *node, page, req int) tea.Cmd {
-	key, digest := n.key, n.entry.Digest
+func fetchChild(ctx context.Context, reg common.Registry, repo string, n *Node, page, req int) tea.Cmd {
+	key, digest := n.Key, n.Entry.Digest
 	return common.WithRetries(ctx, page, func(ctx context.Context) tea.Msg {
 		t, err := reg.Tree(ctx, repo+"@"+digest, registry.TreeOptions{All: true})
 		return childMsg{page: page, req: req, key: key, digest: digest, tree: t, err: err}
@@ -47,30 +47,30 @@ func fetchChild(ctx context.Context, reg common.Registry, repo string, n *node, 
 }
 
 // openChild starts fetching an entry left out of the tree.
-func (p *treePage) openChild(n *node) tea.Cmd {
+func (p *Model) openChild(n *Node) tea.Cmd {
 	if p.tree == nil {
 		return nil
 	}
 	p.childReq = common.NextID()
-	p.fetching = n.key
+	p.fetching = n.Key
 	return tea.Batch(fetchChild(p.Ctx, p.C.Reg, p.tree.Repository, n, p.PageID, p.childReq),
-		common.SetStatus("fetching "+common.ShortDigest(n.entry.Digest)+" (left out of the tree: its index names more children than are fetched at once)", false))
+		common.SetStatus("fetching "+common.ShortDigest(n.Entry.Digest)+" (left out of the tree: its index names more children than are fetched at once)", false))
 }
 
 // setChild puts a child fetched on demand into the tree and opens it.
-func (p *treePage) setChild(msg childMsg) tea.Cmd {
+func (p *Model) setChild(msg childMsg) tea.Cmd {
 	if msg.req != p.childReq {
 		return nil
 	}
 	p.fetching = ""
 	n := findNode(p.root, msg.key)
-	if n == nil || n.entry == nil || n.entry.Digest != msg.digest {
+	if n == nil || n.Entry == nil || n.Entry.Digest != msg.digest {
 		return nil // the tree was refreshed meanwhile
 	}
-	e := n.entry
+	e := n.Entry
 	if msg.err != nil {
 		e.Err = "fetch on demand: " + msg.err.Error()
-		p.setTree(p.tree)
+		p.SetTree(p.tree)
 		return common.SetStatus(fmt.Sprintf("%s: %s", common.ShortDigest(e.Digest), termsafe.String(common.FirstLine(msg.err.Error()))), true)
 	}
 	switch t := msg.tree; {
@@ -80,6 +80,6 @@ func (p *treePage) setChild(msg childMsg) tea.Cmd {
 		e.Image = t.Image
 	}
 	p.expanded[msg.key] = true
-	p.setTree(p.tree)
+	p.SetTree(p.tree)
 	return common.SetStatus("fetched "+common.ShortDigest(e.Digest), false)
 }

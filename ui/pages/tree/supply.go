@@ -1,4 +1,4 @@
-package ui
+package tree
 
 import (
 	"context"
@@ -46,15 +46,15 @@ func fetchSupply(ctx context.Context, reg common.Registry, t *model.Tree, page, 
 	})
 }
 
-// supplyItem is one row of a supply-chain group.
-type supplyItem struct {
-	kind  model.Kind
+// SupplyItem is one row of a supply-chain group.
+type SupplyItem struct {
+	Kind  model.Kind
 	parts []string // already safe
 	bad   bool
 	// raw is what v shows, with its title.
 	rawTitle string
 	raw      []byte
-	sbom     *attest.SBOM
+	SBOM     *attest.SBOM
 	where    string // "index" or the platform, for the SBOM page title
 	// What the details pane shows.
 	ref  *model.Referrer
@@ -63,22 +63,22 @@ type supplyItem struct {
 }
 
 // addSupply adds the supply-chain group of s under parent.
-func addSupply(parent *node, s *model.Supply, where string) {
+func addSupply(parent *Node, s *model.Supply, where string) {
 	if s == nil || len(s.Referrers) == 0 && len(s.Errs) == 0 && !s.Truncated {
 		return // nothing attached: the header says "unsigned"
 	}
-	g := &node{kind: nodeSupply, key: parent.key + "/supply", depth: parent.depth + 1, parent: parent, supply: s}
+	g := &Node{Kind: NodeSupply, Key: parent.Key + "/supply", depth: parent.depth + 1, parent: parent, supply: s}
 	var cur *model.Referrer
-	item := func(it *supplyItem) {
+	item := func(it *SupplyItem) {
 		it.where = where
 		if it.ref == nil {
 			it.ref = cur
 		}
-		g.children = append(g.children, &node{kind: nodeSupplyItem, key: fmt.Sprintf("%s/%d", g.key, len(g.children)),
-			depth: g.depth + 1, parent: g, item: it})
+		g.children = append(g.children, &Node{Kind: NodeSupplyItem, Key: fmt.Sprintf("%s/%d", g.Key, len(g.children)),
+			depth: g.depth + 1, parent: g, Item: it})
 	}
 	for _, e := range s.Errs {
-		item(&supplyItem{kind: model.KindOther, bad: true, parts: []string{"✗ lookup failed: " + termsafe.String(e)}})
+		item(&SupplyItem{Kind: model.KindOther, bad: true, parts: []string{"✗ lookup failed: " + termsafe.String(e)}})
 	}
 	for _, r := range s.Referrers {
 		cur = r
@@ -88,13 +88,13 @@ func addSupply(parent *node, s *model.Supply, where string) {
 			manifest = r.Image.Raw
 		}
 		if r.Err != "" {
-			item(&supplyItem{kind: r.Kind, bad: true, rawTitle: "referrer " + r.Digest, raw: manifest,
+			item(&SupplyItem{Kind: r.Kind, bad: true, rawTitle: "referrer " + r.Digest, raw: manifest,
 				parts: []string{string(r.Kind), src, common.ShortDigest(r.Digest), "✗ " + termsafe.String(r.Err)}})
 			continue
 		}
 		a := r.Artifact
 		if a == nil {
-			item(&supplyItem{kind: r.Kind, rawTitle: "referrer " + r.Digest, raw: manifest,
+			item(&SupplyItem{Kind: r.Kind, rawTitle: "referrer " + r.Digest, raw: manifest,
 				parts: []string{string(r.Kind), common.ShortMediaType(r.ArtifactType), src, common.ShortDigest(r.Digest)}})
 			continue
 		}
@@ -105,7 +105,7 @@ func addSupply(parent *node, s *model.Supply, where string) {
 				continue
 			}
 			parts := []string{"signature", src, signatureText(sig), common.ShortDigest(r.Digest)}
-			item(&supplyItem{kind: model.KindSignature, bad: sig.Err != "", rawTitle: "signature manifest " + r.Digest, raw: manifest, parts: parts, sigs: []*attest.Signature{sig}})
+			item(&SupplyItem{Kind: model.KindSignature, bad: sig.Err != "", rawTitle: "signature manifest " + r.Digest, raw: manifest, parts: parts, sigs: []*attest.Signature{sig}})
 		}
 		for _, st := range a.Statements {
 			it := statementItem(st, src)
@@ -116,15 +116,15 @@ func addSupply(parent *node, s *model.Supply, where string) {
 			item(it)
 		}
 		for _, sb := range a.SBOMs {
-			item(&supplyItem{kind: model.KindSBOM, sbom: sb, rawTitle: "SBOM referrer " + r.Digest, raw: manifest,
+			item(&SupplyItem{Kind: model.KindSBOM, SBOM: sb, rawTitle: "SBOM referrer " + r.Digest, raw: manifest,
 				parts: []string{"SBOM", sb.Format, common.Plural(sb.Count, "package", "packages"), src}})
 		}
 		for _, e := range a.Errs {
-			item(&supplyItem{kind: r.Kind, bad: true, rawTitle: "referrer " + r.Digest, raw: manifest, parts: []string{string(r.Kind), src, "✗ " + termsafe.String(e)}})
+			item(&SupplyItem{Kind: r.Kind, bad: true, rawTitle: "referrer " + r.Digest, raw: manifest, parts: []string{string(r.Kind), src, "✗ " + termsafe.String(e)}})
 		}
 	}
 	if s.Truncated {
-		item(&supplyItem{kind: model.KindOther, bad: true, parts: []string{fmt.Sprintf("more than %d referrers: the list was cut", model.MaxReferrers)}})
+		item(&SupplyItem{Kind: model.KindOther, bad: true, parts: []string{fmt.Sprintf("more than %d referrers: the list was cut", model.MaxReferrers)}})
 	}
 	parent.children = append(parent.children, g)
 }
@@ -143,8 +143,8 @@ func signatureText(sig *attest.Signature) string {
 	return "signed (not verified)"
 }
 
-func statementItem(st *attest.Statement, src string) *supplyItem {
-	it := &supplyItem{kind: model.StatementKind(st), rawTitle: "statement " + st.PredicateType, raw: st.Raw, st: st}
+func statementItem(st *attest.Statement, src string) *SupplyItem {
+	it := &SupplyItem{Kind: model.StatementKind(st), rawTitle: "statement " + st.PredicateType, raw: st.Raw, st: st}
 	switch {
 	case st.Provenance != nil:
 		p := st.Provenance
@@ -153,10 +153,10 @@ func statementItem(st *attest.Statement, src string) *supplyItem {
 			it.parts = append(it.parts, "built "+p.BuiltOn.Format("2006-01-02 15:04"))
 		}
 	case st.SBOM != nil:
-		it.sbom = st.SBOM
+		it.SBOM = st.SBOM
 		it.parts = []string{"SBOM", st.SBOM.Format, common.Plural(st.SBOM.Count, "package", "packages")}
 	default:
-		it.parts = []string{string(it.kind), termsafe.String(model.PredicateName(st.PredicateType))}
+		it.parts = []string{string(it.Kind), termsafe.String(model.PredicateName(st.PredicateType))}
 	}
 	if st.PredicateErr != "" {
 		it.bad = true
@@ -228,9 +228,9 @@ func supplyHeader(t *model.Tree, loading bool) string {
 }
 
 // supplyParts renders a supply-chain row.
-func (p *treePage) supplyParts(n *node) []string {
+func (p *Model) supplyParts(n *Node) []string {
 	s := p.C.Styles
-	if n.kind == nodeSupply {
+	if n.Kind == NodeSupply {
 		parts := []string{s.Bold.Render("supply chain")}
 		state := n.supply.SignatureState()
 		st := s.Faint
@@ -246,7 +246,7 @@ func (p *treePage) supplyParts(n *node) []string {
 		}
 		return parts
 	}
-	it := n.item
+	it := n.Item
 	parts := make([]string, 0, len(it.parts))
 	for i, part := range it.parts {
 		switch {
@@ -258,7 +258,7 @@ func (p *treePage) supplyParts(n *node) []string {
 			parts = append(parts, part)
 		}
 	}
-	if it.sbom != nil {
+	if it.SBOM != nil {
 		parts = append(parts, s.Faint.Render("(enter: packages)"))
 	}
 	return parts
@@ -279,8 +279,8 @@ func referrersSupportText(s model.Support) string {
 
 // supplyDetails fills the side pane for a supply-chain row: everything
 // decoded, uncut (the pane wraps).
-func supplyDetails(it *supplyItem, head func(string), add func(label, value string)) {
-	head(strings.ToUpper(string(it.kind[:1])) + string(it.kind[1:]))
+func supplyDetails(it *SupplyItem, head func(string), add func(label, value string)) {
+	head(strings.ToUpper(string(it.Kind[:1])) + string(it.Kind[1:]))
 	if r := it.ref; r != nil {
 		add("found in", string(r.Source))
 		add("tag", r.Tag)
@@ -302,7 +302,7 @@ func supplyDetails(it *supplyItem, head func(string), add func(label, value stri
 			}
 		}
 	}
-	if sb := it.sbom; sb != nil {
+	if sb := it.SBOM; sb != nil {
 		add("format", sb.Format)
 		add("packages", fmt.Sprint(sb.Count))
 	}
