@@ -323,6 +323,7 @@ func (l *Model) View(title string) string {
 		b.WriteString(common.Fit(title, l.width))
 	}
 	rows := l.Rows()
+	cols := l.columns(rows)
 	for r := 0; r < rows; r++ {
 		b.WriteByte('\n')
 		i := l.offset + r
@@ -334,21 +335,55 @@ func (l *Model) View(title string) string {
 		if i >= len(l.visible) {
 			continue
 		}
-		b.WriteString(l.row(l.visible[i], i == l.cursor))
+		b.WriteString(l.row(l.visible[i], i == l.cursor, cols, cols.extras[r]))
 	}
 	return b.String()
 }
 
-func (l *Model) row(idx int32, selected bool) string {
+// columns is where the rows on screen put their right-hand column: beside
+// the longest name on screen, as k9s sizes a table to what it shows, not
+// at the far edge of a wide terminal; the right-hand texts are aligned on
+// their right end (the digests line up).
+type columns struct {
+	name, extra int      // widths: 0 when the names take what is left
+	extras      []string // each row's right-hand text
+}
+
+func (l *Model) columns(rows int) columns {
+	c := columns{extras: make([]string, rows)}
+	if l.extra == nil {
+		return c
+	}
+	for r := range rows {
+		i := l.offset + r
+		if i >= len(l.visible) {
+			break
+		}
+		name := l.name(l.visible[i])
+		c.extras[r] = l.extra(name)
+		c.name = max(c.name, lipgloss.Width(name))
+		c.extra = max(c.extra, lipgloss.Width(c.extras[r]))
+	}
+	if 2+c.name+2+c.extra > l.width {
+		c.name, c.extra = 0, 0
+	}
+	return c
+}
+
+func (l *Model) row(idx int32, selected bool, cols columns, extra string) string {
 	s := l.c.Styles
 	name := l.name(idx)
-	var extra string
-	if l.extra != nil {
-		extra = l.extra(name)
-	}
 	avail := l.width - 2
 	if extra != "" {
 		avail -= lipgloss.Width(extra) + 1
+	}
+	if cols.name > 0 {
+		// Pad the extra to its column's width on the left, and the name
+		// to its column's: the same two columns on every row.
+		if extra != "" {
+			extra = strings.Repeat(" ", cols.extra-lipgloss.Width(extra)) + extra
+		}
+		avail = cols.name + 1
 	}
 	if avail < 4 {
 		avail, extra = l.width-2, ""
