@@ -17,6 +17,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
@@ -59,7 +60,7 @@ func TestFaultsKeepTheUIAlive(t *testing.T) {
 		{"malformed JSON", faultproxy.Fault{Kind: faultproxy.Malformed}, "press r"},
 		{"oversized", faultproxy.Fault{Kind: faultproxy.Huge, Size: model.MaxManifestSize + 1, Chunked: true}, "limit"},
 	}
-	hs := newHarness(t, c, ref, 240, 30) // wide: the status line holds the whole error
+	hs := newHarness(t, c, ref, 240, 30, uitest.WithStore(st)) // wide: the status line holds the whole error
 	if !strings.Contains(hs.screen(), "linux/arm64") {
 		t.Fatalf("tree not shown:\n%s", hs.screen())
 	}
@@ -129,7 +130,7 @@ func equalMaps(a, b map[string]string) bool {
 // lists untouched, and clears with r.
 func TestMoreFaultsKeepTheUIAlive(t *testing.T) {
 	env, ref, st, staged, c := newFaultEnv(t)
-	hs := newHarness(t, c, ref, 240, 30)
+	hs := newHarness(t, c, ref, 240, 30, uitest.WithStore(st))
 	if !strings.Contains(hs.screen(), "linux/arm64") {
 		t.Fatalf("tree not shown:\n%s", hs.screen())
 	}
@@ -254,10 +255,6 @@ func newFaultEnv(t *testing.T) (env *hostileEnv, ref string, st *stagestore.Stor
 	}}}); err != nil {
 		t.Fatal(err)
 	}
-	old, oldAny := openStageStore, openStageStoreIfAny
-	openStageStore = func() (StageStore, error) { return st, nil }
-	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
-	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
 	staged = snapshotDir(t, st.Dir())
 	c, err = registry.New(registry.Options{Keychain: authn.NewMultiKeychain(),
 		Timeouts: registry.Timeouts{Header: 500 * time.Millisecond, Stall: 500 * time.Millisecond, Backoff: time.Millisecond, MaxWait: 50 * time.Millisecond}})

@@ -201,14 +201,10 @@ func TestOneEntryIsSingular(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, oldAny := openStageStore, openStageStoreIfAny
-	openStageStore = func() (StageStore, error) { return st, nil }
-	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
-	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
 	if err := st.Create(&model.StagedList{Name: "localhost:5000/cli:multi", Target: "localhost:5000/cli:multi"}); err != nil {
 		t.Fatal(err)
 	}
-	hs := newHarness(t, uitest.NewFake(), "localhost:5000/cli:2.0", 120, 30)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/cli:2.0", 120, 30, uitest.WithStore(st))
 	if !strings.Contains(hs.m.status, "1 staged list waiting") {
 		t.Errorf("startup status %q", hs.m.status)
 	}

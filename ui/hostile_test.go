@@ -236,14 +236,9 @@ func TestHostileStagingScreens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oldOpen, oldAny := openStageStore, openStageStoreIfAny
-	openStageStore = func() (StageStore, error) { return st, nil }
-	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
-	stagingBlink = false
-	t.Cleanup(func() { openStageStore, openStageStoreIfAny, stagingBlink = oldOpen, oldAny, true })
 
 	for _, colour := range []bool{false, true} {
-		hs := newHarness(t, env.client, env.host+"/app:v1", 100, 40, func(o *common.Options) { o.NoColor = !colour })
+		hs := newHarness(t, env.client, env.host+"/app:v1", 100, 40, func(o *common.Options) { o.NoColor = !colour }, uitest.WithStore(st), uitest.SteadyCursor)
 		screen := func(what string) string {
 			t.Helper()
 			assertScreenSafe(t, what, hs.m.View().Content)

@@ -95,7 +95,7 @@ func New(ctx context.Context, opts common.Options) (*Model, error) {
 // Init asks for the terminal's background (to pick dark or light) and
 // starts the first page.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.top().Init(), stagingStartupCmd()}
+	cmds := []tea.Cmd{m.top().Init(), stagingStartupCmd(m.c.Opts)}
 	if !m.themeFixed {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

@@ -20,17 +20,7 @@ import (
 )
 
 // StageStore keeps staged lists; *stagestore.Store satisfies it.
-type StageStore interface {
-	verbs.Store
-	List() ([]stagestore.Summary, error)
-	LoadRev(name string) (*model.StagedList, int64, error)
-	// SaveIf saves only over the revision the pane read: a list another
-	// manifold (the CLI) changed meanwhile is not overwritten.
-	SaveIf(l *model.StagedList, rev int64) (int64, error)
-	Update(name string, fn func(*model.StagedList) error) (*model.StagedList, error)
-	Rename(from, to string) error
-	Discard(name string) error
-}
+type StageStore = common.StageStore
 
 // Pusher is what the staging pane needs from a registry beyond Registry;
 // *registry.Client satisfies it. A Registry that is not a Pusher can stage
@@ -41,22 +31,17 @@ type Pusher interface {
 
 var _ Pusher = (*registry.Client)(nil)
 
-// stagingBlink makes the pane's text fields blink their cursor; tests turn
-// it off so no command sleeps.
-var stagingBlink = true
-
-func newStagingInput() textinput.Model {
+// newStagingInput is a text field whose cursor blinks unless
+// Options.SteadyCursor (tests, so no command sleeps).
+func newStagingInput(o *common.Options) textinput.Model {
 	ti := textinput.New()
-	if !stagingBlink {
+	if o != nil && o.SteadyCursor {
 		st := ti.Styles()
 		st.Cursor.Blink = false
 		ti.SetStyles(st)
 	}
 	return ti
 }
-
-// openStageStore opens the staging store; tests replace it.
-var openStageStore = func() (StageStore, error) { return stagestore.Open() }
 
 // stagingKeys are the staging pane's own keys. None of them writes to a
 // registry: P only opens the push confirmation.
@@ -262,8 +247,9 @@ func (p *stagingPage) Init() tea.Cmd {
 		openName = p.cur.Name
 	}
 	pending := len(p.pending) > 0
+	opts := p.C.Opts
 	return func() tea.Msg {
-		st, err := openStageStore()
+		st, err := opts.OpenStageStore()
 		if err != nil {
 			return stagingLoadedMsg{page: id, req: req, err: err}
 		}
@@ -491,7 +477,7 @@ func suggestTarget(source string) string {
 
 func (p *stagingPage) openInput(d stagingDialog, placeholder, value string) tea.Cmd {
 	p.dialog = d
-	p.input = newStagingInput()
+	p.input = newStagingInput(p.C.Opts)
 	p.input.Placeholder = placeholder
 	p.input.SetValue(value)
 	p.input.CursorEnd()
@@ -661,7 +647,7 @@ func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		})
 	case key.Matches(msg, p.keys.Edit):
-		p.form = newPlatformForm(e.Platform, p.Width)
+		p.form = newPlatformForm(p.C.Opts, e.Platform, p.Width)
 		p.dialog = dialogPlatform
 		return p.form.focus()
 	case key.Matches(msg, p.keys.Annotate):

@@ -2,11 +2,9 @@ package ui
 
 import (
 	"fmt"
-	"os"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/internal/termsafe"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
@@ -29,7 +27,7 @@ type Stageable interface {
 // repository, or there is none) it opens the staging pane to ask which list:
 // those for this repository, a new one named after it, or any other.
 func stageAdd(c *common.Common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
-	ctx, reg := c.Ctx, c.Reg
+	ctx, reg, opts := c.Ctx, c.Reg, c.Opts
 	return func() tea.Msg {
 		fail := func(err error) tea.Msg {
 			return common.StatusMsg{Text: "not staged: " + termsafe.String(common.FirstLine(err.Error())), Err: true}
@@ -44,7 +42,7 @@ func stageAdd(c *common.Common, ref string, t *model.Tree, e *model.Entry) tea.C
 		if err != nil {
 			return fail(err)
 		}
-		st, err := openStageStore()
+		st, err := opts.OpenStageStore()
 		if err != nil {
 			return fail(err)
 		}
@@ -126,25 +124,11 @@ func stageEntries(ref string, t *model.Tree, e *model.Entry) ([]model.StagedEntr
 	return out, nil
 }
 
-// openStageStoreIfAny opens the staging store only when it already exists,
-// so starting the UI creates nothing; tests replace it.
-var openStageStoreIfAny = func() (StageStore, bool) {
-	dir, err := stagestore.DefaultDir()
-	if err != nil {
-		return nil, false
-	}
-	if _, err := os.Stat(dir); err != nil {
-		return nil, false
-	}
-	st, err := stagestore.OpenDir(dir)
-	return st, err == nil
-}
-
 // stagingStartupCmd offers, at start, the staged lists left from before (a
 // quit or a crash): a status line says how many and how to open them.
-func stagingStartupCmd() tea.Cmd {
+func stagingStartupCmd(opts *common.Options) tea.Cmd {
 	return func() tea.Msg {
-		st, ok := openStageStoreIfAny()
+		st, ok := opts.OpenStageStoreIfAny()
 		if !ok {
 			return nil
 		}

@@ -32,13 +32,8 @@ func TestStagingThroughTheRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oldOpen, oldAny := openStageStore, openStageStoreIfAny
-	openStageStore = func() (StageStore, error) { return st, nil }
-	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
-	stagingBlink = false
-	t.Cleanup(func() { openStageStore, openStageStoreIfAny, stagingBlink = oldOpen, oldAny, true })
 
-	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 30)
+	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 100, 30, uitest.WithStore(st), uitest.SteadyCursor)
 	tp, ok := hs.m.top().(*tree.Model)
 	if !ok || tp.Tree() == nil {
 		t.Fatalf("start page %T", hs.m.top())

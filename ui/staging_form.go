@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -31,14 +32,14 @@ const (
 	fieldOSFeatures
 )
 
-func newPlatformForm(p *model.Platform, width int) *platformForm {
+func newPlatformForm(o *common.Options, p *model.Platform, width int) *platformForm {
 	f := &platformForm{labels: []string{"os", "architecture", "variant", "os.version", "os.features"}}
 	var vals [5]string
 	if p != nil {
 		vals = [5]string{p.OS, p.Architecture, p.Variant, p.OSVersion, strings.Join(p.OSFeatures, ",")}
 	}
 	for i := range f.labels {
-		ti := newStagingInput()
+		ti := newStagingInput(o)
 		ti.Prompt = ""
 		ti.SetWidth(max(width-20, 10))
 		ti.SetValue(vals[i])

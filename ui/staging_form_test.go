@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/manifold-dev/manifold/model"
+	"github.com/manifold-dev/manifold/ui/common"
 )
 
 // TestPlatformFormNormalises: the form spells what is typed as containerd
 // reads it, and refuses a near miss with the nearest known value.
 func TestPlatformFormNormalises(t *testing.T) {
-	f := newPlatformForm(&model.Platform{OS: "linux", Architecture: "amd64"}, 80)
+	f := newPlatformForm(&common.Options{}, &model.Platform{OS: "linux", Architecture: "amd64"}, 80)
 	f.fields[fieldOS].SetValue("Linux")
 	f.fields[fieldArch].SetValue("aarch64")
 	if p, err := f.platform(); err != nil || p.String() != "linux/arm64" {

@@ -153,8 +153,10 @@ func (p *stagingPage) onPushed(msg stagingPushedMsg) (common.Page, tea.Cmd) {
 	return p, tea.Batch(cmds...)
 }
 
-// stagingOpenTree shows the pushed tag in the tree; tests replace it.
-var stagingOpenTree = func(c *common.Common, ref string) tea.Cmd { return common.PushPage(c.Pages.Tree(c, ref)) }
+// stagingOpenTree shows the pushed tag in the tree.
+func stagingOpenTree(c *common.Common, ref string) tea.Cmd {
+	return common.PushPage(c.Pages.Tree(c, ref))
+}
 
 func asTagMoved(err error) (*registry.TagMovedError, bool) {
 	var moved *registry.TagMovedError

@@ -13,6 +13,7 @@ import (
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // envManifoldBinary names a manifold binary built beforehand, for a test
@@ -53,8 +54,7 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.store = st
-	openStageStore = func() (StageStore, error) { return st, nil }
-	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
+	uitest.WithStore(st)(env.c.Opts)
 
 	amd := env.image(t, env.host+"/app:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
 	arm := env.image(t, env.host+"/app:arm64", v1.Platform{OS: "linux", Architecture: "arm64"})

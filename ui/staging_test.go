@@ -24,6 +24,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/pages/tree"
 	"github.com/manifold-dev/manifold/ui/styles"
@@ -43,8 +44,6 @@ type stagingEnv struct {
 
 func newStagingEnv(t *testing.T) *stagingEnv {
 	t.Helper()
-	stagingBlink = false
-	t.Cleanup(func() { stagingBlink = true })
 	env := &stagingEnv{}
 	env.host = testregistry.Start(t, testregistry.Options{Wrap: func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -63,11 +62,9 @@ func newStagingEnv(t *testing.T) *stagingEnv {
 		t.Fatal(err)
 	}
 	env.store = st
-	old, oldAny := openStageStore, openStageStoreIfAny
-	openStageStore = func() (StageStore, error) { return st, nil }
-	openStageStoreIfAny = func() (StageStore, bool) { return st, true }
-	t.Cleanup(func() { openStageStore, openStageStoreIfAny = old, oldAny })
-	env.c = &common.Common{Ctx: context.Background(), Width: 100, Height: 30, Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Reg: client, Pages: pages()}
+	opts := &common.Options{SteadyCursor: true}
+	uitest.WithStore(st)(opts)
+	env.c = &common.Common{Ctx: context.Background(), Width: 100, Height: 30, Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: opts, Reg: client, Pages: pages()}
 	return env
 }
 
@@ -539,11 +536,11 @@ func (*plainPage) Keys() []keys.Key                        { return nil }
 
 func TestStagingStartupOffersStagedLists(t *testing.T) {
 	env := newStagingEnv(t)
-	if msg := stagingStartupCmd()(); msg != nil {
+	if msg := stagingStartupCmd(env.c.Opts)(); msg != nil {
 		t.Fatalf("no lists, but %v", msg)
 	}
 	env.store.Save(&model.StagedList{Name: "x", Target: "localhost:5000/a:b"})
-	msg, ok := stagingStartupCmd()().(common.StatusMsg)
+	msg, ok := stagingStartupCmd(env.c.Opts)().(common.StatusMsg)
 	if !ok || !strings.Contains(msg.Text, "1 staged list waiting, newest x") {
 		t.Fatalf("got %#v", msg)
 	}
@@ -589,14 +586,12 @@ func TestStagingNewListFromAnExistingTag(t *testing.T) {
 }
 
 func TestStagingFormGolden(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
-	stagingBlink = false
-	t.Cleanup(func() { stagingBlink = true })
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{SteadyCursor: true}, Pages: pages()}
 	p := newStagingPage(c)
 	p.SetSize(100, 20)
 	p.setList(goldenList())
 	p.cursor = 2
-	p.form = newPlatformForm(p.cur.Entries[2].Platform, p.Width)
+	p.form = newPlatformForm(p.C.Opts, p.cur.Entries[2].Platform, p.Width)
 	p.dialog = dialogPlatform
 	p.form.focus()
 	golden.RequireEqual(t, []byte(ansi.Strip(p.View())))

@@ -63,4 +63,13 @@ type Options struct {
 	// NoMouse turns mouse reporting off (mouse: false in the config file),
 	// so the terminal's own selection works on every screen.
 	NoMouse bool
+	// StageStore opens the staging store; nil: the default one
+	// (stagestore.Open). Tests give a store in a temp dir.
+	StageStore func() (StageStore, error)
+	// StageStoreIfAny opens the staging store only when it exists (the
+	// offer at start); nil: the default one, when its directory exists.
+	StageStoreIfAny func() (StageStore, bool)
+	// SteadyCursor: text fields do not blink their cursor (tests, so no
+	// command sleeps).
+	SteadyCursor bool
 }
