@@ -259,15 +259,15 @@ func TestHostileStagingScreens(t *testing.T) {
 		if !ok {
 			t.Fatalf("a did not open staging: %T\n%s", hs.m.top(), hs.screen())
 		}
-		if sp.cur == nil {
+		if sp.List() == nil {
 			screen("new list")
-			sp.input.SetValue(env.host + "/app:multi")
+			sp.SetInput(env.host + "/app:multi")
 			hs.keys("enter")
 		}
-		if sp.cur == nil || len(sp.cur.Entries) == 0 || sp.cur.Entries[0].Annotations["org.opencontainers.image.description"] != hHostile {
-			t.Fatalf("staged %+v\n%s", sp.cur, hs.screen())
+		if sp.List() == nil || len(sp.List().Entries) == 0 || sp.List().Entries[0].Annotations["org.opencontainers.image.description"] != hHostile {
+			t.Fatalf("staged %+v\n%s", sp.List(), hs.screen())
 		}
-		staged, _ := json.Marshal(sp.cur)
+		staged, _ := json.Marshal(sp.List())
 		screen("staging pane")
 		hs.keys("A")
 		if s := screen("entry annotations"); !strings.Contains(s, `org.opencontainers.image.description=\x1b]52;c;`) {
@@ -284,7 +284,7 @@ func TestHostileStagingScreens(t *testing.T) {
 		screen("push review")
 		hs.keys("esc")
 		screen("after review")
-		if now, _ := json.Marshal(sp.cur); string(now) != string(staged) {
+		if now, _ := json.Marshal(sp.List()); string(now) != string(staged) {
 			t.Fatalf("walking the screens changed the staged list:\n%s\n%s", staged, now)
 		}
 		// Fresh start for the colour pass.
@@ -328,7 +328,7 @@ func TestHostileLoginScreen(t *testing.T) {
 func TestHostileAttestationDigest(t *testing.T) {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	for _, bad := range []string{"sha256:" + hCSI + hOSC52, "sha256:\x07" + hTitle + "aaaaaaaaaaaa", "sha256:éééééééééééé", "x:\u202e12345678901234"} {
-		l := goldenList()
+		l := uitest.GoldenList()
 		l.Entries[1].Annotations[model.AnnotationReferenceDigest] = bad
 		p := newStagingPage(c)
 		p.SetSize(100, 20)

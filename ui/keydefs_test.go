@@ -63,11 +63,11 @@ func TestNoPageKeyShadowed(t *testing.T) {
 			check(t, sc.name+" filtered", hs.m)
 		}
 	}
-	env := newStagingEnv(t)
+	env := uitest.NewStagingEnv(t, pages())
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	sp := newStagingPage(c)
 	check(t, "staging lists", &Model{c: c, stack: []common.Page{sp}})
-	sp.setList(goldenList())
+	sp.setList(uitest.GoldenList())
 	check(t, "staging entries", &Model{c: c, stack: []common.Page{sp}})
 	_ = env
 }
@@ -79,7 +79,7 @@ func TestOneMeaningPerScreen(t *testing.T) {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	sp := newStagingPage(c)
 	all := append([]keys.Key(nil), sp.Keys()...)
-	sp.setList(goldenList())
+	sp.setList(uitest.GoldenList())
 	all = append(all, sp.Keys()...)
 	seen := map[string]string{}
 	for _, k := range all {

@@ -24,13 +24,6 @@ import (
 func KeyTable() string {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
 	resolved := &model.Tree{Repository: "localhost/x", MediaType: model.MediaTypeOCIIndex}
-	staged := newStagingPage(c)
-	staging := func() []keys.Key {
-		ks := staged.Keys()
-		staged.cur = &model.StagedList{}
-		defer func() { staged.cur = nil }()
-		return append(ks, staged.Keys()...)
-	}
 	stage := keys.Key{Binding: c.Keys.Stage}
 	screens := []struct {
 		name string
@@ -41,7 +34,7 @@ func KeyTable() string {
 		{"tree", append(tree.New(c, "localhost/x:1").Keys(), stage)}, // so is the tree
 		{"raw JSON", raw.New(c, "x", nil, "", nil).Keys()},
 		{"resolve matrix", resolve.New(c, resolved, resolved.Reference).Keys()},
-		{"staging", staging()},
+		{"staging", newStagingPage(c).HelpKeys()},
 	}
 	root := &Model{c: c, stack: []common.Page{repos.New(c, "localhost")}}
 	type row struct {

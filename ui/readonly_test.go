@@ -9,6 +9,7 @@ import (
 
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
 
 // TestReadOnlyRefusesPushInTheTUI: with --readonly the header says so, P
@@ -16,43 +17,43 @@ import (
 // written. With only the client read-only (a write path that forgot the
 // UI check), the push still fails, saying readonly.
 func TestReadOnlyRefusesPushInTheTUI(t *testing.T) {
-	env := newStagingEnv(t)
-	env.image(t, env.host+"/hello:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
+	env := uitest.NewStagingEnv(t, pages())
+	env.Image(t, env.Host+"/hello:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
 	ro, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain(), ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.c.Reg = ro
-	env.c.Opts.ReadOnly = true
-	target := env.host + "/hello:multi"
-	env.run(nil, stageAdd(env.c, env.host+"/hello:amd64", nil, nil))
-	p := env.pages[0]
+	env.C.Reg = ro
+	env.C.Opts.ReadOnly = true
+	target := env.Host + "/hello:multi"
+	env.Run(nil, stageAdd(env.C, env.Host+"/hello:amd64", nil, nil))
+	p := env.Pages[0]
 	p.SetSize(100, 30)
-	p = env.run(p, p.Init())
+	p = env.Run(p, p.Init())
 	sp := p.(*stagingPage)
-	sp.input.SetValue(target)
-	p = env.key(p, "enter")
-	before := len(env.writes())
-	p = env.key(p, "P")
-	if sp.dialog != dialogNone || !strings.Contains(env.lastStatus(), "readonly") {
-		t.Fatalf("P under readonly: dialog %v, status %q", sp.dialog, env.lastStatus())
+	sp.SetInput(target)
+	p = env.Key(p, "enter")
+	before := len(env.Writes())
+	p = env.Key(p, "P")
+	if sp.DialogOpen() || !strings.Contains(env.LastStatus(), "readonly") {
+		t.Fatalf("P under readonly: dialog open %v, status %q", sp.DialogOpen(), env.LastStatus())
 	}
-	m := &Model{c: env.c, stack: []common.Page{p}}
+	m := &Model{c: env.C, stack: []common.Page{p}}
 	m.c.Width, m.c.Height = 60, 20
 	if h := m.header(); !strings.Contains(h, "readonly") {
 		t.Fatalf("header %q does not say readonly", h)
 	}
 
-	env.c.Opts.ReadOnly = false // the client alone refuses
-	p = env.key(p, "P")
-	if sp.dialog != dialogPushConfirm {
-		t.Fatalf("no review: dialog %v, status %q", sp.dialog, env.lastStatus())
+	env.C.Opts.ReadOnly = false // the client alone refuses
+	p = env.Key(p, "P")
+	if !sp.Reviewing() {
+		t.Fatalf("no review: dialog open %v, status %q", sp.DialogOpen(), env.LastStatus())
 	}
-	env.key(p, "y")
-	if !strings.Contains(strings.Join(env.status, "\n"), "readonly") {
-		t.Fatalf("push through a read-only client: status %q", env.status)
+	env.Key(p, "y")
+	if !strings.Contains(strings.Join(env.Status, "\n"), "readonly") {
+		t.Fatalf("push through a read-only client: status %q", env.Status)
 	}
-	if w := env.writes()[before:]; len(w) != 0 {
+	if w := env.Writes()[before:]; len(w) != 0 {
 		t.Fatalf("writes reached the registry: %v", w)
 	}
 }

@@ -281,6 +281,28 @@ func newestList(ls []stagestore.Summary) string {
 	return name
 }
 
+// List is the list open, nil on the list of lists.
+func (p *stagingPage) List() *model.StagedList { return p.cur }
+
+// SetInput sets the text of the field open (a new list's target, a name).
+func (p *stagingPage) SetInput(s string) { p.input.SetValue(s) }
+
+// Reviewing: the push confirmation is open.
+func (p *stagingPage) Reviewing() bool { return p.dialog == dialogPushConfirm }
+
+// DialogOpen: a dialog (a field, a form, the push review) is open.
+func (p *stagingPage) DialogOpen() bool { return p.dialog != dialogNone }
+
+// HelpKeys are the pane's keys on the list of lists and on a list, for the
+// key table.
+func (p *stagingPage) HelpKeys() []keys.Key {
+	ks := p.Keys()
+	cur := p.cur
+	p.cur = &model.StagedList{}
+	defer func() { p.cur = cur }()
+	return append(ks, p.Keys()...)
+}
+
 func (p *stagingPage) setList(l *model.StagedList) {
 	p.cur = l
 	p.finds = nil

@@ -17,6 +17,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
+	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
@@ -26,8 +27,8 @@ import (
 // it, entries already staged are counted, and a duplicate platform the
 // add created is flagged in the status line, not found later.
 func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
-	env := newStagingEnv(t)
-	own := env.image(t, env.host+"/base:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
+	env := uitest.NewStagingEnv(t, testPages())
+	own := env.Image(t, env.Host+"/base:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
 	var idx v1.ImageIndex = empty.Index
 	for _, p := range []v1.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64"}, {OS: "linux", Architecture: "s390x"}} {
 		img, _ := random.Image(64, 1)
@@ -37,48 +38,48 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 		img, _ = mutate.ConfigFile(img, cf)
 		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &p}})
 	}
-	r, _ := name.ParseReference(env.host + "/base:multi")
+	r, _ := name.ParseReference(env.Host + "/base:multi")
 	if err := remote.WriteIndex(r, idx); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.store.Save(&model.StagedList{Name: "rel", Target: env.host + "/base:v1"}); err != nil {
+	if err := env.Store.Save(&model.StagedList{Name: "rel", Target: env.Host + "/base:v1"}); err != nil {
 		t.Fatal(err)
 	}
-	writesBefore := len(env.writes())
-	tree, err := env.c.Reg.Tree(env.c.Ctx, env.host+"/base:multi", registry.TreeOptions{All: true})
+	writesBefore := len(env.Writes())
+	tree, err := env.C.Reg.Tree(env.C.Ctx, env.Host+"/base:multi", registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	// One entry of the list: only it.
-	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, tree.Entries[1]))
-	if st := env.lastStatus(); st != "staged linux/arm64 in rel: 1 entry; S opens staging" {
+	env.Run(nil, stageAdd(env.C, env.Host+"/base:multi", tree, tree.Entries[1]))
+	if st := env.LastStatus(); st != "staged linux/arm64 in rel: 1 entry; S opens staging" {
 		t.Fatalf("one entry: %q", st)
 	}
 	// The same entry again: nothing added, and it says so.
-	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, tree.Entries[1]))
-	if st := env.lastStatus(); st != "linux/arm64 is already in rel" {
+	env.Run(nil, stageAdd(env.C, env.Host+"/base:multi", tree, tree.Entries[1]))
+	if st := env.LastStatus(); st != "linux/arm64 is already in rel" {
 		t.Fatalf("again: %q", st)
 	}
 	// A single image, then the whole list: two new entries, one already
 	// there, and linux/amd64 twice, which blocks a push.
-	env.run(nil, stageAdd(env.c, env.host+"/base:amd64", nil, nil))
-	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, nil))
-	st := env.lastStatus()
+	env.Run(nil, stageAdd(env.C, env.Host+"/base:amd64", nil, nil))
+	env.Run(nil, stageAdd(env.C, env.Host+"/base:multi", tree, nil))
+	st := env.LastStatus()
 	for _, want := range []string{"staged all 2 entries of the list in rel: 4 entries, 1 already there; a on an entry takes just it; 1 problem: S opens staging to fix"} {
 		if !strings.Contains(st, want) {
 			t.Fatalf("whole list: status %q lacks %q", st, want)
 		}
 	}
-	l, err := env.store.Load("rel")
+	l, err := env.Store.Load("rel")
 	if err != nil || len(l.Entries) != 4 || l.Entries[1].Digest != own {
 		t.Fatalf("staged: %+v %v", l, err)
 	}
-	env.run(nil, stageAdd(env.c, env.host+"/base:multi", tree, nil))
-	if st := env.lastStatus(); !strings.HasPrefix(st, "every entry of "+env.host+"/base:multi is already in rel") {
+	env.Run(nil, stageAdd(env.C, env.Host+"/base:multi", tree, nil))
+	if st := env.LastStatus(); !strings.HasPrefix(st, "every entry of "+env.Host+"/base:multi is already in rel") {
 		t.Fatalf("whole list again: %q", st)
 	}
-	if w := env.writes(); len(w) != writesBefore {
+	if w := env.Writes(); len(w) != writesBefore {
 		t.Fatalf("staging wrote to the registry: %v", w)
 	}
 }
@@ -86,9 +87,9 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 // TestPushReviewWrapsTheMovedWarning: the moved-tag warning ends with what
 // the diff is against; at 60 or 100 columns it is wrapped, not cut off.
 func TestPushReviewWrapsTheMovedWarning(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
 	p := newStagingPage(c)
-	l := goldenList()
+	l := uitest.GoldenList()
 	p.setList(l)
 	raw, dg, _ := l.Render()
 	p.review = &pushReview{plan: &registry.PushPlan{Tags: []string{l.Target}, Raw: raw, Digest: dg, MediaType: l.EffectiveMediaType()},
@@ -114,7 +115,7 @@ func TestPushReviewWrapsTheMovedWarning(t *testing.T) {
 // attestation, u undoes, R renames, x then y discards, and anything but y
 // keeps the list.
 func TestStagingEditKeys(t *testing.T) {
-	env := newStagingEnv(t)
+	env := uitest.NewStagingEnv(t, testPages())
 	d := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
 	amd := model.StagedEntry{Source: "localhost:5000/a:amd64", Repository: "localhost:5000/a", Digest: d("1"), MediaType: model.MediaTypeOCIManifest, Size: 10,
 		Platform: &model.Platform{OS: "linux", Architecture: "amd64", Features: []string{"sse4"}}}
@@ -123,16 +124,16 @@ func TestStagingEditKeys(t *testing.T) {
 		Annotations: map[string]string{model.AnnotationReferenceType: model.ReferenceTypeAttestation, model.AnnotationReferenceDigest: d("1")}}
 	arm := model.StagedEntry{Source: "localhost:5000/a:arm64", Repository: "localhost:5000/a", Digest: d("3"), MediaType: model.MediaTypeDockerManifest, Size: 10,
 		Platform: &model.Platform{OS: "linux", Architecture: "arm64"}}
-	if err := env.store.Save(&model.StagedList{Name: "rel", Target: "localhost:5000/a:v1", Entries: []model.StagedEntry{amd, att, arm}}); err != nil {
+	if err := env.Store.Save(&model.StagedList{Name: "rel", Target: "localhost:5000/a:v1", Entries: []model.StagedEntry{amd, att, arm}}); err != nil {
 		t.Fatal(err)
 	}
-	p := common.Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.C))
 	p.SetSize(100, 30)
-	p = env.run(p, p.Init())
+	p = env.Run(p, p.Init())
 	sp := p.(*stagingPage)
 	saved := func() *model.StagedList {
 		t.Helper()
-		l, err := env.store.Load("rel")
+		l, err := env.Store.Load("rel")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,77 +141,77 @@ func TestStagingEditKeys(t *testing.T) {
 	}
 
 	// A on the first entry, then I on the list.
-	p = env.key(p, "A")
-	p = env.typeText(p, "org.opencontainers.image.title=agent")
-	p = env.key(p, "enter")
-	p = env.key(p, "I")
-	p = env.typeText(p, "org.opencontainers.image.source=https://git.example/a")
-	p = env.key(p, "enter")
+	p = env.Key(p, "A")
+	p = env.TypeText(p, "org.opencontainers.image.title=agent")
+	p = env.Key(p, "enter")
+	p = env.Key(p, "I")
+	p = env.TypeText(p, "org.opencontainers.image.source=https://git.example/a")
+	p = env.Key(p, "enter")
 	l := saved()
 	if l.Entries[0].Annotations["org.opencontainers.image.title"] != "agent" || l.Annotations["org.opencontainers.image.source"] != "https://git.example/a" {
 		t.Fatalf("annotations not saved: %+v %+v", l.Entries[0].Annotations, l.Annotations)
 	}
-	p = env.key(p, "A")
-	p = env.typeText(p, "org.opencontainers.image.title=")
-	p = env.key(p, "enter")
+	p = env.Key(p, "A")
+	p = env.TypeText(p, "org.opencontainers.image.title=")
+	p = env.Key(p, "enter")
 	if _, ok := saved().Entries[0].Annotations["org.opencontainers.image.title"]; ok {
 		t.Fatal("key= did not remove the annotation")
 	}
-	p = env.key(p, "A")
-	p = env.typeText(p, "no-equals-sign")
-	p = env.key(p, "enter")
-	if !strings.Contains(env.lastStatus(), "key=value") {
-		t.Fatalf("a bad annotation was not refused: %q", env.lastStatus())
+	p = env.Key(p, "A")
+	p = env.TypeText(p, "no-equals-sign")
+	p = env.Key(p, "enter")
+	if !strings.Contains(env.LastStatus(), "key=value") {
+		t.Fatalf("a bad annotation was not refused: %q", env.LastStatus())
 	}
 
 	// M cycles auto → OCI → Docker → auto.
 	for _, want := range []string{model.MediaTypeOCIIndex, model.MediaTypeDockerList, ""} {
-		p = env.key(p, "M")
+		p = env.Key(p, "M")
 		if got := saved().MediaType; got != want {
 			t.Fatalf("media type %q, want %q", got, want)
 		}
 	}
 
 	// e on amd64: set variant v3; the features stay.
-	p = env.key(p, "e")
+	p = env.Key(p, "e")
 	for range 2 {
-		p = env.key(p, "tab")
+		p = env.Key(p, "tab")
 	}
-	p = env.typeText(p, "v3")
-	p = env.key(p, "enter")
+	p = env.TypeText(p, "v3")
+	p = env.Key(p, "enter")
 	if got := saved().Entries[0].Platform; got.Variant != "v3" || len(got.Features) != 1 || got.Features[0] != "sse4" {
 		t.Fatalf("platform after the form: %+v", got)
 	}
 
 	// x removes amd64 and its attestation; u brings both back.
-	p = env.key(p, "x")
+	p = env.Key(p, "x")
 	if l := saved(); len(l.Entries) != 1 || l.Entries[0].Digest != arm.Digest {
 		t.Fatalf("after x: %+v", l.Entries)
 	}
-	p = env.key(p, "u")
+	p = env.Key(p, "u")
 	if l := saved(); len(l.Entries) != 3 || l.Entries[1].Digest != att.Digest {
 		t.Fatalf("after u: %+v", l.Entries)
 	}
 
 	// To the lists: R renames, D asks, n keeps, D y discards.
-	p = env.key(p, "L")
+	p = env.Key(p, "L")
 	if sp.cur != nil {
 		t.Fatal("L did not show the lists")
 	}
-	p = env.key(p, "R")
+	p = env.Key(p, "R")
 	sp.input.SetValue("release")
-	p = env.key(p, "enter")
-	if _, err := env.store.Load("release"); err != nil {
-		t.Fatalf("rename: %v (status %q)", err, env.lastStatus())
+	p = env.Key(p, "enter")
+	if _, err := env.Store.Load("release"); err != nil {
+		t.Fatalf("rename: %v (status %q)", err, env.LastStatus())
 	}
-	p = env.key(p, "D")
-	p = env.key(p, "n")
-	if _, err := env.store.Load("release"); err != nil || !strings.Contains(env.lastStatus(), "not discarded") {
-		t.Fatalf("n discarded the list: %v %q", err, env.lastStatus())
+	p = env.Key(p, "D")
+	p = env.Key(p, "n")
+	if _, err := env.Store.Load("release"); err != nil || !strings.Contains(env.LastStatus(), "not discarded") {
+		t.Fatalf("n discarded the list: %v %q", err, env.LastStatus())
 	}
-	p = env.key(p, "D")
-	env.key(p, "y")
-	if ls, _ := env.store.List(); len(ls) != 0 {
+	p = env.Key(p, "D")
+	env.Key(p, "y")
+	if ls, _ := env.Store.List(); len(ls) != 0 {
 		t.Fatalf("x y left %+v", ls)
 	}
 }
@@ -219,30 +220,30 @@ func TestStagingEditKeys(t *testing.T) {
 // asks for a target; when that tag's index already has the image, the note
 // says so instead of "0 added" alone.
 func TestStagingNewListSaysWhatWasAlreadyThere(t *testing.T) {
-	env := newStagingEnv(t)
-	env.image(t, env.host+"/x:a", v1.Platform{OS: "linux", Architecture: "amd64"})
-	tr, err := env.c.Reg.Tree(context.Background(), env.host+"/x:a", registry.TreeOptions{All: true})
+	env := uitest.NewStagingEnv(t, testPages())
+	env.Image(t, env.Host+"/x:a", v1.Platform{OS: "linux", Architecture: "amd64"})
+	tr, err := env.C.Reg.Tree(context.Background(), env.Host+"/x:a", registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	es, _ := model.EntriesFromTree(env.host+"/x:a", tr, nil)
-	target := env.host + "/x:multi"
-	if _, err := env.c.Reg.(Pusher).Push(context.Background(), &model.StagedList{Target: target, MediaType: model.MediaTypeOCIIndex, Entries: es}, registry.PushOptions{}); err != nil {
+	es, _ := model.EntriesFromTree(env.Host+"/x:a", tr, nil)
+	target := env.Host + "/x:multi"
+	if _, err := env.C.Reg.(Pusher).Push(context.Background(), &model.StagedList{Target: target, MediaType: model.MediaTypeOCIIndex, Entries: es}, registry.PushOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	env.run(nil, stageAdd(env.c, env.host+"/x:a", nil, nil))
-	if len(env.pages) != 1 {
-		t.Fatalf("a opened %d pages", len(env.pages))
+	env.Run(nil, stageAdd(env.C, env.Host+"/x:a", nil, nil))
+	if len(env.Pages) != 1 {
+		t.Fatalf("a opened %d pages", len(env.Pages))
 	}
-	p := env.pages[0]
+	p := env.Pages[0]
 	p.SetSize(100, 30)
-	p = env.run(p, p.Init())
+	p = env.Run(p, p.Init())
 	p.(*stagingPage).input.SetValue(target)
-	env.key(p, "enter")
-	if st := env.lastStatus(); !strings.Contains(st, "amending") || !strings.Contains(st, "1 already there") {
+	env.Key(p, "enter")
+	if st := env.LastStatus(); !strings.Contains(st, "amending") || !strings.Contains(st, "1 already there") {
 		t.Fatalf("status %q", st)
 	}
-	if l, err := env.store.Load(target); err != nil || len(l.Entries) != 1 {
+	if l, err := env.Store.Load(target); err != nil || len(l.Entries) != 1 {
 		t.Fatalf("staged %+v %v", l, err)
 	}
 }

@@ -47,18 +47,18 @@ func buildManifold(t *testing.T) string {
 // on top of the CLI's.
 func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	exe := buildManifold(t)
-	env := newStagingEnv(t)
+	env := uitest.NewStagingEnv(t, testPages())
 	dataDir := t.TempDir()
 	st, err := stagestore.OpenDir(filepath.Join(dataDir, "staged"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.store = st
-	uitest.WithStore(st)(env.c.Opts)
+	env.Store = st
+	uitest.WithStore(st)(env.C.Opts)
 
-	amd := env.image(t, env.host+"/app:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
-	arm := env.image(t, env.host+"/app:arm64", v1.Platform{OS: "linux", Architecture: "arm64"})
-	target := env.host + "/app:v1"
+	amd := env.Image(t, env.Host+"/app:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
+	arm := env.Image(t, env.Host+"/app:arm64", v1.Platform{OS: "linux", Architecture: "arm64"})
+	target := env.Host + "/app:v1"
 	// The CLI processes get a cache and config of their own.
 	userdirs.SetCache(t, t.TempDir())
 	userdirs.SetConfig(t, t.TempDir())
@@ -72,21 +72,21 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 		}
 		return string(out)
 	}
-	cli("create", target, env.host+"/app:amd64")
+	cli("create", target, env.Host+"/app:amd64")
 
-	p := common.Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.C))
 	p.SetSize(100, 30)
-	p = env.run(p, p.Init())
+	p = env.Run(p, p.Init())
 	sp := p.(*stagingPage)
 	if sp.cur == nil || len(sp.cur.Entries) != 1 || sp.cur.Entries[0].Digest != amd {
 		t.Fatalf("the TUI opened %+v", sp.cur)
 	}
 
 	// The CLI adds arm64 while the TUI shows the one-entry list.
-	cli("create", "--amend", target, env.host+"/app:arm64")
+	cli("create", "--amend", target, env.Host+"/app:arm64")
 
 	// The TUI changes the media type of what it shows.
-	p = env.key(p, "M")
+	p = env.Key(p, "M")
 	l, err := st.Load(target)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +97,7 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	if l.MediaType != "" {
 		t.Fatalf("the refused edit was written: media type %q", l.MediaType)
 	}
-	if s := env.lastStatus(); !strings.Contains(s, "not saved") || !strings.Contains(s, "another manifold changed the list") || !strings.Contains(s, "redo the edit") {
+	if s := env.LastStatus(); !strings.Contains(s, "not saved") || !strings.Contains(s, "another manifold changed the list") || !strings.Contains(s, "redo the edit") {
 		t.Fatalf("status %q", s)
 	}
 	if len(sp.cur.Entries) != 2 || !strings.Contains(p.View(), "linux/arm64") {
@@ -105,7 +105,7 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	}
 
 	// Redone, the edit lands on top of the CLI's entry; the CLI then sees it.
-	p = env.key(p, "M")
+	p = env.Key(p, "M")
 	if l, _ = st.Load(target); len(l.Entries) != 2 || l.MediaType == "" || l.MediaType != sp.cur.MediaType {
 		t.Fatalf("after the redone edit: %q %+v (TUI %q)", l.MediaType, l.Entries, sp.cur.MediaType)
 	}
@@ -114,8 +114,8 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	}
 	// And a CLI edit after the TUI's is not lost by the TUI's next one.
 	cli("annotate", target, "linux/arm64", "--annotation", "from=cli")
-	p = env.key(p, "M") // refused again: the CLI saved meanwhile
-	env.key(p, "M")
+	p = env.Key(p, "M") // refused again: the CLI saved meanwhile
+	env.Key(p, "M")
 	l, _ = st.Load(target)
 	if l.Entries[1].Annotations["from"] != "cli" {
 		t.Fatalf("the CLI's annotation was lost: %+v", l.Entries[1])

@@ -2,24 +2,17 @@ package ui
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	"github.com/manifold-dev/manifold/internal/stagestore"
-	"github.com/manifold-dev/manifold/internal/testregistry"
 	"github.com/manifold-dev/manifold/model"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/themes"
@@ -30,195 +23,73 @@ import (
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
-// stagingEnv is a distribution registry that records the methods of its
-// requests, a real client for it, and a staging store in a temp dir.
-type stagingEnv struct {
-	host    string
-	c       *common.Common
-	store   *stagestore.Store
-	mu      sync.Mutex
-	methods []string
-	status  []string
-	pages   []common.Page
-}
-
-func newStagingEnv(t *testing.T) *stagingEnv {
-	t.Helper()
-	env := &stagingEnv{}
-	env.host = testregistry.Start(t, testregistry.Options{Wrap: func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			env.mu.Lock()
-			env.methods = append(env.methods, r.Method+" "+r.URL.Path)
-			env.mu.Unlock()
-			h.ServeHTTP(w, r)
-		})
-	}}).Host
-	client, err := registry.New(registry.Options{Keychain: authn.NewMultiKeychain()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := stagestore.OpenDir(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.store = st
-	opts := &common.Options{SteadyCursor: true}
-	uitest.WithStore(st)(opts)
-	env.c = &common.Common{Ctx: context.Background(), Width: 100, Height: 30, Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: opts, Reg: client, Pages: pages()}
-	return env
-}
-
-// writes returns the write requests the registry has seen.
-func (env *stagingEnv) writes() []string {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	var out []string
-	for _, m := range env.methods {
-		if !strings.HasPrefix(m, "GET ") && !strings.HasPrefix(m, "HEAD ") {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-func (env *stagingEnv) image(t *testing.T, ref string, p v1.Platform) string {
-	t.Helper()
-	img, _ := random.Image(128, 1)
-	cf, _ := img.ConfigFile()
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture, cf.Variant = p.OS, p.Architecture, p.Variant
-	img, _ = mutate.ConfigFile(img, cf)
-	r, _ := name.ParseReference(ref)
-	if err := remote.Write(r, img); err != nil {
-		t.Fatal(err)
-	}
-	d, _ := img.Digest()
-	return d.String()
-}
-
-// run executes cmd and feeds what it returns to p, as the program would,
-// until nothing is left. Status lines and opened pages are recorded; other
-// messages (cursor blinks) are dropped.
-func (env *stagingEnv) run(p common.Page, cmd tea.Cmd) common.Page {
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case common.StatusMsg:
-			env.status = append(env.status, msg.Text)
-		case common.PushPageMsg:
-			env.pages = append(env.pages, msg.Page)
-		case common.PopPageMsg:
-		case common.Routed:
-			var next tea.Cmd
-			p, next = p.Update(msg)
-			queue = append(queue, next)
-		}
-	}
-	return p
-}
-
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
-
-func (env *stagingEnv) key(p common.Page, s string) common.Page {
-	p, cmd := p.Update(press(s))
-	return env.run(p, cmd)
-}
-
-func (env *stagingEnv) typeText(p common.Page, s string) common.Page {
-	for _, r := range s {
-		p = env.key(p, string(r))
-	}
-	return p
-}
-
-func (env *stagingEnv) lastStatus() string {
-	if len(env.status) == 0 {
-		return ""
-	}
-	return env.status[len(env.status)-1]
+// testPages opens the one page the pane opens itself: the pushed tag's tree.
+func testPages() common.Pages {
+	return common.Pages{Tree: func(c *common.Common, ref string) common.Page { return tree.New(c, ref) }}
 }
 
 // TestStagingFlow is the new user's flow: stage two single-platform images
 // with a, name the new list, fix one platform to arm/v7 in the form, review
 // the diff and push, then read the index back with ggcr.
 func TestStagingFlow(t *testing.T) {
-	env := newStagingEnv(t)
-	amd := env.image(t, env.host+"/hello:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
-	arm := env.image(t, env.host+"/hello:arm", v1.Platform{OS: "linux", Architecture: "arm64"})
-	target := env.host + "/hello:multi"
+	env := uitest.NewStagingEnv(t, testPages())
+	amd := env.Image(t, env.Host+"/hello:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
+	arm := env.Image(t, env.Host+"/hello:arm", v1.Platform{OS: "linux", Architecture: "arm64"})
+	target := env.Host + "/hello:multi"
 
 	// a with no list staged opens the pane asking for a target.
-	env.run(nil, stageAdd(env.c, env.host+"/hello:amd64", nil, nil))
-	if len(env.pages) != 1 {
-		t.Fatalf("a opened %d pages", len(env.pages))
+	env.Run(nil, stageAdd(env.C, env.Host+"/hello:amd64", nil, nil))
+	if len(env.Pages) != 1 {
+		t.Fatalf("a opened %d pages", len(env.Pages))
 	}
-	p := env.pages[0]
+	p := env.Pages[0]
 	p.SetSize(100, 30)
-	p = env.run(p, p.Init())
-	if !p.InputFocused() || !strings.Contains(p.View(), "New list") || !strings.Contains(p.View(), env.host+"/hello:multiarch") {
+	p = env.Run(p, p.Init())
+	if !p.InputFocused() || !strings.Contains(p.View(), "New list") || !strings.Contains(p.View(), env.Host+"/hello:multiarch") {
 		t.Fatalf("no prompt for the new list:\n%s", p.View())
 	}
 	sp := p.(*stagingPage)
 	sp.input.SetValue(target)
-	p = env.key(p, "enter")
+	p = env.Key(p, "enter")
 	if sp.cur == nil || len(sp.cur.Entries) != 1 || sp.cur.Entries[0].Digest != amd {
 		t.Fatalf("list after create: %+v", sp.cur)
 	}
 	// a on another screen adds to the list changed last, and saves it.
-	env.run(nil, stageAdd(env.c, env.host+"/hello:arm", nil, nil))
-	if !strings.Contains(env.lastStatus(), "staged linux/arm64") {
-		t.Fatalf("status %q", env.lastStatus())
+	env.Run(nil, stageAdd(env.C, env.Host+"/hello:arm", nil, nil))
+	if !strings.Contains(env.LastStatus(), "staged linux/arm64") {
+		t.Fatalf("status %q", env.LastStatus())
 	}
-	p = env.run(p, p.Init())
+	p = env.Run(p, p.Init())
 	if len(sp.cur.Entries) != 2 {
 		t.Fatalf("entries %d", len(sp.cur.Entries))
 	}
 	// Edit the second entry's platform.
-	p = env.key(p, "j")
-	p = env.key(p, "e")
+	p = env.Key(p, "j")
+	p = env.Key(p, "e")
 	if sp.dialog != dialogPlatform {
 		t.Fatal("e did not open the platform form")
 	}
-	p = env.key(p, "tab") // to architecture
+	p = env.Key(p, "tab") // to architecture
 	sp.form.fields[fieldArch].SetValue("")
-	p = env.typeText(p, "arm") // offers arm and arm64
-	p = env.key(p, "tab")      // arm is complete: to variant
-	p = env.typeText(p, "v7")
-	p = env.key(p, "enter")
+	p = env.TypeText(p, "arm") // offers arm and arm64
+	p = env.Key(p, "tab")      // arm is complete: to variant
+	p = env.TypeText(p, "v7")
+	p = env.Key(p, "enter")
 	if got := sp.cur.Entries[1].Platform.String(); got != "linux/arm/v7" {
 		t.Fatalf("platform after the form: %s", got)
 	}
-	saved, _ := env.store.Load(target)
+	saved, _ := env.Store.Load(target)
 	if saved.Entries[1].Platform.String() != "linux/arm/v7" {
 		t.Fatal("the edit was not saved at once")
 	}
 	if !strings.Contains(p.View(), "config says") && !strings.Contains(p.View(), "image config says") {
 		t.Fatalf("the config mismatch warning is not shown:\n%s", p.View())
 	}
-	before := len(env.writes())
+	before := len(env.Writes())
 	// P reviews; it does not write.
-	p = env.key(p, "P")
+	p = env.Key(p, "P")
 	if sp.dialog != dialogPushConfirm {
-		t.Fatalf("dialog %v, status %q", sp.dialog, env.lastStatus())
+		t.Fatalf("dialog %v, status %q", sp.dialog, env.LastStatus())
 	}
 	view := p.View()
 	for _, want := range []string{"Push " + target, "to: " + target, "new tag", "+ linux/amd64", "+ linux/arm/v7", "y push"} {
@@ -226,27 +97,27 @@ func TestStagingFlow(t *testing.T) {
 			t.Fatalf("confirmation lacks %q:\n%s", want, view)
 		}
 	}
-	if len(env.writes()) != before {
-		t.Fatalf("reviewing wrote: %v", env.writes()[before:])
+	if len(env.Writes()) != before {
+		t.Fatalf("reviewing wrote: %v", env.Writes()[before:])
 	}
 	// esc cancels without writing; P then y pushes.
-	p = env.key(p, "esc")
-	if sp.dialog != dialogNone || len(env.writes()) != before {
+	p = env.Key(p, "esc")
+	if sp.dialog != dialogNone || len(env.Writes()) != before {
 		t.Fatal("esc did not cancel cleanly")
 	}
-	p = env.key(p, "P")
+	p = env.Key(p, "P")
 	// t adds tags; the review is fetched again and lists them.
-	p = env.key(p, "t")
-	p = env.typeText(p, "latest")
-	p = env.key(p, "enter")
-	if sp.dialog != dialogPushConfirm || !strings.Contains(p.View(), "to: "+target+", "+env.host+"/hello:latest") {
+	p = env.Key(p, "t")
+	p = env.TypeText(p, "latest")
+	p = env.Key(p, "enter")
+	if sp.dialog != dialogPushConfirm || !strings.Contains(p.View(), "to: "+target+", "+env.Host+"/hello:latest") {
 		t.Fatalf("extra tag not in the review:\n%s", p.View())
 	}
-	env.key(p, "y")
-	if !strings.Contains(env.lastStatus(), "pushed") {
-		t.Fatalf("status after push %q", env.lastStatus())
+	env.Key(p, "y")
+	if !strings.Contains(env.LastStatus(), "pushed") {
+		t.Fatalf("status after push %q", env.LastStatus())
 	}
-	if h, err := remote.Head(mustParse(t, env.host+"/hello:latest")); err != nil {
+	if h, err := remote.Head(mustParse(t, env.Host+"/hello:latest")); err != nil {
 		t.Fatalf("extra tag not written: %v", err)
 	} else if hm, _ := remote.Head(mustParse(t, target)); hm.Digest != h.Digest {
 		t.Fatal("extra tag holds another digest")
@@ -261,35 +132,35 @@ func TestStagingFlow(t *testing.T) {
 		im.Manifests[1].Platform.Architecture != "arm" || im.Manifests[1].Platform.Variant != "v7" {
 		t.Fatalf("pushed index %+v", im.Manifests)
 	}
-	if tp, ok := env.pages[len(env.pages)-1].(*tree.Model); !ok || tp.Ref() != target {
-		t.Fatalf("the pushed tag is not opened in the tree: %#v", env.pages[len(env.pages)-1])
+	if tp, ok := env.Pages[len(env.Pages)-1].(*tree.Model); !ok || tp.Ref() != target {
+		t.Fatalf("the pushed tag is not opened in the tree: %#v", env.Pages[len(env.Pages)-1])
 	}
 	d, _ := idx.Digest()
-	if saved, _ := env.store.Load(target); saved.Base != d.String() {
+	if saved, _ := env.Store.Load(target); saved.Base != d.String() {
 		t.Fatalf("base after push %s, want %s", saved.Base, d)
 	}
 }
 
 func TestStagingPushStopsWhenTheTagMovesAfterReview(t *testing.T) {
-	env := newStagingEnv(t)
-	env.image(t, env.host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
-	target := env.host + "/a:multi"
-	tr, err := env.c.Reg.Tree(context.Background(), env.host+"/a:amd64", registry.TreeOptions{All: true})
+	env := uitest.NewStagingEnv(t, testPages())
+	env.Image(t, env.Host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
+	target := env.Host + "/a:multi"
+	tr, err := env.C.Reg.Tree(context.Background(), env.Host+"/a:amd64", registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	es, _ := model.EntriesFromTree(env.host+"/a:amd64", tr, nil)
-	env.store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
-	p := common.Page(newStagingPage(env.c))
+	es, _ := model.EntriesFromTree(env.Host+"/a:amd64", tr, nil)
+	env.Store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
+	p := common.Page(newStagingPage(env.C))
 	p.SetSize(100, 30)
-	p = env.run(p, p.Init())
+	p = env.Run(p, p.Init())
 	sp := p.(*stagingPage)
-	p = env.key(p, "P")
+	p = env.Key(p, "P")
 	if sp.dialog != dialogPushConfirm {
-		t.Fatalf("no confirmation: %q", env.lastStatus())
+		t.Fatalf("no confirmation: %q", env.LastStatus())
 	}
-	moved := env.image(t, target, v1.Platform{OS: "linux", Architecture: "s390x"})
-	p = env.key(p, "y")
+	moved := env.Image(t, target, v1.Platform{OS: "linux", Architecture: "s390x"})
+	p = env.Key(p, "y")
 	if sp.dialog != dialogPushConfirm || !strings.Contains(p.View(), "moved") {
 		t.Fatalf("a tag moved after review was not shown again:\n%s", p.View())
 	}
@@ -301,9 +172,9 @@ func TestStagingPushStopsWhenTheTagMovesAfterReview(t *testing.T) {
 		t.Fatal("the push wrote over the moved tag")
 	}
 	// Confirming the new review pushes.
-	env.key(p, "y")
-	if !strings.Contains(env.lastStatus(), "pushed") {
-		t.Fatalf("status %q", env.lastStatus())
+	env.Key(p, "y")
+	if !strings.Contains(env.LastStatus(), "pushed") {
+		t.Fatalf("status %q", env.LastStatus())
 	}
 }
 
@@ -319,23 +190,23 @@ func mustParse(t *testing.T, s string) name.Reference {
 // keys of the pane that only open dialogs, and checks that neither the
 // registry nor the store changed.
 func TestStagingNavigationNeverWrites(t *testing.T) {
-	env := newStagingEnv(t)
-	env.image(t, env.host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
-	tr, _ := env.c.Reg.Tree(context.Background(), env.host+"/a:amd64", registry.TreeOptions{All: true})
-	es, _ := model.EntriesFromTree(env.host+"/a:amd64", tr, nil)
-	target := env.host + "/a:multi"
-	env.store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
-	file := env.store.Path(target)
+	env := uitest.NewStagingEnv(t, testPages())
+	env.Image(t, env.Host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
+	tr, _ := env.C.Reg.Tree(context.Background(), env.Host+"/a:amd64", registry.TreeOptions{All: true})
+	es, _ := model.EntriesFromTree(env.Host+"/a:amd64", tr, nil)
+	target := env.Host + "/a:multi"
+	env.Store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
+	file := env.Store.Path(target)
 	before, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := common.Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.C))
 	p.SetSize(80, 24)
-	p = env.run(p, p.Init())
-	writes := len(env.writes())
+	p = env.Run(p, p.Init())
+	writes := len(env.Writes())
 	for _, k := range []string{"j", "k", "G", "g", "enter", "l", "h", "d", "r", "/", "esc", "P", "esc", "e", "esc", "A", "esc", "I", "esc", "t", "esc", "y", " "} {
-		p = env.key(p, k)
+		p = env.Key(p, k)
 	}
 	// Chords a vim or k9s user presses to scroll (k9s once deleted pods on
 	// ctrl-d), on the entries and on the push confirmation.
@@ -343,30 +214,30 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 		{Code: 'b', Mod: tea.ModCtrl}, {Code: tea.KeyPgDown}, {Code: tea.KeyPgUp}, {Code: tea.KeyHome}, {Code: tea.KeyEnd}, {Code: tea.KeyDelete, Mod: tea.ModCtrl}}
 	for _, confirm := range []bool{false, true} {
 		if confirm {
-			p = env.key(p, "P")
+			p = env.Key(p, "P")
 		}
 		for _, k := range chords {
 			var cmd tea.Cmd
 			p, cmd = p.Update(k)
-			p = env.run(p, cmd)
+			p = env.Run(p, cmd)
 		}
-		p = env.key(p, "esc")
+		p = env.Key(p, "esc")
 	}
 	after, _ := os.ReadFile(file)
 	if string(before) != string(after) {
 		t.Fatal("navigation changed the staged list")
 	}
-	if len(env.writes()) != writes {
-		t.Fatalf("navigation wrote to the registry: %v", env.writes()[writes:])
+	if len(env.Writes()) != writes {
+		t.Fatalf("navigation wrote to the registry: %v", env.Writes()[writes:])
 	}
 }
 
 // TestStagingLayoutFits checks that no rendered line is wider than the
 // pane, with findings, a long target and the push confirmation.
 func TestStagingLayoutFits(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
 	p := newStagingPage(c)
-	p.setList(goldenList())
+	p.setList(uitest.GoldenList())
 	for _, w := range []int{40, 60, 100, 200} {
 		p.SetSize(w, 20)
 		for _, view := range []string{p.View(), p.pushView()} {
@@ -385,9 +256,9 @@ func TestStagingLayoutFits(t *testing.T) {
 // TestStagingErrorsAreWrappedNotCut: a finding that blocks the push is read
 // whole at 60 columns, wrapped at words; the page still fits.
 func TestStagingErrorsAreWrappedNotCut(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
 	p := newStagingPage(c)
-	l := goldenList()
+	l := uitest.GoldenList()
 	l.Entries[0].Platform = &model.Platform{OS: "linux", Architecture: "arm64", Variant: "7"}
 	p.setList(l)
 	var blocking string
@@ -423,36 +294,16 @@ func TestStagingErrorsAreWrappedNotCut(t *testing.T) {
 	}
 }
 
-// goldenList is a fixed list with an attestation, an annotation and a
-// blocking finding.
-func goldenList() *model.StagedList {
-	d := func(c string) string { return "sha256:" + strings.Repeat(c, 64) }
-	return &model.StagedList{Name: "localhost:5000/app:v1", Target: "localhost:5000/a-very-long-repository-name/for/layout/app:v1",
-		Base: d("b"), Annotations: map[string]string{"org.opencontainers.image.source": "https://example.com"},
-		Entries: []model.StagedEntry{
-			{Source: "localhost:5000/app:amd64", Repository: "localhost:5000/app", Digest: d("1"), MediaType: model.MediaTypeOCIManifest, Size: 1,
-				Platform: &model.Platform{OS: "linux", Architecture: "amd64"}, ConfigPlatform: &model.Platform{OS: "linux", Architecture: "amd64"}},
-			{Source: "localhost:5000/app@" + d("2"), Repository: "localhost:5000/app", Digest: d("2"), MediaType: model.MediaTypeOCIManifest, Size: 1,
-				Platform:    &model.Platform{OS: "unknown", Architecture: "unknown"},
-				Annotations: map[string]string{model.AnnotationReferenceType: model.ReferenceTypeAttestation, model.AnnotationReferenceDigest: d("1")}},
-			{Source: "localhost:5000/app:arm", Repository: "localhost:5000/app", Digest: d("3"), MediaType: model.MediaTypeOCIManifest, Size: 1,
-				Platform: &model.Platform{OS: "linux", Architecture: "arm", Variant: "v7"}, ConfigPlatform: &model.Platform{OS: "linux", Architecture: "arm64"},
-				Annotations: map[string]string{"org.opencontainers.image.title": "app"}},
-			{Source: "localhost:5000/app:amd64-again", Repository: "localhost:5000/app", Digest: d("4"), MediaType: model.MediaTypeOCIManifest, Size: 1,
-				Platform: &model.Platform{OS: "linux", Architecture: "amd64"}},
-		}}
-}
-
 func TestStagingGolden(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
 	p := newStagingPage(c)
 	p.SetSize(100, 20)
-	p.setList(goldenList())
+	p.setList(uitest.GoldenList())
 	t.Run("entries", func(t *testing.T) { golden.RequireEqual(t, []byte(ansi.Strip(p.View()))) })
 	cur := &model.Tree{Digest: "sha256:" + strings.Repeat("b", 64), MediaType: model.MediaTypeOCIIndex,
 		Entries: []*model.Entry{{Descriptor: model.Descriptor{MediaType: model.MediaTypeOCIManifest, Digest: "sha256:" + strings.Repeat("9", 64), Size: 1,
 			Platform: &model.Platform{OS: "linux", Architecture: "amd64"}}}}}
-	l := goldenList()
+	l := uitest.GoldenList()
 	l.Entries = l.Entries[:3]
 	p.setList(l)
 	raw, dg, _ := l.Render()
@@ -473,10 +324,10 @@ func TestStagingGoldenStyled(t *testing.T) {
 			t.Fatalf("theme %s is not built in", name)
 		}
 		t.Run(name, func(t *testing.T) {
-			c := &common.Common{Ctx: context.Background(), Styles: styles.New(theme), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
+			c := &common.Common{Ctx: context.Background(), Styles: styles.New(theme), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
 			p := newStagingPage(c)
 			p.SetSize(100, 20)
-			p.setList(goldenList())
+			p.setList(uitest.GoldenList())
 			view := p.View()
 			if name != "none" && view == ansi.Strip(view) {
 				t.Fatalf("theme %s renders no styles at all", name)
@@ -503,44 +354,13 @@ func TestStageEntriesPicksTheImageOfAnAttestation(t *testing.T) {
 	}
 }
 
-func TestStagingKeyCmd(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
-	on := func(p common.Page, k string) (tea.Cmd, bool) {
-		m := &Model{c: c, stack: []common.Page{p}}
-		return m.dispatchKey(press(k))
-	}
-	if _, ok := on(newStagingPage(c), "S"); ok {
-		t.Fatal("S on the staging pane opened another")
-	}
-	if cmd, ok := on(&plainPage{}, "S"); !ok || cmd == nil {
-		t.Fatal("S does not open the staging pane")
-	} else if _, ok := cmd().(common.PushPageMsg); !ok {
-		t.Fatal("S does not push a page")
-	}
-	if _, ok := on(&plainPage{}, "a"); ok {
-		t.Fatal("a on a page that cannot stage did something")
-	}
-	if _, ok := on(&plainPage{}, "x"); ok {
-		t.Fatal("an unrelated key was taken")
-	}
-}
-
-// plainPage is a page that cannot stage anything.
-type plainPage struct{ common.PageBase }
-
-func (*plainPage) Crumb() string                           { return "" }
-func (*plainPage) Init() tea.Cmd                           { return nil }
-func (p *plainPage) Update(tea.Msg) (common.Page, tea.Cmd) { return p, nil }
-func (*plainPage) View() string                            { return "" }
-func (*plainPage) Keys() []keys.Key                        { return nil }
-
 func TestStagingStartupOffersStagedLists(t *testing.T) {
-	env := newStagingEnv(t)
-	if msg := stagingStartupCmd(env.c.Opts)(); msg != nil {
+	env := uitest.NewStagingEnv(t, testPages())
+	if msg := stagingStartupCmd(env.C.Opts)(); msg != nil {
 		t.Fatalf("no lists, but %v", msg)
 	}
-	env.store.Save(&model.StagedList{Name: "x", Target: "localhost:5000/a:b"})
-	msg, ok := stagingStartupCmd(env.c.Opts)().(common.StatusMsg)
+	env.Store.Save(&model.StagedList{Name: "x", Target: "localhost:5000/a:b"})
+	msg, ok := stagingStartupCmd(env.C.Opts)().(common.StatusMsg)
 	if !ok || !strings.Contains(msg.Text, "1 staged list waiting, newest x") {
 		t.Fatalf("got %#v", msg)
 	}
@@ -550,14 +370,14 @@ func TestStagingStartupOffersStagedLists(t *testing.T) {
 // index: its entries (attestations and annotations too) are staged and its
 // digest becomes the base.
 func TestStagingNewListFromAnExistingTag(t *testing.T) {
-	env := newStagingEnv(t)
-	a := env.image(t, env.host+"/x:a", v1.Platform{OS: "linux", Architecture: "amd64"})
-	b := env.image(t, env.host+"/x:b", v1.Platform{OS: "linux", Architecture: "arm64"})
-	target := env.host + "/x:multi"
+	env := uitest.NewStagingEnv(t, testPages())
+	a := env.Image(t, env.Host+"/x:a", v1.Platform{OS: "linux", Architecture: "amd64"})
+	b := env.Image(t, env.Host+"/x:b", v1.Platform{OS: "linux", Architecture: "arm64"})
+	target := env.Host + "/x:multi"
 	ctx := context.Background()
 	var es []model.StagedEntry
-	for _, r := range []string{env.host + "/x:a", env.host + "/x:b"} {
-		tr, err := env.c.Reg.Tree(ctx, r, registry.TreeOptions{All: true})
+	for _, r := range []string{env.Host + "/x:a", env.Host + "/x:b"} {
+		tr, err := env.C.Reg.Tree(ctx, r, registry.TreeOptions{All: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -565,31 +385,31 @@ func TestStagingNewListFromAnExistingTag(t *testing.T) {
 		es = append(es, e...)
 	}
 	seed := &model.StagedList{Target: target, Annotations: map[string]string{"k": "v"}, Entries: es}
-	res, err := env.c.Reg.(Pusher).Push(ctx, seed, registry.PushOptions{})
+	res, err := env.C.Reg.(Pusher).Push(ctx, seed, registry.PushOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := common.Page(newStagingPage(env.c))
+	p := common.Page(newStagingPage(env.C))
 	p.SetSize(100, 30)
-	p = env.run(p, p.Init())
-	p = env.key(p, "n")
+	p = env.Run(p, p.Init())
+	p = env.Key(p, "n")
 	sp := p.(*stagingPage)
 	sp.input.SetValue(target)
-	env.key(p, "enter")
+	env.Key(p, "enter")
 	l := sp.cur
 	if l == nil || l.Base != res.Digest || len(l.Entries) != 2 || l.Entries[0].Digest != a || l.Entries[1].Digest != b || l.Annotations["k"] != "v" {
 		t.Fatalf("list from the tag: %+v", l)
 	}
-	if !strings.Contains(env.lastStatus(), "amending") {
-		t.Fatalf("status %q", env.lastStatus())
+	if !strings.Contains(env.LastStatus(), "amending") {
+		t.Fatalf("status %q", env.LastStatus())
 	}
 }
 
 func TestStagingFormGolden(t *testing.T) {
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{SteadyCursor: true}, Pages: pages()}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{SteadyCursor: true}, Pages: testPages()}
 	p := newStagingPage(c)
 	p.SetSize(100, 20)
-	p.setList(goldenList())
+	p.setList(uitest.GoldenList())
 	p.cursor = 2
 	p.form = newPlatformForm(p.C.Opts, p.cur.Entries[2].Platform, p.Width)
 	p.dialog = dialogPlatform

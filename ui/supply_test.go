@@ -124,14 +124,14 @@ func TestNoSupplierNoSupplyRows(t *testing.T) {
 // The staging pane's push review says which signatures of the index the
 // tag holds now will no longer apply.
 func TestStagingReviewNamesSignaturesLeftBehind(t *testing.T) {
-	env := newStagingEnv(t)
+	env := uitest.NewStagingEnv(t, pages())
 	signer, _ := fixtures.NewSigner()
-	s, err := fixtures.PushSigned(context.Background(), env.host, signer)
+	s, err := fixtures.PushSigned(context.Background(), env.Host, signer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	target := s.Ref(env.host)
-	tr, err := env.c.Reg.Tree(context.Background(), target, registry.TreeOptions{All: true})
+	target := s.Ref(env.Host)
+	tr, err := env.C.Reg.Tree(context.Background(), target, registry.TreeOptions{All: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,14 +140,14 @@ func TestStagingReviewNamesSignaturesLeftBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Annotations = map[string]string{"org.opencontainers.image.version": "2"}
-	env.store.Save(l)
-	p := common.Page(newStagingPage(env.c))
+	env.Store.Save(l)
+	p := common.Page(newStagingPage(env.C))
 	p.SetSize(200, 40)
-	p = env.run(p, p.Init())
+	p = env.Run(p, p.Init())
 	sp := p.(*stagingPage)
-	p = env.key(p, "P")
-	if sp.dialog != dialogPushConfirm {
-		t.Fatalf("no confirmation: %q", env.lastStatus())
+	p = env.Key(p, "P")
+	if !sp.Reviewing() {
+		t.Fatalf("no confirmation: %q", env.LastStatus())
 	}
 	view := p.View()
 	for _, want := range []string{"no longer apply", "signature sha256:", ".sig)", "attestation sha256:"} {
