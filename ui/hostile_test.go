@@ -31,6 +31,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/login"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
 	"github.com/manifold-dev/manifold/ui/pages/tree"
 	"github.com/manifold-dev/manifold/ui/styles"
@@ -255,7 +256,7 @@ func TestHostileStagingScreens(t *testing.T) {
 			t.Fatalf("no entry row:\n%s", hs.screen())
 		}
 		hs.keys("a")
-		sp, ok := hs.m.top().(*stagingPage)
+		sp, ok := hs.m.top().(*staging.Model)
 		if !ok {
 			t.Fatalf("a did not open staging: %T\n%s", hs.m.top(), hs.screen())
 		}
@@ -330,9 +331,9 @@ func TestHostileAttestationDigest(t *testing.T) {
 	for _, bad := range []string{"sha256:" + hCSI + hOSC52, "sha256:\x07" + hTitle + "aaaaaaaaaaaa", "sha256:éééééééééééé", "x:\u202e12345678901234"} {
 		l := uitest.GoldenList()
 		l.Entries[1].Annotations[model.AnnotationReferenceDigest] = bad
-		p := newStagingPage(c)
+		p := staging.New(c)
 		p.SetSize(100, 20)
-		p.setList(l)
+		p.SetList(l)
 		assertScreenSafe(t, "staging pane with a hostile attestation digest", p.View())
 		assertScreenSafe(t, "shortDigest", common.ShortDigest(bad))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
@@ -65,9 +66,9 @@ func TestNoPageKeyShadowed(t *testing.T) {
 	}
 	env := uitest.NewStagingEnv(t, pages())
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
-	sp := newStagingPage(c)
+	sp := staging.New(c)
 	check(t, "staging lists", &Model{c: c, stack: []common.Page{sp}})
-	sp.setList(uitest.GoldenList())
+	sp.SetList(uitest.GoldenList())
 	check(t, "staging entries", &Model{c: c, stack: []common.Page{sp}})
 	_ = env
 }
@@ -77,9 +78,9 @@ func TestNoPageKeyShadowed(t *testing.T) {
 // entry, it does not also discard a list.
 func TestOneMeaningPerScreen(t *testing.T) {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: pages()}
-	sp := newStagingPage(c)
+	sp := staging.New(c)
 	all := append([]keys.Key(nil), sp.Keys()...)
-	sp.setList(uitest.GoldenList())
+	sp.SetList(uitest.GoldenList())
 	all = append(all, sp.Keys()...)
 	seen := map[string]string{}
 	for _, k := range all {

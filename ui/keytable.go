@@ -13,6 +13,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
 	"github.com/manifold-dev/manifold/ui/pages/tree"
 	"github.com/manifold-dev/manifold/ui/styles"
@@ -34,7 +35,7 @@ func KeyTable() string {
 		{"tree", append(tree.New(c, "localhost/x:1").Keys(), stage)}, // so is the tree
 		{"raw JSON", raw.New(c, "x", nil, "", nil).Keys()},
 		{"resolve matrix", resolve.New(c, resolved, resolved.Reference).Keys()},
-		{"staging", newStagingPage(c).HelpKeys()},
+		{"staging", staging.New(c).HelpKeys()},
 	}
 	root := &Model{c: c, stack: []common.Page{repos.New(c, "localhost")}}
 	type row struct {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
 	"github.com/manifold-dev/manifold/ui/pages/tree"
@@ -42,8 +43,8 @@ func TestREADMEKeyTable(t *testing.T) {
 // TestHelpScreenMatchesKeyTable: every key the help screen shows on the
 // tree is a row of the README's table.
 func TestHelpScreenMatchesKeyTable(t *testing.T) {
-	var _ Stageable = (*tags.Model)(nil) // KeyTable lists a (stage) on them
-	var _ Stageable = (*tree.Model)(nil)
+	var _ common.Stageable = (*tags.Model)(nil) // KeyTable lists a (stage) on them
+	var _ common.Stageable = (*tree.Model)(nil)
 	hs := newHarness(t, uitest.NewFake(), "localhost:5000/app:1.0", 200, 60)
 	table := KeyTable()
 	for _, col := range hs.m.fullHelpColumns() {

@@ -10,6 +10,7 @@ import (
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 )
 
 // TestReadOnlyRefusesPushInTheTUI: with --readonly the header says so, P
@@ -26,11 +27,11 @@ func TestReadOnlyRefusesPushInTheTUI(t *testing.T) {
 	env.C.Reg = ro
 	env.C.Opts.ReadOnly = true
 	target := env.Host + "/hello:multi"
-	env.Run(nil, stageAdd(env.C, env.Host+"/hello:amd64", nil, nil))
+	env.Run(nil, staging.Add(env.C, env.Host+"/hello:amd64", nil, nil))
 	p := env.Pages[0]
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())
-	sp := p.(*stagingPage)
+	sp := p.(*staging.Model)
 	sp.SetInput(target)
 	p = env.Key(p, "enter")
 	before := len(env.Writes())

@@ -17,6 +17,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/pages/prompt"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -95,7 +96,7 @@ func New(ctx context.Context, opts common.Options) (*Model, error) {
 // Init asks for the terminal's background (to pick dark or light) and
 // starts the first page.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.top().Init(), stagingStartupCmd(m.c.Opts)}
+	cmds := []tea.Cmd{m.top().Init(), staging.StartupCmd(m.c.Opts)}
 	if !m.themeFixed {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

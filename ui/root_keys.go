@@ -10,6 +10,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/keys"
 	"github.com/manifold-dev/manifold/ui/pages/diff"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 )
 
 // globalKeys are the root's keys, declared like a page's. They are tried
@@ -20,7 +21,7 @@ func (m *Model) globalKeys() []keys.Key {
 	top := m.top()
 	stageable := func() bool {
 		_, isPane := top.(common.StagingPane)
-		s, ok := top.(Stageable)
+		s, ok := top.(common.Stageable)
 		if !ok || isPane {
 			return false
 		}
@@ -33,11 +34,11 @@ func (m *Model) globalKeys() []keys.Key {
 	}
 	return []keys.Key{
 		{Binding: k.Stage, Group: keys.GroupAct, Footer: 3, When: stageable, Run: func(tea.KeyPressMsg) tea.Cmd {
-			ref, t, e, _ := top.(Stageable).StageTarget()
-			return stageAdd(m.c, ref, t, e)
+			ref, t, e, _ := top.(common.Stageable).StageTarget()
+			return staging.Add(m.c, ref, t, e)
 		}},
 		{Binding: k.OpenStaging, Group: keys.GroupApp, Footer: 4, When: func() bool { _, isPane := top.(common.StagingPane); return !isPane },
-			Run: func(tea.KeyPressMsg) tea.Cmd { return common.PushPage(newStagingPage(m.c)) }},
+			Run: func(tea.KeyPressMsg) tea.Cmd { return common.PushPage(m.c.Pages.Staging(m.c)) }},
 		{Binding: k.Mark, Group: keys.GroupAct, Footer: 5, When: func() bool { _, ok := common.MarkTarget(top); return ok }, Run: func(tea.KeyPressMsg) tea.Cmd {
 			ref, _ := common.MarkTarget(top)
 			m.c.Mark = ref

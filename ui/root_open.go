@@ -11,6 +11,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/pages/repos"
 	"github.com/manifold-dev/manifold/ui/pages/resolve"
 	"github.com/manifold-dev/manifold/ui/pages/sbom"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 	"github.com/manifold-dev/manifold/ui/pages/tags"
 	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
@@ -97,5 +98,6 @@ func pages() common.Pages {
 		Copy: func(c *common.Common, src, host, platform string) common.Page {
 			return copyto.New(c, src, host, platform)
 		},
+		Staging: func(c *common.Common) common.Page { return staging.New(c) },
 	}
 }

@@ -1,28 +1,18 @@
 package ui
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/manifold-dev/manifold/internal/stagestore"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
 // TestMain keeps every test of the package away from the user's staged
-// lists: the data directory is a fresh temp dir with no staging store.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "manifold-ui-test-")
-	if err == nil {
-		os.Setenv(stagestore.EnvDataDir, dir)
-	}
-	code := m.Run()
-	if err == nil {
-		os.RemoveAll(dir)
-	}
-	os.Exit(code)
-}
+// lists.
+func TestMain(m *testing.M) { uitest.Main(m) }
 
 // TestStagingThroughTheRoot drives the whole UI: a on a tree row stages that
 // entry (asking for the new list's target), S opens the pane from another
@@ -46,14 +36,14 @@ func TestStagingThroughTheRoot(t *testing.T) {
 		t.Fatalf("row 2 is not an entry:\n%s", hs.screen())
 	}
 	hs.keys("a")
-	sp, ok := hs.m.top().(*stagingPage)
+	sp, ok := hs.m.top().(*staging.Model)
 	if !ok || !strings.Contains(hs.screen(), "New list") {
 		t.Fatalf("a with nothing staged should ask for a target:\n%s", hs.screen())
 	}
-	sp.input.SetValue("localhost:5000/app:multi")
+	sp.SetInput("localhost:5000/app:multi")
 	hs.keys("enter")
-	if sp.cur == nil || len(sp.cur.Entries) == 0 || sp.cur.Entries[0].Digest != want.Digest {
-		t.Fatalf("staged %+v\n%s", sp.cur, hs.screen())
+	if sp.List() == nil || len(sp.List().Entries) == 0 || sp.List().Entries[0].Digest != want.Digest {
+		t.Fatalf("staged %+v\n%s", sp.List(), hs.screen())
 	}
 	if !strings.Contains(hs.screen(), want.Platform.String()) {
 		t.Fatalf("the pane does not show the entry:\n%s", hs.screen())
@@ -71,7 +61,7 @@ func TestStagingThroughTheRoot(t *testing.T) {
 		t.Fatalf("the second a was not saved: %+v %v", l, err)
 	}
 	hs.keys("S")
-	if _, ok := hs.m.top().(*stagingPage); !ok || !strings.Contains(hs.screen(), "localhost:5000/app:multi") {
+	if _, ok := hs.m.top().(*staging.Model); !ok || !strings.Contains(hs.screen(), "localhost:5000/app:multi") {
 		t.Fatalf("S did not open the staging pane:\n%s", hs.screen())
 	}
 	// q does not quit while the platform form has focus.

@@ -5,10 +5,12 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/manifold-dev/manifold/themes"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/keys"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
@@ -18,7 +20,7 @@ func TestStagingKeyCmd(t *testing.T) {
 		m := &Model{c: c, stack: []common.Page{p}}
 		return m.dispatchKey(uitest.KeyMsg(k))
 	}
-	if _, ok := on(newStagingPage(c), "S"); ok {
+	if _, ok := on(staging.New(c), "S"); ok {
 		t.Fatal("S on the staging pane opened another")
 	}
 	if cmd, ok := on(&plainPage{}, "S"); !ok || cmd == nil {

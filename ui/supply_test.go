@@ -15,6 +15,7 @@ import (
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 	"github.com/manifold-dev/manifold/ui/pages/raw"
 	"github.com/manifold-dev/manifold/ui/pages/sbom"
+	"github.com/manifold-dev/manifold/ui/pages/staging"
 	"github.com/manifold-dev/manifold/ui/pages/tree"
 )
 
@@ -141,10 +142,10 @@ func TestStagingReviewNamesSignaturesLeftBehind(t *testing.T) {
 	}
 	l.Annotations = map[string]string{"org.opencontainers.image.version": "2"}
 	env.Store.Save(l)
-	p := common.Page(newStagingPage(env.C))
+	p := common.Page(staging.New(env.C))
 	p.SetSize(200, 40)
 	p = env.Run(p, p.Init())
-	sp := p.(*stagingPage)
+	sp := p.(*staging.Model)
 	p = env.Key(p, "P")
 	if !sp.Reviewing() {
 		t.Fatalf("no confirmation: %q", env.LastStatus())

@@ -64,6 +64,16 @@ type TagLister interface{ ListsTagsOf(repo string) bool }
 // one on top, and a does not stage from it.
 type StagingPane interface{ IsStagingPane() }
 
+// Stageable is implemented by pages that can say what is under the cursor,
+// so that a (stage) works from any screen: the tree page, the tags page.
+type Stageable interface {
+	// StageTarget returns the reference under the cursor, the tree when the
+	// page has it (nil: fetched when staging), and the index entry under the
+	// cursor (nil: the whole reference). ok is false when nothing stageable
+	// is under the cursor.
+	StageTarget() (ref string, t *model.Tree, e *model.Entry, ok bool)
+}
+
 // CopyPane is implemented by the copy pane: while it is on top, the
 // background copy's progress is drawn there, not in the status line.
 type CopyPane interface{ IsCopyPane() }
@@ -145,6 +155,8 @@ type Pages struct {
 	// Copy is the copy pane for src (host: the registry browsed;
 	// platform, when not "", fills the platform field).
 	Copy func(c *Common, src, host, platform string) Page
+	// Staging is the staging pane.
+	Staging func(c *Common) Page
 }
 
 // MarkTarget is what M would mark on page p.

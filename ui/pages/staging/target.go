@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"fmt"
@@ -79,7 +79,7 @@ func targetChoices(ls []stagestore.Summary, src string) []targetChoice {
 
 // askTarget opens the chooser for the pending entries, or the new-list
 // prompt when no list is staged at all.
-func (p *stagingPage) askTarget() tea.Cmd {
+func (p *Model) askTarget() tea.Cmd {
 	p.choices = targetChoices(p.lists, p.pendSrc)
 	if len(p.choices) == 1 {
 		return p.openNewListPrompt(p.choices[0].target)
@@ -88,11 +88,11 @@ func (p *stagingPage) askTarget() tea.Cmd {
 	return nil
 }
 
-func (p *stagingPage) openNewListPrompt(value string) tea.Cmd {
+func (p *Model) openNewListPrompt(value string) tea.Cmd {
 	return p.openInput(dialogNewList, "target tag for the new list, e.g. "+suggestTarget(p.pendSrc), value)
 }
 
-func (p *stagingPage) onChooserKey(msg tea.KeyPressMsg) tea.Cmd {
+func (p *Model) onChooserKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.C.Keys
 	switch {
 	case msg.String() == "esc" || msg.String() == "q":
@@ -128,7 +128,7 @@ func (p *stagingPage) onChooserKey(msg tea.KeyPressMsg) tea.Cmd {
 // stageIntoList adds the pending entries to the staged list called name
 // (under the store's lock) and opens it. A failure keeps the entries and
 // asks again.
-func (p *stagingPage) stageIntoList(name string) tea.Cmd {
+func (p *Model) stageIntoList(name string) tea.Cmd {
 	st, pending := p.store, p.pending
 	p.loading = true
 	p.req = common.NextID()
@@ -154,7 +154,7 @@ func (p *stagingPage) stageIntoList(name string) tea.Cmd {
 	}
 }
 
-func (p *stagingPage) chooserView() string {
+func (p *Model) chooserView() string {
 	s := p.C.Styles
 	var b strings.Builder
 	what := common.Plural(len(p.pending), "entry", "entries")

@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"fmt"
@@ -11,22 +11,12 @@ import (
 	"github.com/manifold-dev/manifold/ui/common"
 )
 
-// Stageable is implemented by pages that can say what is under the cursor,
-// so that a (stage) works from any screen: the tree page, the tags page.
-type Stageable interface {
-	// StageTarget returns the reference under the cursor, the tree when the
-	// page has it (nil: fetched when staging), and the index entry under the
-	// cursor (nil: the whole reference). ok is false when nothing stageable
-	// is under the cursor.
-	StageTarget() (ref string, t *model.Tree, e *model.Entry, ok bool)
-}
-
 // stageAdd adds the reference (or one entry of its index, with its
 // attestations) to the staged list changed last when that list is for the
 // same repository, and saves it. Otherwise (the newest list is for another
 // repository, or there is none) it opens the staging pane to ask which list:
 // those for this repository, a new one named after it, or any other.
-func stageAdd(c *common.Common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
+func Add(c *common.Common, ref string, t *model.Tree, e *model.Entry) tea.Cmd {
 	ctx, reg, opts := c.Ctx, c.Reg, c.Opts
 	return func() tea.Msg {
 		fail := func(err error) tea.Msg {
@@ -126,7 +116,7 @@ func stageEntries(ref string, t *model.Tree, e *model.Entry) ([]model.StagedEntr
 
 // stagingStartupCmd offers, at start, the staged lists left from before (a
 // quit or a crash): a status line says how many and how to open them.
-func stagingStartupCmd(opts *common.Options) tea.Cmd {
+func StartupCmd(opts *common.Options) tea.Cmd {
 	return func() tea.Msg {
 		st, ok := opts.OpenStageStoreIfAny()
 		if !ok {

@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"context"
@@ -23,6 +23,10 @@ import (
 	"github.com/manifold-dev/manifold/ui/styles"
 )
 
+// TestMain keeps every test of the package away from the user's staged
+// lists.
+func TestMain(m *testing.M) { uitest.Main(m) }
+
 // testPages opens the one page the pane opens itself: the pushed tag's tree.
 func testPages() common.Pages {
 	return common.Pages{Tree: func(c *common.Common, ref string) common.Page { return tree.New(c, ref) }}
@@ -38,7 +42,7 @@ func TestStagingFlow(t *testing.T) {
 	target := env.Host + "/hello:multi"
 
 	// a with no list staged opens the pane asking for a target.
-	env.Run(nil, stageAdd(env.C, env.Host+"/hello:amd64", nil, nil))
+	env.Run(nil, Add(env.C, env.Host+"/hello:amd64", nil, nil))
 	if len(env.Pages) != 1 {
 		t.Fatalf("a opened %d pages", len(env.Pages))
 	}
@@ -48,14 +52,14 @@ func TestStagingFlow(t *testing.T) {
 	if !p.InputFocused() || !strings.Contains(p.View(), "New list") || !strings.Contains(p.View(), env.Host+"/hello:multiarch") {
 		t.Fatalf("no prompt for the new list:\n%s", p.View())
 	}
-	sp := p.(*stagingPage)
+	sp := p.(*Model)
 	sp.input.SetValue(target)
 	p = env.Key(p, "enter")
 	if sp.cur == nil || len(sp.cur.Entries) != 1 || sp.cur.Entries[0].Digest != amd {
 		t.Fatalf("list after create: %+v", sp.cur)
 	}
 	// a on another screen adds to the list changed last, and saves it.
-	env.Run(nil, stageAdd(env.C, env.Host+"/hello:arm", nil, nil))
+	env.Run(nil, Add(env.C, env.Host+"/hello:arm", nil, nil))
 	if !strings.Contains(env.LastStatus(), "staged linux/arm64") {
 		t.Fatalf("status %q", env.LastStatus())
 	}
@@ -151,10 +155,10 @@ func TestStagingPushStopsWhenTheTagMovesAfterReview(t *testing.T) {
 	}
 	es, _ := model.EntriesFromTree(env.Host+"/a:amd64", tr, nil)
 	env.Store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
-	p := common.Page(newStagingPage(env.C))
+	p := common.Page(New(env.C))
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())
-	sp := p.(*stagingPage)
+	sp := p.(*Model)
 	p = env.Key(p, "P")
 	if sp.dialog != dialogPushConfirm {
 		t.Fatalf("no confirmation: %q", env.LastStatus())
@@ -201,7 +205,7 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := common.Page(newStagingPage(env.C))
+	p := common.Page(New(env.C))
 	p.SetSize(80, 24)
 	p = env.Run(p, p.Init())
 	writes := len(env.Writes())
@@ -236,8 +240,8 @@ func TestStagingNavigationNeverWrites(t *testing.T) {
 // pane, with findings, a long target and the push confirmation.
 func TestStagingLayoutFits(t *testing.T) {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.Dark), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
-	p := newStagingPage(c)
-	p.setList(uitest.GoldenList())
+	p := New(c)
+	p.SetList(uitest.GoldenList())
 	for _, w := range []int{40, 60, 100, 200} {
 		p.SetSize(w, 20)
 		for _, view := range []string{p.View(), p.pushView()} {
@@ -257,10 +261,10 @@ func TestStagingLayoutFits(t *testing.T) {
 // whole at 60 columns, wrapped at words; the page still fits.
 func TestStagingErrorsAreWrappedNotCut(t *testing.T) {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
-	p := newStagingPage(c)
+	p := New(c)
 	l := uitest.GoldenList()
 	l.Entries[0].Platform = &model.Platform{OS: "linux", Architecture: "arm64", Variant: "7"}
-	p.setList(l)
+	p.SetList(l)
 	var blocking string
 	for _, f := range p.finds {
 		if f.Severity == model.Block && len(f.String()) > 60 {
@@ -296,16 +300,16 @@ func TestStagingErrorsAreWrappedNotCut(t *testing.T) {
 
 func TestStagingGolden(t *testing.T) {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
-	p := newStagingPage(c)
+	p := New(c)
 	p.SetSize(100, 20)
-	p.setList(uitest.GoldenList())
+	p.SetList(uitest.GoldenList())
 	t.Run("entries", func(t *testing.T) { golden.RequireEqual(t, []byte(ansi.Strip(p.View()))) })
 	cur := &model.Tree{Digest: "sha256:" + strings.Repeat("b", 64), MediaType: model.MediaTypeOCIIndex,
 		Entries: []*model.Entry{{Descriptor: model.Descriptor{MediaType: model.MediaTypeOCIManifest, Digest: "sha256:" + strings.Repeat("9", 64), Size: 1,
 			Platform: &model.Platform{OS: "linux", Architecture: "amd64"}}}}}
 	l := uitest.GoldenList()
 	l.Entries = l.Entries[:3]
-	p.setList(l)
+	p.SetList(l)
 	raw, dg, _ := l.Render()
 	p.review = &pushReview{plan: &registry.PushPlan{Tags: []string{l.Target, "localhost:5000/app:latest"}, Raw: raw, Digest: dg, MediaType: l.EffectiveMediaType(),
 		Children: []registry.ChildPlan{{Action: registry.Mount}, {Action: registry.CrossRegistry}}},
@@ -325,9 +329,9 @@ func TestStagingGoldenStyled(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			c := &common.Common{Ctx: context.Background(), Styles: styles.New(theme), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
-			p := newStagingPage(c)
+			p := New(c)
 			p.SetSize(100, 20)
-			p.setList(uitest.GoldenList())
+			p.SetList(uitest.GoldenList())
 			view := p.View()
 			if name != "none" && view == ansi.Strip(view) {
 				t.Fatalf("theme %s renders no styles at all", name)
@@ -356,11 +360,11 @@ func TestStageEntriesPicksTheImageOfAnAttestation(t *testing.T) {
 
 func TestStagingStartupOffersStagedLists(t *testing.T) {
 	env := uitest.NewStagingEnv(t, testPages())
-	if msg := stagingStartupCmd(env.C.Opts)(); msg != nil {
+	if msg := StartupCmd(env.C.Opts)(); msg != nil {
 		t.Fatalf("no lists, but %v", msg)
 	}
 	env.Store.Save(&model.StagedList{Name: "x", Target: "localhost:5000/a:b"})
-	msg, ok := stagingStartupCmd(env.C.Opts)().(common.StatusMsg)
+	msg, ok := StartupCmd(env.C.Opts)().(common.StatusMsg)
 	if !ok || !strings.Contains(msg.Text, "1 staged list waiting, newest x") {
 		t.Fatalf("got %#v", msg)
 	}
@@ -389,11 +393,11 @@ func TestStagingNewListFromAnExistingTag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := common.Page(newStagingPage(env.C))
+	p := common.Page(New(env.C))
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())
 	p = env.Key(p, "n")
-	sp := p.(*stagingPage)
+	sp := p.(*Model)
 	sp.input.SetValue(target)
 	env.Key(p, "enter")
 	l := sp.cur
@@ -407,9 +411,9 @@ func TestStagingNewListFromAnExistingTag(t *testing.T) {
 
 func TestStagingFormGolden(t *testing.T) {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{SteadyCursor: true}, Pages: testPages()}
-	p := newStagingPage(c)
+	p := New(c)
 	p.SetSize(100, 20)
-	p.setList(uitest.GoldenList())
+	p.SetList(uitest.GoldenList())
 	p.cursor = 2
 	p.form = newPlatformForm(p.C.Opts, p.cur.Entries[2].Platform, p.Width)
 	p.dialog = dialogPlatform

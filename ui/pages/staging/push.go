@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ import (
 )
 
 // review0 opens the push confirmation, unless validation blocks the push.
-func (p *stagingPage) review0() tea.Cmd {
+func (p *Model) review0() tea.Cmd {
 	if model.Blocking(p.finds) {
 		return common.SetStatus("fix the errors first: the list cannot be pushed as it is", true)
 	}
@@ -26,7 +26,7 @@ func (p *stagingPage) review0() tea.Cmd {
 
 // reviewPush fetches what the tag holds now and the diff against it, for
 // the confirmation.
-func (p *stagingPage) reviewPush(tags []string) tea.Cmd {
+func (p *Model) reviewPush(tags []string) tea.Cmd {
 	p.dialog = dialogPushLoading
 	p.req = common.NextID()
 	pusher := p.C.Reg.(Pusher)
@@ -53,7 +53,7 @@ func orNew(d string) string {
 	return stagingShort(d)
 }
 
-func (p *stagingPage) onReview(msg stagingReviewMsg) (common.Page, tea.Cmd) {
+func (p *Model) onReview(msg stagingReviewMsg) (common.Page, tea.Cmd) {
 	if msg.req != p.req || (p.dialog != dialogPushLoading && p.dialog != dialogPushing) {
 		return p, nil
 	}
@@ -71,7 +71,7 @@ func (p *stagingPage) onReview(msg stagingReviewMsg) (common.Page, tea.Cmd) {
 
 // startPush pushes the reviewed list. The base is the digest the user just
 // reviewed, so the push stops if the tag moves after the review.
-func (p *stagingPage) startPush() tea.Cmd {
+func (p *Model) startPush() tea.Cmd {
 	r := p.review
 	p.dialog = dialogPushing
 	p.req = common.NextID()
@@ -118,7 +118,7 @@ func progressLine(ev registry.PushEvent) string {
 	return ev.Step
 }
 
-func (p *stagingPage) onPushed(msg stagingPushedMsg) (common.Page, tea.Cmd) {
+func (p *Model) onPushed(msg stagingPushedMsg) (common.Page, tea.Cmd) {
 	if msg.req != p.req {
 		return p, nil
 	}

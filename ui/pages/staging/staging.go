@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"errors"
@@ -106,7 +106,7 @@ type pushReview struct {
 // stagingPage is the staging pane: the staged lists, and the entries of the
 // open one, edited locally and saved at once; pushing goes through a
 // confirmation that shows the diff and the target tags.
-type stagingPage struct {
+type Model struct {
 	common.PageBase
 	keys  stagingKeys
 	store StageStore
@@ -157,16 +157,16 @@ func (sv *stagingSaver) opened(rev int64) {
 	sv.rev, sv.stale = rev, false
 }
 
-func newStagingPage(c *common.Common) *stagingPage {
-	p := &stagingPage{PageBase: common.NewPageBase(c), keys: defaultStagingKeys(), saver: &stagingSaver{}}
+func New(c *common.Common) *Model {
+	p := &Model{PageBase: common.NewPageBase(c), keys: defaultStagingKeys(), saver: &stagingSaver{}}
 	p.input = textinput.New()
 	return p
 }
 
 // newStagingPageWith opens the staging pane with entries waiting for a new
 // list's target (the user pressed a with no list staged yet).
-func newStagingPageWith(c *common.Common, source string, entries []model.StagedEntry) *stagingPage {
-	p := newStagingPage(c)
+func newStagingPageWith(c *common.Common, source string, entries []model.StagedEntry) *Model {
+	p := New(c)
 	p.pending, p.pendSrc = entries, source
 	return p
 }
@@ -224,12 +224,12 @@ func (m stagingReviewMsg) Target() int   { return m.page }
 func (m stagingProgressMsg) Target() int { return m.page }
 func (m stagingPushedMsg) Target() int   { return m.page }
 
-func (p *stagingPage) Crumb() string { return "staging" }
-func (p *stagingPage) Busy() bool {
+func (p *Model) Crumb() string { return "staging" }
+func (p *Model) Busy() bool {
 	return p.loading || p.dialog == dialogPushLoading || p.dialog == dialogPushing
 }
-func (p *stagingPage) MouseEnabled() bool { return false }
-func (p *stagingPage) InputFocused() bool {
+func (p *Model) MouseEnabled() bool { return false }
+func (p *Model) InputFocused() bool {
 	switch p.dialog {
 	case dialogNewList, dialogRename, dialogAnnotate, dialogIndexAnnotate, dialogPlatform, dialogPushTags, dialogChooseTarget:
 		return true
@@ -238,7 +238,7 @@ func (p *stagingPage) InputFocused() bool {
 }
 
 // Init loads the staged lists and opens the most recently changed one.
-func (p *stagingPage) Init() tea.Cmd {
+func (p *Model) Init() tea.Cmd {
 	p.req = common.NextID()
 	p.loading = true
 	id, req := p.PageID, p.req
@@ -282,20 +282,20 @@ func newestList(ls []stagestore.Summary) string {
 }
 
 // List is the list open, nil on the list of lists.
-func (p *stagingPage) List() *model.StagedList { return p.cur }
+func (p *Model) List() *model.StagedList { return p.cur }
 
 // SetInput sets the text of the field open (a new list's target, a name).
-func (p *stagingPage) SetInput(s string) { p.input.SetValue(s) }
+func (p *Model) SetInput(s string) { p.input.SetValue(s) }
 
 // Reviewing: the push confirmation is open.
-func (p *stagingPage) Reviewing() bool { return p.dialog == dialogPushConfirm }
+func (p *Model) Reviewing() bool { return p.dialog == dialogPushConfirm }
 
 // DialogOpen: a dialog (a field, a form, the push review) is open.
-func (p *stagingPage) DialogOpen() bool { return p.dialog != dialogNone }
+func (p *Model) DialogOpen() bool { return p.dialog != dialogNone }
 
 // HelpKeys are the pane's keys on the list of lists and on a list, for the
 // key table.
-func (p *stagingPage) HelpKeys() []keys.Key {
+func (p *Model) HelpKeys() []keys.Key {
 	ks := p.Keys()
 	cur := p.cur
 	p.cur = &model.StagedList{}
@@ -303,7 +303,7 @@ func (p *stagingPage) HelpKeys() []keys.Key {
 	return append(ks, p.Keys()...)
 }
 
-func (p *stagingPage) setList(l *model.StagedList) {
+func (p *Model) SetList(l *model.StagedList) {
 	p.cur = l
 	p.finds = nil
 	if l != nil {
@@ -312,14 +312,14 @@ func (p *stagingPage) setList(l *model.StagedList) {
 	p.clampCursor()
 }
 
-func (p *stagingPage) rowsLen() int {
+func (p *Model) rowsLen() int {
 	if p.cur != nil {
 		return len(p.cur.Entries)
 	}
 	return len(p.lists)
 }
 
-func (p *stagingPage) clampCursor() {
+func (p *Model) clampCursor() {
 	n := p.rowsLen()
 	if p.cursor >= n {
 		p.cursor = n - 1
@@ -341,7 +341,7 @@ func (p *stagingPage) clampCursor() {
 
 // edit applies fn to a copy of the open list, keeps the old one for undo,
 // revalidates and saves.
-func (p *stagingPage) edit(status string, fn func(l *model.StagedList) error) tea.Cmd {
+func (p *Model) edit(status string, fn func(l *model.StagedList) error) tea.Cmd {
 	if p.cur == nil {
 		return nil
 	}
@@ -350,7 +350,7 @@ func (p *stagingPage) edit(status string, fn func(l *model.StagedList) error) te
 		return common.SetStatus(termsafe.String(err.Error()), true)
 	}
 	p.undo = p.cur
-	p.setList(next)
+	p.SetList(next)
 	if status == "" {
 		return p.save(next) // the caller says it
 	}
@@ -358,7 +358,7 @@ func (p *stagingPage) edit(status string, fn func(l *model.StagedList) error) te
 }
 
 // save writes l in a command; saves are serialised in order of edits.
-func (p *stagingPage) save(l *model.StagedList) tea.Cmd {
+func (p *Model) save(l *model.StagedList) tea.Cmd {
 	if p.store == nil {
 		return nil
 	}
@@ -391,19 +391,19 @@ func (p *stagingPage) save(l *model.StagedList) tea.Cmd {
 // onChangedElsewhere shows the list as another manifold left it, after a
 // save of this pane's edit was refused: nothing on disk is overwritten,
 // and the user redoes the edit on what is there now.
-func (p *stagingPage) onChangedElsewhere(ch *stagestore.ChangedError) tea.Cmd {
+func (p *Model) onChangedElsewhere(ch *stagestore.ChangedError) tea.Cmd {
 	p.undo = nil
 	if ch.List == nil {
-		p.setList(nil)
+		p.SetList(nil)
 		p.saver.opened(0)
 		return tea.Batch(p.refreshLists(), common.SetStatus("not saved: "+termsafe.String(ch.Name)+" was discarded by another manifold", true))
 	}
-	p.setList(ch.List)
+	p.SetList(ch.List)
 	p.saver.opened(ch.Revision)
 	return common.SetStatus("not saved: another manifold changed the list; shown as it is now, redo the edit", true)
 }
 
-func (p *stagingPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case stagingLoadedMsg:
 		if msg.initial && msg.req != p.req {
@@ -416,7 +416,7 @@ func (p *stagingPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		p.store, p.lists = msg.store, msg.lists
 		if msg.initial {
-			p.setList(msg.open)
+			p.SetList(msg.open)
 			p.saver.opened(msg.openRev)
 		}
 		p.clampCursor()
@@ -457,7 +457,7 @@ func (p *stagingPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		p.undo = nil
 		p.dialog, p.promptErr, p.choices, p.pending = dialogNone, "", nil, nil
-		p.setList(msg.list)
+		p.SetList(msg.list)
 		p.saver.opened(msg.rev)
 		return p, tea.Batch(common.SetStatus(msg.note, false), p.refreshLists())
 	case stagingReviewMsg:
@@ -479,7 +479,7 @@ func (p *stagingPage) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, nil
 }
 
-func (p *stagingPage) refreshLists() tea.Cmd {
+func (p *Model) refreshLists() tea.Cmd {
 	return p.listOp("", func(StageStore) error { return nil })
 }
 
@@ -497,7 +497,7 @@ func suggestTarget(source string) string {
 	return repo + ":multiarch"
 }
 
-func (p *stagingPage) openInput(d stagingDialog, placeholder, value string) tea.Cmd {
+func (p *Model) openInput(d stagingDialog, placeholder, value string) tea.Cmd {
 	p.dialog = d
 	p.input = newStagingInput(p.C.Opts)
 	p.input.Placeholder = placeholder
@@ -507,7 +507,7 @@ func (p *stagingPage) openInput(d stagingDialog, placeholder, value string) tea.
 	return p.input.Focus()
 }
 
-func (p *stagingPage) updateInput(msg tea.Msg) tea.Cmd {
+func (p *Model) updateInput(msg tea.Msg) tea.Cmd {
 	if p.dialog == dialogPlatform && p.form != nil {
 		return p.form.update(msg)
 	}
@@ -516,7 +516,7 @@ func (p *stagingPage) updateInput(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (p *stagingPage) onKey(msg tea.KeyPressMsg) (common.Page, tea.Cmd) {
+func (p *Model) onKey(msg tea.KeyPressMsg) (common.Page, tea.Cmd) {
 	k := p.C.Keys
 	if p.dialog == dialogChooseTarget {
 		return p, p.onChooserKey(msg)
@@ -580,7 +580,7 @@ func (p *stagingPage) onKey(msg tea.KeyPressMsg) (common.Page, tea.Cmd) {
 		p.clampCursor()
 	case key.Matches(msg, k.Back):
 		if p.cur != nil && len(p.lists) > 1 {
-			p.setList(nil)
+			p.SetList(nil)
 			return p, p.refreshLists()
 		}
 		return p, common.PopPage
@@ -594,7 +594,7 @@ func (p *stagingPage) onKey(msg tea.KeyPressMsg) (common.Page, tea.Cmd) {
 	return p, nil
 }
 
-func (p *stagingPage) onListsKey(msg tea.KeyPressMsg) tea.Cmd {
+func (p *Model) onListsKey(msg tea.KeyPressMsg) tea.Cmd {
 	if p.cursor >= len(p.lists) {
 		return nil
 	}
@@ -624,10 +624,10 @@ func (p *stagingPage) onListsKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
+func (p *Model) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, p.keys.Lists):
-		p.setList(nil)
+		p.SetList(nil)
 		return p.refreshLists()
 	case key.Matches(msg, p.keys.Undo):
 		if p.undo == nil {
@@ -635,7 +635,7 @@ func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		prev := p.undo
 		p.undo = nil
-		p.setList(prev)
+		p.SetList(prev)
 		return tea.Batch(p.save(prev), common.SetStatus("undone", false))
 	case key.Matches(msg, p.keys.MediaType):
 		return p.edit("media type changed", func(l *model.StagedList) error {
@@ -679,7 +679,7 @@ func (p *stagingPage) onEntriesKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // submit applies the focused input.
-func (p *stagingPage) submit() tea.Cmd {
+func (p *Model) submit() tea.Cmd {
 	d := p.dialog
 	val := strings.TrimSpace(p.input.Value())
 	p.dialog = dialogNone
@@ -757,7 +757,7 @@ func splitTags(s string) []string {
 
 // createList starts a list for target: from what the tag holds when it is
 // an index (amend), else empty; pending entries are added.
-func (p *stagingPage) createList(target string) tea.Cmd {
+func (p *Model) createList(target string) tea.Cmd {
 	st := p.store
 	pusher, _ := p.C.Reg.(Pusher)
 	pending := p.pending
@@ -796,7 +796,7 @@ func (p *stagingPage) createList(target string) tea.Cmd {
 	}
 }
 
-func (p *stagingPage) discardSelected() tea.Cmd {
+func (p *Model) discardSelected() tea.Cmd {
 	if p.cursor >= len(p.lists) {
 		return nil
 	}
@@ -805,7 +805,7 @@ func (p *stagingPage) discardSelected() tea.Cmd {
 }
 
 // listOp runs a change to the store, then lists it again.
-func (p *stagingPage) listOp(note string, op func(StageStore) error) tea.Cmd {
+func (p *Model) listOp(note string, op func(StageStore) error) tea.Cmd {
 	st, id, req := p.store, p.PageID, p.req
 	if st == nil {
 		return nil
@@ -829,7 +829,7 @@ func stagingShort(d string) string {
 
 // Keys: the pane's keys in its current mode (the lists, one list's
 // entries, a dialog). onKey handles them.
-func (p *stagingPage) Keys() []keys.Key {
+func (p *Model) Keys() []keys.Key {
 	k, sk := p.C.Keys, p.keys
 	if p.InputFocused() {
 		return []keys.Key{{Binding: k.Submit, Group: keys.GroupAct, Footer: 1}, {Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
@@ -868,4 +868,4 @@ func (p *stagingPage) Keys() []keys.Key {
 // (any key but y answers; n is the one shown).
 var anyOtherKey = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keep it"))
 
-func (p *stagingPage) IsStagingPane() {}
+func (p *Model) IsStagingPane() {}

@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"context"
@@ -26,10 +26,10 @@ func TestStagingPushPinsTheReviewedDigest(t *testing.T) {
 	}
 	es, _ := model.EntriesFromTree(env.Host+"/a:amd64", tr, nil)
 	env.Store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
-	p := common.Page(newStagingPage(env.C))
+	p := common.Page(New(env.C))
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())
-	sp := p.(*stagingPage)
+	sp := p.(*Model)
 	p = env.Key(p, "P")
 	if sp.dialog != dialogPushConfirm {
 		t.Fatalf("no confirmation: %q", env.LastStatus())
@@ -39,7 +39,7 @@ func TestStagingPushPinsTheReviewedDigest(t *testing.T) {
 	// The list changes under the confirmation.
 	changed := sp.cur.Clone()
 	changed.SetAnnotations(map[string]string{"org.opencontainers.image.title": "changed"})
-	sp.setList(changed)
+	sp.SetList(changed)
 	p = env.Key(p, "y")
 	if w := env.Writes(); len(w) != before {
 		t.Fatalf("pushed bytes that were not reviewed: %v", w[before:])

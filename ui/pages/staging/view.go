@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 )
 
 // bodyRows is how many rows of entries or lists fit.
-func (p *stagingPage) bodyRows() int {
+func (p *Model) bodyRows() int {
 	n := p.Height - 4 - len(p.findingLines())
 	return max(n, 1)
 }
@@ -22,7 +22,7 @@ func (p *stagingPage) bodyRows() int {
 // findingLines are the first four findings, an error wrapped at words (up to
 // three lines) so that what blocks the push is read whole; warnings take one
 // line each.
-func (p *stagingPage) findingLines() []string {
+func (p *Model) findingLines() []string {
 	s := p.C.Styles
 	var out []string
 	for i, f := range p.finds {
@@ -44,7 +44,7 @@ func (p *stagingPage) findingLines() []string {
 	return out
 }
 
-func (p *stagingPage) View() string {
+func (p *Model) View() string {
 	var b strings.Builder
 	switch p.dialog {
 	case dialogPushLoading, dialogPushConfirm, dialogPushing, dialogPushTags:
@@ -75,7 +75,7 @@ func stagingClip(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-func (p *stagingPage) listsView() string {
+func (p *Model) listsView() string {
 	s := p.C.Styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Staged lists") + s.Faint.Render(fmt.Sprintf("  %d", len(p.lists))) + "\n")
@@ -106,7 +106,7 @@ func (p *stagingPage) listsView() string {
 	return b.String()
 }
 
-func (p *stagingPage) entriesView() string {
+func (p *Model) entriesView() string {
 	s := p.C.Styles
 	l := p.cur
 	var b strings.Builder
@@ -180,7 +180,7 @@ func (p *stagingPage) entriesView() string {
 }
 
 // dialogLine renders the open input or question.
-func (p *stagingPage) dialogLine() string {
+func (p *Model) dialogLine() string {
 	s := p.C.Styles
 	switch p.dialog {
 	case dialogNewList, dialogRename, dialogAnnotate, dialogIndexAnnotate:
@@ -218,7 +218,7 @@ func (p *stagingPage) dialogLine() string {
 	return ""
 }
 
-func (p *stagingPage) pushView() string {
+func (p *Model) pushView() string {
 	s := p.C.Styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Push "+termsafe.String(p.cur.Target)) + "\n")

@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"context"
@@ -52,19 +52,19 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 	}
 
 	// One entry of the list: only it.
-	env.Run(nil, stageAdd(env.C, env.Host+"/base:multi", tree, tree.Entries[1]))
+	env.Run(nil, Add(env.C, env.Host+"/base:multi", tree, tree.Entries[1]))
 	if st := env.LastStatus(); st != "staged linux/arm64 in rel: 1 entry; S opens staging" {
 		t.Fatalf("one entry: %q", st)
 	}
 	// The same entry again: nothing added, and it says so.
-	env.Run(nil, stageAdd(env.C, env.Host+"/base:multi", tree, tree.Entries[1]))
+	env.Run(nil, Add(env.C, env.Host+"/base:multi", tree, tree.Entries[1]))
 	if st := env.LastStatus(); st != "linux/arm64 is already in rel" {
 		t.Fatalf("again: %q", st)
 	}
 	// A single image, then the whole list: two new entries, one already
 	// there, and linux/amd64 twice, which blocks a push.
-	env.Run(nil, stageAdd(env.C, env.Host+"/base:amd64", nil, nil))
-	env.Run(nil, stageAdd(env.C, env.Host+"/base:multi", tree, nil))
+	env.Run(nil, Add(env.C, env.Host+"/base:amd64", nil, nil))
+	env.Run(nil, Add(env.C, env.Host+"/base:multi", tree, nil))
 	st := env.LastStatus()
 	for _, want := range []string{"staged all 2 entries of the list in rel: 4 entries, 1 already there; a on an entry takes just it; 1 problem: S opens staging to fix"} {
 		if !strings.Contains(st, want) {
@@ -75,7 +75,7 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 	if err != nil || len(l.Entries) != 4 || l.Entries[1].Digest != own {
 		t.Fatalf("staged: %+v %v", l, err)
 	}
-	env.Run(nil, stageAdd(env.C, env.Host+"/base:multi", tree, nil))
+	env.Run(nil, Add(env.C, env.Host+"/base:multi", tree, nil))
 	if st := env.LastStatus(); !strings.HasPrefix(st, "every entry of "+env.Host+"/base:multi is already in rel") {
 		t.Fatalf("whole list again: %q", st)
 	}
@@ -88,9 +88,9 @@ func TestStagingAnIndexSaysWhatItTook(t *testing.T) {
 // the diff is against; at 60 or 100 columns it is wrapped, not cut off.
 func TestPushReviewWrapsTheMovedWarning(t *testing.T) {
 	c := &common.Common{Ctx: context.Background(), Styles: styles.New(themes.NoColor), Keys: keys.Default(), Opts: &common.Options{}, Pages: testPages()}
-	p := newStagingPage(c)
+	p := New(c)
 	l := uitest.GoldenList()
-	p.setList(l)
+	p.SetList(l)
 	raw, dg, _ := l.Render()
 	p.review = &pushReview{plan: &registry.PushPlan{Tags: []string{l.Target}, Raw: raw, Digest: dg, MediaType: l.EffectiveMediaType()},
 		diff: model.Diff(nil, l), warning: "the tag moved since the list was staged (sha256:27bd1041d367 → sha256:8d2874ef474e): the diff is against what it holds now"}
@@ -127,10 +127,10 @@ func TestStagingEditKeys(t *testing.T) {
 	if err := env.Store.Save(&model.StagedList{Name: "rel", Target: "localhost:5000/a:v1", Entries: []model.StagedEntry{amd, att, arm}}); err != nil {
 		t.Fatal(err)
 	}
-	p := common.Page(newStagingPage(env.C))
+	p := common.Page(New(env.C))
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())
-	sp := p.(*stagingPage)
+	sp := p.(*Model)
 	saved := func() *model.StagedList {
 		t.Helper()
 		l, err := env.Store.Load("rel")
@@ -231,14 +231,14 @@ func TestStagingNewListSaysWhatWasAlreadyThere(t *testing.T) {
 	if _, err := env.C.Reg.(Pusher).Push(context.Background(), &model.StagedList{Target: target, MediaType: model.MediaTypeOCIIndex, Entries: es}, registry.PushOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	env.Run(nil, stageAdd(env.C, env.Host+"/x:a", nil, nil))
+	env.Run(nil, Add(env.C, env.Host+"/x:a", nil, nil))
 	if len(env.Pages) != 1 {
 		t.Fatalf("a opened %d pages", len(env.Pages))
 	}
 	p := env.Pages[0]
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())
-	p.(*stagingPage).input.SetValue(target)
+	p.(*Model).input.SetValue(target)
 	env.Key(p, "enter")
 	if st := env.LastStatus(); !strings.Contains(st, "amending") || !strings.Contains(st, "1 already there") {
 		t.Fatalf("status %q", st)

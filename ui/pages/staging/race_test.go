@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"os"
@@ -34,7 +34,7 @@ func buildManifold(t *testing.T) string {
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
 	}
-	out, err := exec.Command("go", "build", "-o", exe, "../cmd/manifold").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", exe, "../../../cmd/manifold").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -74,10 +74,10 @@ func TestTUIAndCLIEditOneListAtOnce(t *testing.T) {
 	}
 	cli("create", target, env.Host+"/app:amd64")
 
-	p := common.Page(newStagingPage(env.C))
+	p := common.Page(New(env.C))
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())
-	sp := p.(*stagingPage)
+	sp := p.(*Model)
 	if sp.cur == nil || len(sp.cur.Entries) != 1 || sp.cur.Entries[0].Digest != amd {
 		t.Fatalf("the TUI opened %+v", sp.cur)
 	}

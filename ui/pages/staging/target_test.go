@@ -1,4 +1,4 @@
-package ui
+package staging
 
 import (
 	"strings"
@@ -14,17 +14,17 @@ import (
 
 // openChooser presses a on ref (as a tree or tags page does) and opens the
 // staging pane it asks for, at width w.
-func openChooser(t *testing.T, env *uitest.StagingEnv, ref string, w int) *stagingPage {
+func openChooser(t *testing.T, env *uitest.StagingEnv, ref string, w int) *Model {
 	t.Helper()
 	env.Pages = nil
-	env.Run(nil, stageAdd(env.C, ref, nil, nil))
+	env.Run(nil, Add(env.C, ref, nil, nil))
 	if len(env.Pages) != 1 {
 		t.Fatalf("a on %s opened %d pages (status %q)", ref, len(env.Pages), env.LastStatus())
 	}
 	p := env.Pages[0]
 	p.SetSize(w, 30)
 	env.Run(p, p.Init())
-	return p.(*stagingPage)
+	return p.(*Model)
 }
 
 // The newest list is for repository A; a on an image of repository B asks
@@ -91,7 +91,7 @@ func TestStagingAsksWhenTheNewestListIsForAnotherRepository(t *testing.T) {
 		t.Fatalf("new list for b: %+v %v", l, err)
 	}
 	env.Pages = nil
-	env.Run(nil, stageAdd(env.C, env.Host+"/b:arm64", nil, nil))
+	env.Run(nil, Add(env.C, env.Host+"/b:arm64", nil, nil))
 	if len(env.Pages) != 0 || !strings.Contains(env.LastStatus(), "already in "+env.Host+"/b:v2") {
 		t.Fatalf("a for the newest list's own repository asked (%d pages) or went elsewhere: %q", len(env.Pages), env.LastStatus())
 	}
