@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-containerregistry/pkg/authn"
 
 	"github.com/manifold-dev/manifold/internal/fixtures"
@@ -154,6 +155,16 @@ func TestStagingReviewNamesSignaturesLeftBehind(t *testing.T) {
 	for _, want := range []string{"no longer apply", "signature sha256:", ".sig)", "attestation sha256:"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("review lacks %q:\n%s", want, view)
+		}
+	}
+	// At 60 columns the lines wrap at words: what no longer applies and
+	// what to do about it are read whole, not cut with "…".
+	p.SetSize(60, 40)
+	narrow := ansi.Strip(p.View())
+	squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	for _, want := range []string{"these no longer apply (re-sign the new index; the images' own signatures still do):", ".sig)", "attestation sha256:"} {
+		if !strings.Contains(squash(narrow), squash(want)) {
+			t.Errorf("at 60 columns the review lacks %q:\n%s", want, narrow)
 		}
 	}
 }

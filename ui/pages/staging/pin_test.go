@@ -5,10 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-
-	"github.com/manifold-dev/manifold/model"
-	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui/common"
 	"github.com/manifold-dev/manifold/ui/internal/uitest"
 )
@@ -18,14 +14,9 @@ import (
 // up), y writes nothing and the review is shown again for the new bytes.
 func TestStagingPushPinsTheReviewedDigest(t *testing.T) {
 	env := uitest.NewStagingEnv(t, testPages())
-	env.Image(t, env.Host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
-	target := env.Host + "/a:multi"
-	tr, err := env.C.Reg.Tree(context.Background(), env.Host+"/a:amd64", registry.TreeOptions{All: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	es, _ := model.EntriesFromTree(env.Host+"/a:amd64", tr, nil)
-	env.Store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
+	l := oneImageList(t, env)
+	target := l.Target
+	env.Store.Save(l)
 	p := common.Page(New(env.C))
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())

@@ -145,8 +145,10 @@ func TestStagingFlow(t *testing.T) {
 	}
 }
 
-func TestStagingPushStopsWhenTheTagMovesAfterReview(t *testing.T) {
-	env := uitest.NewStagingEnv(t, testPages())
+// oneImageList pushes a linux/amd64 image as a:amd64 and returns a list
+// for a:multi that holds it, not saved yet.
+func oneImageList(t *testing.T, env *uitest.StagingEnv) *model.StagedList {
+	t.Helper()
 	env.Image(t, env.Host+"/a:amd64", v1.Platform{OS: "linux", Architecture: "amd64"})
 	target := env.Host + "/a:multi"
 	tr, err := env.C.Reg.Tree(context.Background(), env.Host+"/a:amd64", registry.TreeOptions{All: true})
@@ -154,7 +156,14 @@ func TestStagingPushStopsWhenTheTagMovesAfterReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	es, _ := model.EntriesFromTree(env.Host+"/a:amd64", tr, nil)
-	env.Store.Save(&model.StagedList{Name: target, Target: target, Entries: es})
+	return &model.StagedList{Name: target, Target: target, Entries: es}
+}
+
+func TestStagingPushStopsWhenTheTagMovesAfterReview(t *testing.T) {
+	env := uitest.NewStagingEnv(t, testPages())
+	l := oneImageList(t, env)
+	target := l.Target
+	env.Store.Save(l)
 	p := common.Page(New(env.C))
 	p.SetSize(100, 30)
 	p = env.Run(p, p.Init())

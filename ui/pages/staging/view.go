@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
@@ -19,9 +20,9 @@ func (p *Model) bodyRows() int {
 	return max(n, 1)
 }
 
-// findingLines are the first four findings, an error wrapped at words (up to
-// three lines) so that what blocks the push is read whole; warnings take one
-// line each.
+// findingLines are the first four findings, each wrapped at words (up to
+// three lines) so that what it says is read whole; in a pane too small for
+// that, one line each.
 func (p *Model) findingLines() []string {
 	s := p.C.Styles
 	var out []string
@@ -30,18 +31,27 @@ func (p *Model) findingLines() []string {
 			break
 		}
 		text := termsafe.String(f.String())
-		if f.Severity != model.Block || p.Width < 20 || p.Height < 16 || ansi.StringWidth(text) <= p.Width {
-			out = append(out, s.Warn.Render(text))
-			if f.Severity == model.Block {
-				out[len(out)-1] = s.Error.Render(text)
-			}
+		st := s.Warn
+		if f.Severity == model.Block {
+			st = s.Error
+		}
+		if p.Width < 20 || p.Height < 16 || ansi.StringWidth(text) <= p.Width {
+			out = append(out, st.Render(text))
 			continue
 		}
-		for _, l := range common.WrapWords(text, p.Width, 3) {
-			out = append(out, s.Error.Render(l))
-		}
+		out = append(out, p.wrapped(st, text)...)
 	}
 	return out
+}
+
+// wrapped is text wrapped at words to the pane's width (up to three lines,
+// common.WrapWords), each line in st.
+func (p *Model) wrapped(st lipgloss.Style, text string) []string {
+	lines := common.WrapWords(text, max(p.Width, 20), 3)
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return lines
 }
 
 func (p *Model) View() string {
@@ -255,16 +265,16 @@ func (p *Model) pushView() string {
 		}
 	}
 	if mount > 0 {
-		b.WriteString(s.Faint.Render(common.Plural(mount, "child manifest", "child manifests")+" mounted from other repositories of this registry") + "\n")
+		b.WriteString(strings.Join(p.wrapped(s.Faint, common.Plural(mount, "child manifest", "child manifests")+" mounted from other repositories of this registry"), "\n") + "\n")
 	}
 	if cross > 0 {
-		b.WriteString(s.Warn.Render(common.Plural(cross, "child manifest", "child manifests")+" copied blob by blob from another registry") + "\n")
+		b.WriteString(strings.Join(p.wrapped(s.Warn, common.Plural(cross, "child manifest", "child manifests")+" copied blob by blob from another registry"), "\n") + "\n")
 	}
 	for _, f := range r.plan.Findings {
-		b.WriteString(s.Warn.Render(termsafe.String(f.String())) + "\n")
+		b.WriteString(strings.Join(p.wrapped(s.Warn, termsafe.String(f.String())), "\n") + "\n")
 	}
 	for _, l := range r.stale {
-		b.WriteString(s.Warn.Render(ansi.Truncate(l, max(p.Width, 20), "…")) + "\n")
+		b.WriteString(strings.Join(p.wrapped(s.Warn, l), "\n") + "\n")
 	}
 	switch p.dialog {
 	case dialogPushConfirm:
