@@ -36,7 +36,8 @@ test: vet
 
 # test-windows: every package's tests, built for windows/amd64 and run
 # under Wine (needs wine64 and binutils-mingw-w64-x86-64; see the script).
-# TEST_WINDOWS_RUN=REGEXP runs only those tests; TEST_WINDOWS_V=1 logs all.
+# TEST_WINDOWS_RUN=REGEXP runs only those tests; TEST_WINDOWS_V=1 logs all;
+# TEST_WINDOWS_TIMEOUT (8m) a package; TEST_WINDOWS_RETRY=0 no second run.
 test-windows:
 	./scripts/wine/test.sh $(if $(filter-out ./...,$(PKGS)),$(PKGS))
 

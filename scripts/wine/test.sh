@@ -92,23 +92,46 @@ GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/bin/manifold.exe" ./c
 export MANIFOLD_TEST_BINARY="Z:$(cd "$work/bin" && pwd | tr / '\\')\\manifold.exe"
 echo "test-windows: ${#pkgs[@]} test binaries and manifold.exe built in $(( $(date +%s) - start ))s"
 
+# runpkg LOG: one run of the package's test binary, in its directory (as go
+# test does, for testdata/). A hang ends at TEST_WINDOWS_TIMEOUT with Go's
+# dump of the running tests.
+runpkg() {
+	(cd "$dir" && "$wine" "$exe" -test.count=1 -test.timeout="${TEST_WINDOWS_TIMEOUT:-8m}" \
+		${TEST_WINDOWS_RUN:+-test.run "$TEST_WINDOWS_RUN"} ${TEST_WINDOWS_V:+-test.v}) > "$1" 2>&1
+}
+# failures LOG: what a failed run said.
+failures() { grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|--- PASS)' "$1" | tail -40 | sed 's/^/    /'; }
+
 failed=()
+twice=()
 passed=0
 for p in "${pkgs[@]}"; do
 	name=$(binname "$p")
 	exe="$work/bin/$name.test.exe"
 	[ -f "$exe" ] || continue # a package whose tests do not build for windows has none
 	s=$(date +%s)
-	# Tests that read testdata/ run in their package's directory, as go test does.
 	dir=$(GOOS=windows go list -f '{{.Dir}}' "$p")
-	if (cd "$dir" && "$wine" "$exe" -test.count=1 -test.timeout=15m ${TEST_WINDOWS_RUN:+-test.run "$TEST_WINDOWS_RUN"} ${TEST_WINDOWS_V:+-test.v}) > "$work/$name.log" 2>&1; then
+	if runpkg "$work/$name.log"; then
 		echo "ok   $p $(( $(date +%s) - s ))s (windows/amd64, wine)"
 		passed=$((passed + 1))
+		continue
+	fi
+	echo "FAIL $p $(( $(date +%s) - s ))s (windows/amd64, wine), first run:"
+	failures "$work/$name.log"
+	# Wine is not Windows: a socket of a test server has been seen to hang
+	# in Close about once in ten runs of registry's tests. A package is run
+	# a second time (TEST_WINDOWS_RETRY=0: not); passing then is reported
+	# below, by name, with the first run's failure above; failing again
+	# fails.
+	if [ "${TEST_WINDOWS_RETRY:-1}" != 0 ] && runpkg "$work/$name.retry.log"; then
+		echo "ok   $p passed on its second run (windows/amd64, wine); the first run's failure is above"
+		passed=$((passed + 1))
+		twice+=("$p")
 	else
-		echo "FAIL $p $(( $(date +%s) - s ))s (windows/amd64, wine)"
-		grep -v -E '^(=== (RUN|PAUSE|CONT)|--- PASS)' "$work/$name.log" | tail -40 | sed 's/^/    /'
+		[ "${TEST_WINDOWS_RETRY:-1}" = 0 ] || { echo "FAIL $p again on its second run:"; failures "$work/$name.retry.log"; }
 		failed+=("$p")
 	fi
 done
+[ ${#twice[@]} -eq 0 ] || echo "test-windows: passed only on a second run under Wine: ${twice[*]}"
 echo "test-windows: ${passed} passed, ${#failed[@]} failed"
 [ ${#failed[@]} -eq 0 ]
