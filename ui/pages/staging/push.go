@@ -66,6 +66,7 @@ func (p *Model) onReview(msg stagingReviewMsg) (common.Page, tea.Cmd) {
 	}
 	p.review = msg.review
 	p.dialog = dialogPushConfirm
+	p.reviewOff = 0
 	return p, nil
 }
 

@@ -126,6 +126,9 @@ type Model struct {
 	input   textinput.Model
 	form    *platformForm
 	review  *pushReview
+	// reviewOff is the first line of the push review shown below its
+	// title when the review is taller than the pane (see reviewWindow).
+	reviewOff int
 	pending []model.StagedEntry // entries to add once a new list exists
 	pendSrc string
 	choices []targetChoice // the target chooser's offer
@@ -555,6 +558,14 @@ func (p *Model) onKey(msg tea.KeyPressMsg) (common.Page, tea.Cmd) {
 		return p, nil
 	case dialogPushConfirm:
 		switch {
+		case key.Matches(msg, k.Up):
+			p.scrollReview(-1)
+		case key.Matches(msg, k.Down):
+			p.scrollReview(1)
+		case key.Matches(msg, k.Top):
+			p.scrollReview(-1 << 20)
+		case key.Matches(msg, k.Bottom):
+			p.scrollReview(1 << 20)
 		case key.Matches(msg, p.keys.Confirm):
 			return p, p.startPush()
 		case key.Matches(msg, p.keys.Tags):
@@ -838,7 +849,10 @@ func (p *Model) Keys() []keys.Key {
 	case dialogDiscard:
 		return []keys.Key{{Binding: sk.Confirm, Group: keys.GroupAct, Footer: 1}, {Binding: anyOtherKey, Group: keys.GroupAct, Footer: 1}}
 	case dialogPushConfirm:
-		return []keys.Key{{Binding: sk.Confirm, Group: keys.GroupAct, Footer: 1}, {Binding: sk.Tags, Group: keys.GroupAct, Footer: 1}, {Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
+		scrolls := func() bool { return p.reviewScroll() > 0 }
+		return []keys.Key{{Binding: sk.Confirm, Group: keys.GroupAct, Footer: 1}, {Binding: sk.Tags, Group: keys.GroupAct, Footer: 1}, {Binding: k.Cancel, Group: keys.GroupAct, Footer: 1},
+			{Binding: k.Up, Group: keys.GroupMove, When: scrolls}, {Binding: k.Down, Group: keys.GroupMove, When: scrolls},
+			{Binding: k.Top, Group: keys.GroupMove, When: scrolls}, {Binding: k.Bottom, Group: keys.GroupMove, When: scrolls}}
 	case dialogPushLoading:
 		return []keys.Key{{Binding: k.Cancel, Group: keys.GroupAct, Footer: 1}}
 	case dialogPushing:

@@ -253,7 +253,8 @@ func TestStagingLayoutFits(t *testing.T) {
 	p.SetList(uitest.GoldenList())
 	for _, w := range []int{40, 60, 100, 200} {
 		p.SetSize(w, 20)
-		for _, view := range []string{p.View(), p.pushView()} {
+		body, action := p.pushView()
+		for _, view := range []string{p.View(), body + action} {
 			for i, line := range strings.Split(stagingClip(view, w, 20), "\n") {
 				if lw := ansi.StringWidth(line); lw > w {
 					t.Fatalf("width %d: line %d is %d wide: %q", w, i, lw, line)

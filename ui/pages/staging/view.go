@@ -58,7 +58,8 @@ func (p *Model) View() string {
 	var b strings.Builder
 	switch p.dialog {
 	case dialogPushLoading, dialogPushConfirm, dialogPushing, dialogPushTags:
-		b.WriteString(p.pushView())
+		body, action := p.pushView()
+		b.WriteString(p.reviewWindow(body, action))
 	case dialogChooseTarget:
 		b.WriteString(p.chooserView())
 	default:
@@ -228,14 +229,70 @@ func (p *Model) dialogLine() string {
 	return ""
 }
 
-func (p *Model) pushView() string {
+// reviewWindow lays the push review out in the pane: its title on top and
+// the question (y push · t tags · esc cancel, the tags input, the push's
+// progress) at the bottom always stay; when the lines between are too many,
+// they scroll (↑/↓, gg/G) under a line that says where the window is. A
+// review that fits is shown as it is.
+func (p *Model) reviewWindow(body, action string) string {
+	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	acts := strings.Split(strings.TrimRight(action, "\n"), "\n")
+	if action == "" {
+		acts = nil
+	}
+	room := p.reviewRoom(len(acts))
+	if p.Height <= 0 || len(lines)-1 <= room || room < 1 {
+		return body + action
+	}
+	rest := lines[1:]
+	off := min(max(p.reviewOff, 0), len(rest)-room)
+	var b strings.Builder
+	b.WriteString(lines[0] + "\n")
+	for _, l := range rest[off : off+room] {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString(p.C.Styles.Faint.Render(fmt.Sprintf("lines %d–%d of %d · ↑/↓ scroll", off+1, off+room, len(rest))) + "\n")
+	b.WriteString(action)
+	return b.String()
+}
+
+// reviewRoom is how many review lines fit between the title, the position
+// line and the acts lines of the question.
+func (p *Model) reviewRoom(acts int) int { return p.Height - 2 - acts }
+
+// reviewScroll is how far the review can scroll: 0 when it fits.
+func (p *Model) reviewScroll() int {
+	if p.Height <= 0 {
+		return 0
+	}
+	body, action := p.pushView()
+	lines := strings.Count(strings.TrimRight(body, "\n"), "\n") // below the title
+	acts := 0
+	if action != "" {
+		acts = strings.Count(strings.TrimRight(action, "\n"), "\n") + 1
+	}
+	room := p.reviewRoom(acts)
+	if room < 1 || lines <= room {
+		return 0
+	}
+	return lines - room
+}
+
+// scrollReview moves the review's window by d lines, within its bounds.
+func (p *Model) scrollReview(d int) {
+	p.reviewOff = min(max(p.reviewOff+d, 0), p.reviewScroll())
+}
+
+// pushView renders the push review: body is the title and what will be
+// pushed, action the question or the push's progress under it.
+func (p *Model) pushView() (body, action string) {
 	s := p.C.Styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Push "+termsafe.String(p.cur.Target)) + "\n")
 	r := p.review
 	if r == nil {
 		b.WriteString(s.Faint.Render("reading what the tag holds now…") + "\n")
-		return b.String()
+		return b.String(), ""
 	}
 	b.WriteString("to: " + termsafe.String(strings.Join(r.plan.Tags, ", ")) + "\n")
 	b.WriteString(s.Faint.Render(fmt.Sprintf("index %s, %d bytes, %s", stagingShort(r.plan.Digest), len(r.plan.Raw), r.plan.MediaType)) + "\n")
@@ -276,18 +333,19 @@ func (p *Model) pushView() string {
 	for _, l := range r.stale {
 		b.WriteString(strings.Join(p.wrapped(s.Warn, l), "\n") + "\n")
 	}
+	var a strings.Builder
 	switch p.dialog {
 	case dialogPushConfirm:
-		b.WriteString(s.Accent.Render("y push · t tags · esc cancel") + "\n")
+		a.WriteString(s.Accent.Render("y push · t tags · esc cancel") + "\n")
 	case dialogPushTags:
-		b.WriteString(s.Accent.Render("Extra tags: ") + p.input.View() + "\n")
+		a.WriteString(s.Accent.Render("Extra tags: ") + p.input.View() + "\n")
 	case dialogPushing:
 		for _, e := range r.events {
-			b.WriteString(s.Faint.Render(e) + "\n")
+			a.WriteString(s.Faint.Render(e) + "\n")
 		}
-		b.WriteString(s.Faint.Render("pushing…") + "\n")
+		a.WriteString(s.Faint.Render("pushing…") + "\n")
 	}
-	return b.String()
+	return b.String(), a.String()
 }
 
 func sortedAnnotationKeys(m map[string]string) []string {
