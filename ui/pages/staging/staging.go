@@ -122,18 +122,18 @@ type Model struct {
 	loading bool
 	errText string
 
-	dialog  stagingDialog
-	input   textinput.Model
-	form    *platformForm
-	review  *pushReview
+	dialog stagingDialog
+	input  textinput.Model
+	form   *platformForm
+	review *pushReview
 	// reviewOff is the first line of the push review shown below its
 	// title when the review is taller than the pane (see reviewWindow).
 	reviewOff int
-	pending []model.StagedEntry // entries to add once a new list exists
-	pendSrc string
-	choices []targetChoice // the target chooser's offer
-	choice  int
-	retry   stagingDialog // the dialog a failed create or stage reopens
+	pending   []model.StagedEntry // entries to add once a new list exists
+	pendSrc   string
+	choices   []targetChoice // the target chooser's offer
+	choice    int
+	retry     stagingDialog // the dialog a failed create or stage reopens
 	// promptErr is why the last new-list prompt failed, shown wrapped
 	// under the prompt.
 	promptErr string
