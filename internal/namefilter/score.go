@@ -1,3 +1,20 @@
+// The scoring walk below follows github.com/sahilm/fuzzy v0.1.3
+// (fuzzy.go, FindFromIterNoSort), so that a keystroke gets exactly the
+// result fuzzy.Find would give; fuzzy is MIT-licensed:
+//
+//	Copyright (c) 2017 Sahil Muthoo
+//
+//	Permission is hereby granted, free of charge, to any person obtaining
+//	a copy of this software and associated documentation files (the
+//	"Software"), to deal in the Software without restriction, including
+//	without limitation the rights to use, copy, modify, merge, publish,
+//	distribute, sublicense, and/or sell copies of the Software, and to
+//	permit persons to whom the Software is furnished to do so, subject to
+//	the following conditions: The above copyright notice and this
+//	permission notice shall be included in all copies or substantial
+//	portions of the Software. THE SOFTWARE IS PROVIDED "AS IS", WITHOUT
+//	WARRANTY OF ANY KIND.
+
 package namefilter
 
 import (
