@@ -548,10 +548,14 @@ func TestHostileCacheBounded(t *testing.T) {
 			t.Fatalf("entry %s is not whole after concurrent eviction", d)
 		}
 	}
-	// Each process counts its own writes and re-measures when it evicts:
-	// the other's writes since then can pass the limit by a little until
-	// the next eviction.
-	if n := dirSize(t, dir); n > limit*11/10 {
+	// Each process counts its own writes and re-measures when it evicts
+	// (down to 80%): what one holds after its last eviction (≤ 80%), plus
+	// its writes since (≤ 20% before it evicts again), plus the other's
+	// writes since that measure (≤ 20% for the same reason) is at most
+	// 1.4× the limit until the next eviction, which the prune below shows.
+	// (Under Wine, 1.29× was seen; the bound used to be 1.1×, which only
+	// held when the two interleaved finely.)
+	if n := dirSize(t, dir); n > limit*3/2 {
 		t.Fatalf("cache holds %d bytes after two writers, limit %d", n, limit)
 	}
 	if _, _, err := a.PruneCache(false); err != nil || dirSize(t, dir) > limit {
