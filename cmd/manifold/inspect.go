@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -193,7 +194,7 @@ func writeInspectTable(w io.Writer, t *model.Tree, all bool, st tableStyles) err
 	field("Digest", st.digest.Render(t.Digest))
 	field("Media type", fmt.Sprintf("%s (%s)", mediaTypeName(t.MediaType), termsafe.String(t.MediaType)))
 	field("Size", humanSize(t.Size))
-	for i, k := range sortedAnnotationKeys(t.Annotations) {
+	for i, k := range slices.Sorted(maps.Keys(t.Annotations)) {
 		label := ""
 		if i == 0 {
 			label = "Annotations"
@@ -333,7 +334,7 @@ func writeImageFields(b *strings.Builder, field func(label, value string), im *m
 			}
 			field(label, termsafe.String(e))
 		}
-		for i, k := range sortedAnnotationKeys(im.Config.Labels) {
+		for i, k := range slices.Sorted(maps.Keys(im.Config.Labels)) {
 			label := ""
 			if i == 0 {
 				label = "Labels"
@@ -345,15 +346,6 @@ func writeImageFields(b *strings.Builder, field func(label, value string), im *m
 	for _, l := range im.Layers {
 		fmt.Fprintf(b, "%s  %9s  %s\n", st.digest.Render(termsafe.String(l.Digest)), humanSize(l.Size), termsafe.String(l.MediaType))
 	}
-}
-
-func sortedAnnotationKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // supplySummary is one line about what is attached, with lookups that

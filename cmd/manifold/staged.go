@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -132,7 +133,7 @@ func printStaged(w io.Writer, l *model.StagedList) {
 		fmt.Fprint(w, ", new tag")
 	}
 	fmt.Fprintln(w, ")")
-	for _, k := range sortedKeys(l.Annotations) {
+	for _, k := range slices.Sorted(maps.Keys(l.Annotations)) {
 		fmt.Fprintf(w, "  index annotation %s=%s\n", termsafe.String(k), termsafe.String(l.Annotations[k]))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -142,7 +143,7 @@ func printStaged(w io.Writer, l *model.StagedList) {
 		if e.IsAttestation() {
 			notes = append(notes, "attestation of "+shortDigest(e.Annotations[model.AnnotationReferenceDigest]))
 		} else {
-			for _, k := range sortedKeys(e.Annotations) {
+			for _, k := range slices.Sorted(maps.Keys(e.Annotations)) {
 				notes = append(notes, k+"="+e.Annotations[k])
 			}
 		}
@@ -164,15 +165,6 @@ func mediaTypeLabel(l *model.StagedList) string {
 		mt += ", chosen automatically"
 	}
 	return mt
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func newStagedCmd(g *globals) *cobra.Command {

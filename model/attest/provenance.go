@@ -3,6 +3,8 @@ package attest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,7 +146,7 @@ func firstDigest(d map[string]string) string {
 			return v
 		}
 	}
-	for _, k := range sortedKeys(d) {
+	for _, k := range slices.Sorted(maps.Keys(d)) {
 		return d[k]
 	}
 	return ""

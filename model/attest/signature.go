@@ -14,7 +14,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
@@ -259,13 +258,3 @@ func (v *keyVerifier) Verify(_ context.Context, data, sig []byte) error {
 // id matches any signature.
 func (v *keyVerifier) KeyID() (string, error)   { return "", nil }
 func (v *keyVerifier) Public() crypto.PublicKey { return v.pub }
-
-// sortedKeys is used for deterministic output of maps.
-func sortedKeys(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}

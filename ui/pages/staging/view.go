@@ -2,7 +2,8 @@ package staging
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -204,7 +205,7 @@ func (p *Model) dialogLine() string {
 			cur = p.cur.Entries[p.cursor].Annotations
 		}
 		var b strings.Builder
-		for _, k := range sortedAnnotationKeys(cur) {
+		for _, k := range slices.Sorted(maps.Keys(cur)) {
 			b.WriteString(s.Faint.Render("  "+termsafe.String(k)+"="+termsafe.String(cur[k])) + "\n")
 		}
 		b.WriteString(s.Accent.Render(title) + p.input.View() + "\n")
@@ -346,13 +347,4 @@ func (p *Model) pushView() (body, action string) {
 		a.WriteString(s.Faint.Render("pushing…") + "\n")
 	}
 	return b.String(), a.String()
-}
-
-func sortedAnnotationKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
