@@ -59,8 +59,7 @@ func (p *Model) View() string {
 	var b strings.Builder
 	switch p.dialog {
 	case dialogPushLoading, dialogPushConfirm, dialogPushing, dialogPushTags:
-		body, action := p.pushView()
-		b.WriteString(p.reviewWindow(body, action))
+		b.WriteString(p.reviewWindow())
 	case dialogChooseTarget:
 		b.WriteString(p.chooserView())
 	default:
@@ -230,54 +229,58 @@ func (p *Model) dialogLine() string {
 	return ""
 }
 
+// reviewLayout splits the push review for the pane: its title, the lines
+// under it, the question's lines (y push · t tags · esc cancel, the tags
+// input, the push's progress), how many of the lines fit between the
+// title, a position line and the question (room), and how far they can
+// scroll (0 when they all fit).
+type reviewLayout struct {
+	title       string
+	lines, acts []string
+	room, max   int
+}
+
+func (p *Model) reviewLayout() reviewLayout {
+	body, action := p.pushView()
+	all := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	l := reviewLayout{title: all[0], lines: all[1:]}
+	if action != "" {
+		l.acts = strings.Split(strings.TrimRight(action, "\n"), "\n")
+	}
+	l.room = p.Height - 2 - len(l.acts)
+	if p.Height > 0 && l.room >= 1 && len(l.lines) > l.room {
+		l.max = len(l.lines) - l.room
+	}
+	return l
+}
+
 // reviewWindow lays the push review out in the pane: its title on top and
-// the question (y push · t tags · esc cancel, the tags input, the push's
-// progress) at the bottom always stay; when the lines between are too many,
-// they scroll (↑/↓, gg/G) under a line that says where the window is. A
-// review that fits is shown as it is.
-func (p *Model) reviewWindow(body, action string) string {
-	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
-	acts := strings.Split(strings.TrimRight(action, "\n"), "\n")
-	if action == "" {
-		acts = nil
-	}
-	room := p.reviewRoom(len(acts))
-	if p.Height <= 0 || len(lines)-1 <= room || room < 1 {
-		return body + action
-	}
-	rest := lines[1:]
-	off := min(max(p.reviewOff, 0), len(rest)-room)
+// the question at the bottom always stay; when the lines between are too
+// many, they scroll (↑/↓, gg/G) under a line that says where the window
+// is. A review that fits is shown as it is.
+func (p *Model) reviewWindow() string {
+	l := p.reviewLayout()
 	var b strings.Builder
-	b.WriteString(lines[0] + "\n")
-	for _, l := range rest[off : off+room] {
-		b.WriteString(l + "\n")
+	b.WriteString(l.title + "\n")
+	shown, off := l.lines, 0
+	if l.max > 0 {
+		off = min(max(p.reviewOff, 0), l.max)
+		shown = l.lines[off : off+l.room]
 	}
-	b.WriteString(p.C.Styles.Faint.Render(fmt.Sprintf("lines %d–%d of %d · ↑/↓ scroll", off+1, off+room, len(rest))) + "\n")
-	b.WriteString(action)
+	for _, line := range shown {
+		b.WriteString(line + "\n")
+	}
+	if l.max > 0 {
+		b.WriteString(p.C.Styles.Faint.Render(fmt.Sprintf("lines %d–%d of %d · ↑/↓ scroll", off+1, off+l.room, len(l.lines))) + "\n")
+	}
+	for _, a := range l.acts {
+		b.WriteString(a + "\n")
+	}
 	return b.String()
 }
 
-// reviewRoom is how many review lines fit between the title, the position
-// line and the acts lines of the question.
-func (p *Model) reviewRoom(acts int) int { return p.Height - 2 - acts }
-
 // reviewScroll is how far the review can scroll: 0 when it fits.
-func (p *Model) reviewScroll() int {
-	if p.Height <= 0 {
-		return 0
-	}
-	body, action := p.pushView()
-	lines := strings.Count(strings.TrimRight(body, "\n"), "\n") // below the title
-	acts := 0
-	if action != "" {
-		acts = strings.Count(strings.TrimRight(action, "\n"), "\n") + 1
-	}
-	room := p.reviewRoom(acts)
-	if room < 1 || lines <= room {
-		return 0
-	}
-	return lines - room
-}
+func (p *Model) reviewScroll() int { return p.reviewLayout().max }
 
 // scrollReview moves the review's window by d lines, within its bounds.
 func (p *Model) scrollReview(d int) {
