@@ -79,23 +79,21 @@ func safeLabels(k model.TagKind) []string {
 	return ls
 }
 
-// onScreen returns the tags of the rows on screen.
-func (p *Model) onScreen() map[string]bool {
+// shown returns the tags of the rows on screen, top to bottom.
+func (p *Model) shown() []string {
 	l := p.list
-	on := map[string]bool{}
+	var tags []string
 	for i := l.Offset(); i < min(l.Offset()+l.Rows(), l.Shown()); i++ {
-		on[l.ShownName(i)] = true
+		tags = append(tags, l.ShownName(i))
 	}
-	return on
+	return tags
 }
 
 // kindsMissing returns the tags on screen whose kind may still be read
 // and is not being read.
 func (p *Model) kindsMissing() []string {
 	var want []string
-	l := p.list
-	for i := l.Offset(); i < min(l.Offset()+l.Rows(), l.Shown()); i++ {
-		t := l.ShownName(i)
+	for _, t := range p.shown() {
 		if r, ok := p.digests[t]; ok && r.head != nil {
 			if _, busy := p.kindPending[t]; !busy {
 				want = append(want, t)
@@ -103,6 +101,36 @@ func (p *Model) kindsMissing() []string {
 		}
 	}
 	return want
+}
+
+// gather runs get for each tag, at most jobs at a time, each under
+// ctxOf(tag), and collects what get keeps (ok). A tag whose context ends
+// before its turn is skipped.
+func gather[T any](tags []string, jobs int, ctxOf func(string) context.Context, get func(context.Context, string) (T, bool)) map[string]T {
+	out := make(map[string]T, len(tags))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, jobs)
+	for _, t := range tags {
+		ctx := ctxOf(t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			if v, ok := get(ctx, t); ok {
+				mu.Lock()
+				out[t] = v
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // fetchKinds reads, in one command, the kinds of the tags on screen that
@@ -118,46 +146,25 @@ func (p *Model) fetchKinds() tea.Cmd {
 		return nil
 	}
 	type job struct {
-		tag  string
 		ctx  context.Context
 		head *registry.Manifest
 	}
 	fetch := common.NextID()
-	jobs := make([]job, len(want))
-	for i, t := range want {
+	jobs := make(map[string]job, len(want))
+	for _, t := range want {
 		ctx, cancel := context.WithCancel(p.Ctx)
 		p.kindPending[t] = kindJob{fetch: fetch, cancel: cancel}
-		jobs[i] = job{tag: t, ctx: ctx, head: p.digests[t].head}
+		jobs[t] = job{ctx: ctx, head: p.digests[t].head}
 	}
 	id, req, repo := p.PageID, p.Req, p.repo
 	return func() tea.Msg {
-		out := make(map[string]model.TagKind, len(jobs))
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, kindFetchJobs)
-		for _, j := range jobs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				select {
-				case sem <- struct{}{}:
-				case <-j.ctx.Done():
-					return // scrolled away before its turn
-				}
-				defer func() { <-sem }()
-				// On an error the kind is the HEAD's: kept, not retried
-				// (r refreshes).
-				kd, _ := k.TagKind(j.ctx, repo+":"+j.tag, j.head)
-				if j.ctx.Err() != nil {
-					return // cancelled: asked again when back on screen
-				}
-				mu.Lock()
-				out[j.tag] = kd
-				mu.Unlock()
-			}()
-		}
-		wg.Wait()
-		return kindsMsg{page: id, req: req, fetch: fetch, kinds: out}
+		kinds := gather(want, kindFetchJobs, func(t string) context.Context { return jobs[t].ctx }, func(ctx context.Context, t string) (model.TagKind, bool) {
+			// On an error the kind is the HEAD's: kept, not retried
+			// (r refreshes).
+			kd, _ := k.TagKind(ctx, repo+":"+t, jobs[t].head)
+			return kd, ctx.Err() == nil // cancelled: asked again when back on screen
+		})
+		return kindsMsg{page: id, req: req, fetch: fetch, kinds: kinds}
 	}
 }
 
@@ -188,7 +195,10 @@ func (p *Model) dropKindsOffScreen() {
 	if len(p.kindPending) == 0 {
 		return
 	}
-	on := p.onScreen()
+	on := map[string]bool{}
+	for _, t := range p.shown() {
+		on[t] = true
+	}
 	for t, j := range p.kindPending {
 		if !on[t] {
 			j.cancel()

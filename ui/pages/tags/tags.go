@@ -6,7 +6,6 @@ package tags
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -185,9 +184,7 @@ func (p *Model) window() digestWindow {
 // being fetched.
 func (p *Model) missing() []string {
 	var want []string
-	l := p.list
-	for i := l.Offset(); i < min(l.Offset()+l.Rows(), l.Shown()); i++ {
-		t := l.ShownName(i)
+	for _, t := range p.shown() {
 		if _, ok := p.digests[t]; ok {
 			continue
 		}
@@ -238,30 +235,16 @@ func (p *Model) fetchDigests() tea.Cmd {
 	reg, repo, id, req := p.C.Reg, p.repo, p.PageID, p.Req
 	_, readable := reg.(tagKinder)
 	return tea.Batch(kinds, common.WithRetries(p.Ctx, id, func(ctx context.Context) tea.Msg {
-		out := make(map[string]tagRow, len(want))
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, digestFetchJobs)
-		for _, t := range want {
-			wg.Add(1)
-			go func(t string) {
-				defer wg.Done()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				m, err := reg.Head(ctx, repo+":"+t)
-				if ctx.Err() != nil {
-					return // cancelled: asked again when back on screen
-				}
-				r := tagRow{digest: "?"}
-				if err == nil {
-					r = newTagRow(m, readable)
-				}
-				mu.Lock()
-				out[t] = r
-				mu.Unlock()
-			}(t)
-		}
-		wg.Wait()
+		out := gather(want, digestFetchJobs, func(string) context.Context { return ctx }, func(ctx context.Context, t string) (tagRow, bool) {
+			m, err := reg.Head(ctx, repo+":"+t)
+			if ctx.Err() != nil {
+				return tagRow{}, false // cancelled: asked again when back on screen
+			}
+			if err != nil {
+				return tagRow{digest: "?"}, true
+			}
+			return newTagRow(m, readable), true
+		})
 		return digestsMsg{page: id, req: req, fetch: fetch, digests: out}
 	}))
 }
