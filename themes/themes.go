@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/manifold-dev/manifold/internal/syntax"
+	"github.com/manifold-dev/manifold/internal/userdirs"
 )
 
 // Theme is a set of semantic colours. The UI derives every style from it.
@@ -153,11 +154,8 @@ func Load(nameOrFile string) (Theme, error) {
 // $XDG_CONFIG_HOME/manifold/themes (~/.config/manifold/themes on Linux), or ""
 // when there is no config directory.
 func UserDir() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(dir, "manifold", "themes")
+	dir, _ := userdirs.Config("themes")
+	return dir
 }
 
 // isBareName is true for a name without a directory or an extension.

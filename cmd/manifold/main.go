@@ -9,12 +9,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/internal/version"
 	"github.com/manifold-dev/manifold/registry"
 )
@@ -77,11 +77,8 @@ func (g *globals) clientOptions() registry.Options {
 // defaultCacheDir is manifold's content cache under the user cache dir, or ""
 // when there is none.
 func defaultCacheDir() string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(dir, "manifold")
+	dir, _ := userdirs.Cache()
+	return dir
 }
 
 // subcommands lists the constructors of every subcommand. Each command lives

@@ -19,6 +19,7 @@ import (
 
 	"github.com/manifold-dev/manifold/internal/config"
 	"github.com/manifold-dev/manifold/internal/termsafe"
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/registry"
 	"github.com/manifold-dev/manifold/ui"
 )
@@ -136,11 +137,8 @@ type state struct {
 }
 
 func statePath() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(dir, "manifold", "state.json")
+	p, _ := userdirs.Config("state.json")
+	return p
 }
 
 // lastRegistry is the registry browsed last, or "".
@@ -200,11 +198,10 @@ func (g *globals) tuiClient() (*registry.Client, func(), error) {
 	sayNotices := func() { g.notices.say(g.stderr) }
 	closeLog := sayNotices
 	if g.debug {
-		dir, err := os.UserCacheDir()
+		path, err := userdirs.Cache("debug.log")
 		if err != nil {
 			return nil, nil, fmt.Errorf("--debug: no cache dir for the log: %w", err)
 		}
-		path := filepath.Join(dir, "manifold", "debug.log")
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, nil, fmt.Errorf("--debug: %w", err)
 		}

@@ -18,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/manifold-dev/manifold/internal/userdirs"
 	"github.com/manifold-dev/manifold/model"
 )
 
@@ -67,11 +68,8 @@ func Path() string {
 	if p := os.Getenv(EnvConfig); p != "" {
 		return p
 	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(dir, "manifold", "config.yaml")
+	p, _ := userdirs.Config("config.yaml")
+	return p
 }
 
 // Load reads the file at path. A missing file is an empty File (every

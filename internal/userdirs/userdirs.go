@@ -16,10 +16,29 @@
 // variables that system reads, so tests never touch the user's files.
 package userdirs
 
-import "path/filepath"
+import (
+	"os"
+	"path/filepath"
+)
 
 // Data is the base data directory: manifold's is Data()/manifold.
 func Data() (string, error) { return dataHome() }
+
+// Config is manifold's path name under the user config directory
+// (os.UserConfigDir()/manifold/name…; the directory itself with no name).
+func Config(name ...string) (string, error) { return under(os.UserConfigDir, name) }
+
+// Cache is manifold's path name under the user cache directory
+// (os.UserCacheDir()/manifold/name…).
+func Cache(name ...string) (string, error) { return under(os.UserCacheDir, name) }
+
+func under(base func() (string, error), name []string) (string, error) {
+	dir, err := base()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(append([]string{dir, "manifold"}, name...)...), nil
+}
 
 // Setenver is what the Set functions need of a *testing.T.
 type Setenver interface{ Setenv(key, value string) }

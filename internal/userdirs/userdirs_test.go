@@ -29,3 +29,24 @@ func TestSetMovesEachDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestManifoldsPaths: Config and Cache name manifold's files under the
+// directories Set moved, on every system.
+func TestManifoldsPaths(t *testing.T) {
+	cfg := SetConfig(t, t.TempDir())
+	cache := SetCache(t, t.TempDir())
+	for _, c := range []struct {
+		got  func(...string) (string, error)
+		name []string
+		want string
+	}{
+		{Config, []string{"config.yaml"}, filepath.Join(cfg, "manifold", "config.yaml")},
+		{Config, nil, filepath.Join(cfg, "manifold")},
+		{Cache, []string{"debug.log"}, filepath.Join(cache, "manifold", "debug.log")},
+		{Cache, nil, filepath.Join(cache, "manifold")},
+	} {
+		if got, err := c.got(c.name...); err != nil || got != c.want {
+			t.Errorf("%q: %q, %v; want %q", c.name, got, err, c.want)
+		}
+	}
+}
