@@ -12,8 +12,8 @@
 #                 one command for it). cold = new cache dir (manifold's
 #                 only: the peers keep none, so their warm is their cold).
 #   listings      a repository of 20,000 tags and a catalog of 10,000
-#                 repositories through the 20 ms proxy: time to the first
-#                 line and to the end.
+#                 repositories through the 20 ms proxy: time until the
+#                 first line reaches the reader, and to the end.
 #   start-up      --help, and a warm resolve (manifold resolve --platform,
 #                 crane digest, regctl image digest) with no delay.
 #
@@ -60,14 +60,19 @@ record() {
 	times[$key]+="$(ms_since "$t0") "
 }
 
-# firstline KEY CMD...: the time to the first line of output.
+# firstline KEY CMD...: the time until the first line of output reaches
+# its reader (the rest is read to the end, so the command is not cut off).
+# Not the end of `CMD | head -n 1`: that ends when CMD next writes and finds
+# the pipe closed, which for a tool that prints each page in one write (as
+# manifold does) is the second page, and for one that writes line by line
+# (crane) the second line, so it measured the writer, not the first line.
 firstline() {
 	local key=$1
 	shift
-	local t0
+	local t0 ms
 	t0=$(now)
-	{ "$@" 2>/dev/null || true; } | head -n 1 >/dev/null
-	times[$key]+="$(ms_since "$t0") "
+	ms=$({ "$@" 2>/dev/null || true; } | { IFS= read -r _ || true; ms_since "$t0"; cat >/dev/null; })
+	times[$key]+="$ms "
 }
 
 # The peers' full inspect: the index, then each child manifest and its

@@ -8,9 +8,14 @@
 #                      the tree shows its first platform row, polling the
 #                      pane every 5 ms: cold (new cache dir: no host hint)
 #                      and warm (the same cache dir again). In round trips:
-#                      time / delay.
+#                      time / delay. Also the first frame (anything drawn):
+#                      bubbletea draws only on its frame ticker, so nothing
+#                      shows before Run + 1/fps, and rows that reach the
+#                      model wait for the next tick (up to 67 ms at 15 fps;
+#                      name the same binary with :120 to see the rows
+#                      without that wait).
 #   idle CPU           once the tree is complete, the process's CPU time
-#                      (utime + stime from /proc/PID/stat) over IDLE_SECONDS
+#                      (every thread's, /proc/PID/task/*/schedstat) over IDLE_SECONDS
 #                      (10) with no input, as a share of one core, and its
 #                      context switches per second (all threads).
 #
@@ -61,44 +66,54 @@ launch() {
 		"env XDG_CACHE_HOME=$1 HOME=$tmp/home NO_COLOR=1 MANIFOLD_FPS=$3 $2 $ref; sleep 60"
 	echo "$win"
 }
-# first_row WIN T0: ms from T0 until a platform row is on screen.
+# first_row WIN T0: "FRAME ROW": ms from T0 until the browser's first frame
+# (anything on screen) and until a platform row is on screen.
 first_row() {
+	local frame="" pane
 	for _ in $(seq 1 4000); do
-		if tmux capture-pane -p -t "$session:$1" | grep -q 'linux/'; then
-			echo $((($(now) - $2) / 1000000))
+		pane=$(tmux capture-pane -p -t "$session:$1")
+		if [ -z "$frame" ] && [ -n "${pane//[[:space:]]/}" ]; then
+			frame=$((($(now) - $2) / 1000000))
+		fi
+		if grep -q 'linux/' <<<"$pane"; then
+			echo "${frame:-0} $((($(now) - $2) / 1000000))"
 			return
 		fi
 		sleep 0.005
 	done
-	echo "timeout"
+	echo "timeout timeout"
 }
 pid_of() { tmux list-panes -t "$session:$1" -F '#{pane_pid}' | head -n 1 | xargs -I{} pgrep -P {} -f "$2" | head -n 1; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# cpu_ns PID: the CPU time of every thread of PID, in nanoseconds
+# (schedstat's first field; /proc/PID/stat counts clock ticks of 10 ms,
+# which over 10 s can only say 0.1, 0.2 or 0.3 %).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ s += $1 } END { printf "%d\n", s }'; }
 switches() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-declare -A cold warm cpu wake
+declare -A cold warm coldf warmf cpu wake
 for i in $(seq 1 "$runs"); do
 	for b in "${!names[@]}"; do
 		bin=${bins[$b]} fps=${fpss[$b]}
 		cache="$tmp/cache-$i-$b"
 		t0=$(now)
 		win=$(launch "$cache" "$bin" "$fps")
-		cold[$b]+="$(first_row "$win" "$t0") "
+		read -r f r <<<"$(first_row "$win" "$t0")"
+		cold[$b]+="$r " coldf[$b]+="$f "
 		sleep 2 # the rest of the tree arrives
 		pid=$(pid_of "$win" "$bin")
 		if [ -n "$pid" ]; then
-			c0=$(cpu_ticks "$pid") s0=$(switches "$pid")
+			c0=$(cpu_ns "$pid") s0=$(switches "$pid")
 			sleep "$idle"
-			c1=$(cpu_ticks "$pid") s1=$(switches "$pid")
-			hz=$(getconf CLK_TCK)
-			cpu[$b]+="$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v s="$idle" 'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }') "
+			c1=$(cpu_ns "$pid") s1=$(switches "$pid")
+			cpu[$b]+="$(awk -v a="$c0" -v b="$c1" -v s="$idle" 'BEGIN { printf "%.3f", (b - a) / 1e9 / s * 100 }') "
 			wake[$b]+="$(((s1 - s0) / idle)) "
 		fi
 		tmux kill-window -t "$session:$win"
 		t0=$(now)
 		win=$(launch "$cache" "$bin" "$fps")
-		warm[$b]+="$(first_row "$win" "$t0") "
+		read -r f r <<<"$(first_row "$win" "$t0")"
+		warm[$b]+="$r " warmf[$b]+="$f "
 		tmux kill-window -t "$session:$win"
 	done
 done
@@ -107,8 +122,10 @@ for b in "${!names[@]}"; do
 	# shellcheck disable=SC2086 # the lists are words
 	mc=$(median ${cold[$b]}) mw=$(median ${warm[$b]})
 	echo "${names[$b]} (${bins[$b]}, fps ${fpss[$b]:-15}):"
-	echo "  time to first row, cold: ${cold[$b]}ms (median $mc ms = $(rtt "$mc") round trips)"
-	echo "  time to first row, warm: ${warm[$b]}ms (median $mw ms = $(rtt "$mw") round trips)"
+	# shellcheck disable=SC2086
+	fc=$(median ${coldf[$b]}) fw=$(median ${warmf[$b]})
+	echo "  time to first row, cold: ${cold[$b]}ms (median $mc ms = $(rtt "$mc") round trips; first frame at $fc ms)"
+	echo "  time to first row, warm: ${warm[$b]}ms (median $mw ms = $(rtt "$mw") round trips; first frame at $fw ms)"
 	# shellcheck disable=SC2086
 	echo "  idle CPU over ${idle} s: ${cpu[$b]:-}% of a core (median $(median ${cpu[$b]:-0}) %); context switches: ${wake[$b]:-}/s (median $(median ${wake[$b]:-0}) /s)"
 done
