@@ -17,7 +17,9 @@
 #   idle CPU           once the tree is complete, the process's CPU time
 #                      (every thread's, /proc/PID/task/*/schedstat) over IDLE_SECONDS
 #                      (10) with no input, as a share of one core, and its
-#                      context switches per second (all threads).
+#                      context switches per second (all threads); beside
+#                      it the floor, bench/teafloor (the smallest bubbletea
+#                      program, at the same default frame rate), idle.
 #
 # Usage: bench/tui.sh [RUNS] [NAME=BINARY[:FPS]]...   (3 runs by default;
 # MANIFOLD_FPS sets the frame rate, 15 by default). With no binary it builds
@@ -52,6 +54,7 @@ for spec in "$@"; do
 	[ -x "$bin" ] || { echo "$bin: not an executable" >&2; exit 2; }
 	names+=("$name") bins+=("$bin") fpss+=("${fps:-${MANIFOLD_FPS:-}}")
 done
+go build -o "$tmp/teafloor" ./bench/teafloor
 bench_serve TestRTTServer "$tmp/ref" 60 MANIFOLD_RTT=1 MANIFOLD_RTT_HOSTFILE="$tmp/ref" MANIFOLD_RTT_STOPFILE="$tmp/stop"
 ref=$(cat "$tmp/ref")
 echo "reference: $ref (delay ${delay_ms} ms per request)"
@@ -91,8 +94,27 @@ cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ s += $1 } END { printf "%d\n
 switches() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# idle_cpu PID: "CPU% SWITCHES/s" of PID over $idle seconds.
+idle_cpu() {
+	local c0 c1 s0 s1
+	c0=$(cpu_ns "$1") s0=$(switches "$1")
+	sleep "$idle"
+	c1=$(cpu_ns "$1") s1=$(switches "$1")
+	awk -v a="$c0" -v b="$c1" -v x="$s0" -v y="$s1" -v s="$idle" 'BEGIN { printf "%.3f %d\n", (b - a) / 1e9 / s * 100, (y - x) / s }'
+}
+
 declare -A cold warm coldf warmf cpu wake
+floorcpu="" floorwake=""
 for i in $(seq 1 "$runs"); do
+	# The floor: bench/teafloor, the smallest bubbletea program, idle.
+	win=$(launch "$tmp/cache-floor" "$tmp/teafloor" "${MANIFOLD_FPS:-15}")
+	sleep 1
+	pid=$(pid_of "$win" "$tmp/teafloor")
+	if [ -n "$pid" ]; then
+		read -r c w <<<"$(idle_cpu "$pid")"
+		floorcpu+="$c " floorwake+="$w "
+	fi
+	tmux kill-window -t "$session:$win"
 	for b in "${!names[@]}"; do
 		bin=${bins[$b]} fps=${fpss[$b]}
 		cache="$tmp/cache-$i-$b"
@@ -103,11 +125,8 @@ for i in $(seq 1 "$runs"); do
 		sleep 2 # the rest of the tree arrives
 		pid=$(pid_of "$win" "$bin")
 		if [ -n "$pid" ]; then
-			c0=$(cpu_ns "$pid") s0=$(switches "$pid")
-			sleep "$idle"
-			c1=$(cpu_ns "$pid") s1=$(switches "$pid")
-			cpu[$b]+="$(awk -v a="$c0" -v b="$c1" -v s="$idle" 'BEGIN { printf "%.3f", (b - a) / 1e9 / s * 100 }') "
-			wake[$b]+="$(((s1 - s0) / idle)) "
+			read -r c w <<<"$(idle_cpu "$pid")"
+			cpu[$b]+="$c " wake[$b]+="$w "
 		fi
 		tmux kill-window -t "$session:$win"
 		t0=$(now)
@@ -129,3 +148,5 @@ for b in "${!names[@]}"; do
 	# shellcheck disable=SC2086
 	echo "  idle CPU over ${idle} s: ${cpu[$b]:-}% of a core (median $(median ${cpu[$b]:-0}) %); context switches: ${wake[$b]:-}/s (median $(median ${wake[$b]:-0}) /s)"
 done
+# shellcheck disable=SC2086
+echo "floor (bench/teafloor: bubbletea alone, fps ${MANIFOLD_FPS:-15}): idle CPU ${floorcpu}% (median $(median ${floorcpu:-0}) %); context switches: ${floorwake}/s (median $(median ${floorwake:-0}) /s)"
