@@ -149,10 +149,19 @@ func versionKey(tag string) uint64 {
 // in place, each new name's place found by binary search and the names
 // after it moved with one copy. A page of m names into n costs m·log n
 // comparisons and one pass of copying, with no allocation beyond growth.
+//
+// Snapshot hands the names out to readers on other goroutines (a filter run
+// in a command) without a copy: from then on the array it returned is never
+// written again. The next Add or SetOrder (after a Reset too) writes the
+// names into a new array instead (copy on write: the merge's one pass of
+// copying goes to the new array), and the ones after it work in place
+// again. A list nobody took a snapshot of never pays for one.
 type SortedNames struct {
 	order TagOrder
 	names []string
-	keys  []uint64
+	keys  []uint64 // never handed out: always changed in place
+	// shared is true when names' array was handed out by Snapshot.
+	shared bool
 	// scratch for the page being merged
 	page []keyed
 }
@@ -171,6 +180,16 @@ func (s *SortedNames) Order() TagOrder { return s.order }
 // Names returns the names in order. The slice is the list's own: it is
 // valid until the next Add, SetOrder or Reset, and must not be changed.
 func (s *SortedNames) Names() []string { return s.names }
+
+// Snapshot returns the names in order, as Names does, but the slice stays
+// valid for good: the list never writes into it again (Add and SetOrder
+// move to a new array first). It costs nothing; the first change
+// after it costs one new array. It must not be changed either, and may be
+// read on any goroutine.
+func (s *SortedNames) Snapshot() []string {
+	s.shared = true
+	return slices.Clip(s.names)
+}
 
 // Len is the number of names.
 func (s *SortedNames) Len() int { return len(s.names) }
@@ -207,18 +226,31 @@ func (s *SortedNames) Add(names []string) {
 	slices.SortFunc(page, s.compare) // equal keys and names are equal strings: no need for stability
 	s.page = page[:0]
 	n, m := len(s.names), len(page)
-	s.names = append(s.names, make([]string, m)...)
+	// The merge reads the old names from src and writes them to dst: the
+	// same array (moved within it), unless it is shared.
+	var src, dst []string
+	cow := s.shared
+	if cow {
+		src, dst, s.shared = s.names, make([]string, n+m), false
+	} else {
+		dst = append(s.names, make([]string, m)...)
+		src = dst[:n]
+	}
 	s.keys = append(s.keys, make([]uint64, m)...)
-	hi := n // s.names[:hi] holds the old names not yet placed
+	hi := n // src[:hi] holds the old names not yet placed
 	for j := m - 1; j >= 0; j-- {
 		p := page[j]
 		// The first old name that p comes before (ties: old names first).
-		at := sort.Search(hi, func(i int) bool { return s.before(p, keyed{s.names[i], s.keys[i]}) })
-		copy(s.names[at+j+1:hi+j+1], s.names[at:hi])
+		at := sort.Search(hi, func(i int) bool { return s.before(p, keyed{src[i], s.keys[i]}) })
+		copy(dst[at+j+1:hi+j+1], src[at:hi])
 		copy(s.keys[at+j+1:hi+j+1], s.keys[at:hi])
-		s.names[at+j], s.keys[at+j] = p.name, p.key
+		dst[at+j], s.keys[at+j] = p.name, p.key
 		hi = at
 	}
+	if cow {
+		copy(dst[:hi], src[:hi]) // the old names before every new one
+	}
+	s.names = dst
 	clear(page[:m]) // drop the page's strings
 }
 
@@ -240,6 +272,9 @@ func (s *SortedNames) SetOrder(o TagOrder) {
 		all[i] = keyed{n, o.Key(n)}
 	}
 	slices.SortFunc(all, s.compare)
+	if s.shared {
+		s.names, s.shared = make([]string, len(all)), false
+	}
 	for i, k := range all {
 		s.names[i], s.keys[i] = k.name, k.key
 	}

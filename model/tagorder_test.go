@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 )
@@ -110,4 +111,102 @@ func BenchmarkSortedNames100k(b *testing.B) {
 			s.Add(names[p*1000 : (p+1)*1000])
 		}
 	}
+}
+
+// A snapshot never changes: pages merged after it, a new order and a
+// reset followed by new names all go to a new array, while a reader on
+// another goroutine goes through the snapshot (run with -race). The list
+// itself stays right, and goes back to working in place.
+func TestSortedNamesSnapshotNeverChanges(t *testing.T) {
+	names := uniqueSample(12000)
+	s := NewSortedNames(ByVersion)
+	s.Add(names)
+	s.Reset() // room for every name: the pages below fit in the array
+	s.Add(names[:4000])
+	snap := s.Snapshot()
+	want := slices.Clone(snap)
+	if !slices.Equal(snap, s.Names()) {
+		t.Fatal("the snapshot is not the names")
+	}
+	if cap(snap) != len(snap) {
+		t.Fatalf("the snapshot has room to append into the list's array: len %d cap %d", len(snap), cap(snap))
+	}
+	done := make(chan int)
+	go func() {
+		// What a filter run does: read every name, over and over.
+		n := 0
+		for range 50 {
+			for _, name := range snap {
+				n += len(name)
+			}
+		}
+		done <- n
+	}()
+	check := func(step string, all []string, o TagOrder) {
+		t.Helper()
+		if !slices.Equal(snap, want) {
+			t.Fatalf("after %s the snapshot changed", step)
+		}
+		sorted := slices.Clone(all)
+		sort.SliceStable(sorted, func(i, j int) bool { return o.Less(sorted[i], sorted[j]) })
+		if !slices.Equal(s.Names(), sorted) {
+			t.Fatalf("after %s the list is out of order", step)
+		}
+	}
+	s.Add(names[4000:5000])
+	check("a page", names[:5000], ByVersion)
+	s.Add(names[5000:6000]) // no snapshot since the last change: in place
+	check("a second page", names[:6000], ByVersion)
+
+	snap2 := s.Snapshot()
+	want2 := slices.Clone(snap2)
+	s.SetOrder(ByName)
+	check("a new order", names[:6000], ByName)
+	if !slices.Equal(snap2, want2) {
+		t.Fatal("a new order changed the second snapshot")
+	}
+	snap3 := s.Snapshot()
+	want3 := slices.Clone(snap3)
+	s.Reset()
+	s.Add(names[6000:])
+	check("a reset and new names", names[6000:], ByName)
+	if !slices.Equal(snap3, want3) {
+		t.Fatal("a reset changed the third snapshot")
+	}
+	<-done
+	if !slices.Equal(snap, want) {
+		t.Fatal("the snapshot changed")
+	}
+}
+
+// Without a snapshot a page is merged in place: no new array once the
+// capacity is there (a listing's allocation stays flat).
+func TestSortedNamesMergeInPlace(t *testing.T) {
+	names := uniqueSample(4000)
+	s := NewSortedNames(ByVersion)
+	s.Add(names)
+	s.Snapshot()
+	s.Reset()
+	s.Add(names[:2000]) // to a new array (the old one is the snapshot's)
+	s.Add(names[2000:]) // in place, growing it
+	first := &s.Names()[0]
+	s.Reset()
+	for i := 0; i < len(names); i += 500 {
+		s.Add(names[i : i+500])
+		if &s.Names()[0] != first {
+			t.Fatalf("page %d, without a snapshot, moved the names to a new array", i/500)
+		}
+	}
+}
+
+func uniqueSample(n int) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, name := range tagSample(3 * n) {
+		if !seen[name] && len(out) < n {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
 }
