@@ -294,12 +294,20 @@ func TestKeptIsBounded(t *testing.T) {
 	}
 }
 
-func TestNewCopiesAndPositions(t *testing.T) {
+// New takes the names as they are, without a copy (the caller keeps them
+// unchanged): it is called on the UI goroutine.
+func TestNewSharesAndPositions(t *testing.T) {
 	names := []string{"alpine", "bookworm"}
 	x := New(names)
-	names[0] = "zzz"
 	if got, _ := x.Find("alp", nil); len(got) != 1 || x.Name(int(got[0])) != "alpine" {
-		t.Fatalf("the index did not keep its own copy: %v", got)
+		t.Fatalf("Find(alp) = %v", got)
+	}
+	big := make([]string, 100000)
+	if n := testing.AllocsPerRun(10, func() { New(big) }); n > 1 {
+		t.Fatalf("New of 100,000 names allocates %v times", n)
+	}
+	if x := New(big); &x.names[0] != &big[0] {
+		t.Fatal("New copied the names")
 	}
 	if got := Positions("bw", "bookworm"); !slices.Equal(got, fuzzy.Find("bw", []string{"bookworm"})[0].MatchedIndexes) {
 		t.Fatalf("Positions = %v", got)

@@ -43,8 +43,9 @@ type Model struct {
 	pattern   string // the applied pattern
 	filterGen int
 	latest    atomic.Int64 // filterGen, for the filter runs in commands
-	// index is names as the filter last saw them, with its recent results
-	// (nil once names changed).
+	// index is names as the filter last saw them (a snapshot of sorted:
+	// never changed, whatever pages come), with its recent results (nil
+	// once names changed).
 	index *namefilter.Index
 	// visible are the indexes of the names shown, in order: into names
 	// when all (the list's own identity), else into from's names (a
@@ -53,7 +54,7 @@ type Model struct {
 	// screen shows.
 	visible []int32
 	all     bool
-	ident   []int32 // 0, 1, 2 … len(names)-1: visible when all, kept while filtered
+	ident   []int32 // 0, 1, 2 … at least len(names)-1, extended as names come: visible when all
 	from    *namefilter.Index
 	shown   string // the pattern visible was filtered by (for highlighting)
 
@@ -138,6 +139,9 @@ func (l *Model) Add(raw []string) tea.Cmd {
 	l.sorted.Add(add)
 	l.names = l.sorted.Names()
 	l.index = nil
+	for i := len(l.ident); i < len(l.names); i++ {
+		l.ident = append(l.ident, int32(i))
+	}
 	return l.refilter(cur)
 }
 
@@ -154,22 +158,17 @@ func (l *Model) refilter(keep string) tea.Cmd {
 	l.filterGen++
 	l.latest.Store(int64(l.filterGen))
 	if l.pattern == "" {
-		// Every name, in order: the identity, kept and only extended
+		// Every name, in order: the identity, extended as names come
 		// (clearing a filter on a million names costs nothing).
-		if len(l.ident) > len(l.names) {
-			l.ident = l.ident[:0]
-		}
-		for i := len(l.ident); i < len(l.names); i++ {
-			l.ident = append(l.ident, int32(i))
-		}
-		l.visible, l.all, l.from, l.shown = l.ident, true, nil, ""
+		l.visible, l.all, l.from, l.shown = l.ident[:len(l.names)], true, nil, ""
 		l.keep(keep)
 		return nil
 	}
 	if l.index == nil {
-		// A copy (the next page is merged into l.names in place), made
-		// once per change of the names, not per keystroke.
-		l.index = namefilter.New(l.names)
+		// Nothing of the names is copied on a keystroke: the snapshot is
+		// free, and the next page is merged into a new array instead of
+		// this one (model.SortedNames: copy on write).
+		l.index = namefilter.New(l.sorted.Snapshot())
 	}
 	x, pattern := l.index, l.pattern
 	if x.Len() > asyncFilterAbove {

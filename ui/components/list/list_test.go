@@ -3,6 +3,7 @@ package list
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -189,8 +190,9 @@ func buildNames(n int) []string {
 // command), the result's Update and the View of the screen. The user types
 // a version, deletes two characters, adds a suffix, clears the filter and
 // types a fresh query, deletes it and types another (every name holds
-// "build"). Every session starts on names just loaded (nothing kept from
-// the last one). ms/key is the mean over its keystrokes, ui-ms/key the part
+// "build"). Every session starts on names just changed: a page of one
+// name came (untimed) since the last session, so nothing is kept from it
+// and the first key is the first after new names. ms/key is the mean over its keystrokes, ui-ms/key the part
 // of it on the UI goroutine (both Updates and the View; the rest is the
 // command), ui-max-ms the longest a keystroke held the UI goroutine. The
 // side by side with the old fuzzy.Find path is internal/namefilter's
@@ -203,6 +205,7 @@ func BenchmarkFilter1M(b *testing.B) { benchFilterSession(b, 1000000) }
 
 func benchFilterSession(b *testing.B, n int) {
 	l := newTestList(buildNames(n))
+	added := n
 	var session []tea.KeyPressMsg
 	for _, k := range []string{"/", "1", ".", "2", ".", "3", "backspace", "backspace", "-", "a", "l", "p", "esc",
 		"/", "s", "i", "g", "backspace", "backspace", "backspace", "b", "u", "i", "l", "d", "esc"} {
@@ -212,7 +215,10 @@ func benchFilterSession(b *testing.B, n int) {
 	var ui, worst time.Duration
 	b.ReportAllocs()
 	for b.Loop() {
-		l.index = nil // names just loaded: nothing kept
+		b.StopTimer()
+		l.Add([]string{fmt.Sprintf("%d.%d.%d-build%d", added/10000, (added/100)%100, added%100, added)})
+		added++
+		b.StartTimer()
 		shown = shown[:0]
 		for _, k := range session {
 			d := press(l, k)
@@ -226,7 +232,7 @@ func benchFilterSession(b *testing.B, n int) {
 	b.ReportMetric(float64(ui.Microseconds())/1000/keys, "ui-ms/key")
 	b.ReportMetric(float64(worst.Microseconds())/1000, "ui-max-ms")
 	// The session did what it says: "1.2-alp" matches nothing, "build" all.
-	if shown[len(shown)-2] != n || shown[11] != 0 || shown[5] == 0 || shown[5] == n || l.pattern != "" {
+	if shown[len(shown)-2] != l.Len() || shown[11] != 0 || shown[5] == 0 || shown[5] == l.Len() || l.pattern != "" {
 		b.Fatalf("matches per keystroke: %v (pattern %q)", shown, l.pattern)
 	}
 }
@@ -238,5 +244,121 @@ func BenchmarkFilter100kQuery(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		namefilter.New(names).Find("1.2.3", nil)
+	}
+}
+
+// allocated is how many bytes f allocates (the whole process: nothing else
+// runs in this package's tests meanwhile).
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// A keystroke copies nothing of the names on the UI goroutine: not the
+// first letter typed after a page came (its Update starts the run and
+// returns), nor esc clearing a filter that pages came under. The bytes the
+// Update allocates stay well under one per name.
+func TestKeystrokeCopiesNoNames(t *testing.T) {
+	names := buildNames(asyncFilterAbove * 20)
+	next := len(names) / 2
+	l := newTestList(names[:next])
+	for _, k := range []string{"1", "b", "9"} {
+		l.Add(names[next : next+1000]) // the names change, no filter
+		next += 1000
+		press(l, uitest.KeyMsg("/"))
+		var cmd tea.Cmd
+		if b := allocated(func() { cmd, _ = l.Update(uitest.KeyMsg(k)) }); b > uint64(l.Len()/4) {
+			t.Fatalf("%q, the first key after a page: its Update allocated %d bytes for %d names", k, b, l.Len())
+		}
+		if cmd == nil {
+			t.Fatalf("key %q: no filter run", k)
+		}
+		l.Update(run(cmd))
+		if want := fuzzy.Find(l.pattern, l.names); l.Shown() != len(want) || l.ShownName(0) != want[0].Str {
+			t.Fatalf("filter %q: %d shown, fuzzy.Find %d", l.pattern, l.Shown(), len(want))
+		}
+		press(l, uitest.KeyMsg("esc"))
+	}
+	press(l, uitest.KeyMsg("/"))
+	press(l, uitest.KeyMsg("2"))
+	l.Add(names[next:]) // the rest, while filtered
+	if b := allocated(func() { l.Update(uitest.KeyMsg("esc")) }); b > uint64(l.Len()/4) {
+		t.Fatalf("esc after pages came: its Update allocated %d bytes for %d names", b, l.Len())
+	}
+	if l.Shown() != len(names) || !slices.Equal(shownNames(l), l.names) {
+		t.Fatalf("after esc %d shown of %d", l.Shown(), len(names))
+	}
+}
+
+// run runs cmd (a batch: the one non-nil command in it) and returns its
+// message.
+func run(cmd tea.Cmd) tea.Msg {
+	msg := cmd()
+	if bm, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range bm {
+			if c != nil {
+				return run(c)
+			}
+		}
+		return nil
+	}
+	return msg
+}
+
+// A filter run in flight on the names as they were goes on reading them,
+// unchanged, while pages are merged and the order changes (run with -race),
+// and its result is fuzzy.Find's over those names.
+func TestFilterRunWhilePagesMerge(t *testing.T) {
+	names := buildNames(asyncFilterAbove * 4)
+	l := newTestList(names[:asyncFilterAbove*2])
+	press(l, uitest.KeyMsg("/"))
+	cmd, _ := l.Update(uitest.KeyMsg("9"))
+	if cmd == nil {
+		t.Fatal("no filter command for a list this long")
+	}
+	before := slices.Clone(l.names)
+	want := fuzzy.Find("9", before)
+	x := l.index
+	var got []int32
+	var stale tea.Msg
+	done := make(chan bool)
+	go func() {
+		got, _ = x.Find("9", nil)
+		stale = run(cmd) // the list's own run: stopped by the page, or dropped
+		done <- true
+	}()
+	l.Add(names[asyncFilterAbove*2 : asyncFilterAbove*3])
+	l.SetOrder(model.ByVersion)
+	last := l.Add(names[asyncFilterAbove*3:])
+	<-done
+	if x.Len() != len(before) {
+		t.Fatalf("the run's names: %d, were %d", x.Len(), len(before))
+	}
+	for i := range before {
+		if x.Name(i) != before[i] {
+			t.Fatalf("the run's name %d changed: %q, was %q", i, x.Name(i), before[i])
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("the run found %d, fuzzy.Find %d", len(got), len(want))
+	}
+	for i, m := range want {
+		if x.Name(int(got[i])) != m.Str {
+			t.Fatalf("match %d is %q, fuzzy.Find's %q", i, x.Name(int(got[i])), m.Str)
+		}
+	}
+	if stale != nil {
+		l.Update(stale) // of an older generation: changes nothing
+	}
+	l.Update(run(last))
+	var after []string
+	for _, m := range fuzzy.Find("9", l.names) {
+		after = append(after, m.Str)
+	}
+	if !slices.Equal(shownNames(l), after) {
+		t.Fatalf("after the pages: %d shown, fuzzy.Find %d", l.Shown(), len(after))
 	}
 }
