@@ -69,6 +69,9 @@ type FilterMsg struct {
 	Pattern string
 	Visible []int32 // the filter's result: not to be changed
 	index   *namefilter.Index
+	// keep: the cursor stays on its name (new names or order); else (a
+	// keystroke) it stays on its row, the top.
+	keep bool
 }
 
 func (m FilterMsg) Target() int { return m.Page }
@@ -174,13 +177,13 @@ func (l *Model) refilter(keep string) tea.Cmd {
 	if x.Len() > asyncFilterAbove {
 		// The run stops as soon as the user has typed again (or the
 		// names changed): a long list never queues runs nobody waits for.
-		gen, page, latest := l.filterGen, l.pageID, &l.latest
+		gen, page, latest, kept := l.filterGen, l.pageID, &l.latest, keep != ""
 		return func() tea.Msg {
 			v, ok := x.Find(pattern, func() bool { return latest.Load() != int64(gen) })
 			if !ok {
 				return nil
 			}
-			return FilterMsg{Page: page, Gen: gen, Pattern: pattern, Visible: v, index: x}
+			return FilterMsg{Page: page, Gen: gen, Pattern: pattern, Visible: v, index: x, keep: kept}
 		}
 	}
 	l.visible, _ = x.Find(pattern, nil)
@@ -235,7 +238,15 @@ func (l *Model) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 	switch msg := msg.(type) {
 	case FilterMsg:
 		if msg.Gen == l.filterGen {
-			cur := l.Selected()
+			cur := ""
+			if msg.keep {
+				// New names or a new order: the cursor's name (as it
+				// is now: it may have moved since) is looked for in the
+				// result, a pass over it on a page's arrival. A
+				// keystroke does not look: the cursor is on the top row,
+				// as when the filter runs in Update.
+				cur = l.Selected()
+			}
 			l.visible, l.all, l.from, l.shown = msg.Visible, false, msg.index, msg.Pattern
 			l.keep(cur)
 		}

@@ -362,3 +362,19 @@ func TestFilterRunWhilePagesMerge(t *testing.T) {
 		t.Fatalf("after the pages: %d shown, fuzzy.Find %d", l.Shown(), len(after))
 	}
 }
+
+// After a keystroke the cursor is on the top row, on a list whose filter
+// runs in a command as on one whose filter runs in Update (the result does
+// not move it to where the previous top name went).
+func TestKeystrokePutsTheCursorOnTop(t *testing.T) {
+	for _, n := range []int{asyncFilterAbove / 2, asyncFilterAbove * 4} {
+		l := newTestList(buildNames(n))
+		press(l, uitest.KeyMsg("/"))
+		for _, k := range []string{"1", ".", "2", "backspace", "-", "b"} {
+			press(l, uitest.KeyMsg(k))
+			if l.Cursor() != 0 || l.Offset() != 0 {
+				t.Fatalf("%d names, filter %q: cursor on row %d, offset %d", n, l.pattern, l.Cursor(), l.Offset())
+			}
+		}
+	}
+}
