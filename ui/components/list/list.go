@@ -126,7 +126,7 @@ func (l *Model) Add(raw []string) tea.Cmd {
 	if len(raw) == 0 {
 		return nil
 	}
-	cur := l.Selected()
+	cur := l.kept()
 	add := make([]string, 0, len(raw))
 	for _, r := range raw {
 		s := termsafe.String(r)
@@ -150,11 +150,22 @@ func (l *Model) Add(raw []string) tea.Cmd {
 
 // SetOrder changes the sort order.
 func (l *Model) SetOrder(o model.TagOrder) tea.Cmd {
-	cur := l.Selected()
+	cur := l.kept()
 	l.sorted.SetOrder(o)
 	l.names = l.sorted.Names()
 	l.index = nil
 	return l.refilter(cur)
+}
+
+// kept is the name the cursor stays on through new names or a new order:
+// the one under it, unless the rows shown are the result of a pattern typed
+// over since (its run still on its way): then the cursor goes to the top of
+// the new result, as after any keystroke.
+func (l *Model) kept() string {
+	if l.shown != l.pattern {
+		return ""
+	}
+	return l.Selected()
 }
 
 func (l *Model) refilter(keep string) tea.Cmd {

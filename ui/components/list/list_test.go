@@ -365,15 +365,26 @@ func TestFilterRunWhilePagesMerge(t *testing.T) {
 
 // After a keystroke the cursor is on the top row, on a list whose filter
 // runs in a command as on one whose filter runs in Update (the result does
-// not move it to where the previous top name went).
+// not move it to where the previous top name went), and when a page comes
+// before the keystroke's result.
 func TestKeystrokePutsTheCursorOnTop(t *testing.T) {
 	for _, n := range []int{asyncFilterAbove / 2, asyncFilterAbove * 4} {
-		l := newTestList(buildNames(n))
+		names := buildNames(n + 6*100)
+		l := newTestList(names[:n])
 		press(l, uitest.KeyMsg("/"))
-		for _, k := range []string{"1", ".", "2", "backspace", "-", "b"} {
-			press(l, uitest.KeyMsg(k))
+		for i, k := range []string{"1", ".", "2", "backspace", "-", "b"} {
+			cmd, _ := l.Update(uitest.KeyMsg(k))
+			if page := l.Add(names[n+i*100 : n+(i+1)*100]); page != nil {
+				cmd = page // the keystroke's run is stale now
+			}
+			if cmd != nil {
+				l.Update(run(cmd))
+			}
 			if l.Cursor() != 0 || l.Offset() != 0 {
 				t.Fatalf("%d names, filter %q: cursor on row %d, offset %d", n, l.pattern, l.Cursor(), l.Offset())
+			}
+			if want := fuzzy.Find(l.pattern, l.names); l.Shown() != len(want) || l.Selected() != want[0].Str {
+				t.Fatalf("filter %q: %d shown, cursor on %q; fuzzy.Find %d, top %q", l.pattern, l.Shown(), l.Selected(), len(want), want[0].Str)
 			}
 		}
 	}
