@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/filter.sh [COUNT]: the list filter, old way (fuzzy.Find over every
-# name on every keystroke, as ui/list.go did before internal/namefilter) and
+# name on every keystroke, as the list (ui/components/list) did before internal/namefilter) and
 # new way side by side in one test binary, COUNT runs each (default 5),
 # medians. Wall time moves with the machine's load; cpu-ms (user + system of
 # the process), B/op and allocs/op much less.
