@@ -173,6 +173,10 @@ func benchTree(b *testing.B, opts registry.TreeOptions) {
 		if _, err := c.Tree(context.Background(), ref, opts); err != nil {
 			b.Fatal(err)
 		}
+		// As the CLI does before it exits (and before b.TempDir is removed).
+		if err := c.Flush(context.Background()); err != nil {
+			b.Fatal(err)
+		}
 	}
 	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(perOp/float64(delay().Nanoseconds()), "rtts/op")

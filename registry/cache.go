@@ -19,6 +19,8 @@ import (
 // media type on the first line and the content after it; files are written
 // to a temp name and renamed into place, and verified against their digest
 // on every read (a corrupt or truncated entry is ignored and removed).
+// Entries are written behind the fetch, by one writer per directory, and
+// served from memory until then (cachewrite.go).
 //
 // It also remembers which tags were seen (CacheDir/tags/…): only as a hint
 // that a HEAD is worth sending first. A tag's digest is never taken from the
@@ -29,21 +31,25 @@ type diskCache struct {
 	// max bounds the bytes held (cacheprune.go); -1: no bound.
 	max int64
 
-	mu       sync.Mutex
-	idle     *sync.Cond // signalled when inFlight drops to zero
-	inFlight int        // writes started by putAsync, not yet done
-	size     int64      // bytes held, once sized
-	sized    bool       // the directory was measured
-	pruning  bool       // an eviction is running
-	during   int64      // bytes written while it runs
+	// q is the directory's write queue (cachewrite.go), shared by the
+	// clients of this process on dir.
+	q *cacheQueue
+	// write stores one entry's file: writeEntry, or a test's stand-in.
+	write func(path string, b []byte) error
+
+	mu      sync.Mutex
+	size    int64 // bytes held, once sized
+	sized   bool  // the directory was measured
+	pruning bool  // an eviction is running
+	during  int64 // bytes written while it runs
 }
 
 func newDiskCache(dir string) *diskCache {
 	if dir == "" {
 		return nil
 	}
-	c := &diskCache{dir: dir, max: DefaultCacheBytes}
-	c.idle = sync.NewCond(&c.mu)
+	c := &diskCache{dir: dir, max: DefaultCacheBytes, q: queueFor(dir)}
+	c.write = c.writeEntry
 	return c
 }
 
@@ -55,10 +61,14 @@ func (c *diskCache) path(digest string) (string, bool) {
 	return filepath.Join(c.dir, "blobs", alg, hexPart), true
 }
 
-// get returns the cached content for digest, verified.
+// get returns the cached content for digest: still queued for the disk,
+// or read from it and verified.
 func (c *diskCache) get(digest string) (mediaType string, raw []byte, ok bool) {
 	if c == nil {
 		return "", nil, false
+	}
+	if mt, raw, ok := c.pendingGet(digest); ok {
+		return mt, raw, true
 	}
 	p, ok := c.path(digest)
 	if !ok {
@@ -79,59 +89,28 @@ func (c *diskCache) get(digest string) (mediaType string, raw []byte, ok bool) {
 	return string(mt), body, true
 }
 
-// put stores verified content; failures are ignored (the cache is an
-// optimisation).
+// storable reports whether an entry can be cached under digest.
+func (c *diskCache) storable(digest, mediaType string) bool {
+	_, ok := c.path(digest)
+	return ok && !strings.ContainsAny(mediaType, "\n\r")
+}
+
+// put stores verified content now (putAsync queues it); failures are
+// ignored (the cache is an optimisation).
 func (c *diskCache) put(digest, mediaType string, raw []byte) {
-	if c == nil || strings.ContainsAny(mediaType, "\n\r") {
+	if c == nil || !c.storable(digest, mediaType) {
 		return
 	}
-	p, ok := c.path(digest)
-	if !ok {
-		return
-	}
+	p, _ := c.path(digest)
 	if info, err := os.Stat(p); err == nil {
 		touch(p, info)
 		return
 	}
 	b := make([]byte, 0, len(mediaType)+1+len(raw))
 	b = append(append(append(b, mediaType...), '\n'), raw...)
-	if writeAtomic(p, b) == nil {
+	if c.write(p, b) == nil {
 		c.grew(int64(len(b)))
 	}
-}
-
-// putAsync stores content in the background, so that writing the cache
-// overlaps the next round of requests; wait for it with wait.
-func (c *diskCache) putAsync(digest, mediaType string, raw []byte) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	c.inFlight++
-	c.mu.Unlock()
-	go func() {
-		defer func() {
-			c.mu.Lock()
-			if c.inFlight--; c.inFlight == 0 {
-				c.idle.Broadcast()
-			}
-			c.mu.Unlock()
-		}()
-		c.put(digest, mediaType, raw)
-	}()
-}
-
-// wait returns when no putAsync is in flight (safe to call concurrently
-// with putAsync, from many goroutines).
-func (c *diskCache) wait() {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	for c.inFlight > 0 {
-		c.idle.Wait()
-	}
-	c.mu.Unlock()
 }
 
 func (c *diskCache) tagPath(ref string) string {
@@ -156,11 +135,19 @@ func (c *diskCache) markTag(ref, digest string) {
 	_ = writeAtomic(c.tagPath(ref), []byte(ref+" "+digest+"\n"))
 }
 
+// writeAtomic writes path through a temp file renamed into place, making
+// its directory first.
 func writeAtomic(path string, b []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	return writeIn(dir, path, b)
+}
+
+// writeIn writes path, in the existing directory dir, through a temp file
+// renamed into place: no reader ever sees a half-written file.
+func writeIn(dir, path string, b []byte) error {
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -45,12 +46,13 @@ type CacheStats struct {
 	Limit   int64 // -1: no limit
 }
 
-// CacheStats reports what the disk cache holds; Dir is "" when the client
-// has none.
+// CacheStats reports what the disk cache holds, once the writes queued by
+// this process are done; Dir is "" when the client has none.
 func (c *Client) CacheStats() (CacheStats, error) {
 	if c.cache == nil {
 		return CacheStats{}, nil
 	}
+	_ = c.cache.flush(context.Background())
 	entries, err := c.cache.scan()
 	st := CacheStats{Dir: c.cache.dir, Entries: len(entries), Limit: c.cache.max}
 	for _, e := range entries {
@@ -63,11 +65,13 @@ func (c *Client) CacheStats() (CacheStats, error) {
 }
 
 // PruneCache evicts least recently used entries until the cache is within
-// its limit, or removes every entry with all. It returns what it removed.
+// its limit, or removes every entry with all, once the writes queued by
+// this process are done. It returns what it removed.
 func (c *Client) PruneCache(all bool) (removed int, freed int64, err error) {
 	if c.cache == nil {
 		return 0, 0, nil
 	}
+	_ = c.cache.flush(context.Background())
 	max := c.cache.max
 	if all {
 		max = 0

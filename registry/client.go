@@ -392,7 +392,6 @@ func (c *Client) Get(ctx context.Context, ref string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer c.cache.wait()
 	return c.get(ctx, r, c.opts.Limits.ManifestBytes)
 }
 
@@ -463,7 +462,6 @@ func (c *Client) Blob(ctx context.Context, repository, digest string) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	defer c.cache.wait()
 	return c.blob(ctx, repo, digest, c.opts.Limits.ManifestBytes)
 }
 
@@ -532,8 +530,6 @@ func (c *Client) Tree(ctx context.Context, ref string, opts TreeOptions) (*model
 	if err != nil {
 		return nil, err
 	}
-	// Cache writes overlap the fetch; all are done when Tree returns.
-	defer c.cache.wait()
 	if opts.Supply {
 		var wait func()
 		ctx, wait = c.withTagMemo(ctx, r.Context())
@@ -592,7 +588,6 @@ func (c *Client) Supply(ctx context.Context, t *model.Tree) (*model.Tree, error)
 	if err != nil {
 		return nil, err
 	}
-	defer c.cache.wait()
 	ctx, wait := c.withTagMemo(ctx, r)
 	defer wait()
 	store := model.StoreOf(t)

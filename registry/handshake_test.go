@@ -67,6 +67,7 @@ func (e *tokenEnv) client(t *testing.T, user, pass string, edit func(*Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	flushAtCleanup(t, c)
 	return c
 }
 

@@ -40,6 +40,7 @@ func hostileClient(t *testing.T, opts ...func(*Options)) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	flushAtCleanup(t, c)
 	return c
 }
 
@@ -394,6 +395,9 @@ func TestHostileFatIndex(t *testing.T) {
 			if grew > limit {
 				t.Fatalf("heap grew %d MiB, want < %d MiB", grew>>20, limit>>20)
 			}
+			if err := c.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 			if n := dirSize(t, cache); n > 1<<20 {
 				t.Fatalf("cache holds %d bytes after a fat index", n)
 			}
@@ -484,6 +488,9 @@ func TestHostileCacheBounded(t *testing.T) {
 	if s.ChildrenServed() != 120 {
 		t.Fatalf("%d children served: the writes never passed the limit", s.ChildrenServed())
 	}
+	if err := c.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n := dirSize(t, dir); n > limit {
 		t.Fatalf("cache holds %d bytes, limit %d", n, limit)
 	}
@@ -535,6 +542,11 @@ func TestHostileCacheBounded(t *testing.T) {
 	}
 	for range 2 {
 		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cl := range []*Client{a, b} {
+		if err := cl.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -36,7 +36,18 @@ func readClient(t testing.TB, opts Options) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	flushAtCleanup(t, c)
 	return c
+}
+
+// flushAtCleanup writes what c queued for its disk cache before the test's
+// temp dirs are removed (registered after them, it runs before them).
+func flushAtCleanup(t testing.TB, c *Client) {
+	t.Cleanup(func() {
+		if err := c.Flush(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // seeded starts distribution with every fixture pushed.
@@ -340,6 +351,9 @@ func TestCacheTagMovesAndCorruption(t *testing.T) {
 		t.Fatalf("after move: %v %v", t2, err)
 	}
 	// Corrupt every cached file: reads notice, refetch and still verify.
+	if err := c.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
 	var n int
 	_ = filepath.WalkDir(filepath.Join(cache, "blobs"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {

@@ -55,7 +55,6 @@ func (c *Client) Referrers(ctx context.Context, repository, digest string) (*mod
 	if err := model.ValidateDigest(digest); err != nil {
 		return nil, fmt.Errorf("referrers of %s: %w", digest, err)
 	}
-	defer c.cache.wait()
 	return c.referrers(ctx, repo, digest), nil
 }
 

@@ -39,7 +39,6 @@ const tagKindMemoMax = 4096
 // kind comes back with Why set. A failed GET returns the HEAD's kind and
 // the error.
 func (c *Client) TagKind(ctx context.Context, ref string, head *Manifest) (model.TagKind, error) {
-	defer c.cache.wait()
 	k := model.KindFromMediaType(head.MediaType)
 	if !k.NeedsBody() {
 		return k, nil

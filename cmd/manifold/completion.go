@@ -176,7 +176,7 @@ func (g *globals) completionClient(cmd *cobra.Command) (*registry.Client, contex
 	}
 	o := g.clientOptions()
 	o.Timeouts = registry.Timeouts{Header: completionTimeout, Stall: completionTimeout, Attempts: 1, MaxWait: time.Millisecond}
-	c, err := registry.New(o)
+	c, err := g.track(registry.New(o))
 	if err != nil {
 		return nil, nil, nil, err
 	}

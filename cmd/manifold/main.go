@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -35,6 +37,11 @@ type globals struct {
 	settings     *settings    // the config file under the flags (settings.go)
 	notices      *noticeRelay // the browser client's notices (tui.go)
 
+	// clients are the registry clients this run made: run flushes their
+	// disk cache writes before manifold exits (flushCaches).
+	clientsMu sync.Mutex
+	clients   []*registry.Client
+
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -52,7 +59,42 @@ func (g *globals) client() (*registry.Client, error) {
 			fmt.Fprintln(g.stderr, "manifold: "+termsafe.String(e.String()))
 		}
 	}
-	return registry.New(opts)
+	return g.track(registry.New(opts))
+}
+
+// track notes a new client, for flushCaches.
+func (g *globals) track(c *registry.Client, err error) (*registry.Client, error) {
+	if err == nil {
+		g.clientsMu.Lock()
+		g.clients = append(g.clients, c)
+		g.clientsMu.Unlock()
+	}
+	return c, err
+}
+
+// cacheFlushWait bounds how long manifold waits at exit for its disk cache
+// writes (registry.Client.Flush): on a hung disk they are given up.
+const cacheFlushWait = 5 * time.Second
+
+// flushCaches waits, up to cacheFlushWait, for what this run's clients
+// queued for the disk cache: fetches do not wait for their cache writes,
+// and what is still queued when the process exits is lost.
+func (g *globals) flushCaches() {
+	g.clientsMu.Lock()
+	clients := g.clients
+	g.clients = nil
+	g.clientsMu.Unlock()
+	if len(clients) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cacheFlushWait)
+	defer cancel()
+	for _, c := range clients {
+		if err := c.Flush(ctx); err != nil {
+			fmt.Fprintln(g.stderr, "manifold: "+termsafe.String(err.Error()))
+			return
+		}
+	}
 }
 
 // clientOptions are the registry options every client shares.
@@ -147,7 +189,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		installCompletions(g, root) // what each flag and argument completes: only a completion request asks
 	}
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
+	err := root.ExecuteContext(ctx)
+	// A second interrupt while the cache is written ends manifold at once.
+	stop()
+	g.flushCaches()
+	if err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) {
 			if ee.msg != "" {

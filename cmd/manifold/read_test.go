@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -934,5 +936,29 @@ func TestLyingRegistryCLI(t *testing.T) {
 	table := mustRun(t, "inspect", fx.ref, "--all")
 	if strings.Contains(table, secret) || !strings.Contains(table, "digest mismatch") {
 		t.Errorf("table with an altered child:\n%s", table)
+	}
+}
+
+// TestInspectLeavesTheCacheWritten: fetches do not wait for their disk
+// cache writes, so manifold writes them before it exits. Right after the
+// run, every manifest of the tree is on disk (as a next run would need it).
+// (Wide enough that, without the flush, the writes are still going on.)
+func TestInspectLeavesTheCacheWritten(t *testing.T) {
+	host := readEnv(t)
+	var entries []fxEntry
+	for i := range 48 {
+		entries = append(entries, img(p("linux", fmt.Sprintf("arch%d", i), "", "")))
+	}
+	fx := pushIndex(t, host+"/wide:v1", false, nil, entries...)
+	mustRun(t, "inspect", fx.ref, "--all", "-o", "json")
+	dir, err := userdirs.Cache()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range append([]string{fx.digest}, fx.digests...) {
+		hexPart := strings.TrimPrefix(d, "sha256:")
+		if _, err := os.Stat(filepath.Join(dir, "blobs", "sha256", hexPart)); err != nil {
+			t.Errorf("manifest %s not in the cache when manifold exited: %v", d, err)
+		}
 	}
 }

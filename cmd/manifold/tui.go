@@ -216,7 +216,7 @@ func (g *globals) tuiClient() (*registry.Client, func(), error) {
 			fmt.Fprintln(g.stderr, "manifold: debug log written to "+path)
 		}
 	}
-	c, err := registry.New(opts)
+	c, err := g.track(registry.New(opts))
 	if err != nil {
 		closeLog()
 		return nil, nil, err

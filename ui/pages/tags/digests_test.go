@@ -240,6 +240,7 @@ func TestScrollingTagsKindsCostOneGETPerSettledRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = c.Flush(context.Background()) }) // before the dir is removed
 	cnt.Reset()
 	hs := open(t, c, reg.Host+"/many", 120, 30)
 	tp := hs.Top().(*tags.Model)

@@ -84,6 +84,8 @@ func kindClient(t *testing.T, cache string) *registry.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Cache writes go on behind the fetches: done before the dir is removed.
+	t.Cleanup(func() { _ = c.Flush(context.Background()) })
 	return c
 }
 
