@@ -123,7 +123,11 @@ func (c *diskCache) seenTag(ref string) bool {
 	if c == nil {
 		return false
 	}
-	_, err := os.Stat(c.tagPath(ref))
+	p := c.tagPath(ref)
+	if _, ok := c.pendingFile(p); ok {
+		return true
+	}
+	_, err := os.Stat(p)
 	return err == nil
 }
 
@@ -132,7 +136,7 @@ func (c *diskCache) markTag(ref, digest string) {
 	if c == nil {
 		return
 	}
-	_ = writeAtomic(c.tagPath(ref), []byte(ref+" "+digest+"\n"))
+	c.putFileAsync(c.tagPath(ref), []byte(ref+" "+digest+"\n"))
 }
 
 // writeAtomic writes path through a temp file renamed into place, making
@@ -176,8 +180,15 @@ func (c *diskCache) hostChallenge(host string) (challenge, bool) {
 	if c == nil {
 		return challenge{}, false
 	}
-	b, err := os.ReadFile(c.hostPath(host))
-	if err != nil || len(b) > 64<<10 {
+	p := c.hostPath(host)
+	b, ok := c.pendingFile(p)
+	if !ok {
+		var err error
+		if b, err = os.ReadFile(p); err != nil {
+			return challenge{}, false
+		}
+	}
+	if len(b) > 64<<10 {
 		return challenge{}, false
 	}
 	var h struct {
@@ -208,6 +219,6 @@ func (c *diskCache) markHostChallenge(host string, ch challenge) {
 		challenge
 	}{host, ch})
 	if err == nil {
-		_ = writeAtomic(c.hostPath(host), append(b, '\n'))
+		c.putFileAsync(c.hostPath(host), append(b, '\n'))
 	}
 }

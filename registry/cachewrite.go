@@ -12,8 +12,12 @@ import (
 // Writing the disk cache. A fetch does not wait for its cache writes: the
 // content goes to a queue and one writer per cache directory writes it
 // behind the fetch, and until its file is in place a read in this process
-// (by any client on that directory) is served from the queue. Flush waits
-// for the queue; the CLI and the browser flush before they exit.
+// (by any client on that directory) is served from the queue. The hints
+// that a tag was seen and what a host asks of clients go the same way
+// (written on the first round trip, they delayed the second); the tag
+// history does not (it is read, changed and written again, and eviction
+// must find it on disk). Flush waits for the queue; the CLI and the
+// browser flush before they exit.
 //
 // Why one writer: every entry is a file in one directory (blobs/ALG), and
 // the kernel takes the directory's lock for each create and rename, so
@@ -55,13 +59,26 @@ type cacheQueue struct {
 	made map[string]bool
 }
 
-// pendingEntry is content on its way to the disk.
+// pendingEntry is content on its way to the disk: an entry by digest, or
+// a hint file (a tag seen, a host's challenge) by path.
 type pendingEntry struct {
 	cache     *diskCache // whose eviction accounting the write counts in
 	digest    string
 	mediaType string
 	raw       []byte
+	path      string // a hint file's path, "" for an entry by digest
+	file      []byte // the hint file's content
+	started   bool   // the writer has taken it
 }
+
+func (e *pendingEntry) key() string {
+	if e.path != "" {
+		return e.path
+	}
+	return e.digest
+}
+
+func (e *pendingEntry) size() int64 { return int64(len(e.raw) + len(e.file)) }
 
 var (
 	queuesMu sync.Mutex
@@ -96,14 +113,34 @@ func (c *diskCache) putAsync(digest, mediaType string, raw []byte) {
 	if q.pending[digest] != nil {
 		return
 	}
-	n := int64(len(raw))
-	if q.bytes+n > q.max {
+	q.add(&pendingEntry{cache: c, digest: digest, mediaType: mediaType, raw: raw})
+}
+
+// putFileAsync queues a hint file for the disk; the last content queued
+// for a path is the one read and written.
+func (c *diskCache) putFileAsync(path string, b []byte) {
+	q := c.q
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if e := q.pending[path]; e != nil && !e.started {
+		if q.bytes-e.size()+int64(len(b)) <= q.max {
+			q.bytes += int64(len(b)) - e.size()
+			e.file = b
+		}
+		return
+	}
+	q.add(&pendingEntry{cache: c, path: path, file: b})
+}
+
+// add queues e unless the queue is full, and starts a writer if none runs
+// (q.mu held).
+func (q *cacheQueue) add(e *pendingEntry) {
+	if q.bytes+e.size() > q.max {
 		return // the disk is behind: not cached
 	}
-	e := &pendingEntry{cache: c, digest: digest, mediaType: mediaType, raw: raw}
-	q.pending[digest] = e
+	q.pending[e.key()] = e
 	q.queue = append(q.queue, e)
-	q.bytes += n
+	q.bytes += e.size()
 	if q.drained == nil {
 		q.drained = make(chan struct{})
 	}
@@ -120,13 +157,20 @@ func (q *cacheQueue) drain() {
 		e := q.queue[0]
 		q.queue[0] = nil
 		q.queue = q.queue[1:]
+		e.started = true
 		q.mu.Unlock()
-		e.cache.put(e.digest, e.mediaType, e.raw)
+		if e.path != "" {
+			_ = e.cache.write(e.path, e.file)
+		} else {
+			e.cache.put(e.digest, e.mediaType, e.raw)
+		}
 		q.mu.Lock()
 		// Only now, with the file in place (or the write failed), does a
-		// read go to the disk.
-		delete(q.pending, e.digest)
-		q.bytes -= int64(len(e.raw))
+		// read go to the disk; unless a newer hint for the path is queued.
+		if q.pending[e.key()] == e {
+			delete(q.pending, e.key())
+		}
+		q.bytes -= e.size()
 	}
 	q.queue = nil
 	if q.writers--; q.writers == 0 {
@@ -141,12 +185,23 @@ func (q *cacheQueue) drain() {
 // what is written stays what was verified.
 func (c *diskCache) pendingGet(digest string) (mediaType string, raw []byte, ok bool) {
 	c.q.mu.Lock()
+	defer c.q.mu.Unlock()
 	e := c.q.pending[digest]
-	c.q.mu.Unlock()
-	if e == nil {
+	if e == nil || e.path != "" {
 		return "", nil, false
 	}
 	return e.mediaType, bytes.Clone(e.raw), true
+}
+
+// pendingFile returns a hint file still on its way to the disk.
+func (c *diskCache) pendingFile(path string) ([]byte, bool) {
+	c.q.mu.Lock()
+	defer c.q.mu.Unlock()
+	e := c.q.pending[path]
+	if e == nil || e.path == "" {
+		return nil, false
+	}
+	return bytes.Clone(e.file), true
 }
 
 // ensureDir makes dir unless it was made in this burst of writes.
