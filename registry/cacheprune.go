@@ -71,7 +71,6 @@ func (c *Client) PruneCache(all bool) (removed int, freed int64, err error) {
 	if c.cache == nil {
 		return 0, 0, nil
 	}
-	_ = c.cache.flush(context.Background())
 	max := c.cache.max
 	if all {
 		max = 0
@@ -128,10 +127,17 @@ func (c *diskCache) prune(max int64) (removed int) {
 	return removed
 }
 
-// pruneTo removes least recently used entries until at most max bytes
-// remain, under the cross-process lock; it returns what it removed and
-// what remains. When another process holds the lock it does nothing.
+// pruneTo is evictTo once the writes this process queued are done.
 func (c *diskCache) pruneTo(max int64) (removed int, freed, remain int64, err error) {
+	_ = c.flush(context.Background())
+	return c.evictTo(max)
+}
+
+// evictTo removes least recently used entries until at most max bytes
+// remain, under the cross-process lock; it returns what it removed and
+// what remains. When another process holds the lock it does nothing. (The
+// cache's writer calls it, through grew: it must not wait for the queue.)
+func (c *diskCache) evictTo(max int64) (removed int, freed, remain int64, err error) {
 	unlock, ok := c.lock()
 	if !ok {
 		return 0, 0, -1, nil
@@ -218,7 +224,7 @@ func (c *diskCache) grew(n int64) {
 	for c.size > c.max {
 		c.pruning, c.during = true, 0
 		c.mu.Unlock()
-		_, _, remain, _ := c.pruneTo(c.max * 8 / 10)
+		_, _, remain, _ := c.evictTo(c.max * 8 / 10)
 		c.mu.Lock()
 		c.pruning = false
 		if remain < 0 { // another process holds the lock: try next write

@@ -12,11 +12,10 @@ import (
 // Writing the disk cache. A fetch does not wait for its cache writes: the
 // content goes to a queue and one writer per cache directory writes it
 // behind the fetch, and until its file is in place a read in this process
-// (by any client on that directory) is served from the queue. The hints
-// that a tag was seen and what a host asks of clients go the same way
-// (written on the first round trip, they delayed the second); the tag
-// history does not (it is read, changed and written again, and eviction
-// must find it on disk). Flush waits for the queue; the CLI and the
+// (by any client on that directory) is served from the queue. The hint
+// files (a tag seen, a host's challenge, a tag's history) go the same way:
+// written on the first round trip, they delayed the second. Flush waits
+// for the queue, and so do CacheStats and PruneCache; the CLI and the
 // browser flush before they exit.
 //
 // Why one writer: every entry is a file in one directory (blobs/ALG), and
@@ -46,7 +45,7 @@ const (
 type cacheQueue struct {
 	mu      sync.Mutex
 	queue   []*pendingEntry          // not yet started, oldest first
-	pending map[string]*pendingEntry // queued or being written, by digest
+	pending map[string]*pendingEntry // queued or being written, by digest or path
 	bytes   int64                    // content bytes pending
 	max     int64                    // bound on bytes (maxPendingBytes)
 	writers int                      // writer goroutines running
@@ -60,7 +59,7 @@ type cacheQueue struct {
 }
 
 // pendingEntry is content on its way to the disk: an entry by digest, or
-// a hint file (a tag seen, a host's challenge) by path.
+// a hint file (a tag seen, a host's challenge, a tag's history) by path.
 type pendingEntry struct {
 	cache     *diskCache // whose eviction accounting the write counts in
 	digest    string
@@ -160,7 +159,9 @@ func (q *cacheQueue) drain() {
 		e.started = true
 		q.mu.Unlock()
 		if e.path != "" {
-			_ = e.cache.write(e.path, e.file)
+			if e.cache.write(e.path, e.file) == nil {
+				e.cache.grew(e.size())
+			}
 		} else {
 			e.cache.put(e.digest, e.mediaType, e.raw)
 		}

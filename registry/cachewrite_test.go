@@ -58,8 +58,14 @@ func (g *writeGate) maxAtOnce() int {
 // blobFiles lists the content entries on disk under dir.
 func blobFiles(t *testing.T, dir string) []string {
 	t.Helper()
+	return filesUnder(t, filepath.Join(dir, "blobs"))
+}
+
+// filesUnder lists the files under dir, temp files left out.
+func filesUnder(t *testing.T, dir string) []string {
+	t.Helper()
 	var out []string
-	err := filepath.WalkDir(filepath.Join(dir, "blobs"), func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil
@@ -135,8 +141,10 @@ func TestTreeDoesNotWaitForItsCacheWrites(t *testing.T) {
 	tr := treeInBackground(ctx, t, c, ref)
 	manifests, configs := treeDigests(t, tr)
 	<-gate.started // the writer has one entry in hand, held
-	if files := blobFiles(t, dir); len(files) != 0 {
-		t.Fatalf("%d entries on disk while every write is held", len(files))
+	// Nothing was written past the queue (a write there would wait for a
+	// slow disk): no entry, no hint.
+	if files := filesUnder(t, dir); len(files) != 0 {
+		t.Fatalf("files written while every write is held: %v", files)
 	}
 
 	cnt.Reset()
@@ -168,6 +176,14 @@ func TestTreeDoesNotWaitForItsCacheWrites(t *testing.T) {
 		t.Fatalf("opening the tag again: %v, want its HEAD alone", cnt.Log())
 	}
 	cnt.Reset()
+	history := func(when string) {
+		t.Helper()
+		seen, _, err := c.TagHistory(ref)
+		if err != nil || len(seen) != 1 || seen[0].Digest != tr.Digest {
+			t.Fatalf("tag history %s: %+v, %v; want one sighting of %s", when, seen, err, tr.Digest)
+		}
+	}
+	history("with the writes held")
 
 	stopped, cancel := context.WithCancel(ctx)
 	cancel()
@@ -182,6 +198,12 @@ func TestTreeDoesNotWaitForItsCacheWrites(t *testing.T) {
 	if n := len(blobFiles(t, dir)); n != len(manifests)+len(configs) {
 		t.Fatalf("%d entries on disk after Flush, want %d", n, len(manifests)+len(configs))
 	}
+	for _, hint := range []string{c.cache.tagPath(ref), c.cache.historyPath(ref), c.cache.hostPath(r.Host)} {
+		if _, err := os.Stat(hint); err != nil {
+			t.Errorf("hint not on disk after Flush: %v", err)
+		}
+	}
+	history("after Flush")
 	if got := gate.maxAtOnce(); got > cacheWriters {
 		t.Fatalf("%d cache writes at once, want at most %d", got, cacheWriters)
 	}

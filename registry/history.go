@@ -18,9 +18,10 @@ const MaxTagHistory = 100
 // (a GET or a HEAD by tag), the digest and the time are recorded in
 // CacheDir/history/, one small file per tag. The files are cache entries
 // like any other: the least-recently-used eviction and PruneCache remove
-// them too, so the history is bounded with the cache. Two processes
-// recording the same tag at the same moment may lose one sighting; the
-// next read records it again.
+// them too, so the history is bounded with the cache. Each record is
+// queued for the disk like the other hints (cachewrite.go) and read from
+// the queue until written. Two processes recording the same tag at the
+// same moment may lose one sighting; the next read records it again.
 
 // tagHistoryFile is the JSON of one tag's history.
 type tagHistoryFile struct {
@@ -36,8 +37,15 @@ func (c *diskCache) historyPath(ref string) string {
 // readHistory returns what is recorded for ref (nothing when the file is
 // missing, unreadable or another tag's).
 func (c *diskCache) readHistory(ref string) []model.TagSeen {
-	b, err := os.ReadFile(c.historyPath(ref))
-	if err != nil || int64(len(b)) > 1<<20 {
+	p := c.historyPath(ref)
+	b, ok := c.pendingFile(p)
+	if !ok {
+		var err error
+		if b, err = os.ReadFile(p); err != nil {
+			return nil
+		}
+	}
+	if int64(len(b)) > 1<<20 {
 		return nil
 	}
 	var f tagHistoryFile
@@ -69,8 +77,7 @@ func (c *diskCache) recordTag(ref, digest string, now time.Time) {
 	if err != nil {
 		return
 	}
-	_ = writeAtomic(c.historyPath(ref), b)
-	c.grew(int64(len(b)))
+	c.putFileAsync(c.historyPath(ref), b)
 }
 
 // TagHistory returns the digests recorded for a tag, oldest first; nil when
