@@ -72,13 +72,15 @@ launch() {
 # first_row WIN T0: "FRAME ROW": ms from T0 until the browser's first frame
 # (anything on screen) and until a platform row is on screen.
 first_row() {
-	local frame="" pane
+	local frame="" seen
 	for _ in $(seq 1 4000); do
-		pane=$(tmux capture-pane -p -t "$session:$1")
-		if [ -z "$frame" ] && [ -n "${pane//[[:space:]]/}" ]; then
+		# One tmux and one awk per poll, as few forks as the old grep -q:
+		# "1 0" = something drawn, no row yet.
+		seen=$(tmux capture-pane -p -t "$session:$1" | awk 'NF { f = 1 } /linux\// { r = 1 } END { print f + 0, r + 0 }')
+		if [ -z "$frame" ] && [ "${seen% *}" = 1 ]; then
 			frame=$((($(now) - $2) / 1000000))
 		fi
-		if grep -q 'linux/' <<<"$pane"; then
+		if [ "${seen#* }" = 1 ]; then
 			echo "${frame:-0} $((($(now) - $2) / 1000000))"
 			return
 		fi

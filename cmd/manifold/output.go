@@ -59,7 +59,19 @@ func (g *globals) formatClient(output string, allowed ...outputFormat) (outputFo
 // is not a terminal (a pipe, a file, a test buffer), or NO_COLOR is set,
 // colours are stripped. CLICOLOR_FORCE=1 forces them.
 func colourWriter(w io.Writer) *colorprofile.Writer {
-	return colorprofile.NewWriter(w, os.Environ())
+	return &colorprofile.Writer{Forward: w, Profile: colourProfile(w)}
+}
+
+// colourProfile is what colorprofile.Detect says of w. For standard output
+// it is the answer lipgloss got when it set up lipgloss.Writer (at init, from
+// the same os.Stdout and environment), not a second detection: inside tmux
+// each detection runs `tmux info` (a fork and exec, about 20 ms here), and
+// the browser's start and every coloured table paid for one more.
+func colourProfile(w io.Writer) colorprofile.Profile {
+	if f, ok := w.(*os.File); ok && f == os.Stdout && lipgloss.Writer != nil && lipgloss.Writer.Forward == io.Writer(os.Stdout) {
+		return lipgloss.Writer.Profile
+	}
+	return colorprofile.Detect(w, os.Environ())
 }
 
 // tableStyles are the few styles of the read-path tables.

@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/manifold-dev/manifold/internal/termsafe"
 )
@@ -68,4 +72,25 @@ func FuzzJSONTerminalSafe(f *testing.F) {
 			t.Fatalf("meaning changed: %q → %q", in, out)
 		}
 	})
+}
+
+// colourProfile answers for standard output what lipgloss detected for it at
+// init (no second detection: in tmux each one runs `tmux info`), and for any
+// other writer what colorprofile.Detect says, environment included.
+func TestColourProfile(t *testing.T) {
+	if got, want := colourProfile(os.Stdout), lipgloss.Writer.Profile; got != want {
+		t.Errorf("standard output: %v, want lipgloss's %v", got, want)
+	}
+	for _, env := range [][2]string{{"", ""}, {"CLICOLOR_FORCE", "1"}, {"NO_COLOR", "1"}} {
+		if env[0] != "" {
+			t.Setenv(env[0], env[1])
+		}
+		var b bytes.Buffer
+		if got, want := colourProfile(&b), colorprofile.Detect(&b, os.Environ()); got != want {
+			t.Errorf("a buffer with %s=%s: %v, want %v", env[0], env[1], got, want)
+		}
+		if w := colourWriter(&b); w.Forward != &b || w.Profile != colourProfile(&b) {
+			t.Errorf("colourWriter with %s=%s: %+v", env[0], env[1], w)
+		}
+	}
 }

@@ -105,7 +105,9 @@ func runTUI(ctx context.Context, g *globals, client *registry.Client, start stri
 		return err
 	}
 	defer m.Close()
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(tuiFPS()))
+	// The colour profile is the one already detected for standard output
+	// (bubbletea's own detection would run `tmux info` once more).
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(tuiFPS()), tea.WithColorProfile(colourProfile(os.Stdout)))
 	if g.notices != nil {
 		g.notices.attach(p.Send)
 		defer g.notices.attach(nil)
