@@ -8,7 +8,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,7 +18,6 @@ import (
 	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 
 	"github.com/manifold-dev/manifold/internal/faultproxy"
-	"github.com/manifold-dev/manifold/internal/testregistry"
 )
 
 // BenchmarkTreeRoundTrips fetches a whole tree (index, every child, every
@@ -40,27 +38,16 @@ import (
 // proxy's token auth for "token"): distribution's in-memory driver spends
 // about 2 ms of CPU per request, which on a small machine would measure
 // the server, not the round trips.
+//
+// rtt/op adds the rounds and the CPU between them (both ends share this
+// machine's cores); BenchmarkTreeRounds (rounds_bench_test.go) tells them
+// apart.
 func BenchmarkTreeRoundTrips(b *testing.B) {
 	delay := benchDelay
 	for _, auth := range []string{"open", "token", "open+cache"} {
 		for _, n := range []int{11, 64, 200} {
 			b.Run(fmt.Sprintf("%s/platforms=%d", auth, n), func(b *testing.B) {
-				b.Setenv("DOCKER_CONFIG", b.TempDir())
-				cnt := &testregistry.Counter{}
-				proxy := faultproxy.New()
-				srv := httptest.NewServer(cnt.Wrap(proxy.Wrap(ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))))))
-				b.Cleanup(srv.Close)
-				host := strings.TrimPrefix(srv.URL, "http://")
-				ref := host + fmt.Sprintf("/wide:%d", n)
-				platforms := make([]string, n)
-				for i := range platforms {
-					platforms[i] = fmt.Sprintf("linux/arch%d", i)
-				}
-				seedIndex(b, ref, platforms...)
-				if auth == "token" {
-					proxy.RequireToken("", "", 0)
-				}
-				cnt.Reset()
+				ref, cnt := treeBenchRegistry(b, n, auth == "token")
 				cnt.Delay = delay
 				ctx := context.Background()
 				var flushed time.Duration
