@@ -307,12 +307,7 @@ func (l *Model) Update(msg tea.Msg) (cmd tea.Cmd, activate bool) {
 		}
 		l.clamp()
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			l.cursor -= 3
-		case tea.MouseWheelDown:
-			l.cursor += 3
-		}
+		l.cursor += common.WheelRows(msg)
 		l.clamp()
 	case tea.MouseClickMsg:
 		if msg.Button != tea.MouseLeft || msg.Y < 1 {

@@ -257,11 +257,7 @@ func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		return p, keys.Run(p.Keys(), msg)
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			p.cursor -= 3
-		} else if msg.Button == tea.MouseWheelDown {
-			p.cursor += 3
-		}
+		p.cursor += common.WheelRows(msg)
 		p.clamp()
 	case tea.MouseClickMsg:
 		r := msg.Y - p.headRows()

@@ -175,12 +175,7 @@ func (p *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return p, keys.Run(p.Keys(), msg)
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			p.cursor -= 3
-		case tea.MouseWheelDown:
-			p.cursor += 3
-		}
+		p.cursor += common.WheelRows(msg)
 		p.clamp()
 	case tea.MouseClickMsg:
 		if msg.Button != tea.MouseLeft || msg.Y < 1 || msg.X >= p.TreeWidth() {
