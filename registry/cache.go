@@ -180,15 +180,8 @@ func (c *diskCache) hostChallenge(host string) (challenge, bool) {
 	if c == nil {
 		return challenge{}, false
 	}
-	p := c.hostPath(host)
-	b, ok := c.pendingFile(p)
-	if !ok {
-		var err error
-		if b, err = os.ReadFile(p); err != nil {
-			return challenge{}, false
-		}
-	}
-	if len(b) > 64<<10 {
+	b, ok := c.readHint(c.hostPath(host))
+	if !ok || len(b) > 64<<10 {
 		return challenge{}, false
 	}
 	var h struct {

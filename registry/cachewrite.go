@@ -205,6 +205,15 @@ func (c *diskCache) pendingFile(path string) ([]byte, bool) {
 	return bytes.Clone(e.file), true
 }
 
+// readHint returns a hint file: still queued for the disk, or read from it.
+func (c *diskCache) readHint(path string) ([]byte, bool) {
+	if b, ok := c.pendingFile(path); ok {
+		return b, true
+	}
+	b, err := os.ReadFile(path)
+	return b, err == nil
+}
+
 // ensureDir makes dir unless it was made in this burst of writes.
 func (q *cacheQueue) ensureDir(dir string) error {
 	q.mu.Lock()

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -37,15 +36,8 @@ func (c *diskCache) historyPath(ref string) string {
 // readHistory returns what is recorded for ref (nothing when the file is
 // missing, unreadable or another tag's).
 func (c *diskCache) readHistory(ref string) []model.TagSeen {
-	p := c.historyPath(ref)
-	b, ok := c.pendingFile(p)
-	if !ok {
-		var err error
-		if b, err = os.ReadFile(p); err != nil {
-			return nil
-		}
-	}
-	if int64(len(b)) > 1<<20 {
+	b, ok := c.readHint(c.historyPath(ref))
+	if !ok || int64(len(b)) > 1<<20 {
 		return nil
 	}
 	var f tagHistoryFile
